@@ -1,0 +1,35 @@
+"""quoteprov: quotation and claim-provenance datasets from historical and scholarly prose.
+
+Every command of the `quoteprov` CLI is also a function here of the same name:
+`extract`, `build`, `score`, `validate`, `diff`, `load`, `to_pandas`, `publish`, `report`.
+They are imported lazily so that `import quoteprov` stays cheap (spaCy loads only on use).
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "extract": "quoteprov.pipeline",
+    "build": "quoteprov.build_cmd",
+    "score": "quoteprov.evaluate",
+    "score_files": "quoteprov.evaluate",
+    "read_source": "quoteprov.source",
+    "make_source": "quoteprov.source",
+    "validate": "quoteprov.validate",
+    "diff": "quoteprov.diff",
+    "load": "quoteprov.hub",
+    "to_pandas": "quoteprov.hub",
+    "publish": "quoteprov.hub",
+    "report": "quoteprov.report",
+    "QuoteprovError": "quoteprov.errors",
+}
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'quoteprov' has no attribute {name!r}")

@@ -1,0 +1,72 @@
+"""`quoteprov build`: rebuild dataset/data/ from dataset/sources/, deterministically."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from .corrections import apply_corrections, read_corrections
+from .entities import build_entities
+from .errors import QuoteprovError
+from .pipeline import BuildSummary, extract, summarize
+from .records import sort_key
+from .schema import schema_errors
+from .source import read_registry, read_sources
+from .store import write_jsonl
+import hashlib
+
+DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
+
+
+def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None] | None = None) -> BuildSummary:
+    """Rebuild `dataset/data/` from `dataset/sources/` (+ registry and corrections).
+
+    Every record is checked against the schema before anything is written: an invalid record
+    stops the build and leaves the previous files intact.
+    """
+    dataset = Path(dataset)
+    say = progress or (lambda msg: None)
+    sources = read_sources(dataset / "sources")
+    registries = {s.id: read_registry(dataset / "registry" / f"{s.id}.json") for s in sources}
+    records = []
+    for s in sources:
+        say(f"extracting {s.id} ({len(s.text):,} characters)")
+        records.extend(extract(s, registries[s.id]))
+    entries = read_corrections(dataset / "corrections.jsonl")
+    texts = {s.id: s.text for s in sources}
+    records, rep = apply_corrections(records, entries, texts)
+    records.sort(key=sort_key)
+    unmatched = tuple(
+        [f"line {c.line}: no record {c.id}" for c in rep.unmatched]
+        + [f"line {c.line}: {c.id} {c.field} is no longer {c.expect!r}" for c in rep.stale]
+        + [f"line {c.line}: {c.id} {c.field} is already {c.value!r}" for c in rep.redundant])
+    rows = [r.to_dict() for r in records]
+    for row in rows:
+        errs = schema_errors("quotations", row)
+        if errs:
+            raise QuoteprovError(f"record {row.get('id')} is invalid, nothing written: " + "; ".join(errs))
+    entities = [e.to_dict() for e in build_entities(records, registries)]
+    for e in entities:
+        errs = schema_errors("entities", e)
+        if errs:
+            raise QuoteprovError(f"entity {e.get('name')} is invalid, nothing written: " + "; ".join(errs))
+    source_rows = []
+    for s in sources:
+        m = s.metadata
+        source_rows.append({
+            "id": s.id, "file": m["file"], "title": m["title"], "author": m["author"], "year": m.get("year"),
+            "publication": m["publication"], "origin": m["origin"], "rights": m["rights"],
+            "sha256": hashlib.sha256(s.text.encode("utf-8")).hexdigest(),
+            "characters": len(s.text), "paragraphs": len(s.paragraphs),
+            "notes": [{"number": k, "text": v} for k, v in sorted(s.notes.items())]})
+    for row in source_rows:
+        errs = schema_errors("sources", row)
+        if errs:
+            raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
+    data = dataset / "data"
+    files = []
+    for name, rows_ in (("quotations", rows), ("sources", source_rows), ("entities", entities)):
+        path = data / f"{name}.jsonl"
+        write_jsonl(path, rows_)
+        files.append(str(path.relative_to(dataset.parent) if dataset.is_absolute() else path))
+    # -- extra outputs written from the JSON Lines files (card, Parquet): see hub.py --
+    return summarize(records, len(sources), rep.applied, unmatched, tuple(files))

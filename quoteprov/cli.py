@@ -1,0 +1,123 @@
+"""The `quoteprov` command line: it parses arguments and calls the function of the same name.
+
+Commands of other modules (validate, diff, load/publish, report) plug in through a
+`register_cli(subparsers)` function in their module, listed in PLUGGED.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import QuoteprovError
+
+PLUGGED = ("quoteprov.validate", "quoteprov.diff", "quoteprov.hub", "quoteprov.report")
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .pipeline import extract
+    from .source import read_source
+
+    source = read_source(args.file, args.source_id)
+    out = sys.stdout
+    for rec in extract(source):
+        out.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build_cmd import build
+
+    summary = build(args.dataset, progress=None if args.quiet else _stderr)
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from .evaluate import score_files
+
+    res, errors = score_files(args.gold, args.records, args.source, args.source_id)
+    if args.json:
+        print(json.dumps(res))
+    else:
+        for k, v in res.items():
+            print(f"{k:16} {v:.3f}" if isinstance(v, float) else f"{k:16} {v}")
+    for e in errors[: args.errors]:
+        _stderr(json.dumps(e, ensure_ascii=False))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    from .build_cmd import DEFAULT_DATASET
+
+    p = argparse.ArgumentParser(prog="quoteprov", description="Quotation and claim-provenance datasets from historical prose.")
+    p.add_argument("--version", action="version", version=f"quoteprov {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    e = sub.add_parser("extract", help="run the raw extractor (no corrections) on a UTF-8 text file",
+                       description="Extract every quoted span of FILE (one paragraph per line) as JSON Lines on "
+                                   "standard output. No corrections are applied; offsets are code points.")
+    e.add_argument("file", type=Path, help="UTF-8 text file, one paragraph per line")
+    e.add_argument("--source-id", help="source id for the records (default: the file name without extension)")
+    e.set_defaults(func=cmd_extract)
+
+    b = sub.add_parser("build", help="rebuild dataset/data/ from dataset/sources/",
+                       description="Rebuild the dataset from its sources, registry and reviewed corrections; "
+                                   "every record is schema-checked before anything is written (atomically).")
+    b.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    b.set_defaults(func=cmd_build)
+
+    s = sub.add_parser("score", help="score records against a gold file",
+                       description="Span F1, kind, speaker, recipient and footnote accuracy of RECORDS against GOLD.")
+    s.add_argument("gold", type=Path, help="gold JSON Lines (lists of acceptable values)")
+    s.add_argument("records", type=Path, help="records JSON Lines")
+    s.add_argument("--source", type=Path, help="source text, to count offset errors")
+    s.add_argument("--source-id", help="score only records of this source")
+    s.add_argument("--json", action="store_true", help="metrics as one JSON object")
+    s.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors to standard error")
+    s.set_defaults(func=cmd_score)
+
+    for name in PLUGGED:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue  # that command is not part of this version
+            raise
+        mod.register_cli(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except QuoteprovError as exc:
+        _stderr(f"quoteprov {args.command}: error: {exc}")
+        return exc.exit_status
+    except FileNotFoundError as exc:
+        _stderr(f"quoteprov {args.command}: error: {exc.filename}: no such file")
+        return 2
+    except IsADirectoryError as exc:
+        _stderr(f"quoteprov {args.command}: error: {exc.filename}: is a folder, expected a file")
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        _stderr("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The extractor and the build: sources in, records and summaries out.
+
+`extract` is the raw extractor (no corrections); `build` rebuilds a dataset folder from its
+sources, applies the reviewed corrections, validates every record and writes the files.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .attribution import attribute
+from .entities import Entity, build_entities
+from .markers import find_markers, footnote_after
+from .records import Record, assign_ids, selector_context, sort_key
+from .source import Source
+from .spans import find_spans
+
+
+def extract(source: Source, registry: list[dict[str, Any]] | None = None) -> list[Record]:
+    """Every quoted span of `source` as a record, with the raw extractor's attributions."""
+    markers = find_markers(source)
+    spans = find_spans(source, markers)
+    attributions = attribute(source, spans, registry or [])
+    ids = assign_ids(source.id, ((s.start, s.end, source.text[s.start:s.end]) for s in spans))
+    records = []
+    for sp, a, rid in zip(spans, attributions, ids):
+        lo, hi = source.paragraphs[sp.paragraph]
+        marker = footnote_after(markers, sp.end, hi)
+        prefix, suffix = selector_context(source.text, sp.start, sp.end)
+        records.append(Record(
+            id=rid, source_id=source.id, text=source.text[sp.start:sp.end], start=sp.start, end=sp.end,
+            paragraph=sp.paragraph, kind=a.kind,
+            nested_in=ids[sp.nested_in] if sp.nested_in is not None else None,
+            speaker=a.speaker.value, recipient=a.recipient.value,
+            footnote=marker.number if marker else None, unclosed=sp.unclosed,
+            speaker_span=a.speaker_span, cue_span=a.cue_span, recipient_span=a.recipient_span,
+            marker=marker,
+            method={"span": "marks-unclosed" if sp.unclosed else "marks-paired", "kind": a.kind_method,
+                    "speaker": a.speaker.method, "recipient": a.recipient.method,
+                    "footnote": ("marker-repaired" if marker.repaired else "marker-next") if marker else None},
+            basis={"speaker": a.speaker.basis, "recipient": a.recipient.basis,
+                   "footnote": ("inferred" if marker.repaired else "explicit") if marker else None},
+            prefix=prefix, suffix=suffix,
+        ))
+    records.sort(key=sort_key)
+    return records
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    sources: int
+    records: int
+    by_kind: dict[str, int]
+    speakers: dict[str, int]
+    unresolved: dict[str, int]  # quotations without speaker / recipient / footnote
+    corrections_applied: int
+    corrections_unmatched: tuple[str, ...]  # messages
+    files: tuple[str, ...] = field(default_factory=tuple)
+
+    def lines(self) -> list[str]:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items()))
+        top = ", ".join(f"{k} {v}" for k, v in sorted(self.speakers.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
+        out = [f"{self.records} records from {self.sources} source(s): {kinds}",
+               f"speakers ({len(self.speakers)}): {top}",
+               "unresolved in quotations: " + ", ".join(f"{k} {v}" for k, v in self.unresolved.items()),
+               f"corrections applied: {self.corrections_applied}"]
+        out += [f"correction not applied: {m}" for m in self.corrections_unmatched]
+        out += [f"wrote {f}" for f in self.files]
+        return out
+
+
+def summarize(records: list[Record], n_sources: int, applied: int, unmatched: tuple[str, ...],
+              files: tuple[str, ...] = ()) -> BuildSummary:
+    by_kind: dict[str, int] = {}
+    speakers: dict[str, int] = {}
+    unresolved = {"speaker": 0, "recipient": 0, "footnote": 0}
+    for r in records:
+        by_kind[r.kind] = by_kind.get(r.kind, 0) + 1
+        if r.speaker:
+            speakers[r.speaker] = speakers.get(r.speaker, 0) + 1
+        if r.kind == "quotation":
+            for k in unresolved:
+                unresolved[k] += getattr(r, k) is None
+    return BuildSummary(n_sources, len(records), by_kind, speakers, unresolved, applied, unmatched, files)

@@ -1,0 +1,183 @@
+"""Stage 1: read a source text into a `Source` (text, paragraphs, note paragraphs, notes).
+
+This is the only stage that reads files. Offsets everywhere in quoteprov are code-point
+offsets into `Source.text`, which is the file decoded as UTF-8 with newlines untouched.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import QuoteprovError
+
+# A paragraph that *begins* with a footnote marker is a note, not body text:
+# "[12] See ...", "(59) Ibid.", "59. Ibid.", "59 Ibid.", "¹² Ibid.", "{3} ...".
+_NOTE_START = re.compile(
+    r"^\s*(?:\[(\d{1,4})\]|\{(\d{1,4})\}|\((\d{1,4})\)|(\d{1,4})[.)]?(?=\s+\S)"
+    r"|([\u00b9\u00b2\u00b3\u2070-\u2079]+))\s*"
+)
+# A heading that opens a notes section ("NOTES", "Footnotes:", "Endnotes").
+_NOTES_HEADING = re.compile(r"^\s*(?:foot|end)?notes\s*:?\s*$", re.IGNORECASE)
+_SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source text with its paragraph structure.
+
+    `paragraphs` holds (start, end) of every line (end excludes the newline); `note_paragraphs`
+    the indexes of lines that are footnote text or a notes heading; `notes` maps a note number
+    to the note's text, so a record's footnote can be followed to the note that documents it.
+    """
+
+    id: str
+    text: str
+    paragraphs: tuple[tuple[int, int], ...]
+    note_paragraphs: frozenset[int] = frozenset()
+    notes: dict[int, str] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def paragraph_of(self, offset: int) -> int:
+        """Index of the paragraph that contains `offset` (binary search)."""
+        lo, hi = 0, len(self.paragraphs) - 1
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.paragraphs[mid][0] <= offset:
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def is_body(self, paragraph: int) -> bool:
+        return paragraph not in self.note_paragraphs
+
+
+def split_paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """One paragraph per line; the newline (\\n, \\r\\n or \\r) is not part of it."""
+    spans = []
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", text):
+        if m.start() == len(text) and m.start() > 0:
+            break
+        body = m.group().rstrip("\r\n")
+        spans.append((m.start(), m.start() + len(body)))
+        if m.end() == len(text):
+            break
+    return tuple(spans) or ((0, 0),)
+
+
+def note_start(line: str) -> tuple[int, int] | None:
+    """(note number, length of the marker prefix) when `line` begins with a note marker."""
+    m = _NOTE_START.match(line)
+    if not m:
+        return None
+    digits = next(g for g in m.groups() if g)
+    return int(digits.translate(_SUPERSCRIPTS)), m.end()
+
+
+def find_notes(text: str, paragraphs: tuple[tuple[int, int], ...]) -> tuple[frozenset[int], dict[int, str]]:
+    """Note paragraphs and note texts.
+
+    A line that starts with a bracketed marker (`[1] ...`, `{1}`) or a superscript is a note
+    wherever it stands. A bare number or `(59)` at the start of a line is ambiguous in prose
+    (a numbered list, a year), so it counts only inside a notes section (after a "Notes"
+    heading), where the rest of the section is notes too.
+    """
+    note_pars: set[int] = set()
+    notes: dict[int, str] = {}
+    in_section = False
+    for i, (s, e) in enumerate(paragraphs):
+        line = text[s:e]
+        if _NOTES_HEADING.match(line):
+            in_section = True
+            note_pars.add(i)
+            continue
+        start = note_start(line)
+        strong = bool(start) and line.lstrip()[:1] in "[{\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+        if start and (strong or in_section):
+            number, prefix = start
+            note_pars.add(i)
+            notes.setdefault(number, line[prefix:].strip())
+        elif in_section and line.strip() and not start:
+            # a continuation line of the previous note, or the body resuming: a notes section
+            # ends at the first line that is neither a note nor blank (Gutenberg-style texts
+            # print notes between chapters).
+            in_section = False
+    return frozenset(note_pars), notes
+
+
+def make_source(text: str, source_id: str, metadata: dict[str, Any] | None = None) -> Source:
+    """Build a `Source` from text already in memory (pure)."""
+    paragraphs = split_paragraphs(text)
+    note_pars, notes = find_notes(text, paragraphs)
+    return Source(source_id, text, paragraphs, note_pars, notes, dict(metadata or {}))
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 file with newlines untouched; a decoding error names the byte offset."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuoteprovError(
+            f"{path}: not UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start} "
+            f"({exc.reason}); convert the file to UTF-8 first"
+        ) from None
+    if text.startswith("\ufeff"):
+        raise QuoteprovError(f"{path}: starts with a byte-order mark; save it as UTF-8 without BOM")
+    return text
+
+
+def read_source(path: str | Path, source_id: str | None = None, metadata: dict[str, Any] | None = None) -> Source:
+    """Read one source file."""
+    path = Path(path)
+    return make_source(read_text(path), source_id or path.stem, metadata)
+
+
+MANIFEST = "manifest.json"
+MANIFEST_FIELDS = ("id", "file", "title", "author", "year", "publication", "origin", "rights")
+
+
+def read_manifest(sources_dir: str | Path) -> list[dict[str, Any]]:
+    """The manifest of a sources folder: a JSON list of entries, one per source file."""
+    path = Path(sources_dir) / MANIFEST
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise QuoteprovError(f"{path}: no manifest; every source needs an entry there") from None
+    except json.JSONDecodeError as exc:
+        raise QuoteprovError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from None
+    if not isinstance(entries, list):
+        raise QuoteprovError(f"{path}: expected a JSON list of source entries")
+    for n, entry in enumerate(entries):
+        missing = [k for k in MANIFEST_FIELDS if k not in entry]
+        if missing:
+            raise QuoteprovError(f"{path}: entry {n} lacks {', '.join(missing)}")
+    return entries
+
+
+def read_sources(sources_dir: str | Path) -> list[Source]:
+    """Every source of a dataset's sources folder, in manifest order."""
+    sources_dir = Path(sources_dir)
+    out = []
+    for entry in read_manifest(sources_dir):
+        file = (sources_dir / entry["file"]).resolve()
+        if sources_dir.resolve() not in file.parents:
+            raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['file']} is outside the sources folder")
+        if not file.exists():
+            raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['id']}: file {entry['file']} not found")
+        out.append(read_source(file, entry["id"], entry))
+    return out
+
+
+def read_registry(path: str | Path) -> list[dict[str, Any]]:
+    """A source's entity registry (data): a JSON list of {name, aliases, kind}."""
+    path = Path(path)
+    if not path.exists():
+        return []
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise QuoteprovError(f"{path}:{exc.lineno}:{exc.colno}: {exc.msg}") from None

@@ -1,0 +1,138 @@
+"""Stage 3: quoted spans of the body text, from the quotation marks (pure rules, no parse).
+
+Each mark is classified by what stands on either side of it (an opener follows space or an
+opening bracket and precedes a word; a closer follows a word or punctuation and precedes space
+or punctuation); marks that look both ways are settled by whether a quotation is open. A stack
+per paragraph pairs them, which gives nesting for free, including inner quotations that OCR
+turned into double marks. A quotation still open at the end of its paragraph is a block
+quotation or an OCR loss: it ends before the first footnote marker after it, or at the end of
+the paragraph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .records import MarkerSpan
+from .source import Source
+
+DOUBLE, SINGLE = "double", "single"
+# mark -> (family, role): role is "open", "close" or "either" (decided by context)
+MARKS = {
+    '"': (DOUBLE, "either"), "\u201c": (DOUBLE, "open"), "\u201d": (DOUBLE, "close"),
+    "\u201e": (DOUBLE, "open"), "\u00ab": (DOUBLE, "open"), "\u00bb": (DOUBLE, "close"),
+    "'": (SINGLE, "either"), "\u2018": (SINGLE, "open"), "\u2019": (SINGLE, "either"),
+    "\u201a": (SINGLE, "open"), "\u2039": (SINGLE, "open"), "\u203a": (SINGLE, "close"),
+}
+_OPEN_BEFORE = set("([{<\u2014\u2013-/:;\u2026") | set(MARKS)  # context that precedes an opener
+_CLOSE_AFTER = set(".,;:!?)]}>\u2014\u2013-/(\u2026") | set(MARKS)  # context that follows a closer
+MAX_SINGLE = 400  # a single-mark quotation longer than this is taken for apostrophes
+
+
+@dataclass(frozen=True)
+class QuotedSpan:
+    start: int  # first character inside the marks
+    end: int  # exclusive; before the closing mark (or the inferred end)
+    paragraph: int
+    open_mark: str
+    close_mark: str | None  # None when unclosed
+    nested_in: int | None  # index into the returned list of the enclosing span
+
+    @property
+    def unclosed(self) -> bool:
+        return self.close_mark is None
+
+
+def _role(text: str, i: int, lo: int, hi: int) -> str | None:
+    """'open', 'close', 'either' or None (not a quotation mark here) for the mark at i."""
+    ch = text[i]
+    family, role = MARKS[ch]
+    prev = text[i - 1] if i > lo else None
+    nxt = text[i + 1] if i + 1 < hi else None
+    if family == SINGLE and role == "either":
+        # apostrophes and transliteration marks stand between letters: Il'ich, don't, cut'his
+        if prev is not None and nxt is not None and prev.isalnum() and nxt.isalnum():
+            return None
+    if role != "either":
+        if family == SINGLE and role == "open" and (nxt is None or nxt.isspace()):
+            return None
+        return role
+    opens = prev is None or prev.isspace() or prev in _OPEN_BEFORE
+    closes = nxt is None or nxt.isspace() or nxt in _CLOSE_AFTER or (nxt.isdigit() and family == DOUBLE)
+    if family == SINGLE:
+        # a single mark opens only before a word, and closes only after one
+        opens = opens and nxt is not None and nxt.isalnum()
+        closes = closes and prev is not None and (prev.isalnum() or prev in ".,;:!?")
+        if opens == closes:
+            return None
+    if opens and not closes:
+        return "open"
+    if closes and not opens:
+        return "close"
+    return "either"
+
+
+def paragraph_spans(text: str, lo: int, hi: int, paragraph: int, markers: list[MarkerSpan]) -> list[tuple[int, int, str, str | None, int]]:
+    """Quoted spans of one paragraph as (start, end, open_mark, close_mark, depth), in the
+    order their closing was found."""
+    stack: list[tuple[str, int, str]] = []  # (family, position of the mark, mark)
+    found: list[tuple[int, int, str, str | None, int]] = []
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch not in MARKS:
+            continue
+        role = _role(text, i, lo, hi)
+        if role is None:
+            continue
+        family = MARKS[ch][0]
+        open_at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == family), None)
+        if role == "either":
+            role = "close" if open_at is not None else "open"
+        if role == "open":
+            stack.append((family, i, ch))
+            continue
+        if open_at is None:
+            continue  # a closer with nothing open: stray mark or apostrophe (workers' state)
+        fam, pos, mark = stack[open_at]
+        # single marks left open above a closing double mark were apostrophes
+        del stack[open_at:]
+        if family == SINGLE and i - pos > MAX_SINGLE:
+            continue
+        if i > pos + 1:
+            found.append((pos + 1, i, mark, ch, open_at))
+    # quotations still open at the end of the paragraph: only double marks (an open single mark
+    # is an apostrophe far more often than an unclosed inner quotation)
+    for depth, (family, pos, mark) in enumerate(stack):
+        if family != DOUBLE:
+            continue
+        end = hi
+        for m in markers:
+            if pos < m.start < hi:
+                end = m.start
+                break
+        while end > pos + 1 and text[end - 1].isspace():
+            end -= 1
+        if end > pos + 1:
+            found.append((pos + 1, end, mark, None, depth))
+    return found
+
+
+def find_spans(source: Source, markers: list[MarkerSpan]) -> list[QuotedSpan]:
+    """Every quoted span of the body text, in document order (enclosing before nested)."""
+    text = source.text
+    raw: list[tuple[int, int, int, str, str | None]] = []
+    for p, (lo, hi) in enumerate(source.paragraphs):
+        if not source.is_body(p):
+            continue
+        for s, e, om, cm, _depth in paragraph_spans(text, lo, hi, p, markers):
+            raw.append((s, e, p, om, cm))
+    raw.sort(key=lambda r: (r[0], -r[1]))
+    out: list[QuotedSpan] = []
+    open_chain: list[int] = []  # indexes of spans that may enclose the next one
+    for s, e, p, om, cm in raw:
+        while open_chain and not (out[open_chain[-1]].start <= s and e <= out[open_chain[-1]].end
+                                  and out[open_chain[-1]].paragraph == p):
+            open_chain.pop()
+        parent = open_chain[-1] if open_chain else None
+        out.append(QuotedSpan(s, e, p, om, cm, parent))
+        open_chain.append(len(out) - 1)
+    return out
