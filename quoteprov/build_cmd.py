@@ -69,4 +69,6 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         write_jsonl(path, rows_)
         files.append(str(path.relative_to(dataset.parent) if dataset.is_absolute() else path))
     # -- extra outputs written from the JSON Lines files (card, Parquet): see hub.py --
+    from .card import write_hub_files  # Parquet, dataset card, datapackage.json
+    files += write_hub_files(dataset)
     return summarize(records, len(sources), rep.applied, unmatched, tuple(files))

@@ -1,0 +1,331 @@
+"""The files a dataset repository needs beside the JSON Lines: Parquet, the card, datapackage.json.
+
+All three are derived from the JSON Lines files that `build` has just written (never from the
+extractor's objects), so they cannot disagree with them, and all three are byte-for-byte
+deterministic: the same JSON Lines give the same bytes (no timestamps, fixed key order, Parquet
+written with a fixed schema and settings).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import __version__
+from .errors import QuoteprovError
+from .features import CONFIGS, FEATURES, field_docs
+from .schema import load_schema
+from .store import atomic_open, read_jsonl, write_text
+
+LICENSE = {"id": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
+           "title": "Creative Commons Attribution 4.0 International (the annotations only)"}
+# The Hub's licence field takes one id; `other` + name/link/details is its way to say "this,
+# but not for everything in the repository" (the source texts are not ours to license).
+LICENSE_NAME = "cc-by-4.0-annotations-only"
+LICENSE_DETAILS = ("The annotations (data/, this card, datapackage.json) are CC BY 4.0. The source texts "
+                   "in sources/ and the words quoted from them are not licensed by this project: rights "
+                   "stay with their holders.")
+DEFAULT_LANGUAGE = "en"
+WHAT = {"quotations": "one quoted span of a source, with speaker, recipient, footnote and evidence",
+        "sources": "one source text: bibliographic data, rights, checksum, notes",
+        "entities": "one speaker or recipient: canonical name, aliases, kind, sources"}
+CARD = "README.md"
+DATAPACKAGE = "datapackage.json"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def jsonl_path(config: str) -> str:
+    return f"data/{config}.jsonl"
+
+
+def parquet_path(config: str) -> str:
+    return f"data/{config}.parquet"
+
+
+def read_tables(dataset: str | Path) -> dict[str, list[dict[str, Any]]]:
+    """The rows of the three JSON Lines files of a built dataset folder."""
+    dataset = Path(dataset)
+    tables = {}
+    for config in CONFIGS:
+        path = dataset / jsonl_path(config)
+        if not path.is_file():
+            raise QuoteprovError(f"{path}: no such file (run `quoteprov build --dataset {dataset}` first)")
+        tables[config] = read_jsonl(path)
+    return tables
+
+
+# -- Parquet -------------------------------------------------------------------------------
+
+def arrow_table(config: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """The rows as an Arrow table with exactly the declared features' schema.
+
+    The schema carries the features in its `huggingface` metadata, so `datasets` reads the
+    Parquet file back with the same features even without the card.
+    """
+    return pa.Table.from_pylist(rows, schema=FEATURES[config].arrow_schema)
+
+
+def write_parquet(path: str | Path, table: pa.Table) -> None:
+    """Write `table` as Parquet, atomically, with fixed settings.
+
+    pyarrow stores no timestamp (`created_by` names its version), so the bytes are a function
+    of the table and the pinned pyarrow alone. An empty table is written with no row group at
+    all: `datasets` takes its batch size from the first row group, and a 0-row group makes it
+    fail ("BatchSize must be greater than 0") where no group gives an empty split.
+    """
+    with atomic_open(path, "wb") as f:
+        with pq.ParquetWriter(f, table.schema, compression="zstd", compression_level=9,
+                              use_dictionary=True, write_statistics=True, version="2.6") as writer:
+            if table.num_rows:
+                writer.write_table(table)
+
+
+# -- facts for the card --------------------------------------------------------------------
+
+def _citation(source: dict[str, Any]) -> str:
+    year = f" {source['year']}." if source.get("year") is not None else ""
+    return f"{source['author']}.{year} “{source['title']}.” {source['publication']}."
+
+
+def size_category(n: int) -> str:
+    """The Hub's size bucket for n rows."""
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+                         (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")):
+        if n < limit:
+            return label
+    return "10M<n<100M"
+
+
+def _ranked(counter: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def _bibtex(pretty_name: str, version: str, sources: list[dict[str, Any]]) -> str:
+    key = "quoteprov_" + "_".join(s["id"].replace("-", "_").replace(".", "_") for s in sources[:1]) + "_" + version.replace(".", "_")
+    about = "; ".join(_citation(s) for s in sources)
+    lines = ["@misc{" + key + ",",
+             "  title        = {" + pretty_name + "},",
+             "  author       = {{quoteprov contributors}},",
+             "  version      = {" + version + "},",
+             "  howpublished = {Hugging Face dataset},",
+             "  note         = {Quotation, speaker, recipient and footnote annotations of " + about + "}",
+             "}"]
+    return "\n".join(lines)
+
+
+def pretty_name(sources: list[dict[str, Any]]) -> str:
+    if len(sources) == 1:
+        s = sources[0]
+        year = f" ({s['year']})" if s.get("year") is not None else ""
+        return f"Quotations in {s['author']}, {s['title']}{year}"
+    return f"Quotations in {len(sources)} historical texts"
+
+
+def card_header(tables: dict[str, list[dict[str, Any]]], version: str = __version__,
+                language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The card's YAML metadata (Hub `DatasetCardData` fields + `configs` + `dataset_info`)."""
+    return {
+        "pretty_name": pretty_name(tables["sources"]),
+        "version": version,
+        "license": "other",
+        "license_name": LICENSE_NAME,
+        "license_link": LICENSE["url"],
+        "license_details": LICENSE_DETAILS,
+        "language": [language],
+        "annotations_creators": ["machine-generated", "expert-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "source_datasets": ["original"],
+        "task_categories": ["token-classification", "text-classification"],
+        "size_categories": [size_category(len(tables["quotations"]))],
+        "tags": ["quotation-attribution", "provenance", "footnotes", "historical-texts",
+                 "digital-humanities", "web-annotation"],
+        "configs": [{"config_name": c, "data_files": [{"split": "train", "path": parquet_path(c)}],
+                     **({"default": True} if c == "quotations" else {})} for c in CONFIGS],
+        "dataset_info": [_info(c, tables[c]) for c in CONFIGS],
+    }
+
+
+def _info(config: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    # num_examples is what `datasets` checks on load (a stale card fails loudly); num_bytes is
+    # the Arrow size, the Hub's measure, recomputed here so the card needs no Parquet file
+    nbytes = arrow_table(config, rows).nbytes
+    return {"config_name": config, "features": FEATURES[config]._to_yaml_list(),
+            "splits": [{"name": "train", "num_bytes": nbytes, "num_examples": len(rows)}],
+            "dataset_size": nbytes}
+
+
+def header_yaml(header: dict[str, Any]) -> str:
+    return yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100_000, default_flow_style=False)
+
+
+def _cell(value: str) -> str:
+    # a Markdown table cell: no pipes, no line breaks
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                      keep_trailing_newline=True, autoescape=False)
+    env.filters["cell"] = _cell
+    return env
+
+
+def card_context(tables: dict[str, list[dict[str, Any]]], version: str = __version__,
+                 language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Everything the card template shows, computed from the rows."""
+    q = tables["quotations"]
+    quot = [r for r in q if r["kind"] == "quotation"]
+    corrections = [c for r in q for c in r["corrections"]]
+    per_source = Counter(r["source_id"] for r in q)
+    header = card_header(tables, version, language)
+    configs = [{"name": c, "default": c == "quotations", "rows": len(tables[c]), "parquet": parquet_path(c),
+                "jsonl": jsonl_path(c), "what": WHAT[c], "fields": field_docs(load_schema(c), FEATURES[c])}
+               for c in CONFIGS]
+    sources = [{**s, "citation": _citation(s), "records": per_source.get(s["id"], 0)} for s in tables["sources"]]
+    return {
+        "header_yaml": header_yaml(header),
+        "pretty_name": header["pretty_name"],
+        "version": version,
+        "configs": configs,
+        "records": len(q),
+        "by_kind": sorted(Counter(r["kind"] for r in q).items()),
+        "quotations": len(quot),
+        "with_speaker": sum(r["speaker"] is not None for r in quot),
+        "with_recipient": sum(r["recipient"] is not None for r in quot),
+        "with_footnote": sum(r["footnote"] is not None for r in quot),
+        "speakers": _ranked(Counter(r["speaker"] for r in q if r["speaker"] is not None)),
+        "nested": sum(r["nested_in"] is not None for r in q),
+        "unclosed": sum(bool(r["unclosed"]) for r in q),
+        "corrections": len(corrections),
+        "corrected_records": sum(bool(r["corrections"]) for r in q),
+        "corrections_by_field": _ranked(Counter(c["field"] for c in corrections)),
+        "speaker_basis": _ranked(Counter(r["basis"]["speaker"] for r in q if r["basis"]["speaker"])),
+        "repaired": sum(bool(r["evidence"]["marker"] and r["evidence"]["marker"]["repaired"]) for r in q),
+        "notes": sum(len(s["notes"]) for s in tables["sources"]),
+        "entities": len(tables["entities"]),
+        "sources": sources,
+        "license": LICENSE,
+        "bibtex": _bibtex(header["pretty_name"], version, tables["sources"]),
+    }
+
+
+def render_card(tables: dict[str, list[dict[str, Any]]], version: str = __version__,
+                language: str = DEFAULT_LANGUAGE) -> str:
+    """The dataset card (README.md) for these rows."""
+    return _environment().get_template("card.md.j2").render(**card_context(tables, version, language))
+
+
+# -- Frictionless data package -------------------------------------------------------------
+
+_FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean",
+                       "object": "object", "array": "array"}
+
+
+def _frictionless_field(name: str, node: dict[str, Any], required: bool) -> dict[str, Any]:
+    """A Table Schema field for one top-level schema property.
+
+    Frictionless checks nested objects and arrays only as such (Table Schema has no way to type
+    their members); `quoteprov validate` and the JSON Schema check the rest.
+    """
+    if "enum" in node:
+        values = [v for v in node["enum"] if v is not None]
+        nullable, jtype = None in node["enum"], "string"
+    else:
+        t = node["type"]
+        ts = [t] if isinstance(t, str) else list(t)
+        nullable = "null" in ts
+        jtype = next(x for x in ts if x != "null")
+        values = None
+    field: dict[str, Any] = {"name": name, "type": _FRICTIONLESS_TYPES[jtype]}
+    if node.get("description"):
+        field["description"] = node["description"]
+    constraints: dict[str, Any] = {}
+    if required and not nullable:
+        constraints["required"] = True
+    if values:
+        constraints["enum"] = values
+    for key in ("minimum", "minLength", "pattern"):
+        if key in node:
+            constraints[key] = node[key]
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def table_schema(config: str) -> dict[str, Any]:
+    schema = load_schema(config)
+    required = set(schema.get("required", []))
+    fields = [_frictionless_field(k, v, k in required) for k, v in schema["properties"].items()]
+    key = {"quotations": ["id"], "sources": ["id"], "entities": ["name"]}[config]
+    return {"fields": fields, "primaryKey": key}
+
+
+def datapackage(dataset: str | Path, tables: dict[str, list[dict[str, Any]]],
+                version: str = __version__) -> dict[str, Any]:
+    """A Frictionless Data Package descriptor for the JSON Lines files of `dataset`.
+
+    The resources are the JSON Lines (not the Parquet) files: they are the dataset's primary
+    form and every Frictionless reader handles them; hash and size let an archive check them.
+    A file without rows is left out (the description says which).
+    """
+    dataset = Path(dataset)
+    resources = []
+    for config in CONFIGS:
+        if not tables[config]:
+            continue  # Frictionless cannot read an empty JSON Lines file (no row, no header)
+        data = (dataset / jsonl_path(config)).read_bytes()
+        resources.append({
+            "name": config, "type": "table", "path": jsonl_path(config), "scheme": "file",
+            "format": "jsonl", "mediatype": "application/jsonl", "encoding": "utf-8",
+            "title": config.capitalize(), "description": WHAT[config],
+            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "schema": table_schema(config),
+        })
+    sources = [{"title": _citation(s), "path": f"sources/{s['file']}",
+                "description": f"{s['origin']} Rights: {s['rights']}"} for s in tables["sources"]]
+    return {
+        "name": "quoteprov-quotations",
+        "title": pretty_name(tables["sources"]),
+        "description": ("Quoted spans of historical prose with speaker, recipient and footnote, each backed by "
+                        "code-point offsets into the source text. " + LICENSE_DETAILS
+                        + "".join(f" {jsonl_path(c)} is empty in this version and not listed." for c in CONFIGS
+                                  if not tables[c])),
+        "version": version,
+        "licenses": [{"name": LICENSE["id"], "path": LICENSE["url"], "title": LICENSE["title"]}],
+        "sources": sources,
+        "contributors": [{"title": "quoteprov contributors", "role": "author"}],
+        "keywords": ["quotations", "attribution", "footnotes", "provenance"],
+        "resources": resources,
+    }
+
+
+# -- called by build -----------------------------------------------------------------------
+
+def write_hub_files(dataset: str | Path) -> list[str]:
+    """Write the Parquet files, the card and datapackage.json from the dataset's JSON Lines.
+
+    Returns the paths written, spelled as `build` spells its own (relative to the dataset's
+    parent folder when the dataset path is absolute).
+    """
+    dataset = Path(dataset)
+    tables = read_tables(dataset)
+    written = []
+    for config in CONFIGS:
+        path = dataset / parquet_path(config)
+        write_parquet(path, arrow_table(config, tables[config]))
+        written.append(path)
+    written.append(dataset / CARD)
+    write_text(written[-1], render_card(tables))
+    written.append(dataset / DATAPACKAGE)
+    write_text(written[-1], json.dumps(datapackage(dataset, tables), ensure_ascii=False, indent=2) + "\n")
+    return [str(p.relative_to(dataset.parent) if dataset.is_absolute() else p) for p in written]

@@ -1,0 +1,172 @@
+"""The `datasets.Features` of the three dataset files, written out once.
+
+They spell out in Hub terms what schema/*.json says in JSON Schema terms, and
+tests/test_hub.py checks that both name the same fields at every level of nesting. They are
+written by hand rather than generated so that each Hub type is a decision one can read:
+
+- every JSON `integer` is `int64` (offsets into long sources; footnote numbers);
+- `kind`, `basis.*` and the entity `kind` are plain strings, not `ClassLabel`: a ClassLabel
+  stores integers, so a reader of the Parquet file without the card would see 0/1/2 instead of
+  the words the schema and the JSON Lines use;
+- nullable values (`footnote`, `speaker`, an evidence span) need nothing special: every Arrow
+  field can hold null.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from datasets import Features, List, Value
+
+CONFIGS = ("quotations", "sources", "entities")
+
+_STR = Value("string")
+_INT = Value("int64")
+_BOOL = Value("bool")
+
+
+def _span() -> dict[str, Value]:
+    # an evidence span: the source text at [start, end)
+    return {"start": _INT, "end": _INT, "text": _STR}
+
+
+QUOTATION_FEATURES = Features({
+    "id": _STR,
+    "source_id": _STR,
+    "text": _STR,
+    "start": _INT,
+    "end": _INT,
+    "paragraph": _INT,
+    "kind": _STR,
+    "nested_in": _STR,
+    "speaker": _STR,
+    "recipient": _STR,
+    "footnote": _INT,
+    "unclosed": _BOOL,
+    "evidence": {
+        "speaker": _span(),
+        "cue": _span(),
+        "recipient": _span(),
+        "marker": {"start": _INT, "end": _INT, "text": _STR, "printed": _INT, "number": _INT,
+                   "repaired": _BOOL},
+    },
+    "method": {"span": _STR, "kind": _STR, "speaker": _STR, "recipient": _STR, "footnote": _STR},
+    "basis": {"speaker": _STR, "recipient": _STR, "footnote": _STR},
+    "selectors": {
+        "quote": {"type": _STR, "exact": _STR, "prefix": _STR, "suffix": _STR},
+        "position": {"type": _STR, "start": _INT, "end": _INT},
+    },
+    "corrections": List({"field": _STR, "raw": _STR, "reason": _STR}),
+})
+
+SOURCE_FEATURES = Features({
+    "id": _STR,
+    "file": _STR,
+    "title": _STR,
+    "author": _STR,
+    "year": _INT,
+    "publication": _STR,
+    "origin": _STR,
+    "rights": _STR,
+    "sha256": _STR,
+    "characters": _INT,
+    "paragraphs": _INT,
+    "notes": List({"number": _INT, "text": _STR}),
+})
+
+ENTITY_FEATURES = Features({
+    "name": _STR,
+    "aliases": List(_STR),
+    "kind": _STR,
+    "sources": List(_STR),
+})
+
+FEATURES: dict[str, Features] = {
+    "quotations": QUOTATION_FEATURES,
+    "sources": SOURCE_FEATURES,
+    "entities": ENTITY_FEATURES,
+}
+
+
+# -- features against the JSON Schema ------------------------------------------------------
+
+# JSON Schema type -> the Value dtype that holds it
+_DTYPES = {"string": "string", "integer": "int64", "boolean": "bool"}
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """One field at any depth, for the card's field table: `evidence.marker.printed`."""
+
+    path: str
+    dtype: str  # Hub type as the card shows it: string, int64, bool, struct, list<string>, list<struct>
+    nullable: bool
+    description: str
+
+
+def _types(node: dict[str, Any]) -> tuple[set[str], bool]:
+    """The JSON types a schema node allows (without null), and whether null is allowed."""
+    if "const" in node:
+        return {_json_type(node["const"])}, False
+    if "enum" in node:
+        return {_json_type(v) for v in node["enum"] if v is not None}, None in node["enum"]
+    t = node.get("type", [])
+    ts = set([t] if isinstance(t, str) else t)
+    return ts - {"null"}, "null" in ts
+
+
+def _json_type(value: Any) -> str:
+    return {str: "string", bool: "boolean", int: "integer"}.get(type(value), type(value).__name__)
+
+
+def compare(node: dict[str, Any], feature: Any, path: str = "") -> list[str]:
+    """Every disagreement between a schema node and a feature, each as `path: problem`.
+
+    Walks objects property by property (both ways: a schema property without a feature and a
+    feature without a schema property are both errors) and arrays through their items.
+    """
+    where = path or "(record)"
+    types, _ = _types(node)
+    if types == {"object"} or "properties" in node:
+        if not isinstance(feature, dict):
+            return [f"{where}: schema has an object, features have {feature!r}"]
+        props = node.get("properties", {})
+        out = [f"{path}.{k}".lstrip(".") + ": in the schema, not in the features" for k in props if k not in feature]
+        out += [f"{path}.{k}".lstrip(".") + ": in the features, not in the schema" for k in feature if k not in props]
+        for k in props:
+            if k in feature:
+                out += compare(props[k], feature[k], f"{path}.{k}".lstrip("."))
+        return out
+    if types == {"array"}:
+        if not isinstance(feature, List):
+            return [f"{where}: schema has an array, features have {feature!r}"]
+        return compare(node.get("items", {}), feature.feature, path + "[]")
+    if len(types) != 1 or next(iter(types)) not in _DTYPES:
+        return [f"{where}: schema type {sorted(types)} has no feature type"]
+    want = _DTYPES[next(iter(types))]
+    if not isinstance(feature, Value) or feature.dtype != want:
+        return [f"{where}: schema needs Value({want!r}), features have {feature!r}"]
+    return []
+
+
+def _dtype(feature: Any) -> str:
+    if isinstance(feature, dict):
+        return "struct"
+    if isinstance(feature, List):
+        inner = feature.feature
+        return f"list<{'struct' if isinstance(inner, dict) else inner.dtype}>"
+    return feature.dtype
+
+
+def field_docs(node: dict[str, Any], feature: Any, path: str = "") -> list[FieldDoc]:
+    """The fields of a schema/feature pair, depth first, in schema order (for the card)."""
+    out: list[FieldDoc] = []
+    sub = node.get("items", {}) if isinstance(feature, List) else node
+    inner = feature.feature if isinstance(feature, List) else feature
+    if isinstance(inner, dict):
+        for k, child in sub.get("properties", {}).items():
+            p = f"{path}.{k}" if path else k
+            cf = inner[k]
+            out.append(FieldDoc(p, _dtype(cf), _types(child)[1], child.get("description", "")))
+            out += field_docs(child, cf, p + ("[]" if isinstance(cf, List) else ""))
+    return out
