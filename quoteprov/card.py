@@ -23,7 +23,7 @@ from . import __version__
 from .errors import QuoteprovError
 from .features import CONFIGS, FEATURES, field_docs
 from .schema import load_schema
-from .store import atomic_open, read_jsonl, write_text
+from .store import read_jsonl, write_bytes, write_text
 
 LICENSE = {"id": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
            "title": "Creative Commons Attribution 4.0 International (the annotations only)"}
@@ -73,19 +73,20 @@ def arrow_table(config: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=FEATURES[config].arrow_schema)
 
 
-def write_parquet(path: str | Path, table: pa.Table) -> None:
-    """Write `table` as Parquet, atomically, with fixed settings.
+def parquet_bytes(table: pa.Table) -> bytes:
+    """`table` as a Parquet file, with fixed settings.
 
     pyarrow stores no timestamp (`created_by` names its version), so the bytes are a function
     of the table and the pinned pyarrow alone. An empty table is written with no row group at
     all: `datasets` takes its batch size from the first row group, and a 0-row group makes it
     fail ("BatchSize must be greater than 0") where no group gives an empty split.
     """
-    with atomic_open(path, "wb") as f:
-        with pq.ParquetWriter(f, table.schema, compression="zstd", compression_level=9,
-                              use_dictionary=True, write_statistics=True, version="2.6") as writer:
-            if table.num_rows:
-                writer.write_table(table)
+    sink = pa.BufferOutputStream()
+    with pq.ParquetWriter(sink, table.schema, compression="zstd", compression_level=9,
+                          use_dictionary=True, write_statistics=True, version="2.6") as writer:
+        if table.num_rows:
+            writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 # -- facts for the card --------------------------------------------------------------------
@@ -311,6 +312,15 @@ def datapackage(dataset: str | Path, tables: dict[str, list[dict[str, Any]]],
 
 # -- called by build -----------------------------------------------------------------------
 
+def hub_files(dataset: str | Path, tables: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, bytes]:
+    """The derived files of a dataset folder, path in the folder -> bytes, from its JSON Lines."""
+    tables = tables if tables is not None else read_tables(dataset)
+    out = {parquet_path(c): parquet_bytes(arrow_table(c, tables[c])) for c in CONFIGS}
+    out[CARD] = render_card(tables).encode("utf-8")
+    out[DATAPACKAGE] = (json.dumps(datapackage(dataset, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return out
+
+
 def write_hub_files(dataset: str | Path) -> list[str]:
     """Write the Parquet files, the card and datapackage.json from the dataset's JSON Lines.
 
@@ -318,14 +328,78 @@ def write_hub_files(dataset: str | Path) -> list[str]:
     parent folder when the dataset path is absolute).
     """
     dataset = Path(dataset)
-    tables = read_tables(dataset)
     written = []
-    for config in CONFIGS:
-        path = dataset / parquet_path(config)
-        write_parquet(path, arrow_table(config, tables[config]))
-        written.append(path)
-    written.append(dataset / CARD)
-    write_text(written[-1], render_card(tables))
-    written.append(dataset / DATAPACKAGE)
-    write_text(written[-1], json.dumps(datapackage(dataset, tables), ensure_ascii=False, indent=2) + "\n")
+    for name, data in hub_files(dataset).items():
+        write_bytes(dataset / name, data)
+        written.append(dataset / name)
     return [str(p.relative_to(dataset.parent) if dataset.is_absolute() else p) for p in written]
+
+
+def stale_files(dataset: str | Path) -> list[str]:
+    """The derived files that are missing or differ from what the JSON Lines give now."""
+    dataset = Path(dataset)
+    return [name for name, data in hub_files(dataset).items()
+            if not (dataset / name).is_file() or (dataset / name).read_bytes() != data]
+
+
+# -- the card against the Hub's metadata rules ------------------------------------------------
+
+def _known(resource: str) -> set[str]:
+    # the lists `datasets` ships for the Hub's metadata fields (size buckets, language codes)
+    import datasets.utils
+
+    path = Path(datasets.utils.__file__).parent / "resources" / resource
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return set(data) if isinstance(data, (list, dict)) else set()
+
+
+def card_problems(dataset: str | Path) -> list[str]:
+    """What is wrong with the card's metadata, checked locally the way the Hub reads it.
+
+    `DatasetCard` parses the YAML into `DatasetCardData` (strict: a malformed header is an
+    error); `datasets` parses `configs` and `dataset_info` from it as `load_dataset` would;
+    the tagging fields are checked against the vocabularies `datasets` ships. (The Hub's own
+    `/api/validate-yaml` cannot be reached from here.)
+    """
+    from datasets.info import DatasetInfosDict
+    from datasets.utils.metadata import MetadataConfigs, known_task_ids
+    from huggingface_hub import DatasetCard
+
+    dataset = Path(dataset)
+    try:
+        card = DatasetCard((dataset / CARD).read_text(encoding="utf-8"), ignore_metadata_errors=False)
+    except (ValueError, yaml.YAMLError) as exc:
+        return [f"metadata does not parse: {exc}"]
+    data = card.data.to_dict()
+    problems = []
+    if not data.get("pretty_name"):
+        problems.append("pretty_name: missing")
+    if data.get("license") == "other" and not (data.get("license_name") and data.get("license_link")):
+        problems.append("license: `other` needs license_name and license_link")
+    for field_, known in (("size_categories", _known("size_categories.json")),
+                          ("language", _known("languages.json")),
+                          ("task_categories", set(known_task_ids))):
+        values = data.get(field_) or []
+        values = [values] if isinstance(values, str) else values
+        if not values:
+            problems.append(f"{field_}: missing")
+        problems += [f"{field_}: unknown value {v!r}" for v in values if v not in known]
+    try:
+        configs = MetadataConfigs.from_dataset_card_data(card.data)
+        infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    except (ValueError, TypeError, KeyError) as exc:
+        return problems + [f"configs/dataset_info: {exc}"]
+    if sorted(configs) != sorted(CONFIGS):
+        problems.append(f"configs: {sorted(configs)}, expected {sorted(CONFIGS)}")
+    defaults = [name for name, c in configs.items() if c.get("default")]
+    if defaults != ["quotations"]:
+        problems.append(f"configs: default is {defaults}, expected ['quotations']")
+    for name, c in configs.items():
+        for entry in c.get("data_files", []):
+            if not (dataset / entry["path"]).is_file():
+                problems.append(f"configs.{name}.data_files: {entry['path']} does not exist")
+    for name in CONFIGS:
+        info = infos.get(name)
+        if info is None or info.features != FEATURES[name]:
+            problems.append(f"dataset_info.{name}.features: differ from quoteprov.features.FEATURES[{name!r}]")
+    return problems
