@@ -1,0 +1,1211 @@
+"""`quoteprov validate`: every problem of a contribution, located and explained; never a crash.
+
+What is checked, per file of a dataset folder:
+
+- every JSON Lines line is one JSON object (`jsonl.parse_line` explains the bad ones);
+- every record against the JSON Schema (all errors of a record, each with its instance path);
+- provenance against the source text: the quoted text, paragraph, selectors, footnote marker
+  (recomputed from the source: it must be the first marker after the quotation in its
+  paragraph) and every evidence span;
+- integrity: unique ids that follow the stable-id rule, `nested_in` names an enclosing record,
+  no two records on one span, records in order, speakers and recipients known, every
+  correction applied to a record;
+- sources: manifest entries and files match, paths stay inside the dataset.
+
+Speed comes from a happy path and a careful path. A line is parsed with orjson and checked
+with jsonschema-rs; only a line that fails (or looks like it might hide a duplicate key) is
+re-read by the careful parser and explained by `jsonschema`, whose messages name the path.
+Large record files are checked in parallel chunks; the checks that need the whole file in
+order (ids, order, nesting) run in the parent over a compact summary of each record, so memory
+stays bounded by the chunk size, not the file size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
+
+import orjson
+
+from .corrections import CORRECTABLE, CorrectionEntry, parse_corrections
+from .errors import QuoteprovError
+from .jsonl import BOM, MAX_LINE, LineProblem, RawLine, char_column, iter_lines, key_column, parse_line
+from .markers import find_markers, footnote_after
+from .records import MarkerSpan, make_id, selector_context, sort_key
+from .schema import load_schema, validator
+from .source import MANIFEST, MANIFEST_FIELDS, Source, make_source, read_text
+
+try:  # the fast schema check; without it every record takes the careful path (same result)
+    import jsonschema_rs
+except ImportError:  # pragma: no cover - declared as a dependency
+    jsonschema_rs = None
+
+ERROR, WARNING = "error", "warning"
+CHUNK = 8 << 20  # bytes of records per parallel task
+PARALLEL_MIN = 16 << 20  # files smaller than this are checked in-process
+BATCH = 20000  # records per in-process batch (streaming from a pipe)
+MAX_PROBLEMS = 10000  # problems kept per file; the rest are counted (memory stays bounded)
+STACK_LIMIT = 256  # enclosing candidates kept for `nested_in`
+
+# which checker reads which file of a dataset folder
+KINDS = ("quotations", "sources", "entities", "corrections", "manifest", "registry")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: where (path, 1-based line and column), how bad, what and why."""
+
+    path: str
+    line: int
+    column: int
+    severity: str  # error | warning
+    code: str
+    field: str
+    message: str
+
+    def format(self) -> str:
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity} [{self.code}] {where}{self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "line": self.line, "column": self.column, "severity": self.severity,
+                "code": self.code, "field": self.field, "message": self.message}
+
+    def github(self) -> str:
+        """A GitHub Actions workflow annotation."""
+        def esc(s: str, prop: bool = False) -> str:
+            s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return s.replace(":", "%3A").replace(",", "%2C") if prop else s
+        where = f"{self.field}: " if self.field else ""
+        return (f"::{self.severity} file={esc(self.path, True)},line={self.line},col={self.column},"
+                f"title={esc(self.code, True)}::{esc(where + self.message)}")
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of a validation: the problems (at most MAX_PROBLEMS per file are kept; the
+    counts are complete), how much was read, and whether warnings count as errors."""
+
+    problems: tuple[Problem, ...]
+    errors: int
+    warnings: int
+    files: int
+    records: int
+    omitted: int = 0  # problems counted but not kept
+    fatal: bool = False  # unreadable input or nothing to validate (exit status 2)
+    strict: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.fatal and self.errors == 0 and not (self.strict and self.warnings)
+
+    @property
+    def exit_status(self) -> int:
+        return 2 if self.fatal else 0 if self.ok else 1
+
+    def summary(self) -> str:
+        errors = self.errors + (self.warnings if self.strict else 0)
+        warnings = 0 if self.strict else self.warnings
+        head = "valid" if self.ok else "invalid"
+        more = f"; {self.omitted} more not shown" if self.omitted else ""
+        return (f"{head}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)} "
+                f"in {self.files} file{'s' * (self.files != 1)} ({self.records:,} records checked{more})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"valid": self.ok, "errors": self.errors, "warnings": self.warnings, "files": self.files,
+                "records": self.records, "omitted": self.omitted,
+                "problems": [p.to_dict() for p in self.problems]}
+
+
+class _Sink:
+    """Collects problems, counting all of them but keeping at most `limit` per file."""
+
+    def __init__(self, strict: bool, limit: int | None) -> None:
+        self.strict, self.limit = strict, limit
+        self.problems: list[Problem] = []
+        self.errors = self.warnings = self.omitted = 0
+        self.per_file: dict[str, int] = {}
+        self.fatal = False
+
+    def add(self, path: str, line: int, column: int, severity: str, code: str, field: str, message: str) -> None:
+        if severity == ERROR:
+            self.errors += 1
+        else:
+            self.warnings += 1
+        kept = self.per_file.get(path, 0)
+        if self.limit is not None and kept >= self.limit:
+            self.omitted += 1
+            return
+        self.per_file[path] = kept + 1
+        severity = ERROR if self.strict else severity
+        self.problems.append(Problem(path, line, column, severity, code, field, message))
+
+
+def _q(text: Any, width: int = 48) -> str:
+    """A value quoted for a message, shortened so a line stays readable."""
+    if isinstance(text, str):
+        s = text if len(text) <= width else text[:width] + "…"
+        return json.dumps(s, ensure_ascii=False)
+    return json.dumps(text, ensure_ascii=False) if text is None or isinstance(text, (int, float, bool)) else repr(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# schema messages
+
+
+_TYPE_NAMES = {"object": "an object", "array": "a list", "string": "a string", "integer": "an integer",
+               "number": "a number", "boolean": "true or false", "null": "null"}
+
+
+def explain(error: Any) -> tuple[str, str]:
+    """(field, message) for one `jsonschema` error, the field written as the instance path
+    (`evidence.marker.number`) and the message saying what was expected and what was found."""
+    path = ".".join(str(p) for p in error.absolute_path)
+    v, want, got = error.validator, error.validator_value, error.instance
+    if v == "type":
+        kinds = [want] if isinstance(want, str) else list(want)
+        names = " or ".join(k for k in kinds)
+        return path, f"expected {names}, got {_q(got)}"
+    if v == "required":
+        missing = [k for k in want if isinstance(got, dict) and k not in got]
+        return path, f"missing {', '.join(missing)}" if missing else error.message
+    if v == "additionalProperties" and isinstance(got, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in got if k not in allowed)
+        return path, f"unexpected field{'s' * (len(extra) > 1)} {', '.join(extra)}"
+    if v == "enum":
+        return path, f"expected one of {', '.join(_q(x) for x in want)}, got {_q(got)}"
+    if v == "const":
+        return path, f"expected {_q(want)}, got {_q(got)}"
+    if v == "minimum":
+        return path, f"expected a number >= {want}, got {_q(got)}"
+    if v == "minLength":
+        return path, f"expected at least {want} character{'s' * (want != 1)}, got {_q(got)}"
+    if v == "pattern":
+        return path, f"{_q(got)} does not match the pattern {want}"
+    return path, error.message
+
+
+def schema_problems(name: str, instance: Any) -> list[tuple[tuple[Any, ...], str, str]]:
+    """(instance path, field, message) for every schema error of one instance, in a stable order."""
+    errors = sorted(validator(name).iter_errors(instance),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.validator, e.message))
+    return [(tuple(e.absolute_path), *explain(e)) for e in errors]
+
+
+_FAST: dict[str, Any] = {}
+
+
+def _fast_valid(name: str) -> Callable[[Any], bool]:
+    """jsonschema-rs `is_valid` for a schema (same schema file as the careful path)."""
+    fn = _FAST.get(name)
+    if fn is None:
+        if jsonschema_rs is not None:
+            fn = jsonschema_rs.validator_for(load_schema(name)).is_valid
+        else:  # pragma: no cover
+            fn = validator(name).is_valid
+        _FAST[name] = fn
+    return fn
+
+
+# ---------------------------------------------------------------------------------------------
+# the dataset context a record is checked against
+
+
+@dataclass
+class Context:
+    """What records are checked against: source texts, registries, entities, corrections.
+
+    Everything in it is read once, before the records; markers are recomputed per source on
+    first use (in each worker), as the builder computes them.
+    """
+
+    sources: dict[str, Source] = field(default_factory=dict)
+    registry_names: dict[str, frozenset[str]] = field(default_factory=dict)
+    registry_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    registry_file: dict[str, str] = field(default_factory=dict)
+    entity_names: frozenset[str] | None = None  # data/entities.jsonl, when there is one
+    entities_file: str = "data/entities.jsonl"
+    corrected: frozenset[tuple[str, str]] | None = None  # (id, field) of corrections.jsonl
+    correction_ids: frozenset[str] = frozenset()
+    has_sources: bool = False  # provenance can be checked
+    _markers: dict[str, tuple[list[MarkerSpan], list[int]]] = field(default_factory=dict)
+
+    def markers(self, source_id: str) -> list[MarkerSpan]:
+        got = self._markers.get(source_id)
+        if got is None:
+            ms = find_markers(self.sources[source_id])
+            got = self._markers[source_id] = (ms, [m.start for m in ms])
+        return got[0]
+
+
+# ---------------------------------------------------------------------------------------------
+# one record: everything that needs only the record and the context (runs in workers)
+
+_P = tuple  # (line, column, severity, code, field, message, path-for-column)
+
+
+def _span_problem(src: str, sp: Any) -> str | None:
+    s, e, t = sp["start"], sp["end"], sp["text"]
+    if not (0 <= s <= e <= len(src)):
+        return f"[{s}, {e}) lies outside the source ({len(src):,} characters)"
+    if src[s:e] != t:
+        return f"{_q(t)} is not the source text at [{s}, {e}), which reads {_q(src[s:e])}"
+    return None
+
+
+def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str, tuple[Any, ...], str, str]],
+                     seen_names: set[tuple[str, str, str]]) -> None:
+    """Provenance and per-record integrity of one schema-valid record.
+
+    Appends (severity, code, path, field, message) to `out`; `seen_names` keeps each unknown
+    speaker or recipient to one warning.
+    """
+    sid = rec["source_id"]
+    start, end, text = rec["start"], rec["end"], rec["text"]
+    if type(start) is not int or type(end) is not int or type(rec["paragraph"]) is not int:
+        raise TypeError("offsets must be integers")
+    if start > end:
+        out.append((ERROR, "offsets", ("end",), "end", f"{end} is before start {start}"))
+    sel = rec["selectors"]
+    q, pos = sel["quote"], sel["position"]
+    if q["exact"] != text:
+        out.append((ERROR, "selector", ("selectors", "quote", "exact"), "selectors.quote.exact",
+                    f"{_q(q['exact'])} differs from text {_q(text)}"))
+    if pos["start"] != start or pos["end"] != end:
+        out.append((ERROR, "selector", ("selectors", "position"), "selectors.position",
+                    f"[{pos['start']}, {pos['end']}) differs from the record's [{start}, {end})"))
+    corrections = rec["corrections"]
+    if corrections and ctx.corrected is not None:
+        rid = rec["id"]
+        for i, c in enumerate(corrections):
+            if (rid, c["field"]) not in ctx.corrected:
+                out.append((ERROR, "correction", ("corrections",), f"corrections.{i}",
+                            f"the record says its {c['field']} was corrected, but corrections.jsonl has "
+                            f"no correction of {c['field']} for {rid}"))
+    for role in ("speaker", "recipient"):
+        name = rec[role]
+        if name is None:
+            continue
+        if ctx.entity_names is not None and name not in ctx.entity_names:
+            key = ("entity-missing", sid, name)
+            if key not in seen_names:
+                seen_names.add(key)
+                out.append((ERROR, "entity-missing", (role,), role,
+                            f"{_q(name)} is not in {ctx.entities_file}; run `quoteprov build` to regenerate it"))
+        if ctx.has_sources and name not in ctx.registry_names.get(sid, ()):
+            key = ("registry", sid, name)
+            if key in seen_names:
+                continue
+            seen_names.add(key)
+            reg = ctx.registry_file.get(sid, f"registry/{sid}.json")
+            canonical = ctx.registry_aliases.get(sid, {}).get(name)
+            if canonical:
+                out.append((WARNING, "entity-alias", (role,), role,
+                            f"{_q(name)} is an alias of {_q(canonical)} in {reg}; use the canonical name"))
+            else:
+                entry = json.dumps({"name": name, "aliases": [], "kind": "person"}, ensure_ascii=False)
+                out.append((WARNING, "unknown-entity", (role,), role,
+                            f"{_q(name)} is not in the entity registry; add {entry} to {reg} "
+                            f"(kind: person, group, document or publication)"))
+    if not ctx.has_sources:
+        return
+    source = ctx.sources.get(sid)
+    if source is None:
+        out.append((ERROR, "unknown-source", ("source_id",), "source_id",
+                    f"no source {_q(sid)} in sources/{MANIFEST}"))
+        return
+    src = source.text
+    if not (0 <= start <= end <= len(src)):
+        out.append((ERROR, "offsets", ("start",), "start",
+                    f"[{start}, {end}) lies outside the source ({len(src):,} characters)"))
+        return
+    if src[start:end] != text:
+        out.append((ERROR, "text", ("text",), "text",
+                    f"{_q(text)} is not the source text at [{start}, {end}), which reads {_q(src[start:end])}"))
+    par = source.paragraph_of(start)
+    pstart, pend = source.paragraphs[par]
+    if rec["paragraph"] != par:
+        out.append((ERROR, "paragraph", ("paragraph",), "paragraph",
+                    f"is {rec['paragraph']} but offset {start} is in paragraph {par}"))
+    elif end > pend:
+        out.append((ERROR, "paragraph", ("end",), "end",
+                    f"{end} runs past the end of paragraph {par} (offset {pend})"))
+    prefix, suffix = selector_context(src, start, end)
+    if q["prefix"] != prefix:
+        out.append((ERROR, "selector", ("selectors", "quote", "prefix"), "selectors.quote.prefix",
+                    f"{_q(q['prefix'])} is not the text before the quotation, {_q(prefix)}"))
+    if q["suffix"] != suffix:
+        out.append((ERROR, "selector", ("selectors", "quote", "suffix"), "selectors.quote.suffix",
+                    f"{_q(q['suffix'])} is not the text after the quotation, {_q(suffix)}"))
+    ev = rec["evidence"]
+    for role in ("speaker", "cue", "recipient"):
+        sp = ev[role]
+        if sp is not None:
+            bad = _span_problem(src, sp)
+            if bad:
+                out.append((ERROR, "evidence", ("evidence", role), f"evidence.{role}", bad))
+    _check_footnote(rec, ctx, sid, src, par, pend, out)
+
+
+def _check_footnote(rec: dict[str, Any], ctx: Context, sid: str, src: str, par: int, pend: int,
+                    out: list[tuple[str, str, tuple[Any, ...], str, str]]) -> None:
+    """The marker evidence must be in the source and be the first marker after the quotation in
+    its paragraph (recomputed with the builder's own marker finder); the footnote must agree."""
+    m = rec["evidence"]["marker"]
+    footnote = rec["footnote"]
+    corrected = rec["method"]["footnote"] == "correction"
+    expected = footnote_after(ctx.markers(sid), rec["end"], pend) if rec["paragraph"] == par else None
+    if m is not None:
+        bad = _span_problem(src, m)
+        if bad:
+            out.append((ERROR, "marker", ("evidence", "marker"), "evidence.marker", bad))
+        elif expected is None:
+            out.append((ERROR, "marker", ("evidence", "marker"), "evidence.marker",
+                        f"{_q(m['text'])} at [{m['start']}, {m['end']}) is not a footnote marker after the "
+                        f"quotation in paragraph {par}: no marker follows it there"))
+        elif (expected.start, expected.end) != (m["start"], m["end"]):
+            out.append((ERROR, "marker", ("evidence", "marker"), "evidence.marker",
+                        f"{_q(m['text'])} at [{m['start']}, {m['end']}) is not the first marker after the "
+                        f"quotation; the first is {_q(expected.text)} at [{expected.start}, {expected.end})"))
+        else:
+            if m["printed"] != expected.printed:
+                out.append((ERROR, "marker", ("evidence", "marker", "printed"), "evidence.marker.printed",
+                            f"is {m['printed']} but the marker as printed is {expected.printed}"))
+            if m["number"] != expected.number:
+                out.append((ERROR, "marker", ("evidence", "marker", "number"), "evidence.marker.number",
+                            f"is {m['number']} but the note sequence gives {expected.number}"))
+        if m["repaired"] != (m["printed"] != m["number"]):
+            out.append((ERROR, "marker", ("evidence", "marker", "repaired"), "evidence.marker.repaired",
+                        f"is {json.dumps(m['repaired'])} but printed {m['printed']} and number {m['number']} "
+                        f"{'differ' if m['printed'] != m['number'] else 'agree'}"))
+        if footnote != m["number"] and not corrected:
+            out.append((ERROR, "footnote", ("footnote",), "footnote",
+                        f"is {json.dumps(footnote)} but its marker evidence {_q(m['text'])} stands for note "
+                        f"{m['number']}"))
+    elif footnote is not None and not corrected:
+        out.append((ERROR, "footnote", ("footnote",), "footnote",
+                    f"is {footnote} but the record has no marker evidence (evidence.marker is null)"))
+    elif footnote is None and expected is not None and not corrected:
+        out.append((WARNING, "footnote", ("footnote",), "footnote",
+                    f"is null but marker {_q(expected.text)} at [{expected.start}, {expected.end}) follows "
+                    f"the quotation in paragraph {par}"))
+
+
+def id_key(source_id: str, text: str) -> str:
+    """The stable id without its occurrence number (`source:digest`), by the builder's rule."""
+    return make_id(source_id, text, 1)[:-2]
+
+
+# ---------------------------------------------------------------------------------------------
+# a batch of record lines (runs in a worker, or in-process for small files and pipes)
+
+
+@dataclass
+class ChunkResult:
+    """What a batch of lines yields: its problems (line numbers relative to the batch), a
+    compact summary of each record for the in-order checks, and the records corrections aim at."""
+
+    lines: int = 0
+    records: int = 0
+    problems: list[tuple[int, int, str, str, str, str]] = field(default_factory=list)
+    # (line, id, id_key or None, source_id, start, end, nested_in)
+    seq: list[tuple[int, str, str | None, Any, Any, Any, Any]] = field(default_factory=list)
+    captured: dict[str, tuple[int, str, dict[str, Any], list[str]]] = field(default_factory=dict)
+    names: set[tuple[str, str, str]] = field(default_factory=set)
+
+
+def _expected_keys(rec: dict[str, Any]) -> int:
+    """How many keys a schema-valid record has, from its nulls and corrections (for the cheap
+    duplicate-key test of the happy path)."""
+    ev = rec["evidence"]
+    n = 38 + 3 * len(rec["corrections"])
+    for role in ("speaker", "cue", "recipient"):
+        if ev[role] is not None:
+            n += 3
+    if ev["marker"] is not None:
+        n += 6
+    return n
+
+
+def _may_hide_duplicates(data: bytes, rec: dict[str, Any]) -> bool:
+    """False when the line provably has no duplicate key (orjson would silently keep the last).
+
+    Every key ends with `"` followed by `:`; inside strings a quote is escaped (`\\"`), so the
+    count of `":` minus `\\":` counts the keys, plus any string value that starts with a colon.
+    That overcounts only, so equality with the keys the parsed record holds proves there was no
+    duplicate; anything else goes to the careful parser.
+    """
+    if b'" :' in data or b'"\t:' in data:
+        return True
+    return data.count(b'":') - data.count(b'\\":') != _expected_keys(rec)
+
+
+def check_lines(lines: Iterable[RawLine], ctx: Context, first_is_file_start: bool) -> ChunkResult:
+    """Check record lines; line numbers in the result are those of `lines`."""
+    res = ChunkResult()
+    fast_valid = _fast_valid("quotations")
+    loads = orjson.loads
+    problems = res.problems
+    seq = res.seq
+    names = res.names
+    correction_ids = ctx.correction_ids
+    for raw in lines:
+        res.lines += 1
+        n = raw.number
+        if raw.dropped:
+            problems.append((n, 1, ERROR, "line-too-long", "",
+                             f"line of {raw.dropped:,} bytes is longer than the limit of {MAX_LINE:,}; "
+                             "a record must fit on one line"))
+            continue
+        data = raw.data
+        rec: Any = None
+        if data and data[-1] != 13 and not (first_is_file_start and n == 1 and data.startswith(BOM)):
+            try:
+                rec = loads(data)
+            except (orjson.JSONDecodeError, RecursionError):
+                rec = None
+            if type(rec) is not dict or not fast_valid(rec) or _may_hide_duplicates(data, rec):
+                rec = None
+        if rec is None:
+            rec = _careful(data, n, first_is_file_start, problems)
+            if rec is None:
+                continue
+        res.records += 1
+        out: list[tuple[str, str, tuple[Any, ...], str, str]] = []
+        try:
+            check_provenance(rec, ctx, out, names)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
+            # a value the happy path let through in a shape the checks cannot use (a 100-digit
+            # number orjson read as a float, say): explain the line carefully instead
+            out = []
+            rec = _careful(data, n, first_is_file_start, problems, force=True)
+            if rec is None:
+                continue
+            try:
+                check_provenance(rec, ctx, out, names)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+                problems.append((n, 1, ERROR, "unchecked", "", f"provenance could not be checked: {exc}"))
+                continue
+        for severity, code, path, fld, message in out:
+            problems.append((n, key_column(data, path), severity, code, fld, message))
+        rid = rec["id"]
+        seq.append((n, rid, id_key(rec["source_id"], rec["text"]), rec["source_id"], rec["start"], rec["end"],
+                    rec["nested_in"]))
+        if rid in correction_ids:
+            res.captured.setdefault(rid, (n, rec["source_id"], {k: rec[k] for k in CORRECTABLE},
+                                          [c["field"] for c in rec["corrections"]]))
+    return res
+
+
+def _careful(data: bytes, n: int, first_is_file_start: bool, problems: list[Any], force: bool = False) -> Any:
+    """The careful path: exact lexical diagnosis, then every schema error of the record.
+    Returns the record when it is schema-valid (so provenance can be checked), else None."""
+    rec, lexical = parse_line(data, n if first_is_file_start else 2)
+    for p in lexical:
+        if force and p.code not in ("number-too-large", "number-format"):
+            continue  # already reported when the line first took the careful path
+        problems.append((n, p.column, ERROR, p.code, p.field, p.message))
+    if rec is None:
+        return None
+    if not isinstance(rec, dict):
+        problems.append((n, 1, ERROR, "not-object", "",
+                         f"expected a JSON object (one record per line), got {type(rec).__name__ if not isinstance(rec, list) else 'a list'}"))
+        return None
+    if force:
+        return rec
+    if _fast_valid("quotations")(rec):
+        return rec
+    for path, fld, message in schema_problems("quotations", rec):
+        problems.append((n, key_column(data, path), ERROR, "schema", fld or "(record)", message))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# in-order checks over the whole file (runs in the parent)
+
+
+class _Sequence:
+    """Ids, order, same spans and nesting, from the compact record summaries in file order.
+
+    Memory stays small: an id that follows the stable-id rule is unique by construction (its
+    occurrence number counts up), so only the counters per id key are kept, plus the few ids
+    that break the rule; enclosure is checked against a short stack of open records.
+    """
+
+    def __init__(self, report: Callable[[int, int, str, str, str, str], None]) -> None:
+        self.report = report
+        self.counts: dict[str, int] = {}
+        self.vacant: set[tuple[str, int]] = set()  # (key, n) taken by a record with another id
+        self.odd: dict[str, int] = {}  # id breaking the rule -> its first line
+        self.prev: tuple[Any, ...] | None = None
+        self.prev_line = 0
+        self.stack: list[tuple[str, int, int]] = []
+        self.stack_source: Any = None
+        self.deferred: list[tuple[int, str, str, int, int]] = []
+
+    def feed(self, base: int, seq: list[tuple[int, str, str | None, Any, Any, Any, Any]]) -> None:
+        report = self.report
+        counts = self.counts
+        for n, rid, key, sid, start, end, nested in seq:
+            line = base + n
+            if key is not None:
+                occ = counts.get(key, 0) + 1
+                counts[key] = occ
+                expected = f"{key}:{occ}"
+                if rid != expected:
+                    self.vacant.add((key, occ))
+                    first = self.odd.get(rid)
+                    if first is not None:
+                        report(line, 1, ERROR, "duplicate-id", "id", f"{_q(rid)} is already the id of line {first}")
+                    else:
+                        self.odd[rid] = line
+                        report(line, 1, ERROR, "id-rule", "id",
+                               f"{_q(rid)} does not follow the stable-id rule; expected {_q(expected)} "
+                               f"(source, digest of the normalised text, occurrence)")
+            order = (sid, start, -end)
+            if self.prev is not None:
+                if order < self.prev:
+                    report(line, 1, ERROR, "order", "",
+                           f"record at [{start}, {end}) of {sid} comes after line {self.prev_line} "
+                           f"(at [{self.prev[1]}, {-self.prev[2]}) of {self.prev[0]}); records are sorted "
+                           f"by source_id, then start, then longer first")
+                elif order == self.prev:
+                    report(line, 1, ERROR, "same-span", "",
+                           f"line {self.prev_line} is a record on the same span [{start}, {end})")
+            self.prev, self.prev_line = order, line
+            if sid != self.stack_source:
+                self.stack, self.stack_source = [], sid
+            stack = self.stack
+            while stack and stack[-1][2] <= start and stack[-1][2] < end:
+                stack.pop()
+            if nested is not None:
+                for oid, ostart, oend in reversed(stack):
+                    if oid == nested:
+                        if not (ostart <= start and end <= oend) or (ostart, oend) == (start, end):
+                            report(line, 1, ERROR, "nested-in", "nested_in",
+                                   f"record {_q(nested)} at [{ostart}, {oend}) does not enclose this record "
+                                   f"at [{start}, {end})")
+                        break
+                else:
+                    self.deferred.append((line, nested, rid, start, end))
+            stack.append((rid, start, end))
+            if len(stack) > STACK_LIMIT:
+                del stack[: len(stack) - STACK_LIMIT]
+
+    def exists(self, rid: str) -> bool:
+        if rid in self.odd:
+            return True
+        key, _, occ = rid.rpartition(":")
+        return occ.isdigit() and 1 <= int(occ) <= self.counts.get(key, 0) and (key, int(occ)) not in self.vacant
+
+    def finish(self) -> None:
+        for rid, line in self.odd.items():
+            key, _, occ = rid.rpartition(":")
+            if occ.isdigit() and 1 <= int(occ) <= self.counts.get(key, 0) and (key, int(occ)) not in self.vacant:
+                self.report(line, 1, ERROR, "duplicate-id", "id", f"{_q(rid)} is also the id of another record")
+        for line, nested, rid, start, end in self.deferred:
+            if nested == rid:
+                self.report(line, 1, ERROR, "nested-in", "nested_in", "names the record itself")
+            elif self.exists(nested):
+                self.report(line, 1, ERROR, "nested-in", "nested_in",
+                            f"record {_q(nested)} does not enclose this record at [{start}, {end}) "
+                            f"(an enclosing record starts at or before it and comes earlier)")
+            else:
+                self.report(line, 1, ERROR, "nested-in", "nested_in", f"no record has id {_q(nested)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# records files: in-process or in parallel chunks
+
+_WORKER_CTX: Context | None = None
+
+
+def _init_worker(ctx: Context) -> None:
+    global _WORKER_CTX
+    _WORKER_CTX = ctx
+
+
+def _work(task: tuple[str, int, int, int]) -> ChunkResult:
+    path, start, end, max_line = task
+    assert _WORKER_CTX is not None
+    with open(path, "rb") as f:
+        f.seek(start)
+        return check_lines(iter_lines(f, end - start, max_line), _WORKER_CTX, start == 0)
+
+
+def _split(path: Path, size: int, chunk: int) -> list[tuple[int, int]]:
+    """Byte ranges of about `chunk` bytes that end just after a newline."""
+    out = []
+    with open(path, "rb") as f:
+        pos = 0
+        while pos < size:
+            target = pos + chunk
+            if target >= size:
+                out.append((pos, size))
+                break
+            f.seek(target - 1)
+            end = size
+            while True:
+                block = f.read(1 << 16)
+                if not block:
+                    break
+                nl = block.find(b"\n")
+                if nl >= 0:
+                    end = f.tell() - len(block) + nl + 1
+                    break
+            out.append((pos, end))
+            pos = end
+    return out
+
+
+def _cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _check_records(stream: BinaryIO | None, path: Path | None, shown: str, ctx: Context, sink: _Sink,
+                   jobs: int, max_line: int) -> tuple[int, dict[str, Any]]:
+    """Check one records file (or stream); returns (records, captured records for corrections)."""
+    def report(line: int, col: int, severity: str, code: str, fld: str, message: str) -> None:
+        sink.add(shown, line, col, severity, code, fld, message)
+
+    seq = _Sequence(report)
+    captured: dict[str, Any] = {}
+    names: set[tuple[str, str, str]] = set()
+    records = 0
+    base = 0
+    size = path.stat().st_size if path is not None else 0
+
+    def take(res: ChunkResult) -> None:
+        nonlocal records, base
+        records += res.records
+        for n, col, severity, code, fld, message in res.problems:
+            if code in ("unknown-entity", "entity-alias", "entity-missing"):
+                # one warning per name for the whole file, not per chunk
+                key = (code if code == "entity-missing" else "registry", fld, message)
+                if key in names:
+                    continue
+                names.add(key)
+            report(base + n, col, severity, code, fld, message)
+        seq.feed(base, res.seq)
+        for rid, (n, *rest) in res.captured.items():
+            captured.setdefault(rid, (base + n, *rest))
+        base += res.lines
+
+    if path is not None and jobs > 1 and size >= PARALLEL_MIN:
+        ranges = _split(path, size, CHUNK)
+        tasks = [(str(path), s, e, max_line) for s, e in ranges]
+        methods = multiprocessing.get_all_start_methods()
+        mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        with mp.Pool(jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
+            for res in pool.imap(_work, tasks):
+                take(res)
+    else:
+        f = stream if stream is not None else open(path, "rb")  # type: ignore[arg-type]
+        try:
+            lines = iter_lines(f, max_line=max_line)
+            while True:
+                batch = list(islice(lines, BATCH))
+                if not batch:
+                    break
+                # numbers in a batch are absolute already; make them relative for `take`
+                rel = [RawLine(r.number - base, r.data, r.dropped, r.final) for r in batch]
+                take(check_lines(rel, ctx, base == 0))
+        finally:
+            if stream is None:
+                f.close()
+    seq.finish()
+    return records, captured
+
+
+# ---------------------------------------------------------------------------------------------
+# the small files of a dataset folder
+
+
+def _element_offsets(text: str) -> list[int]:
+    """Start offsets of the elements of a top-level JSON list (for locating manifest entries)."""
+    dec = json.JSONDecoder()
+    i = text.index("[") + 1
+    out = []
+    while True:
+        while i < len(text) and text[i] in " \t\r\n,":
+            i += 1
+        if i >= len(text) or text[i] == "]":
+            return out
+        out.append(i)
+        _, i = dec.raw_decode(text, i)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _read_json_file(path: Path, shown: str, sink: _Sink) -> tuple[Any, str] | None:
+    """A whole JSON file (manifest, registry), every lexical problem reported."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        sink.add(shown, 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
+        return None
+    value, problems = parse_line(data.replace(b"\r\n", b"\n").replace(b"\n", b" "), 1)
+    if problems:
+        # re-parse with lines kept, for line numbers a contributor can use
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            sink.add(shown, *_line_col(data.decode("utf-8", "replace"), len(data[:exc.start].decode("utf-8", "replace"))),
+                     ERROR, "invalid-utf8", "", f"invalid UTF-8: byte 0x{data[exc.start]:02x} ({exc.reason})")
+            return None
+        for p in problems:
+            if p.code == "json-syntax":
+                try:
+                    json.loads(text)
+                except json.JSONDecodeError as exc:
+                    sink.add(shown, exc.lineno, exc.colno, ERROR, p.code, "", f"invalid JSON: {exc.msg}")
+                    continue
+                except RecursionError:
+                    pass
+            sink.add(shown, 1, p.column if p.code != "bom" else 1, ERROR, p.code, p.field, p.message)
+        if value is None:
+            return None
+    return value, data.decode("utf-8-sig", "replace")
+
+
+def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str]) -> dict[str, Source]:
+    """Manifest entries and source files: every problem, and the readable sources."""
+    sdir = dataset / "sources"
+    mpath = sdir / MANIFEST
+    sources: dict[str, Source] = {}
+    if not mpath.exists():
+        sink.add(shown(mpath), 1, 1, ERROR, "manifest", "",
+                 "no manifest; every source file needs an entry in sources/manifest.json")
+        return sources
+    got = _read_json_file(mpath, shown(mpath), sink)
+    if got is None:
+        return sources
+    entries, text = got
+    where = shown(mpath)
+    if not isinstance(entries, list):
+        sink.add(where, 1, 1, ERROR, "manifest", "", "expected a JSON list of source entries")
+        return sources
+    offsets = _element_offsets(text) if entries else []
+    id_pattern = load_schema("sources")["properties"]["id"]["pattern"]
+    listed: set[Path] = set()
+    seen: dict[str, int] = {}
+    root = sdir.resolve()
+    for n, entry in enumerate(entries):
+        line, col = _line_col(text, offsets[n]) if n < len(offsets) else (1, 1)
+        if not isinstance(entry, dict):
+            sink.add(where, line, col, ERROR, "manifest", str(n), "expected an object with " + ", ".join(MANIFEST_FIELDS))
+            continue
+        missing = [k for k in MANIFEST_FIELDS if k not in entry]
+        if missing:
+            sink.add(where, line, col, ERROR, "manifest", str(n), f"entry lacks {', '.join(missing)}")
+        sid, file = entry.get("id"), entry.get("file")
+        if not isinstance(sid, str) or not re.match(id_pattern, sid):
+            if "id" in entry:
+                sink.add(where, line, col, ERROR, "manifest", f"{n}.id",
+                         f"{_q(sid)} is not a source id (letters, digits, . _ -)")
+            continue
+        if sid in seen:
+            sink.add(where, line, col, ERROR, "manifest", f"{n}.id", f"{_q(sid)} is already the id of entry {seen[sid]}")
+            continue
+        seen[sid] = n
+        if not isinstance(file, str) or not file:
+            if "file" in entry:
+                sink.add(where, line, col, ERROR, "manifest", f"{n}.file", "expected a file name")
+            continue
+        target = (sdir / file).resolve()
+        if Path(file).is_absolute() or root not in target.parents:
+            sink.add(where, line, col, ERROR, "outside-dataset", f"{n}.file",
+                     f"{_q(file)} is outside the sources folder; source files live in sources/")
+            continue
+        listed.add(target)
+        if not target.is_file():
+            sink.add(where, line, col, ERROR, "missing-file", f"{n}.file", f"{_q(file)} not found in sources/")
+            continue
+        try:
+            sources[sid] = make_source(read_text(target), sid, entry)
+        except QuoteprovError as exc:
+            msg = str(exc).split(": ", 1)[-1]
+            sink.add(shown(target), 1, 1, ERROR, "source-encoding", "", msg)
+        except OSError as exc:
+            sink.add(shown(target), 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
+    for f in sorted(sdir.iterdir()):
+        if f.name == MANIFEST or f.name.startswith(".") or f.is_dir():
+            continue
+        if f.resolve() not in listed:
+            sink.add(shown(f), 1, 1, ERROR, "unlisted-file", "",
+                     f"no entry in sources/{MANIFEST} names this file; add one "
+                     f"(fields: {', '.join(MANIFEST_FIELDS)})")
+    return sources
+
+
+def check_registry(path: Path, shown: str, sink: _Sink) -> tuple[frozenset[str], dict[str, str]]:
+    """One entity registry: a JSON list of {name, aliases, kind}."""
+    got = _read_json_file(path, shown, sink)
+    names: set[str] = set()
+    aliases: dict[str, str] = {}
+    if got is None:
+        return frozenset(), {}
+    entries, text = got
+    if not isinstance(entries, list):
+        sink.add(shown, 1, 1, ERROR, "registry", "", "expected a JSON list of {name, aliases, kind}")
+        return frozenset(), {}
+    offsets = _element_offsets(text) if entries else []
+    kinds = load_schema("entities")["properties"]["kind"]["enum"]
+    for n, e in enumerate(entries):
+        line, col = _line_col(text, offsets[n]) if n < len(offsets) else (1, 1)
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str) or not e["name"].strip():
+            sink.add(shown, line, col, ERROR, "registry", str(n), "expected an object with a non-empty name")
+            continue
+        extra = sorted(set(e) - {"name", "aliases", "kind"})
+        if extra:
+            sink.add(shown, line, col, ERROR, "registry", str(n), f"unexpected field{'s' * (len(extra) > 1)} {', '.join(extra)}")
+        al = e.get("aliases", [])
+        if not isinstance(al, list) or not all(isinstance(a, str) for a in al):
+            sink.add(shown, line, col, ERROR, "registry", f"{n}.aliases", "expected a list of names")
+            al = []
+        if e.get("kind", "person") not in kinds:
+            sink.add(shown, line, col, ERROR, "registry", f"{n}.kind",
+                     f"expected one of {', '.join(kinds)}, got {_q(e.get('kind'))}")
+        if e["name"] in names:
+            sink.add(shown, line, col, ERROR, "registry", f"{n}.name", f"{_q(e['name'])} is listed twice")
+        names.add(e["name"])
+        for a in al:
+            aliases.setdefault(a, e["name"])
+    return frozenset(names), aliases
+
+
+def _jsonl_rows(path: Path, shown: str, sink: _Sink, schema: str | None,
+                max_line: int) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Rows of a small JSON Lines file, every lexical and schema problem reported."""
+    with open(path, "rb") as f:
+        for raw in iter_lines(f, max_line=max_line):
+            if raw.dropped:
+                sink.add(shown, raw.number, 1, ERROR, "line-too-long", "",
+                         f"line of {raw.dropped:,} bytes is longer than the limit of {max_line:,}")
+                continue
+            value, problems = parse_line(raw.data, raw.number)
+            for p in problems:
+                sink.add(shown, raw.number, p.column, ERROR, p.code, p.field, p.message)
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                sink.add(shown, raw.number, 1, ERROR, "not-object", "", "expected a JSON object")
+                continue
+            bad = schema_problems(schema, value) if schema else []
+            for path_, fld, message in bad:
+                sink.add(shown, raw.number, key_column(raw.data, path_), ERROR, "schema", fld or "(record)", message)
+            if not bad:
+                yield raw.number, value
+
+
+def check_corrections(path: Path, shown: str, sink: _Sink, max_line: int) -> list[CorrectionEntry]:
+    """Parse corrections.jsonl with the builder's own parser, line by line, so that every bad
+    line is reported (the parser itself stops at the first)."""
+    entries = []
+    with open(path, "rb") as f:
+        for raw in iter_lines(f, max_line=max_line):
+            if raw.dropped:
+                sink.add(shown, raw.number, 1, ERROR, "line-too-long", "", f"line of {raw.dropped:,} bytes")
+                continue
+            value, problems = parse_line(raw.data, raw.number)
+            blocking = [p for p in problems if p.code != "blank-line"]
+            for p in blocking:
+                sink.add(shown, raw.number, p.column, ERROR, p.code, p.field, p.message)
+            if value is None or blocking:
+                continue
+            # blank lines before it keep the parser's line numbers equal to the file's
+            text = "\n" * (raw.number - 1) + raw.data.decode("utf-8")
+            try:
+                entries.extend(parse_corrections(text, shown))
+            except QuoteprovError as exc:
+                msg = str(exc)[len(shown) + 1:]
+                parts = msg.split(":", 2)
+                col = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 1
+                sink.add(shown, raw.number, col, ERROR, "correction", "", parts[-1].strip())
+    return entries
+
+
+def _check_sources_data(path: Path, shown: str, sink: _Sink, sources: dict[str, Source], max_line: int) -> None:
+    import hashlib
+    seen = set()
+    for line, row in _jsonl_rows(path, shown, sink, "sources", max_line):
+        sid = row["id"]
+        seen.add(sid)
+        s = sources.get(sid)
+        if s is None:
+            sink.add(shown, line, 1, ERROR, "unknown-source", "id", f"no source {_q(sid)} in sources/{MANIFEST}")
+            continue
+        facts = {"file": s.metadata.get("file"), "characters": len(s.text), "paragraphs": len(s.paragraphs),
+                 "sha256": hashlib.sha256(s.text.encode("utf-8")).hexdigest()}
+        for k, v in facts.items():
+            if row[k] != v:
+                sink.add(shown, line, 1, ERROR, "stale-data", k,
+                         f"is {_q(row[k])} but the source file gives {_q(v)}; the source changed since "
+                         "the data was built: run `quoteprov build`")
+    for sid in sources:
+        if sid not in seen:
+            sink.add(shown, 1, 1, ERROR, "stale-data", "", f"source {_q(sid)} has no row; run `quoteprov build`")
+
+
+def _check_entities(path: Path, shown: str, sink: _Sink, max_line: int) -> frozenset[str]:
+    names: dict[str, int] = {}
+    for line, row in _jsonl_rows(path, shown, sink, "entities", max_line):
+        if row["name"] in names:
+            sink.add(shown, line, 1, ERROR, "duplicate-entity", "name",
+                     f"{_q(row['name'])} is already the entity of line {names[row['name']]}")
+        names.setdefault(row["name"], line)
+    return frozenset(names)
+
+
+def _check_applied(entries: list[CorrectionEntry], captured: dict[str, Any], sources: dict[str, Source],
+                   shown: str, sink: _Sink) -> None:
+    """Every correction matches a record, and the record carries its value."""
+    for c in entries:
+        got = captured.get(c.id)
+        if got is None:
+            sink.add(shown, c.line, 1, ERROR, "correction", "id",
+                     f"no record has id {_q(c.id)} (an id changes when the quoted words change)")
+            continue
+        _, sid, values, noted = got
+        if c.evidence is not None:
+            s, e = c.evidence
+            n = len(sources[sid].text) if sid in sources else None
+            if not (0 <= s < e) or (n is not None and e > n):
+                sink.add(shown, c.line, 1, ERROR, "correction", "evidence",
+                         f"[{s}, {e}) is not a span of source {sid}")
+        if values.get(c.field) != c.value:
+            sink.add(shown, c.line, 1, ERROR, "correction", "value",
+                     f"record {c.id} has {c.field} {_q(values.get(c.field))}, not {_q(c.value)}: the correction "
+                     "is not applied (run `quoteprov build`) or its `expect` no longer holds")
+        elif c.field not in noted:
+            sink.add(shown, c.line, 1, WARNING, "correction", "value",
+                     f"record {c.id} already has {c.field} {_q(c.value)} without this correction; it can be removed")
+
+
+# ---------------------------------------------------------------------------------------------
+# entry points
+
+
+def _kind_of(path: Path) -> str:
+    name = path.name
+    if name == MANIFEST:
+        return "manifest"
+    if path.parent.name == "registry" and name.endswith(".json"):
+        return "registry"
+    for kind in ("sources", "entities", "corrections"):
+        if name == f"{kind}.jsonl":
+            return kind
+    return "quotations"
+
+
+def _dataset_of(path: Path) -> Path | None:
+    """The dataset folder a file belongs to (the folder holding sources/manifest.json)."""
+    for folder in (path.parent, path.parent.parent):
+        if (folder / "sources" / MANIFEST).exists():
+            return folder
+    return None
+
+
+def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str], max_line: int = MAX_LINE,
+                 with_data: bool = True) -> tuple[Context, list[CorrectionEntry]]:
+    """Read and check everything records are checked against."""
+    sources = check_manifest(dataset, sink, shown)
+    ctx = Context(sources=sources, has_sources=(dataset / "sources" / MANIFEST).exists())
+    rdir = dataset / "registry"
+    for sid in sources:
+        rpath = rdir / f"{sid}.json"
+        ctx.registry_file[sid] = f"registry/{sid}.json"
+        if rpath.exists():
+            names, aliases = check_registry(rpath, shown(rpath), sink)
+            ctx.registry_names[sid], ctx.registry_aliases[sid] = names, aliases
+    if rdir.is_dir():
+        for f in sorted(rdir.glob("*.json")):
+            if f.stem not in sources:
+                sink.add(shown(f), 1, 1, WARNING, "registry", "", f"no source {_q(f.stem)} in sources/{MANIFEST}")
+    entries: list[CorrectionEntry] = []
+    cpath = dataset / "corrections.jsonl"
+    if cpath.exists():
+        entries = check_corrections(cpath, shown(cpath), sink, max_line)
+    ctx.corrected = frozenset((c.id, c.field) for c in entries)
+    ctx.correction_ids = frozenset(c.id for c in entries)
+    if with_data:
+        epath = dataset / "data" / "entities.jsonl"
+        if epath.exists():
+            ctx.entity_names = _check_entities(epath, shown(epath), sink, max_line)
+            ctx.entities_file = shown(epath)
+    return ctx, entries
+
+
+def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: str | Path | None = None,
+             strict: bool = False, jobs: int | None = None, max_line: int = MAX_LINE,
+             max_problems: int | None = MAX_PROBLEMS, stdin: BinaryIO | None = None) -> Report:
+    """Validate dataset folders, files, or `-` (records on standard input).
+
+    With no path, the project's own `dataset/`. A dataset folder is checked whole (sources,
+    registry, corrections, data/); a single file is checked against the dataset folder it sits
+    in (or `dataset`), so that provenance can be checked. `jobs` worker processes check large
+    record files (default: the CPUs available). Returns a `Report`; `report.exit_status` is 0
+    when valid, 1 when any error (or any warning with `strict`), 2 for unreadable input.
+    """
+    from .build_cmd import DEFAULT_DATASET
+
+    if path is None:
+        paths: list[str | Path] = [DEFAULT_DATASET]
+    elif isinstance(path, (str, Path)):
+        paths = [path]
+    else:
+        paths = list(path) or [DEFAULT_DATASET]
+    jobs = _cpu_count() if jobs is None else max(1, jobs)
+    sink = _Sink(strict, max_problems)
+    files = records = 0
+    cwd = Path.cwd()
+
+    def shown(p: Path) -> str:
+        try:
+            return str(p.resolve().relative_to(cwd))
+        except ValueError:
+            return str(p)
+
+    contexts: dict[Path, tuple[Context, list[CorrectionEntry]]] = {}
+
+    def context_for(folder: Path | None) -> Context:
+        if folder is None:
+            return Context()
+        folder = folder.resolve()
+        if folder not in contexts:
+            contexts[folder] = load_context(folder, sink, shown, max_line)
+        return contexts[folder][0]
+
+    for p in paths:
+        if str(p) == "-":
+            folder = Path(dataset) if dataset else DEFAULT_DATASET
+            ctx = context_for(folder if (folder / "sources" / MANIFEST).exists() else None)
+            n, _ = _check_records(stdin or sys.stdin.buffer, None, "<stdin>", ctx, sink, 1, max_line)
+            files, records = files + 1, records + n
+            continue
+        p = Path(p)
+        if not p.exists():
+            sink.add(str(p), 1, 1, ERROR, "unreadable", "", "no such file or folder")
+            sink.fatal = True
+            continue
+        if p.is_dir():
+            if not (p / "sources").is_dir() and not (p / "data").is_dir():
+                sink.add(str(p), 1, 1, ERROR, "not-dataset", "",
+                         "not a dataset folder (expected sources/ and data/ in it)")
+                sink.fatal = True
+                continue
+            got_files, got_records = _validate_folder(p, sink, shown, jobs, max_line, contexts)
+            files, records = files + got_files, records + got_records
+            continue
+        kind = _kind_of(p)
+        folder = Path(dataset) if dataset else _dataset_of(p.resolve())
+        try:
+            files += 1
+            if kind == "quotations":
+                ctx = context_for(folder)
+                if not ctx.has_sources:
+                    sink.add(shown(p), 1, 1, WARNING, "no-sources", "",
+                             "no dataset sources found beside this file; provenance not checked "
+                             "(give --dataset FOLDER)")
+                n, captured = _check_records(None, p, shown(p), ctx, sink, jobs, max_line)
+                records += n
+            elif kind == "manifest":
+                check_manifest(p.parent.parent, sink, shown)
+            elif kind == "registry":
+                check_registry(p, shown(p), sink)
+            elif kind == "corrections":
+                check_corrections(p, shown(p), sink, max_line)
+            elif kind == "sources":
+                _check_sources_data(p, shown(p), sink, context_for(folder).sources, max_line)
+            else:
+                _check_entities(p, shown(p), sink, max_line)
+        except OSError as exc:
+            sink.add(shown(p), 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
+            sink.fatal = True
+    problems = sorted(sink.problems, key=lambda q: (q.path, q.line, q.column))
+    return Report(tuple(problems), sink.errors, sink.warnings, files, records, sink.omitted, sink.fatal, strict)
+
+
+def _validate_folder(folder: Path, sink: _Sink, shown: Callable[[Path], str], jobs: int, max_line: int,
+                     contexts: dict[Path, Any]) -> tuple[int, int]:
+    ctx, entries = load_context(folder, sink, shown, max_line)
+    contexts[folder.resolve()] = (ctx, entries)
+    files = 1 + len(ctx.sources)
+    records = 0
+    data = folder / "data"
+    qpath = data / "quotations.jsonl"
+    captured: dict[str, Any] = {}
+    for name in ("quotations", "sources", "entities"):
+        f = data / f"{name}.jsonl"
+        if not f.exists():
+            sink.add(shown(f), 1, 1, ERROR, "missing-file", "", "not found; run `quoteprov build`")
+    if qpath.exists():
+        files += 1
+        records, captured = _check_records(None, qpath, shown(qpath), ctx, sink, jobs, max_line)
+    spath = data / "sources.jsonl"
+    if spath.exists():
+        files += 1
+        _check_sources_data(spath, shown(spath), sink, ctx.sources, max_line)
+    if (data / "entities.jsonl").exists():
+        files += 1
+    cpath = folder / "corrections.jsonl"
+    if cpath.exists():
+        files += 1
+        if qpath.exists():
+            _check_applied(entries, captured, ctx.sources, shown(cpath), sink)
+    return files, records
+
+
+# ---------------------------------------------------------------------------------------------
+# command line
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    report = validate(args.paths or None, dataset=args.dataset, strict=args.strict, jobs=args.jobs,
+                      max_problems=args.max_problems or None)
+    out = sys.stdout
+    if args.format == "json":
+        out.write(json.dumps([p.to_dict() for p in report.problems], ensure_ascii=False, indent=1) + "\n")
+        print(report.summary(), file=sys.stderr)
+    else:
+        for p in report.problems:
+            out.write((p.github() if args.format == "github" else p.format()) + "\n")
+        if args.format == "github" and not report.ok:
+            out.write(f"::error title=quoteprov validate::{report.summary()}\n")
+        print(report.summary(), file=sys.stderr if args.format == "github" else out)
+    return report.exit_status
+
+
+def register_cli(subparsers: Any) -> None:
+    v = subparsers.add_parser(
+        "validate", help="check a dataset, or files of one, before they are merged",
+        description="Check JSON Lines records, sources, entities and corrections: JSON syntax, the JSON Schema, "
+                    "provenance against the source text, ids, order, nesting, entities and corrections. "
+                    "Prints one line per problem (PATH:LINE:COL: error|warning [code] field: message), then a "
+                    "summary. Exit status: 0 valid, 1 errors, 2 usage or unreadable input.")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="dataset folder, file, or - for records on standard input (default: the project's dataset/)")
+    v.add_argument("--dataset", type=Path, help="dataset folder to check lone files and standard input against "
+                                                "(default: the folder the file sits in)")
+    v.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text (default), json (the problems as a list), github (workflow annotations)")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for large record files (default: the CPUs available)")
+    v.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
+                   help="problems shown per file, all are counted (default: %(default)s; 0 = no limit)")
+    v.set_defaults(func=cmd_validate)
