@@ -1,0 +1,653 @@
+"""`quoteprov diff`: what changed between two versions of the dataset, record by record.
+
+How it stays fast on a million records: a version's records file is never loaded whole. Each
+line is hashed (in C, batch by batch); a line that appears byte for byte in the other version is
+an unchanged record and is never parsed. Only the lines that differ (a few per cent in a real
+revision) are parsed, with orjson, and aligned:
+
+1. by stable id (first by the same words at the same, mapped, span, because an id's occurrence
+   number changes when an earlier quotation of the same words is removed);
+2. then, for records whose id changed (their words were corrected, so the digest in the id
+   changed), by source and span, the old span mapped through the edit of the source text;
+   then by source and start; then by source and normalised words;
+3. what is left was removed (old) or added (new).
+
+A matched pair whose only differences are positions that the source edit explains (offsets
+shifted because text above changed, the paragraph index, the selector context) is
+*re-anchored*; any other difference makes it *changed*, listed field by field with dotted
+paths (`evidence.speaker`, `method.kind`).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import QuoteprovError
+from .records import SELECTOR_CONTEXT, normalize_words
+from .versions import (DEFAULT_DATASET_PATH, Blob, OffsetMap, SourceChange, Version, compare_sources,
+                       latest_tag, line_batches, line_of, resolve_version, working_tree)
+
+try:  # orjson parses the differing lines several times faster; json is the fallback
+    import orjson
+
+    _loads: Callable[[bytes], Any] = orjson.loads
+    _JSONError: type[Exception] = orjson.JSONDecodeError
+except ImportError:  # pragma: no cover - orjson is a declared dependency
+    _loads, _JSONError = json.loads, json.JSONDecodeError
+
+_MISSING = object()
+_EVIDENCE_OFFSET = re.compile(r"^evidence\.[^.]+\.(start|end)$")
+# fields that give a record's position, not its content
+_OFFSETS = {"start": "start", "end": "end", "selectors.position.start": "start", "selectors.position.end": "end"}
+_CONTEXT = {"selectors.quote.prefix": "prefix", "selectors.quote.suffix": "suffix"}
+
+
+# -- result ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """A record present in both versions whose content changed."""
+
+    id: str  # the new id (`fields["id"]` holds both when it changed)
+    old: dict[str, Any]
+    new: dict[str, Any]
+    fields: dict[str, list[Any]]  # dotted field -> [old, new]
+    matched_by: str  # id | span | start | text
+    shift: int | None = None  # offset shift explained by a source edit, when there is one
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "matched_by": self.matched_by, "fields": self.fields}
+        if self.shift is not None:
+            out["shift"] = self.shift
+        return out
+
+
+@dataclass(frozen=True)
+class Reanchor:
+    """A record that only moved because its source text was edited."""
+
+    id: str
+    old: dict[str, Any]
+    new: dict[str, Any]
+    shift: int  # new start - old start
+    fields: dict[str, list[Any]]  # the positional fields that moved
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "shift": self.shift, "fields": self.fields}
+
+
+@dataclass(frozen=True)
+class SchemaChange:
+    """Record fields (dotted paths) that exist in only one version."""
+
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, list[str]]:
+        return {"added": list(self.added), "removed": list(self.removed)}
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    old_label: str
+    new_label: str
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[Change]
+    reanchored: list[Reanchor]
+    sources: list[SourceChange]
+    schema: SchemaChange
+    summary: dict[str, int]
+
+    @property
+    def differs(self) -> bool:
+        return self.summary["differences"] > 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"old": self.old_label, "new": self.new_label, "summary": self.summary,
+                "added": self.added, "removed": self.removed,
+                "changed": [c.to_json() for c in self.changed],
+                "reanchored": [r.to_json() for r in self.reanchored],
+                "sources": [s.to_json() for s in self.sources], "schema": self.schema.to_json()}
+
+
+# -- reading only the lines that differ -----------------------------------------------------
+
+Row = tuple[int, dict[str, Any]]  # (line number, record)
+
+
+def _line_hashes(blob: Blob) -> tuple[set[int], int]:
+    """Hashes of every line, and the number of records (non-blank lines). Python's bytes hash is
+    64-bit SipHash: a collision among a few million lines has odds near 1e-7."""
+    hashes: set[int] = set()
+    n = 0
+    for lines in line_batches(blob):
+        hashes.update(map(hash, lines))
+        n += len(lines) - lines.count(b"")
+    hashes.discard(hash(b""))
+    return hashes, n
+
+
+def _parse(line: bytes, name: str, lineno: int) -> dict[str, Any]:
+    try:
+        rec = _loads(line)
+    except _JSONError as exc:
+        raise QuoteprovError(f"{name}:{lineno}: not valid JSON: {exc}") from None
+    if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+        raise QuoteprovError(f"{name}:{lineno}: expected a record (a JSON object with a string id)")
+    return rec
+
+
+def _rows_where(blob: Blob, keep: Callable[[int], bool]) -> list[Row]:
+    """Parse the lines whose hash `keep` accepts."""
+    rows: list[Row] = []
+    base = 0
+    for lines in line_batches(blob):
+        for i, h in enumerate(map(hash, lines)):
+            if keep(h) and lines[i].strip():
+                rows.append((base + i + 1, _parse(lines[i], blob.name, base + i + 1)))
+        base += len(lines)
+    return rows
+
+
+# -- comparing two records ------------------------------------------------------------------
+
+def _same(a: Any, b: Any) -> bool:
+    # JSON true is not 1: compare types too
+    return type(a) is type(b) and a == b
+
+
+def field_changes(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> dict[str, list[Any]]:
+    """Every field that differs, nested objects followed down to dotted paths; a field missing on
+    one side shows as None there (the schema change lists it too)."""
+    out: dict[str, list[Any]] = {}
+    for key in list(old) + [k for k in new if k not in old]:
+        a, b = old.get(key, _MISSING), new.get(key, _MISSING)
+        if _same(a, b):
+            continue
+        path = prefix + key
+        if isinstance(a, dict) and isinstance(b, dict):
+            out.update(field_changes(a, b, path + "."))
+        else:
+            out[path] = [None if a is _MISSING else a, None if b is _MISSING else b]
+    return out
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    """What a source edit explains: the offset map and both texts (None without sources)."""
+
+    offsets: OffsetMap
+    old_text: str
+    new_text: str
+
+
+def _explained(path: str, values: list[Any], old: dict, new: dict, anchor: _Anchor | None) -> bool:
+    """True when the change of this positional field follows from the edit of the source text."""
+    if anchor is None:
+        return False
+    a, b = values
+    which = _OFFSETS.get(path) or (m.group(1) if (m := _EVIDENCE_OFFSET.match(path)) else None)
+    if which is not None:
+        if not isinstance(a, int) or not isinstance(b, int):
+            return False
+        return (anchor.offsets.start(a) if which == "start" else anchor.offsets.end(a)) == b
+    if path == "paragraph":
+        try:
+            moved = line_of(anchor.new_text, new["start"]) - line_of(anchor.old_text, old["start"])
+        except (KeyError, TypeError):
+            return False
+        return isinstance(a, int) and isinstance(b, int) and b - a == moved
+    if path in _CONTEXT:
+        # the selector context is the text around the quote: it changes when that text does
+        def context(rec: dict, text: str) -> str:
+            s, e = rec.get("start"), rec.get("end")
+            if not isinstance(s, int) or not isinstance(e, int):
+                return "\0"
+            return text[max(0, s - SELECTOR_CONTEXT):s] if _CONTEXT[path] == "prefix" else text[e:e + SELECTOR_CONTEXT]
+        return a == context(old, anchor.old_text) and b == context(new, anchor.new_text)
+    return False
+
+
+def _compare(old: dict, new: dict, matched_by: str, anchors: dict[str, _Anchor]) -> Change | Reanchor | None:
+    fields = field_changes(old, new)
+    if not fields:
+        return None
+    sid = old.get("source_id")
+    anchor = anchors.get(sid) if sid == new.get("source_id") and isinstance(sid, str) else None
+    moved = {p: v for p, v in fields.items() if _explained(p, v, old, new, anchor)}
+    content = {p: v for p, v in fields.items() if p not in moved}
+    s0, s1 = old.get("start"), new.get("start")
+    shift = s1 - s0 if moved and isinstance(s0, int) and isinstance(s1, int) else None
+    rid = new.get("id", old.get("id"))
+    if content:
+        return Change(rid, old, new, content, matched_by, shift)
+    return Reanchor(rid, old, new, shift or 0, moved)
+
+
+# -- aligning the differing records ---------------------------------------------------------
+
+def _pop(index: dict[Any, list[Row]], key: Any) -> Row | None:
+    rows = index.get(key)
+    return rows.pop(0) if rows else None
+
+
+def _align(old_rows: list[Row], new_rows: list[Row], maps: dict[str, OffsetMap]) -> tuple[list[tuple[str, Row, Row]], list[Row], list[Row]]:
+    """Pairs (matched_by, old, new), then the unmatched old and new rows, in file order."""
+    pairs: list[tuple[str, Row, Row]] = []
+    old_left = old_rows
+    new_taken: set[int] = set()
+
+    def keyed(key: Callable[[dict], Any], old_key: Callable[[dict], Any], how: str) -> None:
+        nonlocal old_left
+        index: dict[Any, list[Row]] = {}
+        for row in new_rows:
+            if row[0] not in new_taken:
+                k = key(row[1])
+                if k is not None:
+                    index.setdefault(k, []).append(row)
+        rest = []
+        for row in old_left:
+            k = old_key(row[1])
+            hit = _pop(index, k) if k is not None else None
+            if hit is None:
+                rest.append(row)
+            else:
+                new_taken.add(hit[0])
+                pairs.append((how, row, hit))
+        old_left = rest
+
+    def mapped(rec: dict, which: str) -> int | None:
+        off, sid = rec.get(which), rec.get("source_id")
+        if not isinstance(off, int):
+            return None
+        m = maps.get(sid) if isinstance(sid, str) else None
+        return off if m is None else (m.start(off) if which == "start" else m.end(off))
+
+    def span(rec: dict) -> Any:
+        s, e = rec.get("start"), rec.get("end")
+        return (rec.get("source_id"), s, e) if isinstance(s, int) and isinstance(e, int) else None
+
+    def words(rec: dict) -> Any:
+        t = rec.get("text")
+        return (rec.get("source_id"), normalize_words(t)) if isinstance(t, str) else None
+
+    def mapped_span(rec: dict) -> Any:
+        return (rec.get("source_id"), mapped(rec, "start"), mapped(rec, "end")) if span(rec) else None
+
+    def words_at(rec: dict, where: Callable[[dict], Any]) -> Any:
+        # same words (the id without its occurrence number) at the same place: the same quotation,
+        # even when removing an earlier occurrence of these words renumbered its id
+        at = where(rec)
+        return (rec["id"].rsplit(":", 1)[0], at) if at is not None else None
+
+    keyed(lambda r: words_at(r, span), lambda r: words_at(r, mapped_span), "span")
+    keyed(lambda r: r["id"], lambda r: r["id"], "id")
+    keyed(span, mapped_span, "span")
+    keyed(lambda r: (r.get("source_id"), r.get("start")) if isinstance(r.get("start"), int) else None,
+          lambda r: (r.get("source_id"), mapped(r, "start")) if isinstance(r.get("start"), int) else None, "start")
+    keyed(words, words, "text")
+    return pairs, old_left, [row for row in new_rows if row[0] not in new_taken]
+
+
+# -- schema ---------------------------------------------------------------------------------
+
+def _paths(rec: dict, into: set[str], objects: set[str], prefix: str = "") -> None:
+    for k, v in rec.items():
+        p = prefix + k
+        into.add(p)
+        if isinstance(v, dict):
+            objects.add(p)
+            _paths(v, into, objects, p + ".")
+
+
+def _schema(old_rows: Iterable[dict], new_rows: Iterable[dict], common: Callable[[], Iterable[dict]]) -> SchemaChange:
+    """Fields in one version only. A nested field counts only where its parent object exists
+    in the other version as an object (so `evidence.speaker.text` is not 'added' just because
+    every old record had `evidence.speaker: null`)."""
+    sides = []
+    for rows in (old_rows, new_rows):
+        paths: set[str] = set()
+        objects: set[str] = set()
+        for r in rows:
+            _paths(r, paths, objects)
+        sides.append((paths, objects))
+    (op, oo), (np_, no) = sides
+    if op != np_:
+        # rare: confirm against the records both versions share (the unchanged lines)
+        shared_paths: set[str] = set()
+        shared_objects: set[str] = set()
+        for r in common():
+            _paths(r, shared_paths, shared_objects)
+        op, oo, np_, no = op | shared_paths, oo | shared_objects, np_ | shared_paths, no | shared_objects
+
+    def only(a: set[str], b_objects: set[str], b: set[str]) -> tuple[str, ...]:
+        return tuple(sorted(p for p in a - b if "." not in p or p.rsplit(".", 1)[0] in b_objects))
+
+    return SchemaChange(added=only(np_, oo, op), removed=only(op, no, np_))
+
+
+# -- the API --------------------------------------------------------------------------------
+
+def compare_versions(old: Version, new: Version) -> DiffResult:
+    """The diff of two resolved versions (see the module docstring for how records align)."""
+    old_hashes, n_old = _line_hashes(old.records)
+    new_hashes: set[int] = set()
+    n_new = 0
+    # one pass over NEW hashes it and parses its lines missing from OLD; a second pass over OLD
+    # parses its lines missing from NEW
+    new_rows: list[Row] = []
+    base = 0
+    for lines in line_batches(new.records):
+        hs = list(map(hash, lines))
+        new_hashes.update(hs)
+        n_new += len(lines) - lines.count(b"")
+        for i, h in enumerate(hs):
+            if h not in old_hashes and lines[i].strip():
+                new_rows.append((base + i + 1, _parse(lines[i], new.records.name, base + i + 1)))
+        base += len(lines)
+    new_hashes.discard(hash(b""))
+    old_rows = _rows_where(old.records, lambda h: h not in new_hashes)
+
+    sources, maps = (compare_sources(old.sources, new.sources) if old.has_sources and new.has_sources
+                     else ([], {}))
+    anchors = {sid: _Anchor(m, old.sources[sid], new.sources[sid]) for sid, m in maps.items()}
+    pairs, removed_rows, added_rows = _align(old_rows, new_rows, maps)
+
+    changed: list[Change] = []
+    reanchored: list[Reanchor] = []
+    for how, (_, o), (_, n) in pairs:
+        how = "id" if o["id"] == n["id"] else how
+        c = _compare(o, n, how, anchors)
+        if isinstance(c, Change):
+            changed.append(c)
+        elif isinstance(c, Reanchor):
+            reanchored.append(c)
+    schema = _schema((r for _, r in old_rows), (r for _, r in new_rows),
+                     lambda: (r for _, r in _rows_where(new.records, lambda h: h in old_hashes)))
+    summary = {
+        "old_records": n_old, "new_records": n_new,
+        "added": len(added_rows), "removed": len(removed_rows), "changed": len(changed),
+        "reanchored": len(reanchored),
+        "unchanged": n_old - len(removed_rows) - len(changed) - len(reanchored),
+        "sources_changed": len(sources), "fields_added": len(schema.added), "fields_removed": len(schema.removed),
+    }
+    summary["differences"] = sum(summary[k] for k in ("added", "removed", "changed", "reanchored", "sources_changed",
+                                                      "fields_added", "fields_removed"))
+    return DiffResult(old.label, new.label, [r for _, r in added_rows], [r for _, r in removed_rows],
+                      changed, reanchored, sources, schema, summary)
+
+
+def diff(old: str | Path, new: str | Path | None = None, repo: str | Path = ".",
+         dataset_path: str = DEFAULT_DATASET_PATH) -> DiffResult:
+    """Compare two versions of the dataset. Each of OLD and NEW is a records file, a dataset
+    folder, or a git revision of `repo` (`HEAD~1`, a tag, a commit; or `REV:PATH`), read with
+    git without a checkout. Without NEW, OLD is compared with the working tree's dataset."""
+    a = resolve_version(old, repo, dataset_path)
+    b = working_tree(repo, dataset_path) if new is None else resolve_version(new, repo, dataset_path)
+    return compare_versions(a, b)
+
+
+# -- output ---------------------------------------------------------------------------------
+
+def _val(v: Any, width: int = 80) -> str:
+    s = json.dumps(v, ensure_ascii=False)
+    return s if len(s) <= width else s[:width - 1] + "\u2026"
+
+
+def summary_line(result: DiffResult) -> str:
+    s = result.summary
+    parts = [f"{s['added']} added", f"{s['removed']} removed", f"{s['changed']} changed",
+             f"{s['reanchored']} re-anchored", f"{s['unchanged']} unchanged"]
+    return ", ".join(parts)
+
+
+def _record_line(rec: dict[str, Any]) -> str:
+    bits = [f"{k}={_val(rec.get(k), 40)}" for k in ("speaker", "recipient", "footnote", "kind") if rec.get(k) is not None]
+    return f"{rec.get('id')} {_val(rec.get('text'), 70)}" + ("  " + " ".join(bits) if bits else "")
+
+
+def _shift_groups(result: DiffResult) -> list[tuple[str, int, int]]:
+    groups: dict[tuple[str, int], int] = {}
+    for r in result.reanchored:
+        key = (str(r.new.get("source_id")), r.shift)
+        groups[key] = groups.get(key, 0) + 1
+    return [(sid, shift, n) for (sid, shift), n in sorted(groups.items())]
+
+
+def format_text(result: DiffResult, color: bool = False) -> str:
+    """Readable text: the summary first, then one block per changed record."""
+    def paint(code: str, s: str) -> str:
+        return f"\033[{code}m{s}\033[0m" if color else s
+
+    s = result.summary
+    out = [paint("1", f"{result.old_label} ({s['old_records']} records) -> {result.new_label} ({s['new_records']} records)"),
+           summary_line(result)]
+    for src in result.sources:
+        out.append(f"source {src.id}: {src.summary}")
+    if result.schema.added or result.schema.removed:
+        out.append("schema: " + ", ".join([f"+{p}" for p in result.schema.added] + [f"-{p}" for p in result.schema.removed]))
+    for sid, shift, n in _shift_groups(result):
+        out.append(f"re-anchored: {n} record{'s' if n != 1 else ''} of {sid} moved by {shift:+d}")
+    if not s["differences"]:
+        out.append("no differences")
+    for c in result.changed:
+        how = "" if c.matched_by == "id" else f" (matched by {c.matched_by})"
+        out += ["", paint("33", f"~ {c.id}{how}") + f" {_val(c.new.get('text'), 70)}"]
+        out += [f"    {p}: {_val(o)} -> {_val(n)}" for p, (o, n) in c.fields.items()]
+        if c.shift:
+            out.append(f"    (also re-anchored by {c.shift:+d})")
+    if result.added:
+        out.append("")
+        out += [paint("32", "+ " + _record_line(r)) for r in result.added]
+    if result.removed:
+        out.append("")
+        out += [paint("31", "- " + _record_line(r)) for r in result.removed]
+    return "\n".join(out) + "\n"
+
+
+MARKDOWN_ROWS = 300  # a pull-request comment has a size limit; the JSON has everything
+
+
+def _md(v: Any) -> str:
+    return "`" + _val(v, 60).replace("`", "'").replace("|", "\\|") + "`"
+
+
+def format_markdown(result: DiffResult) -> str:
+    """A pull-request comment: a summary table, then collapsible sections per kind of change."""
+    s = result.summary
+    out = [f"### quoteprov diff: `{result.old_label}` \u2192 `{result.new_label}`", "",
+           "| records | added | removed | changed | re-anchored | unchanged | sources changed |",
+           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+           f"| {s['old_records']} \u2192 {s['new_records']} | {s['added']} | {s['removed']} | {s['changed']} | "
+           f"{s['reanchored']} | {s['unchanged']} | {s['sources_changed']} |", ""]
+    if not s["differences"]:
+        out.append("No differences.")
+    for src in result.sources:
+        out.append(f"- source `{src.id}`: {src.summary.replace('|', chr(92) + '|')}")
+    if result.schema.added or result.schema.removed:
+        out.append("- schema: " + ", ".join([f"added `{p}`" for p in result.schema.added]
+                                            + [f"removed `{p}`" for p in result.schema.removed]))
+    for sid, shift, n in _shift_groups(result):
+        out.append(f"- re-anchored: {n} record{'s' if n != 1 else ''} of `{sid}` moved by {shift:+d}")
+
+    def section(title: str, header: str, rows: list[str]) -> None:
+        if not rows:
+            return
+        more = len(rows) - MARKDOWN_ROWS
+        out.extend(["", f"<details><summary>{title}</summary>", "", header, *rows[:MARKDOWN_ROWS]])
+        if more > 0:
+            out.append(f"\n\u2026 and {more} more rows (see `quoteprov diff --format json`)")
+        out.extend(["", "</details>"])
+
+    section(f"Changed ({s['changed']})", "| id | field | old | new |\n| --- | --- | --- | --- |",
+            [f"| `{c.id}` | `{p}` | {_md(o)} | {_md(n)} |" for c in result.changed for p, (o, n) in c.fields.items()])
+    rec_header = "| id | text | speaker | recipient | footnote | kind |\n| --- | --- | --- | --- | --- | --- |"
+
+    def rec_rows(recs: list[dict]) -> list[str]:
+        return [f"| `{r.get('id')}` | {_md(r.get('text'))} | {_md(r.get('speaker'))} | {_md(r.get('recipient'))} | "
+                f"{_md(r.get('footnote'))} | {_md(r.get('kind'))} |" for r in recs]
+
+    section(f"Added ({s['added']})", rec_header, rec_rows(result.added))
+    section(f"Removed ({s['removed']})", rec_header, rec_rows(result.removed))
+    return "\n".join(out) + "\n"
+
+
+def dumps_json(result: DiffResult) -> str:
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n"
+
+
+# -- CHANGELOG --------------------------------------------------------------------------------
+
+CHANGELOG_HEADER = ("# Changelog\n\nChanges to the quoteprov **dataset** (the records in `dataset/data/`), one entry "
+                    "per dataset version, written by `quoteprov changelog` from `quoteprov diff` against the "
+                    "previous tag.\n")
+CHANGELOG_ITEMS = 50  # records listed per section; the rest is counted
+
+
+def changelog_entry(result: DiffResult, version: str, date: str) -> str:
+    """The Markdown entry for one dataset version."""
+    s = result.summary
+    out = [f"## {version} ({date})", "",
+           f"Compared with `{result.old_label}`: {s['old_records']} \u2192 {s['new_records']} quotation records; "
+           f"{summary_line(result)}.", ""]
+    for src in result.sources:
+        out.append(f"- Source `{src.id}`: {src.summary}")
+    if result.schema.added or result.schema.removed:
+        out.append("- Schema: " + ", ".join([f"added `{p}`" for p in result.schema.added]
+                                            + [f"removed `{p}`" for p in result.schema.removed]))
+    for sid, shift, n in _shift_groups(result):
+        out.append(f"- {n} record{'s' if n != 1 else ''} of `{sid}` re-anchored by {shift:+d} (source text edited)")
+
+    def section(title: str, items: list[str]) -> None:
+        if items:
+            out.extend(["", f"### {title}", "", *items[:CHANGELOG_ITEMS]])
+            if len(items) > CHANGELOG_ITEMS:
+                out.append(f"- \u2026 and {len(items) - CHANGELOG_ITEMS} more")
+
+    section("Added", [f"- `{r.get('id')}` {_val(r.get('text'), 70)}" for r in result.added])
+    section("Removed", [f"- `{r.get('id')}` {_val(r.get('text'), 70)}" for r in result.removed])
+    section("Changed", [f"- `{c.id}`: " + "; ".join(f"{p} {_val(o, 40)} \u2192 {_val(n, 40)}" for p, (o, n) in c.fields.items())
+                        for c in result.changed])
+    if not s["differences"]:
+        out.append("No changes to the records.")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def update_changelog(text: str, entry: str) -> str:
+    """`text` with `entry` in place of the entry of the same version, or first among the entries."""
+    heading = entry.split("\n", 1)[0]
+    version = heading.split(" (", 1)[0]
+    blocks = re.split(r"(?m)^(?=## )", text or CHANGELOG_HEADER)
+    head, entries = blocks[0], blocks[1:]
+    kept = [b for b in entries if b.split("\n", 1)[0].split(" (", 1)[0] != version]
+    return head.rstrip("\n") + "\n\n" + "\n".join([entry] + [b.rstrip("\n") + "\n" for b in kept])
+
+
+def changelog(since: str | None = None, version: str | None = None, repo: str | Path = ".",
+              path: str | Path | None = None, dataset_path: str = DEFAULT_DATASET_PATH,
+              date: str | None = None, write: bool = True) -> str:
+    """Write (or replace) the CHANGELOG entry of dataset version `version` from the diff of the
+    working tree's dataset against `since` (default: the latest tag). Returns the entry."""
+    from datetime import date as _date
+
+    from .store import write_text
+    from .versions import git_toplevel
+
+    since = since or latest_tag(repo)
+    result = diff(since, None, repo, dataset_path)
+    entry = changelog_entry(result, version or "Unreleased", date or _date.today().isoformat())
+    if write:
+        top = git_toplevel(repo) or Path(repo)
+        target = Path(path) if path is not None else top / "CHANGELOG.md"
+        old = target.read_text(encoding="utf-8") if target.exists() else ""
+        write_text(target, update_changelog(old, entry))
+    return entry
+
+
+# -- command line ---------------------------------------------------------------------------
+
+FORMATS = ("text", "json", "markdown", "html")
+
+
+def _use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def render(result: DiffResult, fmt: str, out_dir: str | Path | None = None) -> str:
+    """The result in one of FORMATS (html is written to `out_dir`; the return names the file)."""
+    if fmt == "json":
+        return dumps_json(result)
+    if fmt == "markdown":
+        return format_markdown(result)
+    if fmt == "html":
+        try:
+            from .report import render_diff_html  # written by the report module
+        except ImportError:
+            raise QuoteprovError("--format html needs quoteprov.report.render_diff_html, which this "
+                                 "version does not have; use --format text, json or markdown") from None
+        return f"{render_diff_html(result, Path(out_dir or 'report'))}\n"
+    return format_text(result, color=_use_color())
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    result = diff(args.old, args.new, args.repo, args.dataset_path)
+    sys.stdout.write(render(result, args.format, args.out))
+    return 1 if args.exit_code and result.differs else 0
+
+
+def cmd_changelog(args: argparse.Namespace) -> int:
+    entry = changelog(args.since, args.version, args.repo, args.file, args.dataset_path, write=not args.dry_run)
+    sys.stdout.write(entry)
+    return 0
+
+
+def register_cli(sub: Any) -> None:
+    d = sub.add_parser(
+        "diff", help="what changed between two versions of the dataset",
+        description="Compare two versions of the dataset record by record: added, removed, changed (field by "
+                    "field), re-anchored (moved only because the source text was edited), source text edits and "
+                    "schema changes. OLD and NEW are each a records file, a dataset folder or a git revision "
+                    "(HEAD~1, a tag, a commit, or REV:PATH), read with git without a checkout. With only OLD, "
+                    "it is compared with the working tree's dataset.",
+        epilog="An existing path is taken as a path; anything else must be a revision of --repo. "
+               "Exit status: 0, or 1 with --exit-code when there are differences; 2 on bad input.")
+    d.add_argument("old", help="records file, dataset folder or git revision")
+    d.add_argument("new", nargs="?", help="the same kinds (default: the working tree's dataset)")
+    d.add_argument("--format", choices=FORMATS, default="text", help="output format (default: %(default)s)")
+    d.add_argument("--out", type=Path, help="folder for --format html (default: report)")
+    d.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences")
+    d.add_argument("--repo", default=".", help="git repository for revisions (default: the current folder)")
+    d.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH,
+                   help="dataset folder inside the repository (default: %(default)s)")
+    d.set_defaults(func=cmd_diff)
+
+    c = sub.add_parser(
+        "changelog", help="write the CHANGELOG entry of a new dataset version",
+        description="Diff the working tree's dataset against the previous tag (or --since) and write the "
+                    "entry for the new version into CHANGELOG.md, replacing an entry of the same version.")
+    c.add_argument("--since", help="revision to compare with (default: the latest tag, git describe --tags)")
+    c.add_argument("--version", dest="version", help="version heading of the entry (default: Unreleased)")
+    c.add_argument("--file", type=Path, help="changelog file (default: CHANGELOG.md at the repository root)")
+    c.add_argument("--repo", default=".", help="git repository (default: the current folder)")
+    c.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, help="dataset folder inside the repository")
+    c.add_argument("--dry-run", action="store_true", help="print the entry without writing it")
+    c.set_defaults(func=cmd_changelog)
+
+
+class _CallableModule(type(sys)):
+    """Importing `quoteprov.diff` binds the package attribute `quoteprov.diff` to this module,
+    shadowing the function of the same name that `quoteprov/__init__.py` exports; calling the
+    module calls the function, so `quoteprov.diff(old, new)` works either way."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> DiffResult:
+        return diff(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
