@@ -150,7 +150,12 @@ def summary(ds: Any, config: str, folder: Path) -> list[str]:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
+    import datasets
+
+    datasets.disable_progress_bars()  # the summary is the output; bars would clutter stderr
     folder = _folder(args.dataset)
+    if args.head < 0:
+        raise QuoteprovError(f"--head: expected a number >= 0, got {args.head}")
     ds = load(folder, args.config, "train")
     for line in summary(ds, args.config, folder):
         print(line)
@@ -221,21 +226,20 @@ def upload_files(folder: Path) -> tuple[Upload, ...]:
     return tuple(out)
 
 
-def _record_problems(folder: Path) -> list[str]:
-    """Schema errors of every record, via `quoteprov validate` when it is installed."""
+def _record_problems(folder: Path) -> tuple[list[str], str]:
+    """Every error `quoteprov validate` finds in the folder, and its one-line summary.
+
+    Falls back to a JSON Schema check of every record when the validate module is not part of
+    this installation.
+    """
     try:
-        from .validate import validate as full_validate  # noqa: F401  (written by another module)
+        from .validate import validate as full_validate
     except ImportError:
         full_validate = None
-    if full_validate is not None and hasattr(full_validate, "__call__"):
-        try:
-            result = full_validate(folder)
-        except TypeError:
-            result = None  # a signature this version does not know: fall back to the schema
-        else:
-            problems = _problems_of(result)
-            if problems is not None:
-                return problems
+    if full_validate is not None:
+        report = full_validate(folder, jobs=1)
+        errors = [p.format() for p in report.problems if p.severity == "error" or report.strict]
+        return (errors or ([] if report.ok else [report.summary()])), report.summary()
     from .schema import schema_errors
 
     tables = read_tables(folder)
@@ -243,20 +247,13 @@ def _record_problems(folder: Path) -> list[str]:
     for config in CONFIGS:
         for i, row in enumerate(tables[config], 1):
             problems += [f"data/{config}.jsonl line {i}: {e}" for e in schema_errors(config, row)]
-    return problems
-
-
-def _problems_of(result: Any) -> list[str] | None:
-    """Messages from whatever `quoteprov.validate.validate` returns, or None if unknown."""
-    errors = getattr(result, "errors", result)
-    if isinstance(errors, (list, tuple)):
-        return [str(getattr(e, "message", e)) if not isinstance(e, str) else e for e in errors]
-    return None
+    return problems, f"{sum(map(len, tables.values()))} rows schema-checked"
 
 
 def check_for_publish(folder: Path) -> str:
-    """Raise CheckFailed unless the folder is valid and its derived files are up to date."""
-    problems = _record_problems(folder)
+    """Raise CheckFailed unless the folder is valid and its derived files are up to date;
+    return what was checked, for the plan."""
+    problems, validated = _record_problems(folder)
     problems += [f"{name}: out of date with the JSON Lines (run `quoteprov build --dataset {folder}`)"
                  for name in stale_files(folder)]
     problems += [f"{CARD}: {p}" for p in card_problems(folder)]
@@ -264,9 +261,7 @@ def check_for_publish(folder: Path) -> str:
         shown = "\n  ".join(problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
         raise CheckFailed(f"{folder}: not published, {len(problems)} problem(s):\n  {shown}{more}")
-    tables = read_tables(folder)
-    counts = ", ".join(f"{len(tables[c])} {c}" for c in CONFIGS)
-    return f"{counts}: records valid; Parquet, {CARD} and {DATAPACKAGE} up to date; card metadata valid"
+    return f"{validated}; Parquet, {CARD} and {DATAPACKAGE} up to date; card metadata valid"
 
 
 def plan_publish(repo_id: str, dataset: str | Path | None = None, revision: str | None = None,
@@ -324,7 +319,9 @@ def publish(repo_id: str, dataset: str | Path | None = None, revision: str | Non
         say(f"tagging {plan.tag}")
         api.create_tag(repo_id, tag=plan.tag, tag_message=f"quoteprov dataset {plan.version}",
                        revision=commit.oid, repo_type="dataset", token=token)
-    except (OSError, HTTPError) as exc:
+    except (OSError, HTTPError, ValueError) as exc:
+        # OSError covers HfHubHTTPError and connection failures; ValueError is what the Hub's
+        # metadata check (`/api/validate-yaml`, run by upload_folder) raises for a rejected card
         raise QuoteprovError(f"{repo_id}: could not {step}: {exc}") from exc
     return Published(plan, getattr(commit, "commit_url", None))
 
