@@ -70,7 +70,12 @@ def arrow_table(config: str, rows: list[dict[str, Any]]) -> pa.Table:
     The schema carries the features in its `huggingface` metadata, so `datasets` reads the
     Parquet file back with the same features even without the card.
     """
-    return pa.Table.from_pylist(rows, schema=FEATURES[config].arrow_schema)
+    try:
+        return pa.Table.from_pylist(rows, schema=FEATURES[config].arrow_schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, KeyError, TypeError) as exc:
+        # only rows that fail the schema get here (build checks them first; validate explains)
+        raise QuoteprovError(f"{jsonl_path(config)}: a row does not fit the declared features ({exc}); "
+                             f"run `quoteprov validate` for details") from exc
 
 
 def parquet_bytes(table: pa.Table) -> bytes:

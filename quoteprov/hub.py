@@ -96,15 +96,17 @@ def load(path: str | Path | None = None, config: str = "quotations", split: str 
     if pq.read_metadata(parquet).num_rows == 0:
         # `datasets` refuses an empty split ("corresponds to no data"); an empty table with the
         # declared features is what the caller asked for
-        empty = datasets.Dataset.from_list([], features=FEATURES[config])
+        empty = datasets.Dataset.from_dict({k: [] for k in FEATURES[config]}, features=FEATURES[config])
         return empty if split else datasets.DatasetDict({"train": empty})
     try:
         with _offline():
             return datasets.load_dataset(str(folder), config, split=split,
                                          cache_dir=str(cache_dir) if cache_dir else None)
-    except (ValueError, OSError, datasets.exceptions.DatasetGenerationError) as exc:
-        # a stale card (row counts), a damaged Parquet file, an unknown split
-        raise QuoteprovError(f"{folder}: cannot load config {config!r}: {exc}") from exc
+    except (ValueError, OSError, datasets.exceptions.DatasetsError) as exc:
+        # a stale card (its row counts disagree with the files), a damaged Parquet file, an
+        # unknown split: the folder needs `quoteprov build`, not a traceback
+        raise QuoteprovError(f"{folder}: cannot load config {config!r} ({type(exc).__name__}: {exc}); "
+                             f"rebuild it with `quoteprov build --dataset {folder}`") from exc
 
 
 def to_pandas(path: str | Path | None = None, config: str = "quotations", cache_dir: str | Path | None = None) -> Any:
@@ -254,9 +256,10 @@ def check_for_publish(folder: Path) -> str:
     """Raise CheckFailed unless the folder is valid and its derived files are up to date;
     return what was checked, for the plan."""
     problems, validated = _record_problems(folder)
-    problems += [f"{name}: out of date with the JSON Lines (run `quoteprov build --dataset {folder}`)"
-                 for name in stale_files(folder)]
-    problems += [f"{CARD}: {p}" for p in card_problems(folder)]
+    if not problems:  # derived files of invalid records cannot be rebuilt to compare against
+        problems += [f"{name}: out of date with the JSON Lines (run `quoteprov build --dataset {folder}`)"
+                     for name in stale_files(folder)]
+        problems += [f"{CARD}: {p}" for p in card_problems(folder)]
     if problems:
         shown = "\n  ".join(problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
