@@ -297,8 +297,11 @@ def publish(repo_id: str, dataset: str | Path | None = None, revision: str | Non
     plan = plan_publish(repo_id, dataset, revision, private)
     if dry_run:
         return Published(plan, None)
+    import huggingface_hub.errors
     from huggingface_hub import HfApi, get_token
-    from huggingface_hub.errors import HTTPError
+
+    # the HTTP client's base error (connection refused, timeouts), where this version has one
+    HTTPError = getattr(huggingface_hub.errors, "HTTPError", OSError)
 
     token = token or get_token()
     if not token:
