@@ -22,6 +22,7 @@ stays bounded by the chunk size, not the file size.
 from __future__ import annotations
 
 import argparse
+from bisect import bisect_right
 import json
 import multiprocessing
 import os
@@ -236,14 +237,17 @@ class Context:
     corrected: frozenset[tuple[str, str]] | None = None  # (id, field) of corrections.jsonl
     correction_ids: frozenset[str] = frozenset()
     has_sources: bool = False  # provenance can be checked
-    _markers: dict[str, tuple[list[MarkerSpan], list[int]]] = field(default_factory=dict)
+    _info: dict[str, tuple[Source, list[int], list[MarkerSpan]]] = field(default_factory=dict)
 
-    def markers(self, source_id: str) -> list[MarkerSpan]:
-        got = self._markers.get(source_id)
+    def info(self, source_id: str) -> tuple[Source, list[int], list[MarkerSpan]] | None:
+        """(source, paragraph starts, footnote markers) of a source, computed on first use."""
+        got = self._info.get(source_id)
         if got is None:
-            ms = find_markers(self.sources[source_id])
-            got = self._markers[source_id] = (ms, [m.start for m in ms])
-        return got[0]
+            source = self.sources.get(source_id)
+            if source is None:
+                return None
+            got = self._info[source_id] = (source, [s for s, _ in source.paragraphs], find_markers(source))
+        return got
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,11 +321,12 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
                             f"(kind: person, group, document or publication)"))
     if not ctx.has_sources:
         return
-    source = ctx.sources.get(sid)
-    if source is None:
+    info = ctx.info(sid)
+    if info is None:
         out.append((ERROR, "unknown-source", ("source_id",), "source_id",
                     f"no source {_q(sid)} in sources/{MANIFEST}"))
         return
+    source, starts, markers = info
     src = source.text
     if not (0 <= start <= end <= len(src)):
         out.append((ERROR, "offsets", ("start",), "start",
@@ -330,7 +335,8 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
     if src[start:end] != text:
         out.append((ERROR, "text", ("text",), "text",
                     f"{_q(text)} is not the source text at [{start}, {end}), which reads {_q(src[start:end])}"))
-    par = source.paragraph_of(start)
+    # Source.paragraph_of, with the C bisect: the last paragraph starting at or before `start`
+    par = bisect_right(starts, start) - 1
     pstart, pend = source.paragraphs[par]
     if rec["paragraph"] != par:
         out.append((ERROR, "paragraph", ("paragraph",), "paragraph",
@@ -352,17 +358,17 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
             bad = _span_problem(src, sp)
             if bad:
                 out.append((ERROR, "evidence", ("evidence", role), f"evidence.{role}", bad))
-    _check_footnote(rec, ctx, sid, src, par, pend, out)
+    _check_footnote(rec, markers, src, par, pend, out)
 
 
-def _check_footnote(rec: dict[str, Any], ctx: Context, sid: str, src: str, par: int, pend: int,
+def _check_footnote(rec: dict[str, Any], markers: list[MarkerSpan], src: str, par: int, pend: int,
                     out: list[tuple[str, str, tuple[Any, ...], str, str]]) -> None:
     """The marker evidence must be in the source and be the first marker after the quotation in
     its paragraph (recomputed with the builder's own marker finder); the footnote must agree."""
     m = rec["evidence"]["marker"]
     footnote = rec["footnote"]
     corrected = rec["method"]["footnote"] == "correction"
-    expected = footnote_after(ctx.markers(sid), rec["end"], pend) if rec["paragraph"] == par else None
+    expected = footnote_after(markers, rec["end"], pend) if rec["paragraph"] == par else None
     if m is not None:
         bad = _span_problem(src, m)
         if bad:
@@ -435,17 +441,22 @@ def _expected_keys(rec: dict[str, Any]) -> int:
     return n
 
 
+_KEY_SPACE = re.compile(rb'"[ \t]+:')
+
+
 def _may_hide_duplicates(data: bytes, rec: dict[str, Any]) -> bool:
     """False when the line provably has no duplicate key (orjson would silently keep the last).
 
-    Every key ends with `"` followed by `:`; inside strings a quote is escaped (`\\"`), so the
-    count of `":` minus `\\":` counts the keys, plus any string value that starts with a colon.
-    That overcounts only, so equality with the keys the parsed record holds proves there was no
-    duplicate; anything else goes to the careful parser.
+    Every key ends with `"` then `:`; inside a string a quote is escaped (`\\"`), so the count
+    of `":` minus that of `\\":` is the number of keys, plus any string value that begins with
+    a colon. It can only overcount, so when no key has whitespace before its colon, equality
+    with the keys the parsed record holds proves there was no duplicate. Anything else goes to
+    the careful parser, which decides.
     """
-    if b'" :' in data or b'"\t:' in data:
-        return True
-    return data.count(b'":') - data.count(b'\\":') != _expected_keys(rec)
+    keys = data.count(b'":')
+    if b"\\" in data:
+        keys -= data.count(b'\\":')
+    return keys != _expected_keys(rec) or _KEY_SPACE.search(data) is not None
 
 
 def check_lines(lines: Iterable[RawLine], ctx: Context, first_is_file_start: bool) -> ChunkResult:
@@ -505,15 +516,20 @@ def check_lines(lines: Iterable[RawLine], ctx: Context, first_is_file_start: boo
     return res
 
 
+_SUBSTITUTED = frozenset({"nan", "number-too-large", "number-format"})
+
+
 def _careful(data: bytes, n: int, first_is_file_start: bool, problems: list[Any], force: bool = False) -> Any:
     """The careful path: exact lexical diagnosis, then every schema error of the record.
     Returns the record when it is schema-valid (so provenance can be checked), else None."""
     rec, lexical = parse_line(data, n if first_is_file_start else 2)
     for p in lexical:
-        if force and p.code not in ("number-too-large", "number-format"):
+        if force and p.code not in _SUBSTITUTED:
             continue  # already reported when the line first took the careful path
         problems.append((n, p.column, ERROR, p.code, p.field, p.message))
-    if rec is None:
+    if rec is None or any(p.code in _SUBSTITUTED for p in lexical):
+        # a value the parser had to replace (NaN, a 30-digit number) would only cause
+        # misleading follow-on errors: the lexical problem is the one to fix
         return None
     if not isinstance(rec, dict):
         problems.append((n, 1, ERROR, "not-object", "",
@@ -1209,3 +1225,21 @@ def register_cli(subparsers: Any) -> None:
     v.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
                    help="problems shown per file, all are counted (default: %(default)s; 0 = no limit)")
     v.set_defaults(func=cmd_validate)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m quoteprov.validate ...`: the validate command alone (same as `quoteprov validate`)."""
+    p = argparse.ArgumentParser(prog="quoteprov")
+    register_cli(p.add_subparsers(dest="command", required=True))
+    args = p.parse_args(["validate", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
