@@ -256,3 +256,10 @@ def test_real_dataset_gives_a_clean_card(tmp_path: Path) -> None:
     assert set(files) == {parquet_path(c) for c in CONFIGS} | {CARD, DATAPACKAGE}
     write_hub_files(folder)
     assert card_problems(folder) == []
+
+
+def test_citation_cff_follows_the_project_version() -> None:
+    cff = yaml.safe_load((REAL.parent / "CITATION.cff").read_text(encoding="utf-8"))
+    assert {"cff-version", "message", "title", "authors", "version", "license"} <= set(cff)
+    assert cff["version"] == __version__
+    assert cff["type"] == "dataset" and cff["license"] == "CC-BY-4.0"
