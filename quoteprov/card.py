@@ -23,7 +23,7 @@ from . import __version__
 from .errors import QuoteprovError
 from .features import CONFIGS, FEATURES, field_docs
 from .schema import load_schema
-from .store import read_jsonl, write_bytes, write_text
+from .store import read_jsonl, write_bytes
 
 LICENSE = {"id": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
            "title": "Creative Commons Attribution 4.0 International (the annotations only)"}

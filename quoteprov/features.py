@@ -1,7 +1,7 @@
 """The `datasets.Features` of the three dataset files, written out once.
 
 They spell out in Hub terms what schema/*.json says in JSON Schema terms, and
-tests/test_hub.py checks that both name the same fields at every level of nesting. They are
+tests/test_card.py checks that both name the same fields at every level of nesting. They are
 written by hand rather than generated so that each Hub type is a decision one can read:
 
 - every JSON `integer` is `int64` (offsets into long sources; footnote numbers);
@@ -14,78 +14,79 @@ written by hand rather than generated so that each Hub type is a decision one ca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
-
-from datasets import Features, List, Value
 
 CONFIGS = ("quotations", "sources", "entities")
 
-_STR = Value("string")
-_INT = Value("int64")
-_BOOL = Value("bool")
+
+def __getattr__(name: str) -> Any:
+    # FEATURES is built on first use: importing `datasets` takes a second or two, and every
+    # `quoteprov` command imports this module (for CONFIGS) when the CLI is set up
+    if name == "FEATURES":
+        return _features()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def _span() -> dict[str, Value]:
-    # an evidence span: the source text at [start, end)
-    return {"start": _INT, "end": _INT, "text": _STR}
+@lru_cache(maxsize=1)
+def _features() -> dict[str, Any]:
+    from datasets import Features, List, Value
 
+    string, int64, bool_ = Value("string"), Value("int64"), Value("bool")
 
-QUOTATION_FEATURES = Features({
-    "id": _STR,
-    "source_id": _STR,
-    "text": _STR,
-    "start": _INT,
-    "end": _INT,
-    "paragraph": _INT,
-    "kind": _STR,
-    "nested_in": _STR,
-    "speaker": _STR,
-    "recipient": _STR,
-    "footnote": _INT,
-    "unclosed": _BOOL,
-    "evidence": {
-        "speaker": _span(),
-        "cue": _span(),
-        "recipient": _span(),
-        "marker": {"start": _INT, "end": _INT, "text": _STR, "printed": _INT, "number": _INT,
-                   "repaired": _BOOL},
-    },
-    "method": {"span": _STR, "kind": _STR, "speaker": _STR, "recipient": _STR, "footnote": _STR},
-    "basis": {"speaker": _STR, "recipient": _STR, "footnote": _STR},
-    "selectors": {
-        "quote": {"type": _STR, "exact": _STR, "prefix": _STR, "suffix": _STR},
-        "position": {"type": _STR, "start": _INT, "end": _INT},
-    },
-    "corrections": List({"field": _STR, "raw": _STR, "reason": _STR}),
-})
+    def span() -> dict[str, Value]:
+        # an evidence span: the source text at [start, end)
+        return {"start": int64, "end": int64, "text": string}
 
-SOURCE_FEATURES = Features({
-    "id": _STR,
-    "file": _STR,
-    "title": _STR,
-    "author": _STR,
-    "year": _INT,
-    "publication": _STR,
-    "origin": _STR,
-    "rights": _STR,
-    "sha256": _STR,
-    "characters": _INT,
-    "paragraphs": _INT,
-    "notes": List({"number": _INT, "text": _STR}),
-})
-
-ENTITY_FEATURES = Features({
-    "name": _STR,
-    "aliases": List(_STR),
-    "kind": _STR,
-    "sources": List(_STR),
-})
-
-FEATURES: dict[str, Features] = {
-    "quotations": QUOTATION_FEATURES,
-    "sources": SOURCE_FEATURES,
-    "entities": ENTITY_FEATURES,
-}
+    quotations = Features({
+        "id": string,
+        "source_id": string,
+        "text": string,
+        "start": int64,
+        "end": int64,
+        "paragraph": int64,
+        "kind": string,
+        "nested_in": string,
+        "speaker": string,
+        "recipient": string,
+        "footnote": int64,
+        "unclosed": bool_,
+        "evidence": {
+            "speaker": span(),
+            "cue": span(),
+            "recipient": span(),
+            "marker": {"start": int64, "end": int64, "text": string, "printed": int64, "number": int64,
+                       "repaired": bool_},
+        },
+        "method": {"span": string, "kind": string, "speaker": string, "recipient": string, "footnote": string},
+        "basis": {"speaker": string, "recipient": string, "footnote": string},
+        "selectors": {
+            "quote": {"type": string, "exact": string, "prefix": string, "suffix": string},
+            "position": {"type": string, "start": int64, "end": int64},
+        },
+        "corrections": List({"field": string, "raw": string, "reason": string}),
+    })
+    sources = Features({
+        "id": string,
+        "file": string,
+        "title": string,
+        "author": string,
+        "year": int64,
+        "publication": string,
+        "origin": string,
+        "rights": string,
+        "sha256": string,
+        "characters": int64,
+        "paragraphs": int64,
+        "notes": List({"number": int64, "text": string}),
+    })
+    entities = Features({
+        "name": string,
+        "aliases": List(string),
+        "kind": string,
+        "sources": List(string),
+    })
+    return {"quotations": quotations, "sources": sources, "entities": entities}
 
 
 # -- features against the JSON Schema ------------------------------------------------------
@@ -125,6 +126,8 @@ def compare(node: dict[str, Any], feature: Any, path: str = "") -> list[str]:
     Walks objects property by property (both ways: a schema property without a feature and a
     feature without a schema property are both errors) and arrays through their items.
     """
+    from datasets import List, Value
+
     where = path or "(record)"
     types, _ = _types(node)
     if types == {"object"} or "properties" in node:
@@ -150,6 +153,8 @@ def compare(node: dict[str, Any], feature: Any, path: str = "") -> list[str]:
 
 
 def _dtype(feature: Any) -> str:
+    from datasets import List
+
     if isinstance(feature, dict):
         return "struct"
     if isinstance(feature, List):
@@ -160,6 +165,8 @@ def _dtype(feature: Any) -> str:
 
 def field_docs(node: dict[str, Any], feature: Any, path: str = "") -> list[FieldDoc]:
     """The fields of a schema/feature pair, depth first, in schema order (for the card)."""
+    from datasets import List
+
     out: list[FieldDoc] = []
     sub = node.get("items", {}) if isinstance(feature, List) else node
     inner = feature.feature if isinstance(feature, List) else feature

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 from collections import Counter
 from contextlib import contextmanager
@@ -19,9 +18,11 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
-from .card import CARD, DATAPACKAGE, card_problems, read_tables, stale_files
 from .errors import QuoteprovError
-from .features import CONFIGS, FEATURES
+from .features import CONFIGS
+
+# card.py and `datasets` are imported where they are used: the CLI imports this module for
+# every command, and they cost a second or two to import
 
 _REPO_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$")
 _TAG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}$")
@@ -40,6 +41,8 @@ class CheckFailed(QuoteprovError):
 
 
 def _folder(path: str | Path | None) -> Path:
+    from .card import CARD
+
     folder = Path(path) if path is not None else _default_dataset()
     if not folder.is_dir():
         raise QuoteprovError(f"{folder}: no such dataset folder")
@@ -87,6 +90,7 @@ def load(path: str | Path | None = None, config: str = "quotations", split: str 
     import pyarrow.parquet as pq
 
     from .card import parquet_path
+    from .features import FEATURES
 
     folder = _folder(path)
     _config(config)
@@ -236,12 +240,15 @@ def _record_problems(folder: Path) -> tuple[list[str], str]:
     """
     try:
         from .validate import validate as full_validate
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name != "quoteprov.validate":
+            raise  # a broken install, not a missing command
         full_validate = None
     if full_validate is not None:
         report = full_validate(folder, jobs=1)
         errors = [p.format() for p in report.problems if p.severity == "error" or report.strict]
         return (errors or ([] if report.ok else [report.summary()])), report.summary()
+    from .card import read_tables
     from .schema import schema_errors
 
     tables = read_tables(folder)
@@ -255,6 +262,8 @@ def _record_problems(folder: Path) -> tuple[list[str], str]:
 def check_for_publish(folder: Path) -> str:
     """Raise CheckFailed unless the folder is valid and its derived files are up to date;
     return what was checked, for the plan."""
+    from .card import CARD, DATAPACKAGE, card_problems, stale_files
+
     problems, validated = _record_problems(folder)
     if not problems:  # derived files of invalid records cannot be rebuilt to compare against
         problems += [f"{name}: out of date with the JSON Lines (run `quoteprov build --dataset {folder}`)"
@@ -275,6 +284,8 @@ def plan_publish(repo_id: str, dataset: str | Path | None = None, revision: str 
     tag = revision or f"v{__version__}"
     if not _TAG.match(tag):
         raise QuoteprovError(f"--revision: {tag!r} is not a usable tag name")
+    from .card import CARD
+
     folder = _folder(dataset)
     checked = check_for_publish(folder)
     text = (folder / CARD).read_text(encoding="utf-8")

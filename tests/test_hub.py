@@ -30,7 +30,7 @@ from quoteprov import __version__  # noqa: E402
 from quoteprov.card import CARD, parquet_path, write_hub_files  # noqa: E402
 from quoteprov.cli import main  # noqa: E402
 from quoteprov.errors import QuoteprovError  # noqa: E402
-from quoteprov.features import CONFIGS, FEATURES  # noqa: E402
+from quoteprov.features import FEATURES  # noqa: E402
 from quoteprov.hub import CheckFailed, plan_publish, publish, upload_files  # noqa: E402
 from quoteprov.store import read_jsonl, write_jsonl  # noqa: E402
 
