@@ -657,6 +657,22 @@ def _work(task: tuple[str, int, int, int]) -> ChunkResult:
         return check_lines(iter_lines(f, end - start, max_line), _WORKER_CTX, start == 0)
 
 
+def _source_info(source: Source) -> tuple[str, list[int], list[MarkerSpan]]:
+    return source.id, [s for s, _ in source.paragraphs], find_markers(source)
+
+
+def _prepare(ctx: Context, mp: Any, jobs: int) -> None:
+    """Recompute every source's footnote markers once, in parallel, before the record workers
+    start (they inherit the result); computed lazily in each worker, a source whose records
+    span two workers' chunks would be done twice."""
+    todo = [s for sid, s in ctx.sources.items() if sid not in ctx._info]
+    if len(todo) < 2:
+        return
+    with mp.Pool(min(jobs, len(todo))) as pool:
+        for sid, starts, markers in pool.imap_unordered(_source_info, todo):
+            ctx._info[sid] = (ctx.sources[sid], starts, markers)
+
+
 def _split(path: Path, size: int, chunk: int) -> list[tuple[int, int]]:
     """Byte ranges of about `chunk` bytes that end just after a newline."""
     out = []
@@ -723,6 +739,7 @@ def _check_records(stream: BinaryIO | None, path: Path | None, shown: str, ctx: 
         tasks = [(str(path), s, e, max_line) for s, e in ranges]
         methods = multiprocessing.get_all_start_methods()
         mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        _prepare(ctx, mp, jobs)
         with mp.Pool(jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
             for res in pool.imap(_work, tasks):
                 take(res)
