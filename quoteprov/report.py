@@ -18,6 +18,7 @@ import argparse
 import base64
 import hashlib
 import re
+import sys
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
@@ -409,7 +410,7 @@ def report(dataset: str | Path | None = None, out: str | Path = DEFAULT_OUT) -> 
         pages.append(build_page(s, by_source.pop(s.id, []), legend, row, problems))
     orphans = sorted(by_source)  # records whose source text is not in the manifest
     index = {"orphans": [(sid, len(by_source[sid])) for sid in orphans], "summary": None,
-             "source_changes": [], "dataset": str(dataset)}
+             "source_changes": [], "dataset": str(dataset), "unchanged_shown": True}
     return render_pages(pages, index, out, legend, "quoteprov report")
 
 
@@ -461,20 +462,47 @@ def _diff_sources(sources: Any) -> dict[str, Source]:
     return {s.id: s for s in sources}
 
 
+def _dataset_records(sources: Any) -> list[dict[str, Any]]:
+    """The records beside the source texts, when `sources` names a dataset folder (or is None)."""
+    if sources is None:
+        from .build_cmd import DEFAULT_DATASET
+        sources = DEFAULT_DATASET
+    if not isinstance(sources, (str, Path)):
+        return []
+    path = Path(sources) / "data" / "quotations.jsonl"
+    try:
+        return read_jsonl(path) if path.exists() else []
+    except ValueError:
+        return []
+
+
+def _changed_records(result: Any) -> list[dict[str, Any]]:
+    out = [_as_record(r) for r in _get(result, "added") or ()]
+    out += [_as_record(_get(c, "new")) for n in ("changed", "reanchored") for c in _get(result, n) or ()]
+    return [r for r in out if r is not None]
+
+
 def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
                      records: Iterable[Mapping[str, Any]] | None = None) -> Path:
     """Render a diff (a `quoteprov.diff.DiffResult`, or its JSON form) as the report's pages.
 
     The new version's text carries the added, changed (re-attributed) and re-anchored
     quotations, each marked and labelled; removed quotations are listed in a panel of their
-    source's page, since their words may be gone. `sources` gives the new version's texts (see
-    `_diff_sources`); `records` optionally the new version's full records, so that unchanged
-    quotations are shown too. Returns the path of `index.html`.
+    source's page, since their words may be gone. `sources` gives the new version's texts: a
+    dataset or sources folder, {source id: text or Source}, a list of Source, or None for this
+    repository's dataset. `records` gives the new version's full records, so that unchanged
+    quotations are shown too; without it they are taken from the dataset folder named by
+    `sources` only if that folder holds every added and changed record as the diff has it (so
+    it is the new version). Returns the path of `index.html`.
     """
     out = Path(out_dir)
     texts = _diff_sources(sources)
     info: dict[str, dict[str, Any]] = {}
     new_records: dict[str, dict[str, Any]] = {}
+    if records is None:
+        candidates = {str(r.get("id")): r for r in _dataset_records(sources)}
+        if all(candidates.get(str(r.get("id"))) == r for r in _changed_records(result)):
+            records = candidates.values()
     for r in records or ():
         new_records[str(r.get("id"))] = dict(r)
     # a record both moved and changed is shown as changed, with its move noted
@@ -522,10 +550,19 @@ def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
                 problems.append("the new version's source text was not given: quotations are listed, not shown in place")
         pages.append(build_page(src, by_source.get(sid, []), legend, None, problems,
                                 {"records": info, "removed": removed.get(sid, [])}))
-    summary = _get(result, "summary")
-    index = {"orphans": [], "summary": summary, "source_changes": list(_get(result, "sources") or []),
-             "dataset": None}
-    return render_pages(pages, index, out, legend, "quoteprov diff", diff_mode=True)
+    changes = []
+    for sc in _get(result, "sources") or ():
+        d = sc.to_json() if hasattr(sc, "to_json") else sc
+        if isinstance(d, Mapping):
+            changes.append({"id": d.get("id"), "status": d.get("status"), "summary": d.get("summary")})
+        else:
+            changes.append({"id": None, "status": None, "summary": str(d)})
+    old_label, new_label = _get(result, "old_label") or _get(result, "old"), _get(result, "new_label") or _get(result, "new")
+    title = f"quoteprov diff: {old_label} → {new_label}" if isinstance(old_label, str) and isinstance(new_label, str) \
+        else "quoteprov diff"
+    index = {"orphans": [], "summary": _get(result, "summary"), "source_changes": changes, "dataset": None,
+             "unchanged_shown": bool(records)}
+    return render_pages(pages, index, out, legend, title, diff_mode=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,3 +587,15 @@ def register_cli(subparsers: Any) -> None:
     p.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, metavar="DIR",
                    help="dataset folder (default: %(default)s)")
     p.set_defaults(func=cmd_report)
+
+
+class _CallableModule(type(argparse)):
+    """`quoteprov.report(...)` is the API function, but once this module is imported Python binds
+    the package attribute `report` to the module, shadowing the lazy name in `quoteprov/__init__`.
+    Making the module callable keeps `quoteprov.report(dataset=..., out=...)` working either way."""
+
+    def __call__(self, dataset: str | Path | None = None, out: str | Path = DEFAULT_OUT) -> Path:
+        return report(dataset, out)
+
+
+sys.modules[__name__].__class__ = _CallableModule
