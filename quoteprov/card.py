@@ -173,6 +173,11 @@ def header_yaml(header: dict[str, Any]) -> str:
     return yaml.safe_dump(header, sort_keys=False, allow_unicode=True, width=100_000, default_flow_style=False)
 
 
+def _count(n: int, noun: str) -> str:
+    # "1 record", "2 records": the card is read by people, not parsed
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
 def _cell(value: str) -> str:
     # a Markdown table cell: no pipes, no line breaks
     return value.replace("|", "\\|").replace("\n", " ")
@@ -183,6 +188,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
                       keep_trailing_newline=True, autoescape=False)
     env.filters["cell"] = _cell
+    env.filters["count"] = _count
     return env
 
 
@@ -216,6 +222,8 @@ def card_context(tables: dict[str, list[dict[str, Any]]], version: str = __versi
         "corrected_records": sum(bool(r["corrections"]) for r in q),
         "corrections_by_field": _ranked(Counter(c["field"] for c in corrections)),
         "speaker_basis": _ranked(Counter(r["basis"]["speaker"] for r in q if r["basis"]["speaker"])),
+        "speaker_methods": _ranked(Counter(r["method"]["speaker"] for r in q
+                                           if r["speaker"] is not None and r["method"]["speaker"])),
         "repaired": sum(bool(r["evidence"]["marker"] and r["evidence"]["marker"]["repaired"]) for r in q),
         "notes": sum(len(s["notes"]) for s in tables["sources"]),
         "entities": len(tables["entities"]),

@@ -162,7 +162,8 @@ def test_card_body_reports_counts_from_the_data(tiny: Path) -> None:
     text = (tiny / CARD).read_text(encoding="utf-8")
     assert "## Records: 6 quoted spans" in text
     assert "| `quotation` | 3 |" in text and "| `term` | 2 |" in text and "| `title` | 1 |" in text
-    assert "Reviewed corrections applied: **1**, on 1 records (speaker 1)" in text
+    assert "Reviewed corrections applied: **1**, on 1 record (speaker 1)" in text
+    assert "1 record is nested inside another quoted span; 0 records have no closing" in text
     assert "the printed number is a misprint: 2 (" in text
     assert "Test Author. 2026. “A Made-Up Paragraph about the Workers' Opposition.”" in text
     assert "| `evidence.marker.printed` | int64 | no |" in text
