@@ -20,6 +20,7 @@ paths (`evidence.speaker`, `method.kind`).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -31,7 +32,7 @@ from typing import Any, Callable, Iterable
 from .errors import QuoteprovError
 from .records import SELECTOR_CONTEXT, normalize_words
 from .versions import (DEFAULT_DATASET_PATH, Blob, OffsetMap, SourceChange, Version, compare_sources,
-                       latest_tag, line_batches, line_of, resolve_version, working_tree)
+                       latest_tag, line_of, resolve_version, working_tree)
 
 try:  # orjson parses the differing lines several times faster; json is the fallback
     import orjson
@@ -120,18 +121,8 @@ class DiffResult:
 # -- reading only the lines that differ -----------------------------------------------------
 
 Row = tuple[int, dict[str, Any]]  # (line number, record)
-
-
-def _line_hashes(blob: Blob) -> tuple[set[int], int]:
-    """Hashes of every line, and the number of records (non-blank lines). Python's bytes hash is
-    64-bit SipHash: a collision among a few million lines has odds near 1e-7."""
-    hashes: set[int] = set()
-    n = 0
-    for lines in line_batches(blob):
-        hashes.update(map(hash, lines))
-        n += len(lines) - lines.count(b"")
-    hashes.discard(hash(b""))
-    return hashes, n
+PENDING_BYTES = 256 << 20  # unmatched lines kept in memory; past this only line numbers are kept
+_BLANK = frozenset(map(hash, (b"", b"\n", b"\r\n")))
 
 
 def _parse(line: bytes, name: str, lineno: int) -> dict[str, Any]:
@@ -144,16 +135,80 @@ def _parse(line: bytes, name: str, lineno: int) -> dict[str, Any]:
     return rec
 
 
-def _rows_where(blob: Blob, keep: Callable[[int], bool]) -> list[Row]:
-    """Parse the lines whose hash `keep` accepts."""
-    rows: list[Row] = []
-    base = 0
-    for lines in line_batches(blob):
-        for i, h in enumerate(map(hash, lines)):
-            if keep(h) and lines[i].strip():
-                rows.append((base + i + 1, _parse(lines[i], blob.name, base + i + 1)))
-        base += len(lines)
-    return rows
+@dataclass
+class _Side:
+    """The lines of one version not (yet) seen in the other: hash -> (line number, line or None)."""
+
+    blob: Blob
+    pending: dict[int, tuple[int, bytes | None]] = field(default_factory=dict)
+    records: int = 0
+    lines: int = 0
+    kept: int = 0  # bytes held in `pending`
+
+    def add(self, hashes: list[int], lines: list[bytes], unmatched: set[int]) -> None:
+        base = self.lines
+        for i, h in enumerate(hashes):
+            if h in unmatched:
+                keep = self.kept < PENDING_BYTES
+                self.pending[h] = (base + i + 1, lines[i] if keep else None)
+                self.kept += len(lines[i]) if keep else 0
+        self.lines += len(lines)
+
+    def rows(self) -> list[Row]:
+        """Parse the unmatched lines, re-reading the file only for those not kept in memory."""
+        missing = {n for n, line in self.pending.values() if line is None}
+        found: dict[int, bytes] = {}
+        if missing:
+            n = 0
+            for lines in self.blob.line_batches():
+                for i in range(len(lines)):
+                    if n + i + 1 in missing:
+                        found[n + i + 1] = lines[i]
+                n += len(lines)
+        out = [(n, _parse(line if line is not None else found[n], self.blob.name, n))
+               for n, line in self.pending.values()]
+        out.sort(key=lambda row: row[0])
+        return out
+
+
+def _differing(old: Blob, new: Blob) -> tuple[_Side, _Side]:
+    """Read both versions once, side by side, batch by batch, and keep the lines that do not
+    appear in the other version. Versions of a dataset list their records in the same order, so
+    almost every line finds its twin in the other side's batch (a set intersection, in C) and
+    only the few that differ, or straddle a batch boundary, are held. Lines are compared by their
+    64-bit SipHash (Python's bytes hash): a collision among millions of lines has odds near 1e-7."""
+    a, b = _Side(old), _Side(new)
+    batches_a, batches_b = old.line_batches(), new.line_batches()
+    while True:
+        la, lb = next(batches_a, None), next(batches_b, None)
+        if la is None and lb is None:
+            break
+        ha, hb = list(map(hash, la or ())), list(map(hash, lb or ()))
+        sa, sb = set(ha) - _BLANK, set(hb) - _BLANK
+        both = sa & sb
+        sa -= both
+        sb -= both
+        for mine, theirs in ((sa, b), (sb, a)):  # twins among the other side's held lines
+            seen = mine & theirs.pending.keys()
+            for h in seen:
+                del theirs.pending[h]
+            mine -= seen
+        for side, lines, hashes, unmatched in ((a, la, ha, sa), (b, lb, hb, sb)):
+            if lines:
+                side.add(hashes, lines, unmatched)
+                side.records += len(lines) - lines.count(b"\n") - lines.count(b"\r\n")
+    return a, b
+
+
+def _shared_records(side: _Side, other: _Side) -> Iterable[dict]:
+    """The records of `side` that the other version has too (only for confirming a schema change)."""
+    n = 0
+    for lines in side.blob.line_batches():
+        for i, line in enumerate(lines):
+            h = hash(line)
+            if h not in side.pending and h not in _BLANK:
+                yield _parse(line, side.blob.name, n + i + 1)
+        n += len(lines)
 
 
 # -- comparing two records ------------------------------------------------------------------
@@ -298,13 +353,19 @@ def _align(old_rows: list[Row], new_rows: list[Row], maps: dict[str, OffsetMap])
 
 # -- schema ---------------------------------------------------------------------------------
 
-def _paths(rec: dict, into: set[str], objects: set[str], prefix: str = "") -> None:
+def _paths(rec: dict, into: set[str], objects: set[str], seen: set[tuple[str, tuple[str, ...]]],
+           prefix: str = "") -> None:
+    """Add the dotted paths of `rec` to `into` (and those holding objects to `objects`); `seen`
+    remembers each (path, keys) object already added, since most records share one shape."""
+    keys = tuple(rec)
+    if (prefix, keys) not in seen:
+        seen.add((prefix, keys))
+        into.update(prefix + k for k in keys)
     for k, v in rec.items():
-        p = prefix + k
-        into.add(p)
-        if isinstance(v, dict):
+        if type(v) is dict:
+            p = prefix + k
             objects.add(p)
-            _paths(v, into, objects, p + ".")
+            _paths(v, into, objects, seen, p + ".")
 
 
 def _schema(old_rows: Iterable[dict], new_rows: Iterable[dict], common: Callable[[], Iterable[dict]]) -> SchemaChange:
@@ -315,16 +376,18 @@ def _schema(old_rows: Iterable[dict], new_rows: Iterable[dict], common: Callable
     for rows in (old_rows, new_rows):
         paths: set[str] = set()
         objects: set[str] = set()
+        seen: set[tuple[str, tuple[str, ...]]] = set()
         for r in rows:
-            _paths(r, paths, objects)
+            _paths(r, paths, objects, seen)
         sides.append((paths, objects))
     (op, oo), (np_, no) = sides
     if op != np_:
         # rare: confirm against the records both versions share (the unchanged lines)
         shared_paths: set[str] = set()
         shared_objects: set[str] = set()
+        shared_seen: set[tuple[str, tuple[str, ...]]] = set()
         for r in common():
-            _paths(r, shared_paths, shared_objects)
+            _paths(r, shared_paths, shared_objects, shared_seen)
         op, oo, np_, no = op | shared_paths, oo | shared_objects, np_ | shared_paths, no | shared_objects
 
     def only(a: set[str], b_objects: set[str], b: set[str]) -> tuple[str, ...]:
@@ -337,24 +400,21 @@ def _schema(old_rows: Iterable[dict], new_rows: Iterable[dict], common: Callable
 
 def compare_versions(old: Version, new: Version) -> DiffResult:
     """The diff of two resolved versions (see the module docstring for how records align)."""
-    old_hashes, n_old = _line_hashes(old.records)
-    new_hashes: set[int] = set()
-    n_new = 0
-    # one pass over NEW hashes it and parses its lines missing from OLD; a second pass over OLD
-    # parses its lines missing from NEW
-    new_rows: list[Row] = []
-    base = 0
-    for lines in line_batches(new.records):
-        hs = list(map(hash, lines))
-        new_hashes.update(hs)
-        n_new += len(lines) - lines.count(b"")
-        for i, h in enumerate(hs):
-            if h not in old_hashes and lines[i].strip():
-                new_rows.append((base + i + 1, _parse(lines[i], new.records.name, base + i + 1)))
-        base += len(lines)
-    new_hashes.discard(hash(b""))
-    old_rows = _rows_where(old.records, lambda h: h not in new_hashes)
+    # the parsed records are many small dicts that live to the end: cyclic garbage collection
+    # passes over them would cost more than the diff itself (there are no cycles to find)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compare_versions(old, new)
+    finally:
+        if enabled:
+            gc.enable()
 
+
+def _compare_versions(old: Version, new: Version) -> DiffResult:
+    side_old, side_new = _differing(old.records, new.records)
+    old_rows, new_rows = side_old.rows(), side_new.rows()
+    n_old, n_new = side_old.records, side_new.records
     sources, maps = (compare_sources(old.sources, new.sources) if old.has_sources and new.has_sources
                      else ([], {}))
     anchors = {sid: _Anchor(m, old.sources[sid], new.sources[sid]) for sid, m in maps.items()}
@@ -370,7 +430,7 @@ def compare_versions(old: Version, new: Version) -> DiffResult:
         elif isinstance(c, Reanchor):
             reanchored.append(c)
     schema = _schema((r for _, r in old_rows), (r for _, r in new_rows),
-                     lambda: (r for _, r in _rows_where(new.records, lambda h: h in old_hashes)))
+                     lambda: _shared_records(side_new, side_old))
     summary = {
         "old_records": n_old, "new_records": n_new,
         "added": len(added_rows), "removed": len(removed_rows), "changed": len(changed),
@@ -500,7 +560,9 @@ def format_markdown(result: DiffResult) -> str:
 
 
 def dumps_json(result: DiffResult) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n"
+    if _loads is json.loads:  # pragma: no cover - without orjson
+        return json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n"
+    return orjson.dumps(result.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
 
 
 # -- CHANGELOG --------------------------------------------------------------------------------

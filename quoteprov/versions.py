@@ -12,7 +12,7 @@ import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 from .errors import QuoteprovError
 from .source import MANIFEST, read_manifest, read_text
@@ -32,10 +32,9 @@ class FileBlob:
     def name(self) -> str:
         return str(self.path)
 
-    def chunks(self) -> Iterator[bytes]:
+    def line_batches(self) -> Iterator[list[bytes]]:
         with open(self.path, "rb") as f:
-            while chunk := f.read(CHUNK):
-                yield chunk
+            yield from _readlines(f)
 
 
 @dataclass(frozen=True)
@@ -50,18 +49,25 @@ class GitBlob:
     def name(self) -> str:
         return f"{self.rev}:{self.path}"
 
-    def chunks(self) -> Iterator[bytes]:
+    def line_batches(self) -> Iterator[list[bytes]]:
         proc = subprocess.Popen(["git", "-C", str(self.repo), "cat-file", "blob", f"{self.rev}:{self.path}"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert proc.stdout is not None
+        assert proc.stdout is not None and proc.stderr is not None
         try:
-            while chunk := proc.stdout.read(CHUNK):
-                yield chunk
+            yield from _readlines(proc.stdout)
         finally:
             proc.stdout.close()
-            err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
+            err = proc.stderr.read().decode("utf-8", "replace").strip()
+            proc.stderr.close()
             if proc.wait() != 0 and err:
                 raise QuoteprovError(f"{self.name}: git cannot read it: {err}")
+
+
+def _readlines(f: BinaryIO) -> Iterator[list[bytes]]:
+    # readlines(hint) splits in C and needs no carry-over between chunks: about twice as fast
+    # as read() + split(); lines keep their newline (the last may lack one)
+    while lines := f.readlines(CHUNK):
+        yield lines
 
 
 Blob = FileBlob | GitBlob
@@ -76,22 +82,6 @@ class Version:
     sources: dict[str, str] = field(default_factory=dict)
     # False when the version has no sources folder: offsets cannot be checked against text then
     has_sources: bool = False
-
-
-def line_batches(blob: Blob) -> Iterator[list[bytes]]:
-    """The lines of a blob in batches (one per chunk), newline removed; a last line without a
-    newline is kept. Batches keep the per-line work in C (`bytes.split`, `map`)."""
-    tail = b""
-    for chunk in blob.chunks():
-        buf = tail + chunk if tail else chunk
-        cut = buf.rfind(b"\n")
-        if cut < 0:
-            tail = buf
-            continue
-        tail = buf[cut + 1:]
-        yield buf[:cut].split(b"\n")
-    if tail:
-        yield [tail]
 
 
 # -- git ------------------------------------------------------------------------------------
