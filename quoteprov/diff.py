@@ -105,6 +105,8 @@ class DiffResult:
     sources: list[SourceChange]
     schema: SchemaChange
     summary: dict[str, int]
+    # the new version itself, for renderers that show unchanged records too (not in the JSON)
+    new_version: Version | None = field(default=None, repr=False, compare=False)
 
     @property
     def differs(self) -> bool:
@@ -198,6 +200,16 @@ def _differing(old: Blob, new: Blob) -> tuple[_Side, _Side]:
                 side.add(hashes, lines, unmatched)
                 side.records += len(lines) - lines.count(b"\n") - lines.count(b"\r\n")
     return a, b
+
+
+def iter_records(blob: Blob) -> Iterable[dict[str, Any]]:
+    """Every record of a version (for output that shows them all; the diff itself never needs to)."""
+    n = 0
+    for lines in blob.line_batches():
+        for i, line in enumerate(lines):
+            if line.strip():
+                yield _parse(line, blob.name, n + i + 1)
+        n += len(lines)
 
 
 def _shared_records(side: _Side, other: _Side) -> Iterable[dict]:
@@ -441,7 +453,7 @@ def _compare_versions(old: Version, new: Version) -> DiffResult:
     summary["differences"] = sum(summary[k] for k in ("added", "removed", "changed", "reanchored", "sources_changed",
                                                       "fields_added", "fields_removed"))
     return DiffResult(old.label, new.label, [r for _, r in added_rows], [r for _, r in removed_rows],
-                      changed, reanchored, sources, schema, summary)
+                      changed, reanchored, sources, schema, summary, new)
 
 
 def diff(old: str | Path, new: str | Path | None = None, repo: str | Path = ".",
@@ -567,8 +579,8 @@ def dumps_json(result: DiffResult) -> str:
 
 # -- CHANGELOG --------------------------------------------------------------------------------
 
-CHANGELOG_HEADER = ("# Changelog\n\nChanges to the quoteprov **dataset** (the records in `dataset/data/`), one entry "
-                    "per dataset version, written by `quoteprov changelog` from `quoteprov diff` against the "
+CHANGELOG_HEADER = ("# Changelog\n\nChanges to the quoteprov **dataset** (the records in `dataset/data/`), one entry\n"
+                    "per dataset version, written by `quoteprov changelog` from `quoteprov diff` against the\n"
                     "previous tag.\n")
 CHANGELOG_ITEMS = 50  # records listed per section; the rest is counted
 
@@ -654,7 +666,12 @@ def render(result: DiffResult, fmt: str, out_dir: str | Path | None = None) -> s
         except ImportError:
             raise QuoteprovError("--format html needs quoteprov.report.render_diff_html, which this "
                                  "version does not have; use --format text, json or markdown") from None
-        return f"{render_diff_html(result, Path(out_dir or 'report'))}\n"
+        new = result.new_version
+        if new is None:
+            return f"{render_diff_html(result, Path(out_dir or 'report'))}\n"
+        page = render_diff_html(result, Path(out_dir or "report"), sources=new.sources if new.has_sources else None,
+                                records=iter_records(new.records))
+        return f"{page}\n"
     return format_text(result, color=_use_color())
 
 

@@ -392,8 +392,9 @@ def test_html_format_calls_the_report_module(tmp_path, capsys, monkeypatch):
     calls = []
     fake = types.ModuleType("quoteprov.report")
 
-    def render_diff_html(result, out_dir):
+    def render_diff_html(result, out_dir, sources=None, records=None):
         calls.append((result, out_dir))
+        assert set(sources) == {"tiny"} and len(list(records)) == 5  # the new version, for unchanged records
         return Path(out_dir) / "diff.html"
 
     fake.render_diff_html = render_diff_html
