@@ -34,18 +34,10 @@ from quoteprov.features import FEATURES  # noqa: E402
 from quoteprov.hub import CheckFailed, plan_publish, publish, upload_files  # noqa: E402
 from quoteprov.store import read_jsonl, write_jsonl  # noqa: E402
 
-TINY = Path(__file__).parent / "fixtures" / "hub" / "tiny"
-REAL = Path(__file__).resolve().parent.parent / "dataset"
+from test_card import REAL, tiny  # noqa: E402,F401  (the hand-made folder, Hub files written)
+
 REPO = "someone/miasnikov-quotations"
 TAG = f"v{__version__}"
-
-
-@pytest.fixture()
-def tiny(tmp_path: Path) -> Path:
-    folder = tmp_path / "tiny"
-    shutil.copytree(TINY, folder)
-    write_hub_files(folder)
-    return folder
 
 
 @pytest.fixture()
