@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import re
 import sys
+import types
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -237,6 +238,7 @@ class Context:
     corrected: frozenset[tuple[str, str]] | None = None  # (id, field) of corrections.jsonl
     correction_ids: frozenset[str] = frozenset()
     has_sources: bool = False  # provenance can be checked
+    listed: frozenset[str] = frozenset()  # ids in the manifest, readable or not
     _info: dict[str, tuple[Source, list[int], list[MarkerSpan]]] = field(default_factory=dict)
 
     def info(self, source_id: str) -> tuple[Source, list[int], list[MarkerSpan]] | None:
@@ -323,6 +325,8 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
         return
     info = ctx.info(sid)
     if info is None:
+        if sid in ctx.listed:
+            return  # its source file is unreadable, which is reported once, there
         out.append((ERROR, "unknown-source", ("source_id",), "source_id",
                     f"no source {_q(sid)} in sources/{MANIFEST}"))
         return
@@ -459,69 +463,89 @@ def _may_hide_duplicates(data: bytes, rec: dict[str, Any]) -> bool:
     return keys != _expected_keys(rec) or _KEY_SPACE.search(data) is not None
 
 
-def check_lines(lines: Iterable[RawLine], ctx: Context, first_is_file_start: bool) -> ChunkResult:
+_CHECK_FAILURES = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError)
+
+
+def check_lines(lines: Iterable[RawLine], ctx: Context, first_is_file_start: bool,
+                max_line: int = MAX_LINE) -> ChunkResult:
     """Check record lines; line numbers in the result are those of `lines`."""
     res = ChunkResult()
     fast_valid = _fast_valid("quotations")
     loads = orjson.loads
     problems = res.problems
-    seq = res.seq
     names = res.names
-    correction_ids = ctx.correction_ids
     for raw in lines:
         res.lines += 1
         n = raw.number
         if raw.dropped:
+            res.records += 1
             problems.append((n, 1, ERROR, "line-too-long", "",
-                             f"line of {raw.dropped:,} bytes is longer than the limit of {MAX_LINE:,}; "
+                             f"line of {raw.dropped:,} bytes is longer than the limit of {max_line:,}; "
                              "a record must fit on one line"))
             continue
         data = raw.data
+        if data.strip():
+            res.records += 1
         rec: Any = None
+        valid = False
         if data and data[-1] != 13 and not (first_is_file_start and n == 1 and data.startswith(BOM)):
             try:
                 rec = loads(data)
             except (orjson.JSONDecodeError, RecursionError):
                 rec = None
-            if type(rec) is not dict or not fast_valid(rec) or _may_hide_duplicates(data, rec):
-                rec = None
-        if rec is None:
-            rec = _careful(data, n, first_is_file_start, problems)
+            valid = type(rec) is dict and fast_valid(rec) and not _may_hide_duplicates(data, rec)
+        if not valid:
+            rec, valid = _careful(data, n, first_is_file_start, problems)
             if rec is None:
                 continue
-        res.records += 1
-        out: list[tuple[str, str, tuple[Any, ...], str, str]] = []
-        try:
-            check_provenance(rec, ctx, out, names)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError):
-            # a value the happy path let through in a shape the checks cannot use (a 100-digit
-            # number orjson read as a float, say): explain the line carefully instead
-            out = []
-            rec = _careful(data, n, first_is_file_start, problems, force=True)
-            if rec is None:
-                continue
+        if valid:
+            out: list[tuple[str, str, tuple[Any, ...], str, str]] = []
             try:
                 check_provenance(rec, ctx, out, names)
-            except (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
-                problems.append((n, 1, ERROR, "unchecked", "", f"provenance could not be checked: {exc}"))
-                continue
-        for severity, code, path, fld, message in out:
-            problems.append((n, key_column(data, path), severity, code, fld, message))
-        rid = rec["id"]
-        seq.append((n, rid, id_key(rec["source_id"], rec["text"]), rec["source_id"], rec["start"], rec["end"],
-                    rec["nested_in"]))
-        if rid in correction_ids:
-            res.captured.setdefault(rid, (n, rec["source_id"], {k: rec[k] for k in CORRECTABLE},
-                                          [c["field"] for c in rec["corrections"]]))
+            except _CHECK_FAILURES:
+                # a value the happy path let through in a shape the checks cannot use (a
+                # 30-digit number orjson read as a float, say): explain the line carefully
+                out = []
+                rec, valid = _careful(data, n, first_is_file_start, problems, force=True)
+                if rec is None:
+                    continue
+                try:
+                    check_provenance(rec, ctx, out, names)
+                except _CHECK_FAILURES as exc:  # pragma: no cover - defensive
+                    problems.append((n, 1, ERROR, "unchecked", "", f"provenance could not be checked: {exc}"))
+            for severity, code, path, fld, message in out:
+                problems.append((n, key_column(data, path), severity, code, fld, message))
+        _summarize(n, rec, valid, ctx, res)
     return res
+
+
+def _summarize(n: int, rec: dict[str, Any], valid: bool, ctx: Context, res: ChunkResult) -> None:
+    """The record's summary for the in-order checks; a schema-invalid record takes part with
+    whatever fields have the right type, so that its id still counts as taken."""
+    g = rec.get
+    rid, sid, text, start, end, nested = g("id"), g("source_id"), g("text"), g("start"), g("end"), g("nested_in")
+    if not valid:
+        if not isinstance(rid, str):
+            return
+        sid = sid if isinstance(sid, str) else None
+        if type(start) is not int or type(end) is not int:
+            start = end = None
+        nested = nested if isinstance(nested, str) else None
+    key = id_key(sid, text) if valid or (sid is not None and isinstance(text, str)) else None
+    res.seq.append((n, rid, key, sid, start, end, nested))
+    if rid in ctx.correction_ids:
+        noted = [c.get("field") for c in g("corrections") or () if isinstance(c, dict)] \
+            if isinstance(g("corrections"), list) else []
+        res.captured.setdefault(rid, (n, sid, {k: g(k) for k in CORRECTABLE}, noted))
 
 
 _SUBSTITUTED = frozenset({"nan", "number-too-large", "number-format"})
 
 
-def _careful(data: bytes, n: int, first_is_file_start: bool, problems: list[Any], force: bool = False) -> Any:
+def _careful(data: bytes, n: int, first_is_file_start: bool, problems: list[Any],
+             force: bool = False) -> tuple[Any, bool]:
     """The careful path: exact lexical diagnosis, then every schema error of the record.
-    Returns the record when it is schema-valid (so provenance can be checked), else None."""
+    Returns (the object when it is one, whether it is schema-valid)."""
     rec, lexical = parse_line(data, n if first_is_file_start else 2)
     for p in lexical:
         if force and p.code not in _SUBSTITUTED:
@@ -530,18 +554,16 @@ def _careful(data: bytes, n: int, first_is_file_start: bool, problems: list[Any]
     if rec is None or any(p.code in _SUBSTITUTED for p in lexical):
         # a value the parser had to replace (NaN, a 30-digit number) would only cause
         # misleading follow-on errors: the lexical problem is the one to fix
-        return None
+        return None, False
     if not isinstance(rec, dict):
-        problems.append((n, 1, ERROR, "not-object", "",
-                         f"expected a JSON object (one record per line), got {type(rec).__name__ if not isinstance(rec, list) else 'a list'}"))
-        return None
-    if force:
-        return rec
-    if _fast_valid("quotations")(rec):
-        return rec
+        got = {list: "a list", str: "a string", bool: "true or false"}.get(type(rec), "a number")
+        problems.append((n, 1, ERROR, "not-object", "", f"expected a JSON object (one record per line), got {got}"))
+        return None, False
+    if force or _fast_valid("quotations")(rec):
+        return rec, True
     for path, fld, message in schema_problems("quotations", rec):
         problems.append((n, key_column(data, path), ERROR, "schema", fld or "(record)", message))
-    return None
+    return rec, False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -586,6 +608,8 @@ class _Sequence:
                         report(line, 1, ERROR, "id-rule", "id",
                                f"{_q(rid)} does not follow the stable-id rule; expected {_q(expected)} "
                                f"(source, digest of the normalised text, occurrence)")
+            if sid is None or start is None:
+                continue
             order = (sid, start, -end)
             if self.prev is not None:
                 if order < self.prev:
@@ -654,7 +678,7 @@ def _work(task: tuple[str, int, int, int]) -> ChunkResult:
     assert _WORKER_CTX is not None
     with open(path, "rb") as f:
         f.seek(start)
-        return check_lines(iter_lines(f, end - start, max_line), _WORKER_CTX, start == 0)
+        return check_lines(iter_lines(f, end - start, max_line), _WORKER_CTX, start == 0, max_line)
 
 
 def _source_info(source: Source) -> tuple[str, list[int], list[MarkerSpan]]:
@@ -753,7 +777,7 @@ def _check_records(stream: BinaryIO | None, path: Path | None, shown: str, ctx: 
                     break
                 # numbers in a batch are absolute already; make them relative for `take`
                 rel = [RawLine(r.number - base, r.data, r.dropped, r.final) for r in batch]
-                take(check_lines(rel, ctx, base == 0))
+                take(check_lines(rel, ctx, base == 0, max_line))
         finally:
             if stream is None:
                 f.close()
@@ -815,8 +839,11 @@ def _read_json_file(path: Path, shown: str, sink: _Sink) -> tuple[Any, str] | No
     return value, data.decode("utf-8-sig", "replace")
 
 
-def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str]) -> dict[str, Source]:
-    """Manifest entries and source files: every problem, and the readable sources."""
+def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
+                   listed: set[str] | None = None) -> dict[str, Source]:
+    """Manifest entries and source files: every problem, and the readable sources (`listed`
+    receives every id the manifest gives, readable or not)."""
+    listed = set() if listed is None else listed
     sdir = dataset / "sources"
     mpath = sdir / MANIFEST
     sources: dict[str, Source] = {}
@@ -834,7 +861,7 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str]) -> 
         return sources
     offsets = _element_offsets(text) if entries else []
     id_pattern = load_schema("sources")["properties"]["id"]["pattern"]
-    listed: set[Path] = set()
+    files_listed: set[Path] = set()
     seen: dict[str, int] = {}
     root = sdir.resolve()
     for n, entry in enumerate(entries):
@@ -855,6 +882,7 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str]) -> 
             sink.add(where, line, col, ERROR, "manifest", f"{n}.id", f"{_q(sid)} is already the id of entry {seen[sid]}")
             continue
         seen[sid] = n
+        listed.add(sid)
         if not isinstance(file, str) or not file:
             if "file" in entry:
                 sink.add(where, line, col, ERROR, "manifest", f"{n}.file", "expected a file name")
@@ -864,7 +892,7 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str]) -> 
             sink.add(where, line, col, ERROR, "outside-dataset", f"{n}.file",
                      f"{_q(file)} is outside the sources folder; source files live in sources/")
             continue
-        listed.add(target)
+        files_listed.add(target)
         if not target.is_file():
             sink.add(where, line, col, ERROR, "missing-file", f"{n}.file", f"{_q(file)} not found in sources/")
             continue
@@ -878,7 +906,7 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str]) -> 
     for f in sorted(sdir.iterdir()):
         if f.name == MANIFEST or f.name.startswith(".") or f.is_dir():
             continue
-        if f.resolve() not in listed:
+        if f.resolve() not in files_listed:
             sink.add(shown(f), 1, 1, ERROR, "unlisted-file", "",
                      f"no entry in sources/{MANIFEST} names this file; add one "
                      f"(fields: {', '.join(MANIFEST_FIELDS)})")
@@ -1053,13 +1081,14 @@ def _dataset_of(path: Path) -> Path | None:
     return None
 
 
-def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str], max_line: int = MAX_LINE,
-                 with_data: bool = True) -> tuple[Context, list[CorrectionEntry]]:
+def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
+                 max_line: int = MAX_LINE) -> tuple[Context, list[CorrectionEntry]]:
     """Read and check everything records are checked against."""
-    sources = check_manifest(dataset, sink, shown)
-    ctx = Context(sources=sources, has_sources=(dataset / "sources" / MANIFEST).exists())
+    listed: set[str] = set()
+    sources = check_manifest(dataset, sink, shown, listed)
+    ctx = Context(sources=sources, has_sources=(dataset / "sources" / MANIFEST).exists(), listed=frozenset(listed))
     rdir = dataset / "registry"
-    for sid in sources:
+    for sid in sorted(listed):
         rpath = rdir / f"{sid}.json"
         ctx.registry_file[sid] = f"registry/{sid}.json"
         if rpath.exists():
@@ -1067,7 +1096,7 @@ def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str], max_l
             ctx.registry_names[sid], ctx.registry_aliases[sid] = names, aliases
     if rdir.is_dir():
         for f in sorted(rdir.glob("*.json")):
-            if f.stem not in sources:
+            if f.stem not in listed:
                 sink.add(shown(f), 1, 1, WARNING, "registry", "", f"no source {_q(f.stem)} in sources/{MANIFEST}")
     entries: list[CorrectionEntry] = []
     cpath = dataset / "corrections.jsonl"
@@ -1075,11 +1104,10 @@ def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str], max_l
         entries = check_corrections(cpath, shown(cpath), sink, max_line)
     ctx.corrected = frozenset((c.id, c.field) for c in entries)
     ctx.correction_ids = frozenset(c.id for c in entries)
-    if with_data:
-        epath = dataset / "data" / "entities.jsonl"
-        if epath.exists():
-            ctx.entity_names = _check_entities(epath, shown(epath), sink, max_line)
-            ctx.entities_file = shown(epath)
+    epath = dataset / "data" / "entities.jsonl"
+    if epath.exists():
+        ctx.entity_names = _check_entities(epath, shown(epath), sink, max_line)
+        ctx.entities_file = shown(epath)
     return ctx, entries
 
 
@@ -1256,6 +1284,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+class _CallableModule(types.ModuleType):
+    """`quoteprov.validate(path)` must work even after `import quoteprov.validate`, which makes
+    the package attribute this module rather than the function of the same name."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Report:
+        return validate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 
 if __name__ == "__main__":
