@@ -1000,7 +1000,9 @@ def check_corrections(path: Path, shown: str, sink: _Sink, max_line: int) -> lis
     return entries
 
 
-def _check_sources_data(path: Path, shown: str, sink: _Sink, sources: dict[str, Source], max_line: int) -> None:
+def _check_sources_data(path: Path, shown: str, sink: _Sink, ctx: Context, max_line: int) -> None:
+    """data/sources.jsonl against the manifest and the source files it was built from."""
+    sources = ctx.sources
     import hashlib
     seen = set()
     for line, row in _jsonl_rows(path, shown, sink, "sources", max_line):
@@ -1008,6 +1010,8 @@ def _check_sources_data(path: Path, shown: str, sink: _Sink, sources: dict[str, 
         seen.add(sid)
         s = sources.get(sid)
         if s is None:
+            if sid in ctx.listed:
+                continue  # unreadable source file, reported there
             sink.add(shown, line, 1, ERROR, "unknown-source", "id", f"no source {_q(sid)} in sources/{MANIFEST}")
             continue
         facts = {"file": s.metadata.get("file"), "characters": len(s.text), "paragraphs": len(s.paragraphs),
@@ -1191,7 +1195,7 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
             elif kind == "corrections":
                 check_corrections(p, shown(p), sink, max_line)
             elif kind == "sources":
-                _check_sources_data(p, shown(p), sink, context_for(folder).sources, max_line)
+                _check_sources_data(p, shown(p), sink, context_for(folder), max_line)
             else:
                 _check_entities(p, shown(p), sink, max_line)
         except OSError as exc:
@@ -1220,7 +1224,7 @@ def _validate_folder(folder: Path, sink: _Sink, shown: Callable[[Path], str], jo
     spath = data / "sources.jsonl"
     if spath.exists():
         files += 1
-        _check_sources_data(spath, shown(spath), sink, ctx.sources, max_line)
+        _check_sources_data(spath, shown(spath), sink, ctx, max_line)
     if (data / "entities.jsonl").exists():
         files += 1
     cpath = folder / "corrections.jsonl"
