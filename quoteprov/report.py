@@ -29,7 +29,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import QuoteprovError
-from .source import Source, make_source, read_sources
+from .source import Source, make_source, read_manifest, read_sources
 from .store import read_jsonl, write_text
 
 DEFAULT_OUT = Path("report")
@@ -462,6 +462,33 @@ def _diff_sources(sources: Any) -> dict[str, Source]:
     return {s.id: s for s in sources}
 
 
+def _new_dataset_folder(result: Any) -> Path | None:
+    """The new version's dataset folder when the diff's label names one on disk (a folder, or a
+    records file inside its data/), else None (this repository's dataset)."""
+    label = _get(result, "new_label") or _get(result, "new")
+    if not isinstance(label, str) or not label:
+        return None
+    p = Path(label)
+    for folder in (p, p.parent.parent):
+        if (folder / "sources" / "manifest.json").is_file():
+            return folder
+    return None
+
+
+def _titles(folder: Path | None) -> dict[str, dict[str, Any]]:
+    """Title, author etc. by source id, for sources given as bare texts: from the manifest of the
+    new version's folder, else of this repository's dataset (display only)."""
+    from .build_cmd import DEFAULT_DATASET
+
+    for f in (folder, DEFAULT_DATASET):
+        if f is not None and (f / "sources" / "manifest.json").is_file():
+            try:
+                return {str(e["id"]): e for e in read_manifest(f / "sources")}
+            except QuoteprovError:
+                continue
+    return {}
+
+
 def _dataset_records(sources: Any) -> list[dict[str, Any]]:
     """The records beside the source texts, when `sources` names a dataset folder (or is None)."""
     if sources is None:
@@ -489,14 +516,18 @@ def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
     The new version's text carries the added, changed (re-attributed) and re-anchored
     quotations, each marked and labelled; removed quotations are listed in a panel of their
     source's page, since their words may be gone. `sources` gives the new version's texts: a
-    dataset or sources folder, {source id: text or Source}, a list of Source, or None for this
-    repository's dataset. `records` gives the new version's full records, so that unchanged
+    dataset or sources folder, {source id: text or Source}, a list of Source, or None for the
+    folder that the result's new label names (else this repository's dataset). `records` gives the new version's full records, so that unchanged
     quotations are shown too; without it they are taken from the dataset folder named by
     `sources` only if that folder holds every added and changed record as the diff has it (so
     it is the new version). Returns the path of `index.html`.
     """
     out = Path(out_dir)
+    folder = _new_dataset_folder(result)
+    if sources is None:
+        sources = folder
     texts = _diff_sources(sources)
+    titles = _titles(folder)
     info: dict[str, dict[str, Any]] = {}
     new_records: dict[str, dict[str, Any]] = {}
     if records is None:
@@ -548,7 +579,7 @@ def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
             if by_source.get(sid):
                 missing.append(sid)
                 problems.append("the new version's source text was not given: quotations are listed, not shown in place")
-        pages.append(build_page(src, by_source.get(sid, []), legend, None, problems,
+        pages.append(build_page(src, by_source.get(sid, []), legend, None if src.metadata else titles.get(sid), problems,
                                 {"records": info, "removed": removed.get(sid, [])}))
     changes = []
     for sc in _get(result, "sources") or ():

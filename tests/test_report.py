@@ -427,6 +427,19 @@ def test_diff_page_marks_each_kind_of_change(tmp_path: Path) -> None:
     assert "ciliga-test" in index and "inserted" in index  # the source edit's summary
 
 
+def test_cli_diff_format_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`quoteprov diff OLD NEW --format html` (wired in diff.py) writes these pages."""
+    from quoteprov.diff import diff
+
+    new_ds, _ = _new_version(tmp_path)
+    out = tmp_path / "html"
+    assert main(["diff", str(FIXTURE), str(new_ds), "--format", "html", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == str(out / "index.html")
+    d = _check_diff_page(out, diff(FIXTURE, new_ds), _field)
+    assert d.find_all("h1")[0].text() == "Made-up test text <with markup> & ampersand"
+    assert {e.attrs["data-id"] for e in quotes(d)} == {r["id"] for r in read_jsonl(new_ds / "data" / "quotations.jsonl")}
+
+
 def test_diff_page_from_duck_typed_and_json_results(tmp_path: Path) -> None:
     """A hand-made result object, and the JSON form (`--format json`), render the same marks."""
     new_ds, text = _new_version(tmp_path)
