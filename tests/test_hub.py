@@ -40,9 +40,22 @@ REPO = "someone/miasnikov-quotations"
 TAG = f"v{__version__}"
 
 
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test here may reach the network: the flags as `datasets` and the Hub client read them
+    at call time (the environment variables above count only if they were imported after)."""
+    import huggingface_hub.constants
+
+    monkeypatch.setattr(datasets.config, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
+
+
 @pytest.fixture()
-def cache(tmp_path: Path) -> Path:
-    return tmp_path / "hf-cache"
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh `datasets` cache, also for calls that do not pass cache_dir (the CLI)."""
+    path = tmp_path / "hf-cache"
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", path)
+    return path
 
 
 # -- load ------------------------------------------------------------------------------------
@@ -126,12 +139,11 @@ def test_to_pandas_round_trip(tiny: Path, cache: Path) -> None:
     assert isinstance(ents, pd.DataFrame) and ents["aliases"].map(list).tolist()[0] == ["Kollontai"]
 
 
-def test_cli_load_prints_a_summary(tiny: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                                   cache: Path) -> None:
-    monkeypatch.setenv("HF_DATASETS_CACHE", str(cache))
+def test_cli_load_prints_a_summary(tiny: Path, capsys: pytest.CaptureFixture[str], cache: Path) -> None:
     assert main(["load", "--dataset", str(tiny), "--head", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == f"quotations (default config) from {tiny}: 6 rows, split train"
+    assert any(cache.iterdir())  # loaded through datasets' cache, i.e. by load_dataset
     assert "footnote int64" in out[1] and "evidence struct{speaker, cue, recipient, marker}" in out[1]
     assert out[2] == "kind: quotation 3, term 2, title 1"
     assert json.loads(out[-1])["id"] == read_jsonl(tiny / "data/quotations.jsonl")[0]["id"]
