@@ -97,12 +97,12 @@ def load(path: str | Path | None = None, config: str = "quotations", split: str 
     parquet = folder / parquet_path(config)
     if not parquet.is_file():
         raise QuoteprovError(f"{parquet}: no such file (run `quoteprov build --dataset {folder}` first)")
-    if pq.read_metadata(parquet).num_rows == 0:
-        # `datasets` refuses an empty split ("corresponds to no data"); an empty table with the
-        # declared features is what the caller asked for
-        empty = datasets.Dataset.from_dict({k: [] for k in FEATURES[config]}, features=FEATURES[config])
-        return empty if split else datasets.DatasetDict({"train": empty})
     try:
+        if pq.read_metadata(parquet).num_rows == 0:
+            # `datasets` refuses an empty split ("corresponds to no data"); an empty table with
+            # the declared features is what the caller asked for
+            empty = datasets.Dataset.from_dict({k: [] for k in FEATURES[config]}, features=FEATURES[config])
+            return empty if split else datasets.DatasetDict({"train": empty})
         with _offline():
             return datasets.load_dataset(str(folder), config, split=split,
                                          cache_dir=str(cache_dir) if cache_dir else None)

@@ -117,6 +117,12 @@ def test_load_with_a_stale_card_fails_clearly(tiny: Path, cache: Path) -> None:
         quoteprov.load(tiny, cache_dir=cache)
 
 
+def test_load_damaged_parquet_fails_clearly(tiny: Path, cache: Path) -> None:
+    (tiny / parquet_path("sources")).write_bytes(b"not parquet at all")
+    with pytest.raises(QuoteprovError, match="cannot load config 'sources'"):
+        quoteprov.load(tiny, "sources", cache_dir=cache)
+
+
 def test_load_errors(tmp_path: Path, tiny: Path) -> None:
     with pytest.raises(QuoteprovError, match="no such dataset folder"):
         quoteprov.load(tmp_path / "nowhere")
@@ -371,3 +377,20 @@ def test_publish_request_sequence_against_a_local_stand_in(tiny: Path, stand_in:
     sent = {x["value"]["path"]: base64.b64decode(x["value"]["content"]) for x in lines if x["key"] == "file"}
     assert sent == {u.path_in_repo: u.local.read_bytes() for u in upload_files(tiny)}
     assert json.loads(reqs[-1][2]) == {"tag": TAG, "message": f"quoteprov dataset {__version__}"}
+
+
+@pytest.mark.parametrize("command", ["load", "publish"])
+def test_cli_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "--dataset DIR" in capsys.readouterr().out
+
+
+def test_cli_publish_without_token(tiny: Path, monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import huggingface_hub
+
+    monkeypatch.setattr(huggingface_hub, "get_token", lambda: None)
+    assert main(["publish", REPO, "--dataset", str(tiny)]) == 2
+    assert "no Hugging Face token: set HF_TOKEN" in capsys.readouterr().err
