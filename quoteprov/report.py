@@ -176,12 +176,16 @@ def _record_view(rec: Mapping[str, Any], n: int, text: str, legend: Mapping[str 
         span = _span_text(text, ev.get(role))
         if span:
             evidence.append({"role": role, "label": label, "start": span[0], "end": span[1], "text": span[2]})
+            if span[2] != ev[role].get("text"):
+                problems.append(f"the source text at the {label}'s offsets differs from its recorded text")
         elif ev.get(role):
             problems.append(f"{label} evidence has offsets outside the source text")
     marker = ev.get("marker") if isinstance(ev.get("marker"), Mapping) else None
     corrections = [c for c in rec.get("corrections") or () if isinstance(c, Mapping)]
     speaker = legend.get(rec.get("speaker")) or legend[None]
     parent = rec.get("nested_in")
+    if rec.get("kind") not in KINDS:
+        problems.append(f"unknown kind {rec.get('kind')!r} (shown as a quotation)")
     return {
         "n": n, "id": rec.get("id"), "text": rec.get("text"), "start": start, "end": end,
         "placed": placed, "kind": rec.get("kind") if rec.get("kind") in KINDS else "quotation",
@@ -410,7 +414,7 @@ def report(dataset: str | Path | None = None, out: str | Path = DEFAULT_OUT) -> 
         pages.append(build_page(s, by_source.pop(s.id, []), legend, row, problems))
     orphans = sorted(by_source)  # records whose source text is not in the manifest
     index = {"orphans": [(sid, len(by_source[sid])) for sid in orphans], "summary": None,
-             "source_changes": [], "dataset": str(dataset), "unchanged_shown": True}
+             "source_changes": [], "dataset": dataset.resolve().name, "unchanged_shown": True}
     return render_pages(pages, index, out, legend, "quoteprov report")
 
 

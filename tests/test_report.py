@@ -601,6 +601,12 @@ def _tip(page: Any) -> str:
     return page.inner_text("#tip")
 
 
+def _assert_card_of(tip: str, rec: dict[str, Any]) -> None:
+    """The card shown is this record's: its id, and its speaker on the Speaker line."""
+    assert rec["id"] in tip, tip
+    assert re.search(r"Speaker\s+(\d+\s+)?" + re.escape(rec["speaker"] or "none"), tip), tip
+
+
 def _state(page: Any) -> list[dict[str, Any]]:
     return page.evaluate("""() => [...document.querySelectorAll('main .q[data-n]')].map(e => ({
         id: e.dataset.id, n: e.dataset.n, sk: e.dataset.sk, kind: e.dataset.kind, off: e.classList.contains('off'),
@@ -623,9 +629,7 @@ def test_browser_seed_hover_shows_the_speaker(opened: Any, seed: tuple[Path, lis
     attributed = [r for r in records if r["speaker"]]
     for rec in (attributed[:2] or []) + [records[0], records[-1]]:
         _hover(page, ns[rec["id"]])
-        tip = _tip(page)
-        assert rec["id"] in tip
-        assert re.search(r"Speaker\s+(\d+\s+)?" + re.escape(rec["speaker"] or "none"), tip), tip
+        _assert_card_of(_tip(page), rec)
         page.mouse.move(0, 0)
         page.wait_for_selector("#tip[hidden]", state="attached", timeout=5000)
 
@@ -668,7 +672,7 @@ def test_browser_fixture_filters_hover_and_keyboard(opened: Any, site: Path) -> 
     lenin = next(r for r in RECORDS if r["speaker"] == "V. I. Lenin")
     n = {s["id"]: int(s["n"]) for s in _state(page)}
     _hover(page, n[lenin["id"]])
-    assert "V. I. Lenin" in _tip(page)
+    _assert_card_of(_tip(page), lenin)
     nested = next(r for r in RECORDS if r["nested_in"])
     _hover(page, n[nested["id"]])
     assert nested["id"] in _tip(page) and "term" in _tip(page).lower()
