@@ -111,8 +111,10 @@ print(json.dumps({"added": len(c.df2_unq_rows), "removed": len(c.df1_unq_rows), 
 """
 
 
-def run(cmd: list[str], out: Path) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of one child process."""
+def run(cmd: list[str], out: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident memory (MB) of one child
+    process. CPU seconds are reported too because the machine is shared: wall time grows with
+    the load of other processes, CPU time much less."""
     with open(out, "wb") as f:
         t = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=f, stderr=subprocess.PIPE)
@@ -122,20 +124,21 @@ def run(cmd: list[str], out: Path) -> tuple[float, float]:
     if proc.returncode != 0:
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"{' '.join(cmd[:4])}... failed ({proc.returncode}): {err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # ru_maxrss: KiB on Linux
 
 
-def measure(name: str, cmd: list[str], out: Path, repeat: int, counts: callable, truth: dict) -> tuple[float, float]:
-    times, peaks = [], []
+def measure(name: str, cmd: list[str], out: Path, repeat: int, counts: callable, truth: dict) -> tuple[float, float, float]:
+    """Medians of wall seconds, CPU seconds and peak MB over `repeat` runs (counts checked each time)."""
+    runs = []
     for r in range(repeat):
-        s, mb = run(cmd, out)
+        wall, cpu, mb = run(cmd, out)
         got = counts(out)
         if got != truth:
             raise SystemExit(f"{name} found {got}, generated {truth}")
-        times.append(s)
-        peaks.append(mb)
-        print(f"  {name} run {r + 1}: {s:.2f} s, {mb:.0f} MB peak", flush=True)
-    return statistics.median(times), statistics.median(peaks)
+        runs.append((wall, cpu, mb))
+        print(f"  {name} run {r + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU, {mb:.0f} MB peak, load {os.getloadavg()[0]:.1f}",
+              flush=True)
+    return tuple(statistics.median(x[i] for x in runs) for i in range(3))  # type: ignore[return-value]
 
 
 def main() -> int:
@@ -145,15 +148,22 @@ def main() -> int:
     p.add_argument("--baseline-repeat", type=int, help="runs of datacompy (default: --repeat)")
     p.add_argument("--no-baseline", action="store_true", help="skip datacompy")
     p.add_argument("--dir", type=Path, help="folder for the generated files (default: a temporary folder)")
+    p.add_argument("--reuse", action="store_true", help="reuse files of the same N generated before in --dir")
     args = p.parse_args()
 
     tmp = None if args.dir else tempfile.TemporaryDirectory(prefix="diff-bench-")
     folder = args.dir or Path(tmp.name)
     folder.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    truth = generate(args.n, folder)
+    stamp = folder / f"truth-{args.n}.json"
+    reused = args.reuse and stamp.exists() and (folder / "old.jsonl").exists()
+    if reused:
+        truth = json.loads(stamp.read_text())
+    else:
+        truth = generate(args.n, folder)
+        stamp.write_text(json.dumps(truth))
     size = (folder / "old.jsonl").stat().st_size / 1e6
-    print(f"generated 2 x {args.n:,} records ({size:.0f} MB per file) in {time.perf_counter() - t:.1f} s; "
+    print(f"{'reused' if reused else 'generated'} 2 x {args.n:,} records ({size:.0f} MB per file) in {time.perf_counter() - t:.1f} s; "
           f"truth {truth}", flush=True)
 
     def quoteprov_counts(out: Path) -> dict[str, int]:
@@ -163,12 +173,14 @@ def main() -> int:
     old, new = str(folder / "old.jsonl"), str(folder / "new.jsonl")
     q = measure("quoteprov", [sys.executable, "-m", "quoteprov.cli", "diff", old, new, "--format", "json"],
                 folder / "quoteprov.json", args.repeat, quoteprov_counts, truth)
-    print(f"quoteprov diff: {q[0]:.2f} s median, {q[1]:.0f} MB peak ({args.n / q[0]:,.0f} records/s per version)")
+    print(f"quoteprov diff: {q[0]:.2f} s wall, {q[1]:.2f} s CPU (medians), {q[2]:.0f} MB peak "
+          f"({args.n / q[0]:,.0f} records/s per version)")
     if not args.no_baseline:
         d = measure("datacompy", [sys.executable, "-c", DATACOMPY, old, new], folder / "datacompy.json",
                     args.baseline_repeat or args.repeat, lambda out: json.loads(out.read_bytes()), truth)
-        print(f"datacompy:      {d[0]:.2f} s median, {d[1]:.0f} MB peak")
-        print(f"ratio: quoteprov is {d[0] / q[0]:.1f}x faster and uses {d[1] / q[1]:.1f}x less peak memory")
+        print(f"datacompy:      {d[0]:.2f} s wall, {d[1]:.2f} s CPU (medians), {d[2]:.0f} MB peak")
+        print(f"ratio: quoteprov is {d[0] / q[0]:.1f}x faster (wall), {d[1] / q[1]:.1f}x (CPU), "
+              f"and uses {d[2] / q[2]:.1f}x less peak memory")
     if tmp:
         tmp.cleanup()
     return 0

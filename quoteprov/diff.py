@@ -149,8 +149,11 @@ class _Side:
 
     def add(self, hashes: list[int], lines: list[bytes], unmatched: set[int]) -> None:
         base = self.lines
-        for i, h in enumerate(hashes):
-            if h in unmatched:
+        if unmatched:
+            # the index is built in C; Python only loops over the few unmatched lines
+            where = dict(zip(hashes, range(len(hashes))))
+            for h in unmatched:
+                i = where[h]
                 keep = self.kept < PENDING_BYTES
                 self.pending[h] = (base + i + 1, lines[i] if keep else None)
                 self.kept += len(lines[i]) if keep else 0
@@ -193,7 +196,7 @@ def _differing(old: Blob, new: Blob) -> tuple[_Side, _Side]:
         for mine, theirs in ((sa, b), (sb, a)):  # twins among the other side's held lines
             seen = mine & theirs.pending.keys()
             for h in seen:
-                del theirs.pending[h]
+                theirs.kept -= len(theirs.pending.pop(h)[1] or b"")
             mine -= seen
         for side, lines, hashes, unmatched in ((a, la, ha, sa), (b, lb, hb, sb)):
             if lines:

@@ -248,6 +248,21 @@ def test_reformatted_lines_are_unchanged(tmp_path):
     assert not r.differs and r.summary["new_records"] == 5
 
 
+@pytest.mark.parametrize("pending_bytes", [None, 0])
+def test_reordered_records_are_unchanged_even_past_the_memory_cap(tmp_path, monkeypatch, pending_bytes):
+    # with a zero cap no unmatched line is held in memory: they are re-read from the file
+    from quoteprov import diff as diff_module
+
+    if pending_bytes is not None:
+        monkeypatch.setattr(diff_module, "PENDING_BYTES", pending_bytes)
+    old = build_records()
+    new = list(reversed(with_values(2, footnote=9)))
+    r = pair(tmp_path, old, new[1:])  # new[0] is the last record: removed
+    assert r.summary["changed"] == 1 and r.changed[0].fields == {"footnote": [2, 9]}
+    assert [x["id"] for x in r.removed] == [old[4]["id"]]
+    assert r.summary["unchanged"] == 3 and r.summary["added"] == 0
+
+
 def test_records_files_without_sources_compare_records_only(tmp_path):
     old, new = build_records(), with_values(0, kind="term")
     write_jsonl(tmp_path / "old.jsonl", old)
