@@ -499,20 +499,35 @@ def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def _require_browser(chromium: Path) -> None:
+    """Skip when Chromium or Playwright is missing, except in CI, where that is a failure."""
     problem = None
-    if not CHROMIUM.exists():
-        problem = f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)"
+    if not chromium.exists():
+        problem = f"no Chromium at {chromium} (apt-get install chromium chromium-driver)"
     else:
         try:
-            from playwright.sync_api import sync_playwright
+            import playwright.sync_api  # noqa: F401
         except ImportError:
             problem = "the playwright package is missing (pip install -e '.[test]')"
     if problem:
         if _in_ci():
             pytest.fail(f"CI is set and the browser tests cannot run: {problem}")
         pytest.skip(problem)
+
+
+@pytest.mark.parametrize("ci", ["true", ""])
+def test_missing_browser_fails_in_ci_and_skips_elsewhere(ci: str, monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(pytest.fail.Exception if ci else pytest.skip.Exception, match="no Chromium"):
+        _require_browser(tmp_path / "chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _require_browser(CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
