@@ -134,15 +134,22 @@ class _Sink:
         self.problems: list[Problem] = []
         self.errors = self.warnings = self.omitted = 0
         self.per_file: dict[str, int] = {}
+        self.seen: set[tuple[str, int, int, str, str, str]] = set()
         self.fatal = False
 
     def add(self, path: str, line: int, column: int, severity: str, code: str, field: str, message: str) -> None:
+        kept = self.per_file.get(path, 0)
+        full = self.limit is not None and kept >= self.limit
+        if not full:
+            key = (path, line, column, code, field, message)
+            if key in self.seen:
+                return  # the same file reached twice (a folder and a file in it, say)
+            self.seen.add(key)
         if severity == ERROR:
             self.errors += 1
         else:
             self.warnings += 1
-        kept = self.per_file.get(path, 0)
-        if self.limit is not None and kept >= self.limit:
+        if full:
             self.omitted += 1
             return
         self.per_file[path] = kept + 1
@@ -1071,6 +1078,8 @@ def _kind_of(path: Path) -> str:
         return "manifest"
     if path.parent.name == "registry" and name.endswith(".json"):
         return "registry"
+    if path.parent.name == "sources" and (path.parent / MANIFEST).exists():
+        return "manifest"  # a source text: checked with the manifest that must list it
     for kind in ("sources", "entities", "corrections"):
         if name == f"{kind}.jsonl":
             return kind
@@ -1173,7 +1182,12 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
                          "not a dataset folder (expected sources/ and data/ in it)")
                 sink.fatal = True
                 continue
-            got_files, got_records = _validate_folder(p, sink, shown, jobs, max_line, contexts)
+            try:
+                got_files, got_records = _validate_folder(p, sink, shown, jobs, max_line, contexts)
+            except OSError as exc:
+                sink.add(shown(Path(exc.filename or p)), 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
+                sink.fatal = True
+                continue
             files, records = files + got_files, records + got_records
             continue
         kind = _kind_of(p)
@@ -1189,7 +1203,7 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
                 n, captured = _check_records(None, p, shown(p), ctx, sink, jobs, max_line)
                 records += n
             elif kind == "manifest":
-                check_manifest(p.parent.parent, sink, shown)
+                check_manifest(p.resolve().parent.parent, sink, shown)
             elif kind == "registry":
                 check_registry(p, shown(p), sink)
             elif kind == "corrections":
