@@ -527,6 +527,17 @@ def format_text(result: DiffResult, color: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def _bullets(result: DiffResult) -> list[str]:
+    """Markdown bullets for what is not a record: source edits, schema, re-anchoring."""
+    out = [f"- Source `{src.id}`: {src.summary}" for src in result.sources]
+    if result.schema.added or result.schema.removed:
+        out.append("- Schema: " + ", ".join([f"added `{p}`" for p in result.schema.added]
+                                            + [f"removed `{p}`" for p in result.schema.removed]))
+    out += [f"- {n} record{'s' if n != 1 else ''} of `{sid}` re-anchored by {shift:+d} (source text edited)"
+            for sid, shift, n in _shift_groups(result)]
+    return out
+
+
 MARKDOWN_ROWS = 300  # a pull-request comment has a size limit; the JSON has everything
 
 
@@ -544,13 +555,7 @@ def format_markdown(result: DiffResult) -> str:
            f"{s['reanchored']} | {s['unchanged']} | {s['sources_changed']} |", ""]
     if not s["differences"]:
         out.append("No differences.")
-    for src in result.sources:
-        out.append(f"- source `{src.id}`: {src.summary.replace('|', chr(92) + '|')}")
-    if result.schema.added or result.schema.removed:
-        out.append("- schema: " + ", ".join([f"added `{p}`" for p in result.schema.added]
-                                            + [f"removed `{p}`" for p in result.schema.removed]))
-    for sid, shift, n in _shift_groups(result):
-        out.append(f"- re-anchored: {n} record{'s' if n != 1 else ''} of `{sid}` moved by {shift:+d}")
+    out += [b.replace("|", "\\|") for b in _bullets(result)]
 
     def section(title: str, header: str, rows: list[str]) -> None:
         if not rows:
@@ -593,14 +598,7 @@ def changelog_entry(result: DiffResult, version: str, date: str) -> str:
     s = result.summary
     out = [f"## {version} ({date})", "",
            f"Compared with `{result.old_label}`: {s['old_records']} \u2192 {s['new_records']} quotation records; "
-           f"{summary_line(result)}.", ""]
-    for src in result.sources:
-        out.append(f"- Source `{src.id}`: {src.summary}")
-    if result.schema.added or result.schema.removed:
-        out.append("- Schema: " + ", ".join([f"added `{p}`" for p in result.schema.added]
-                                            + [f"removed `{p}`" for p in result.schema.removed]))
-    for sid, shift, n in _shift_groups(result):
-        out.append(f"- {n} record{'s' if n != 1 else ''} of `{sid}` re-anchored by {shift:+d} (source text edited)")
+           f"{summary_line(result)}.", "", *_bullets(result)]
 
     def section(title: str, items: list[str]) -> None:
         if items:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import quoteprov
 from quoteprov.cli import main
@@ -490,3 +492,41 @@ def test_changelog_without_a_tag(tmp_path, capsys):
     git(root, "init", "-q")
     assert main(["changelog", "--repo", str(root)]) == 2
     assert "no tag reachable from HEAD" in capsys.readouterr().err
+
+
+# -- property: counts match what was done ---------------------------------------------------------
+
+def synthetic(i: int) -> dict:
+    text = f"words number {i} of the test"
+    return Record(id=f"syn:{i:010x}:1", source_id="syn", text=text, start=i * 50, end=i * 50 + len(text),
+                  paragraph=i, kind="quotation", speaker=f"Speaker {i % 3}").to_dict()
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 25), data=st.data())
+def test_counts_match_random_edits(tmp_path_factory, n, data):
+    old = [synthetic(i) for i in range(n)]
+    fate = data.draw(st.lists(st.sampled_from(["keep", "remove", "speaker", "footnote"]), min_size=n, max_size=n))
+    extra = data.draw(st.integers(0, 5))
+    new = []
+    for rec, what in zip(old, fate):
+        if what == "remove":
+            continue
+        rec = json.loads(json.dumps(rec))
+        if what == "speaker":
+            rec["speaker"] = "Someone else"
+        elif what == "footnote":
+            rec["footnote"] = 42
+        new.append(rec)
+    new += [synthetic(n + j) for j in range(extra)]
+    if data.draw(st.booleans()):
+        new.reverse()  # order does not matter
+    folder = tmp_path_factory.mktemp("v")
+    write_jsonl(folder / "old.jsonl", old)
+    write_jsonl(folder / "new.jsonl", new)
+    r = diff(folder / "old.jsonl", folder / "new.jsonl")
+    assert r.summary["removed"] == fate.count("remove") and r.summary["added"] == extra
+    assert r.summary["changed"] == fate.count("speaker") + fate.count("footnote")
+    assert r.summary["unchanged"] == fate.count("keep") and r.summary["reanchored"] == 0
+    for c in r.changed:
+        assert list(c.fields) in (["speaker"], ["footnote"]) and c.matched_by == "id"
