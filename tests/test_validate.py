@@ -619,7 +619,7 @@ def test_deep_nesting(tmp_path_factory: pytest.TempPathFactory, depth: int, open
 @given(st.integers(1, 3 * 4096), st.binary(min_size=1, max_size=3))
 def test_huge_lines(tmp_path_factory: pytest.TempPathFactory, size: int, fill: bytes) -> None:
     path = tmp_path_factory.mktemp("huge") / "q.jsonl"
-    data = b'{"text": "' + (fill * size)[:size] + b'"}'
+    data = b'{"text": "' + (fill.replace(b"\n", b"n") * size)[:size] + b'"}'
     _check_never_crashes(path, data + b"\n" + data, max_line=4096)
     report = V.validate(path, max_line=4096)
     assert report.exit_status == 1
