@@ -143,7 +143,7 @@ def speaker_legend(records: Iterable[Mapping[str, Any]]) -> dict[str | None, Spe
     legend = {None: SpeakerEntry(None, "0", counts.pop(None, 0), "#e4e4e4", "#6b6b6b")}
     for i, (name, n) in enumerate(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))):
         base = PALETTE[i % len(PALETTE)]
-        legend[name] = SpeakerEntry(name, str(i + 1), n, _mix(base, "#ffffff", 0.62), _mix(base, "#000000", 0.35))
+        legend[name] = SpeakerEntry(name, str(i + 1), n, _mix(base, "#ffffff", 0.62), _mix(base, "#000000", 0.45))
     return legend
 
 

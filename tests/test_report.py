@@ -688,6 +688,9 @@ def test_browser_fixture_filters_hover_and_keyboard(opened: Any, site: Path) -> 
     n = {s["id"]: int(s["n"]) for s in _state(page)}
     _hover(page, n[lenin["id"]])
     _assert_card_of(_tip(page), lenin)
+    # its evidence lights up in the text
+    lit = page.evaluate("[...document.querySelectorAll('main .ev-active')].map(e => e.textContent)")
+    assert sorted(lit) == sorted(e["text"] for e in lenin["evidence"].values() if e)
     nested = next(r for r in RECORDS if r["nested_in"])
     _hover(page, n[nested["id"]])
     assert nested["id"] in _tip(page) and "term" in _tip(page).lower()
