@@ -476,6 +476,25 @@ def _val(v: Any, width: int = 80) -> str:
     return s if len(s) <= width else s[:width - 1] + "\u2026"
 
 
+def _pair(old: Any, new: Any, width: int = 80) -> tuple[str, str]:
+    """Old and new values for reading: long strings are cut around their first difference, so
+    a corrected word stays visible."""
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) + 2 > width:
+        p = next((i for i, (x, y) in enumerate(zip(old, new)) if x != y), min(len(old), len(new)))
+        cut = max(0, p - width // 3)
+        if cut:
+            return _val("\u2026" + old[cut:], width), _val("\u2026" + new[cut:], width)
+    return _val(old, width), _val(new, width)
+
+
+def _shown(change: Change) -> list[tuple[str, Any, Any]]:
+    """The fields a reader needs: `selectors.quote.exact` repeats `text`, so it is left out when
+    it changed the same way (the JSON keeps every field)."""
+    text = change.fields.get("text")
+    return [(p, o, n) for p, (o, n) in change.fields.items()
+            if not (p == "selectors.quote.exact" and text == [o, n])]
+
+
 def summary_line(result: DiffResult) -> str:
     s = result.summary
     parts = [f"{s['added']} added", f"{s['removed']} removed", f"{s['changed']} changed",
@@ -515,7 +534,7 @@ def format_text(result: DiffResult, color: bool = False) -> str:
     for c in result.changed:
         how = "" if c.matched_by == "id" else f" (matched by {c.matched_by})"
         out += ["", paint("33", f"~ {c.id}{how}") + f" {_val(c.new.get('text'), 70)}"]
-        out += [f"    {p}: {_val(o)} -> {_val(n)}" for p, (o, n) in c.fields.items()]
+        out += [f"    {p}: {' -> '.join(_pair(o, n))}" for p, o, n in _shown(c)]
         if c.shift:
             out.append(f"    (also re-anchored by {c.shift:+d})")
     if result.added:
@@ -542,7 +561,11 @@ MARKDOWN_ROWS = 300  # a pull-request comment has a size limit; the JSON has eve
 
 
 def _md(v: Any) -> str:
-    return "`" + _val(v, 60).replace("`", "'").replace("|", "\\|") + "`"
+    return _code(_val(v, 60))
+
+
+def _code(s: str) -> str:
+    return "`" + s.replace("`", "'").replace("|", "\\|") + "`"
 
 
 def format_markdown(result: DiffResult) -> str:
@@ -567,7 +590,8 @@ def format_markdown(result: DiffResult) -> str:
         out.extend(["", "</details>"])
 
     section(f"Changed ({s['changed']})", "| id | field | old | new |\n| --- | --- | --- | --- |",
-            [f"| `{c.id}` | `{p}` | {_md(o)} | {_md(n)} |" for c in result.changed for p, (o, n) in c.fields.items()])
+            [f"| `{c.id}` | `{p}` | {' | '.join(map(_code, _pair(o, n, 60)))} |" for c in result.changed
+             for p, o, n in _shown(c)])
     rec_header = "| id | text | speaker | recipient | footnote | kind |\n| --- | --- | --- | --- | --- | --- |"
 
     def rec_rows(recs: list[dict]) -> list[str]:
@@ -608,7 +632,8 @@ def changelog_entry(result: DiffResult, version: str, date: str) -> str:
 
     section("Added", [f"- `{r.get('id')}` {_val(r.get('text'), 70)}" for r in result.added])
     section("Removed", [f"- `{r.get('id')}` {_val(r.get('text'), 70)}" for r in result.removed])
-    section("Changed", [f"- `{c.id}`: " + "; ".join(f"{p} {_val(o, 40)} \u2192 {_val(n, 40)}" for p, (o, n) in c.fields.items())
+    arrow = " \u2192 "
+    section("Changed", [f"- `{c.id}`: " + "; ".join(f"{p} {arrow.join(_pair(o, n, 40))}" for p, o, n in _shown(c))
                         for c in result.changed])
     if not s["differences"]:
         out.append("No changes to the records.")
