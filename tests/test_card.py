@@ -5,6 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
+import frictionless  # the test extra installs it
 import pyarrow.parquet as pq
 import pytest
 import yaml
@@ -211,7 +212,6 @@ def test_read_tables_names_the_missing_file(tmp_path: Path) -> None:
 # -- datapackage.json ----------------------------------------------------------------------
 
 def test_datapackage_validates_with_frictionless(tiny: Path) -> None:
-    import frictionless  # the test extra installs it: a missing package must fail, not skip
     report = frictionless.validate(str(tiny / DATAPACKAGE))
     assert report.valid, report.flatten(["type", "note"])
     pkg = json.loads((tiny / DATAPACKAGE).read_text(encoding="utf-8"))
@@ -226,7 +226,6 @@ def test_datapackage_validates_with_frictionless(tiny: Path) -> None:
 
 
 def test_frictionless_catches_bad_values_and_changed_files(tiny: Path) -> None:
-    import frictionless  # the test extra installs it: a missing package must fail, not skip
     rows = read_jsonl(tiny / "data/quotations.jsonl")
     write_jsonl(tiny / "data/quotations.jsonl", [{**rows[0], "kind": "rumour"}, *rows[1:]])
     # the old descriptor: the file's hash no longer matches
@@ -239,7 +238,6 @@ def test_frictionless_catches_bad_values_and_changed_files(tiny: Path) -> None:
 
 
 def test_empty_table_is_left_out_of_the_datapackage(tiny: Path) -> None:
-    import frictionless  # the test extra installs it: a missing package must fail, not skip
     write_jsonl(tiny / "data/entities.jsonl", [])
     write_hub_files(tiny)
     pkg = json.loads((tiny / DATAPACKAGE).read_text(encoding="utf-8"))
