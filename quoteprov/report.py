@@ -303,7 +303,12 @@ def build_page(source: Source, records: list[Mapping[str, Any]], legend: Mapping
     `diff` (from `render_diff_html`) maps record ids to their status and changes, and holds the
     removed records of this source.
     """
-    records = sorted(records, key=lambda r: (r.get("start") or 0, -(r.get("end") or 0), str(r.get("id"))))
+    def order(r: Mapping[str, Any]) -> tuple[int, int, str]:
+        # document order, an enclosing quotation before those nested in it; bad offsets first
+        s, e = r.get("start"), r.get("end")
+        return (s if isinstance(s, int) else -1, -e if isinstance(e, int) else 0, str(r.get("id")))
+
+    records = sorted(records, key=order)
     index_of = {r.get("id"): n for n, r in enumerate(records)}
     views = [_record_view(r, n, source.text, legend, index_of) for n, r in enumerate(records)]
     if diff:

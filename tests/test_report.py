@@ -305,6 +305,20 @@ def test_stale_source_text_is_reported(tmp_path: Path) -> None:
     assert "differs from the record" in html
 
 
+def test_record_outside_the_text_is_listed_as_a_problem(tmp_path: Path) -> None:
+    ds = tmp_path / "ds"
+    shutil.copytree(FIXTURE, ds)
+    bad = dict(RECORDS[0], id="ciliga-test:ffffffffff:1", start=len(TEXT) + 5, end=len(TEXT) + 9)
+    write_jsonl(ds / "data" / "quotations.jsonl", RECORDS + [bad])
+    report(ds, tmp_path / "out")
+    d = parse((tmp_path / "out" / PAGE).read_text(encoding="utf-8"))
+    problems = d.find_all("section", cls="problems")[0]
+    (el,) = [e for e in problems.iter() if e.attrs.get("data-id") == bad["id"]]
+    assert el.text() == f"“{bad['text']}”" and el.attrs["tabindex"] == "0"
+    assert "lie outside the source text" in dom_card(d, bad["id"], anywhere=True)
+    assert bad["id"] not in {e.attrs["data-id"] for e in quotes(d)}
+
+
 def test_records_of_an_unknown_source_are_listed(tmp_path: Path) -> None:
     ds = tmp_path / "ds"
     shutil.copytree(FIXTURE, ds)
@@ -482,8 +496,10 @@ def test_diff_of_a_source_without_text_lists_its_records(tmp_path: Path) -> None
     assert "source text was not given" in html and rec["id"] in html and RECORDS[1]["id"] in html
 
 
-def dom_card(d: El, record_id: str) -> str:
-    e = next(q for q in quotes(d) if q.attrs["data-id"] == record_id and q.attrs.get("id"))
+def dom_card(d: El, record_id: str, anywhere: bool = False) -> str:
+    """The text of a record's card (the element described by its highlighted span)."""
+    spans = [e for e in d.iter() if "q" in e.classes and e.attrs.get("data-id")] if anywhere else quotes(d)
+    e = next(q for q in spans if q.attrs["data-id"] == record_id and (anywhere or q.attrs.get("id")))
     return d.find_all("div", id=e.attrs["aria-describedby"])[0].text()
 
 
