@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable
 from .errors import QuoteprovError
 from .records import SELECTOR_CONTEXT, normalize_words
 from .versions import (DEFAULT_DATASET_PATH, Blob, OffsetMap, SourceChange, Version, compare_sources,
-                       latest_tag, line_of, resolve_version, working_tree)
+                       latest_tag, paragraph_at, paragraph_starts, resolve_version, working_tree)
 
 try:  # orjson parses the differing lines several times faster; json is the fallback
     import orjson
@@ -251,11 +251,17 @@ def field_changes(old: dict[str, Any], new: dict[str, Any], prefix: str = "") ->
 
 @dataclass(frozen=True)
 class _Anchor:
-    """What a source edit explains: the offset map and both texts (None without sources)."""
+    """What a source edit explains: the offset map, both texts and their paragraph starts."""
 
     offsets: OffsetMap
     old_text: str
     new_text: str
+    old_starts: list[int] = field(default_factory=list)
+    new_starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, offsets: OffsetMap, old_text: str, new_text: str) -> "_Anchor":
+        return cls(offsets, old_text, new_text, paragraph_starts(old_text), paragraph_starts(new_text))
 
 
 def _explained(path: str, values: list[Any], old: dict, new: dict, anchor: _Anchor | None) -> bool:
@@ -270,7 +276,7 @@ def _explained(path: str, values: list[Any], old: dict, new: dict, anchor: _Anch
         return (anchor.offsets.start(a) if which == "start" else anchor.offsets.end(a)) == b
     if path == "paragraph":
         try:
-            moved = line_of(anchor.new_text, new["start"]) - line_of(anchor.old_text, old["start"])
+            moved = paragraph_at(anchor.new_starts, new["start"]) - paragraph_at(anchor.old_starts, old["start"])
         except (KeyError, TypeError):
             return False
         return isinstance(a, int) and isinstance(b, int) and b - a == moved
@@ -432,7 +438,7 @@ def _compare_versions(old: Version, new: Version) -> DiffResult:
     n_old, n_new = side_old.records, side_new.records
     sources, maps = (compare_sources(old.sources, new.sources) if old.has_sources and new.has_sources
                      else ([], {}))
-    anchors = {sid: _Anchor(m, old.sources[sid], new.sources[sid]) for sid, m in maps.items()}
+    anchors = {sid: _Anchor.of(m, old.sources[sid], new.sources[sid]) for sid, m in maps.items()}
     pairs, removed_rows, added_rows = _align(old_rows, new_rows, maps)
 
     changed: list[Change] = []

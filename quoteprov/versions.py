@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from .errors import QuoteprovError
-from .source import MANIFEST, read_manifest, read_text
+from .source import MANIFEST, read_manifest, read_text, split_paragraphs
 
 RECORDS = "data/quotations.jsonl"  # inside a dataset folder
 CHUNK = 1 << 24  # 16 MiB: big enough that the per-chunk Python work is negligible
@@ -370,8 +371,6 @@ class OffsetMap:
         return cls(tuple((a1, a2, b1) for t, a1, a2, b1, _ in ops if t == "equal"), old_len, new_len)
 
     def char(self, c: int) -> int | None:
-        from bisect import bisect_right
-
         if c >= self.old_len:
             return self.new_len + (c - self.old_len) if c == self.old_len else None
         k = bisect_right(self.equal, (c, float("inf"))) - 1
@@ -393,10 +392,14 @@ class OffsetMap:
         return None if last is None else last + 1
 
 
-def line_of(text: str, offset: int) -> int:
-    """0-based paragraph (line) index of `offset`, newlines counted as the source reader does."""
-    head = text[:offset]
-    return head.count("\n") + head.count("\r") - head.count("\r\n")
+def paragraph_starts(text: str) -> list[int]:
+    """Start offsets of the paragraphs (lines) of a text, as the source reader splits them."""
+    return [start for start, _ in split_paragraphs(text)]
+
+
+def paragraph_at(starts: list[int], offset: int) -> int:
+    """0-based paragraph index of `offset` (binary search over `paragraph_starts`)."""
+    return max(0, bisect_right(starts, offset) - 1)
 
 
 @dataclass(frozen=True)
@@ -437,7 +440,8 @@ def compare_sources(old: dict[str, str], new: dict[str, str]) -> tuple[list[Sour
             continue
         ops = text_opcodes(a, b)
         maps[sid] = OffsetMap.from_opcodes(ops, len(a), len(b))
-        edits = tuple(TextEdit(t, a1, a2, b1, b2, line_of(a, a1), a[a1:a2], b[b1:b2])
+        starts = paragraph_starts(a)
+        edits = tuple(TextEdit(t, a1, a2, b1, b2, paragraph_at(starts, a1), a[a1:a2], b[b1:b2])
                       for t, a1, a2, b1, b2 in ops if t != "equal")
         changes.append(SourceChange(sid, "changed", len(a), len(b), edits))
     return changes, maps
