@@ -1,9 +1,9 @@
 """`quoteprov diff`: what changed between two versions of the dataset, record by record.
 
-How it stays fast on a million records: a version's records file is never loaded whole. Each
-line is hashed (in C, batch by batch); a line that appears byte for byte in the other version is
-an unchanged record and is never parsed. Only the lines that differ (a few per cent in a real
-revision) are parsed, with orjson, and aligned:
+How it stays fast on a million records: a version's records file is never loaded whole. The two
+files are read once, side by side, batch by batch, each line hashed in C; a line that appears
+byte for byte in the other version is an unchanged record and is never parsed. Only the lines
+that differ (a few per cent in a real revision) are parsed, with orjson, and aligned:
 
 1. by stable id (first by the same words at the same, mapped, span, because an id's occurrence
    number changes when an earlier quotation of the same words is removed);
