@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterator
+from typing import Any, BinaryIO, Iterator, NamedTuple
 
 BOM = b"\xef\xbb\xbf"
 BLOCK = 1 << 20  # bytes read at a time
@@ -29,25 +29,21 @@ class LineProblem:
     field: str = ""
 
 
-@dataclass(frozen=True)
-class RawLine:
+class RawLine(NamedTuple):
     """A line as read: `data` excludes the newline; `dropped` is the length of a line too long
-    to keep (then `data` is empty)."""
+    to keep (then `data` is empty). A named tuple, not a dataclass: one is made per line, and a
+    frozen dataclass costs several times more to build."""
 
     number: int
     data: bytes
     dropped: int = 0
-    final: bool = False  # the file's last line had no newline
 
 
-def iter_lines(f: BinaryIO, limit: int | None = None, max_line: int = MAX_LINE,
-               first_line: int = 1) -> Iterator[RawLine]:
-    """Lines of a binary stream, reading at most `limit` bytes, in blocks of BLOCK bytes.
-
-    A line longer than `max_line` is skipped as it streams by (its length is still counted),
-    so memory stays bounded whatever the input.
-    """
-    number = first_line
+def iter_batches(f: BinaryIO, limit: int | None = None, max_line: int = MAX_LINE) -> Iterator[list[bytes | int]]:
+    """The lines of a binary stream, a block (BLOCK bytes) at a time, reading at most `limit`
+    bytes: each item is a line without its newline, or, for a line longer than `max_line`, its
+    length as an int (the line is skipped as it streams by, so memory stays bounded whatever
+    the input). Lines are numbered by their position; batches keep per-line cost low."""
     carry = b""
     dropping = 0  # > 0 while skipping the rest of a too-long line
     left = limit
@@ -57,37 +53,39 @@ def iter_lines(f: BinaryIO, limit: int | None = None, max_line: int = MAX_LINE,
             break
         if left is not None:
             left -= len(block)
-        parts = block.split(b"\n")
+        parts: list[bytes | int] = block.split(b"\n")  # type: ignore[assignment]
         tail = parts.pop()  # the unfinished line after the last newline
-        for i, part in enumerate(parts):
-            if i == 0:
-                if dropping:
-                    yield RawLine(number, b"", dropping + len(part))
-                    dropping = 0
-                    number += 1
-                    continue
-                part = carry + part
-                carry = b""
-            if len(part) > max_line:
-                yield RawLine(number, b"", len(part))
-            else:
-                yield RawLine(number, part)
-            number += 1
         if parts:
-            carry = tail
+            if dropping:
+                parts[0] = dropping + len(parts[0])  # type: ignore[arg-type]
+                dropping = 0
+            elif carry:
+                parts[0] = carry + parts[0]  # type: ignore[operator]
+            for i, part in enumerate(parts):
+                if type(part) is bytes and len(part) > max_line:
+                    parts[i] = len(part)
+            carry = tail  # type: ignore[assignment]
+            yield parts
         elif dropping:
             dropping += len(tail)
         else:
-            carry += tail
+            carry += tail  # type: ignore[operator]
         if not dropping and len(carry) > max_line:
             dropping, carry = len(carry), b""
     if dropping:
-        yield RawLine(number, b"", dropping, final=True)
+        yield [dropping]
     elif carry:
-        if len(carry) > max_line:
-            yield RawLine(number, b"", len(carry), final=True)
-        else:
-            yield RawLine(number, carry, final=True)
+        yield [len(carry) if len(carry) > max_line else carry]
+
+
+def iter_lines(f: BinaryIO, limit: int | None = None, max_line: int = MAX_LINE,
+               first_line: int = 1) -> Iterator[RawLine]:
+    """`iter_batches`, one numbered `RawLine` at a time."""
+    number = first_line
+    for batch in iter_batches(f, limit, max_line):
+        for item in batch:
+            yield RawLine(number, b"", item) if type(item) is int else RawLine(number, item)  # type: ignore[arg-type]
+            number += 1
 
 
 def char_column(data: bytes, byte_offset: int) -> int:

@@ -22,7 +22,7 @@ stays bounded by the chunk size, not the file size.
 from __future__ import annotations
 
 import argparse
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 import json
 import multiprocessing
 import os
@@ -30,7 +30,7 @@ import re
 import sys
 import types
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
@@ -38,8 +38,8 @@ import orjson
 
 from .corrections import CORRECTABLE, CorrectionEntry, parse_corrections
 from .errors import QuoteprovError
-from .jsonl import BOM, MAX_LINE, LineProblem, RawLine, char_column, iter_lines, key_column, parse_line
-from .markers import find_markers, footnote_after
+from .jsonl import BOM, MAX_LINE, iter_batches, iter_lines, key_column, parse_line
+from .markers import find_markers
 from .records import MarkerSpan, make_id, selector_context, sort_key
 from .schema import load_schema, validator
 from .source import MANIFEST, MANIFEST_FIELDS, Source, make_source, read_text
@@ -52,7 +52,6 @@ except ImportError:  # pragma: no cover - declared as a dependency
 ERROR, WARNING = "error", "warning"
 CHUNK = 8 << 20  # bytes of records per parallel task
 PARALLEL_MIN = 16 << 20  # files smaller than this are checked in-process
-BATCH = 20000  # records per in-process batch (streaming from a pipe)
 MAX_PROBLEMS = 10000  # problems kept per file; the rest are counted (memory stays bounded)
 STACK_LIMIT = 256  # enclosing candidates kept for `nested_in`
 
@@ -228,6 +227,26 @@ def _fast_valid(name: str) -> Callable[[Any], bool]:
 # the dataset context a record is checked against
 
 
+SourceInfo = tuple[Source, list[int], list[MarkerSpan], list[int]]
+
+
+def source_info(source: Source) -> SourceInfo:
+    """What the checks need of a source: paragraph starts (for `Source.paragraph_of` with the C
+    bisect) and the footnote markers the builder finds, with their starts (for
+    `markers.footnote_after` with the C bisect; a test keeps both equal to the originals)."""
+    markers = find_markers(source)
+    return source, [s for s, _ in source.paragraphs], markers, [m.start for m in markers]
+
+
+def first_marker_after(markers: list[MarkerSpan], starts: list[int], offset: int,
+                       paragraph_end: int) -> MarkerSpan | None:
+    """`markers.footnote_after`: the first marker at or after `offset`, before `paragraph_end`."""
+    i = bisect_left(starts, offset)
+    if i < len(markers) and starts[i] < paragraph_end:
+        return markers[i]
+    return None
+
+
 @dataclass
 class Context:
     """What records are checked against: source texts, registries, entities, corrections.
@@ -246,16 +265,16 @@ class Context:
     correction_ids: frozenset[str] = frozenset()
     has_sources: bool = False  # provenance can be checked
     listed: frozenset[str] = frozenset()  # ids in the manifest, readable or not
-    _info: dict[str, tuple[Source, list[int], list[MarkerSpan]]] = field(default_factory=dict)
+    _info: dict[str, SourceInfo] = field(default_factory=dict)
 
-    def info(self, source_id: str) -> tuple[Source, list[int], list[MarkerSpan]] | None:
-        """(source, paragraph starts, footnote markers) of a source, computed on first use."""
+    def info(self, source_id: str) -> SourceInfo | None:
+        """(source, paragraph starts, footnote markers, their starts) of a source, on first use."""
         got = self._info.get(source_id)
         if got is None:
             source = self.sources.get(source_id)
             if source is None:
                 return None
-            got = self._info[source_id] = (source, [s for s, _ in source.paragraphs], find_markers(source))
+            got = self._info[source_id] = source_info(source)
         return got
 
 
@@ -337,7 +356,7 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
         out.append((ERROR, "unknown-source", ("source_id",), "source_id",
                     f"no source {_q(sid)} in sources/{MANIFEST}"))
         return
-    source, starts, markers = info
+    source, starts, markers, mstarts = info
     src = source.text
     if not (0 <= start <= end <= len(src)):
         out.append((ERROR, "offsets", ("start",), "start",
@@ -369,17 +388,18 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
             bad = _span_problem(src, sp)
             if bad:
                 out.append((ERROR, "evidence", ("evidence", role), f"evidence.{role}", bad))
-    _check_footnote(rec, markers, src, par, pend, out)
+    expected = first_marker_after(markers, mstarts, end, pend) if rec["paragraph"] == par else None
+    _check_footnote(rec, expected, src, par, out)
 
 
-def _check_footnote(rec: dict[str, Any], markers: list[MarkerSpan], src: str, par: int, pend: int,
+def _check_footnote(rec: dict[str, Any], expected: MarkerSpan | None, src: str, par: int,
                     out: list[tuple[str, str, tuple[Any, ...], str, str]]) -> None:
-    """The marker evidence must be in the source and be the first marker after the quotation in
-    its paragraph (recomputed with the builder's own marker finder); the footnote must agree."""
+    """The marker evidence must be in the source and be `expected`, the first marker after the
+    quotation in its paragraph (recomputed with the builder's own marker finder); the footnote
+    must agree with it."""
     m = rec["evidence"]["marker"]
     footnote = rec["footnote"]
     corrected = rec["method"]["footnote"] == "correction"
-    expected = footnote_after(markers, rec["end"], pend) if rec["paragraph"] == par else None
     if m is not None:
         bad = _span_problem(src, m)
         if bad:
@@ -473,25 +493,25 @@ def _may_hide_duplicates(data: bytes, rec: dict[str, Any]) -> bool:
 _CHECK_FAILURES = (TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError)
 
 
-def check_lines(lines: Iterable[RawLine], ctx: Context, first_is_file_start: bool,
+def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_file_start: bool,
                 max_line: int = MAX_LINE) -> ChunkResult:
-    """Check record lines; line numbers in the result are those of `lines`."""
+    """Check record lines given in batches (`jsonl.iter_batches`); line numbers in the result
+    count from 1 at the first line given."""
     res = ChunkResult()
     fast_valid = _fast_valid("quotations")
     loads = orjson.loads
     problems = res.problems
     names = res.names
-    for raw in lines:
-        res.lines += 1
-        n = raw.number
-        if raw.dropped:
+    n = 0
+    for data in chain.from_iterable(batches):
+        n += 1
+        if type(data) is int:
             res.records += 1
             problems.append((n, 1, ERROR, "line-too-long", "",
-                             f"line of {raw.dropped:,} bytes is longer than the limit of {max_line:,}; "
+                             f"line of {data:,} bytes is longer than the limit of {max_line:,}; "
                              "a record must fit on one line"))
             continue
-        data = raw.data
-        if data.strip():
+        if data and not data.isspace():  # (isspace stops at the first other byte; strip copies)
             res.records += 1
         rec: Any = None
         valid = False
@@ -523,6 +543,7 @@ def check_lines(lines: Iterable[RawLine], ctx: Context, first_is_file_start: boo
             for severity, code, path, fld, message in out:
                 problems.append((n, key_column(data, path), severity, code, fld, message))
         _summarize(n, rec, valid, ctx, res)
+    res.lines = n
     return res
 
 
@@ -685,11 +706,11 @@ def _work(task: tuple[str, int, int, int]) -> ChunkResult:
     assert _WORKER_CTX is not None
     with open(path, "rb") as f:
         f.seek(start)
-        return check_lines(iter_lines(f, end - start, max_line), _WORKER_CTX, start == 0, max_line)
+        return check_lines(iter_batches(f, end - start, max_line), _WORKER_CTX, start == 0, max_line)
 
 
-def _source_info(source: Source) -> tuple[str, list[int], list[MarkerSpan]]:
-    return source.id, [s for s, _ in source.paragraphs], find_markers(source)
+def _source_info(source: Source) -> tuple[str, SourceInfo]:
+    return source.id, source_info(source)
 
 
 def _prepare(ctx: Context, mp: Any, jobs: int) -> None:
@@ -700,8 +721,8 @@ def _prepare(ctx: Context, mp: Any, jobs: int) -> None:
     if len(todo) < 2:
         return
     with mp.Pool(min(jobs, len(todo))) as pool:
-        for sid, starts, markers in pool.imap_unordered(_source_info, todo):
-            ctx._info[sid] = (ctx.sources[sid], starts, markers)
+        for sid, info in pool.imap_unordered(_source_info, todo):
+            ctx._info[sid] = info
 
 
 def _split(path: Path, size: int, chunk: int) -> list[tuple[int, int]]:
@@ -777,14 +798,8 @@ def _check_records(stream: BinaryIO | None, path: Path | None, shown: str, ctx: 
     else:
         f = stream if stream is not None else open(path, "rb")  # type: ignore[arg-type]
         try:
-            lines = iter_lines(f, max_line=max_line)
-            while True:
-                batch = list(islice(lines, BATCH))
-                if not batch:
-                    break
-                # numbers in a batch are absolute already; make them relative for `take`
-                rel = [RawLine(r.number - base, r.data, r.dropped, r.final) for r in batch]
-                take(check_lines(rel, ctx, base == 0, max_line))
+            for batch in iter_batches(f, max_line=max_line):
+                take(check_lines((batch,), ctx, base == 0, max_line))
         finally:
             if stream is None:
                 f.close()

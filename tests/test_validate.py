@@ -633,3 +633,29 @@ def test_iter_lines_streams_in_bounded_memory() -> None:
     big = b"a" * 5000 + b"\n" + b"ok\n" + b"b" * 3000
     got = [(r.number, r.data, r.dropped) for r in iter_lines(io.BytesIO(big), max_line=1000)]
     assert got == [(1, b"", 5000), (2, b"ok", 0), (3, b"", 3000)]
+
+
+def test_fast_lookups_equal_the_builders_functions() -> None:
+    """The validator looks markers and paragraphs up with the C bisect; it must agree with
+    markers.footnote_after and Source.paragraph_of at every offset."""
+    from bisect import bisect_right
+
+    text = (FIXTURES / "sources" / "tiny.txt").read_text(encoding="utf-8")
+    source = make_source(text, SID)
+    src, starts, markers, mstarts = V.source_info(source)
+    assert markers == find_markers(source) and markers
+    for offset in range(len(text) + 1):
+        assert bisect_right(starts, offset) - 1 == source.paragraph_of(offset)
+        for _, pend in source.paragraphs:
+            assert V.first_marker_after(markers, mstarts, offset, pend) == footnote_after(markers, offset, pend)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 7, 1 << 20])
+def test_iter_batches_at_any_block_size(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    from quoteprov import jsonl
+
+    monkeypatch.setattr(jsonl, "BLOCK", block)
+    data = b"ab\n\n" + b"x" * 12 + b"\ncd\r\n" + b"y" * 11
+    got = [x for batch in jsonl.iter_batches(io.BytesIO(data), max_line=10) for x in batch]
+    assert got == [b"ab", b"", 12, b"cd\r", 11]
+    assert [x for batch in jsonl.iter_batches(io.BytesIO(data), limit=5, max_line=10) for x in batch] == [b"ab", b"", b"x"]
