@@ -729,13 +729,13 @@ def register_cli(sub: Any) -> None:
                     "it is compared with the working tree's dataset.",
         epilog="An existing path is taken as a path; anything else must be a revision of --repo. "
                "Exit status: 0, or 1 with --exit-code when there are differences; 2 on bad input.")
-    d.add_argument("old", help="records file, dataset folder or git revision")
-    d.add_argument("new", nargs="?", help="the same kinds (default: the working tree's dataset)")
+    d.add_argument("old", metavar="OLD", help="records file, dataset folder or git revision")
+    d.add_argument("new", metavar="NEW", nargs="?", help="the same kinds (default: the working tree's dataset)")
     d.add_argument("--format", choices=FORMATS, default="text", help="output format (default: %(default)s)")
-    d.add_argument("--out", type=Path, help="folder for --format html (default: report)")
+    d.add_argument("--out", type=Path, metavar="DIR", help="folder for --format html (default: report)")
     d.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences")
-    d.add_argument("--repo", default=".", help="git repository for revisions (default: the current folder)")
-    d.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH,
+    d.add_argument("--repo", default=".", metavar="DIR", help="git repository for revisions (default: the current folder)")
+    d.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, metavar="PATH",
                    help="dataset folder inside the repository (default: %(default)s)")
     d.set_defaults(func=cmd_diff)
 
@@ -743,11 +743,11 @@ def register_cli(sub: Any) -> None:
         "changelog", help="write the CHANGELOG entry of a new dataset version",
         description="Diff the working tree's dataset against the previous tag (or --since) and write the "
                     "entry for the new version into CHANGELOG.md, replacing an entry of the same version.")
-    c.add_argument("--since", help="revision to compare with (default: the latest tag, git describe --tags)")
-    c.add_argument("--version", dest="version", help="version heading of the entry (default: Unreleased)")
-    c.add_argument("--file", type=Path, help="changelog file (default: CHANGELOG.md at the repository root)")
-    c.add_argument("--repo", default=".", help="git repository (default: the current folder)")
-    c.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, help="dataset folder inside the repository")
+    c.add_argument("--since", metavar="REV", help="revision to compare with (default: the latest tag, git describe --tags)")
+    c.add_argument("--version", dest="version", metavar="V", help="version heading of the entry (default: Unreleased)")
+    c.add_argument("--file", type=Path, metavar="FILE", help="changelog file (default: CHANGELOG.md at the repository root)")
+    c.add_argument("--repo", default=".", metavar="DIR", help="git repository (default: the current folder)")
+    c.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, metavar="PATH", help="dataset folder inside the repository")
     c.add_argument("--dry-run", action="store_true", help="print the entry without writing it")
     c.set_defaults(func=cmd_changelog)
 

@@ -125,11 +125,12 @@ def git_read(repo: Path, rev: str, path: str) -> bytes:
 
 def latest_tag(repo: str | Path) -> str:
     """The most recent tag reachable from HEAD (`git describe --tags --abbrev=0`)."""
-    if git_toplevel(repo) is None:
-        raise QuoteprovError(f"{repo}: not a git repository, so there is no previous tag to compare with")
-    p = _git(Path(repo), "describe", "--tags", "--abbrev=0")
+    top = git_toplevel(repo)
+    if top is None:
+        raise QuoteprovError(f"{Path(repo).resolve()}: not a git repository, so there is no previous tag to compare with")
+    p = _git(top, "describe", "--tags", "--abbrev=0")
     if p.returncode != 0:
-        raise QuoteprovError(f"{repo}: no tag reachable from HEAD; tag the previous dataset version "
+        raise QuoteprovError(f"{top}: no tag reachable from HEAD; tag the previous dataset version "
                              "(git tag v0.1.0 <commit>) or name it with --since REV")
     return p.stdout.decode().strip()
 
