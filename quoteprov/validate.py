@@ -602,27 +602,34 @@ class _Sequence:
     """Ids, order, same spans and nesting, from the compact record summaries in file order.
 
     Memory stays small: an id that follows the stable-id rule is unique by construction (its
-    occurrence number counts up), so only the counters per id key are kept, plus the few ids
-    that break the rule; enclosure is checked against a short stack of open records.
+    occurrence number counts up), so only the counters of the current source's id keys are
+    kept, plus the few ids that break the rule; enclosure is checked against a short stack of
+    open records. A source's state is settled and dropped when its records end (records are
+    grouped by source; a source that comes back is reported as out of order, and its ids are
+    then checked only for the rule's digest, not the occurrence count).
     """
 
     def __init__(self, report: Callable[[int, int, str, str, str, str], None]) -> None:
         self.report = report
-        self.counts: dict[str, int] = {}
+        self.source: Any = None  # the source whose records are being read
+        self.counts: dict[str, int] = {}  # id key -> records so far (current source)
         self.vacant: set[tuple[str, int]] = set()  # (key, n) taken by a record with another id
-        self.odd: dict[str, int] = {}  # id breaking the rule -> its first line
+        self.deferred: list[tuple[int, str, str, int, int]] = []  # nested_in not found on the stack
+        self.stack: list[tuple[str, int, int]] = []
+        self.odd: dict[str, tuple[int, Any]] = {}  # ids breaking the rule -> (first line, source)
+        self.done: set[Any] = set()  # sources whose records have ended
         self.prev: tuple[Any, ...] | None = None
         self.prev_line = 0
-        self.stack: list[tuple[str, int, int]] = []
-        self.stack_source: Any = None
-        self.deferred: list[tuple[int, str, str, int, int]] = []
 
     def feed(self, base: int, seq: list[tuple[int, str, str | None, Any, Any, Any, Any]]) -> None:
         report = self.report
-        counts = self.counts
         for n, rid, key, sid, start, end, nested in seq:
             line = base + n
-            if key is not None:
+            if sid != self.source and sid is not None:
+                self._settle()
+                self.source = sid
+            counts = self.counts
+            if key is not None and sid not in self.done:
                 occ = counts.get(key, 0) + 1
                 counts[key] = occ
                 expected = f"{key}:{occ}"
@@ -630,12 +637,16 @@ class _Sequence:
                     self.vacant.add((key, occ))
                     first = self.odd.get(rid)
                     if first is not None:
-                        report(line, 1, ERROR, "duplicate-id", "id", f"{_q(rid)} is already the id of line {first}")
+                        report(line, 1, ERROR, "duplicate-id", "id",
+                               f"{_q(rid)} is already the id of line {first[0]}")
                     else:
-                        self.odd[rid] = line
+                        self.odd[rid] = (line, sid)
                         report(line, 1, ERROR, "id-rule", "id",
                                f"{_q(rid)} does not follow the stable-id rule; expected {_q(expected)} "
                                f"(source, digest of the normalised text, occurrence)")
+            elif key is not None and not rid.startswith(key + ":"):
+                report(line, 1, ERROR, "id-rule", "id",
+                       f"{_q(rid)} does not follow the stable-id rule; expected {_q(key + ':N')}")
             if sid is None or start is None:
                 continue
             order = (sid, start, -end)
@@ -649,8 +660,6 @@ class _Sequence:
                     report(line, 1, ERROR, "same-span", "",
                            f"line {self.prev_line} is a record on the same span [{start}, {end})")
             self.prev, self.prev_line = order, line
-            if sid != self.stack_source:
-                self.stack, self.stack_source = [], sid
             stack = self.stack
             while stack and stack[-1][2] <= start and stack[-1][2] < end:
                 stack.pop()
@@ -668,26 +677,33 @@ class _Sequence:
             if len(stack) > STACK_LIMIT:
                 del stack[: len(stack) - STACK_LIMIT]
 
-    def exists(self, rid: str) -> bool:
-        if rid in self.odd:
-            return True
+    def _taken(self, rid: str) -> bool:
+        """Whether a record of the current source has this id and follows the rule."""
         key, _, occ = rid.rpartition(":")
         return occ.isdigit() and 1 <= int(occ) <= self.counts.get(key, 0) and (key, int(occ)) not in self.vacant
 
-    def finish(self) -> None:
-        for rid, line in self.odd.items():
-            key, _, occ = rid.rpartition(":")
-            if occ.isdigit() and 1 <= int(occ) <= self.counts.get(key, 0) and (key, int(occ)) not in self.vacant:
+    def _settle(self) -> None:
+        """The current source's records have ended: settle what needed all of them."""
+        if self.source is None:
+            return
+        for rid, (line, sid) in self.odd.items():
+            if sid == self.source and self._taken(rid):
                 self.report(line, 1, ERROR, "duplicate-id", "id", f"{_q(rid)} is also the id of another record")
         for line, nested, rid, start, end in self.deferred:
             if nested == rid:
                 self.report(line, 1, ERROR, "nested-in", "nested_in", "names the record itself")
-            elif self.exists(nested):
+            elif self._taken(nested) or self.odd.get(nested, (0, None))[1] == self.source:
                 self.report(line, 1, ERROR, "nested-in", "nested_in",
                             f"record {_q(nested)} does not enclose this record at [{start}, {end}) "
                             f"(an enclosing record starts at or before it and comes earlier)")
             else:
-                self.report(line, 1, ERROR, "nested-in", "nested_in", f"no record has id {_q(nested)}")
+                self.report(line, 1, ERROR, "nested-in", "nested_in",
+                            f"no record of {self.source} has id {_q(nested)}")
+        self.done.add(self.source)
+        self.counts, self.vacant, self.deferred, self.stack = {}, set(), [], []
+
+    def finish(self) -> None:
+        self._settle()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -362,7 +362,7 @@ def test_nested_in_must_name_an_enclosing_record(ds: Path) -> None:
                           f'starts at or before it and comes earlier)']
     rows[i]["nested_in"] = "tiny:ffffffffff:1"
     rewrite(ds / "data" / "quotations.jsonl", rows)
-    assert problems() == [f'{Q}:{i + 1}:1: error [nested-in] nested_in: no record has id "tiny:ffffffffff:1"']
+    assert problems() == [f'{Q}:{i + 1}:1: error [nested-in] nested_in: no record of tiny has id "tiny:ffffffffff:1"']
 
 
 def test_records_in_order_and_not_on_the_same_span(ds: Path) -> None:
@@ -644,3 +644,15 @@ def test_iter_batches_at_any_block_size(monkeypatch: pytest.MonkeyPatch, block: 
     got = [x for batch in jsonl.iter_batches(io.BytesIO(data), max_line=10) for x in batch]
     assert got == [b"ab", b"", 12, b"cd\r", 11]
     assert [x for batch in jsonl.iter_batches(io.BytesIO(data), limit=5, max_line=10) for x in batch] == [b"ab", b"", b"x"]
+
+
+def test_a_source_that_comes_back_is_out_of_order_not_a_cascade(ds: Path) -> None:
+    rows = lines_of(ds / "data" / "quotations.jsonl")
+    from quoteprov.records import make_id
+
+    other = {**rows[0], "source_id": "zz", "id": make_id("zz", rows[0]["text"], 1)}
+    rewrite(ds / "data" / "quotations.jsonl", rows[:3] + [other] + rows[3:])
+    got = [p for p in problems() if "[unknown-source]" not in p]
+    assert got == [f"{Q}:5:1: error [order] record at [{rows[3]['start']}, {rows[3]['end']}) of tiny comes after "
+                   f"line 4 (at [{rows[0]['start']}, {rows[0]['end']}) of zz); records are sorted by source_id, then "
+                   "start, then longer first"]
