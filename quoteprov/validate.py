@@ -332,7 +332,7 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
                 seen_names.add(key)
                 out.append((ERROR, "entity-missing", (role,), role,
                             f"{_q(name)} is not in {ctx.entities_file}; run `quoteprov build` to regenerate it"))
-        if ctx.has_sources and name not in ctx.registry_names.get(sid, ()):
+        if ctx.has_sources and sid in ctx.listed and name not in ctx.registry_names.get(sid, ()):
             key = ("registry", sid, name)
             if key in seen_names:
                 continue
