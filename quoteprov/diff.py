@@ -170,8 +170,8 @@ class _Side:
                     if n + i + 1 in missing:
                         found[n + i + 1] = lines[i]
                 n += len(lines)
-        out = [(n, _parse(line if line is not None else found[n], self.blob.name, n))
-               for n, line in self.pending.values()]
+        texts = ((n, line if line is not None else found[n]) for n, line in self.pending.values())
+        out = [(n, _parse(line, self.blob.name, n)) for n, line in texts if line.strip()]
         out.sort(key=lambda row: row[0])
         return out
 
