@@ -131,37 +131,40 @@ def generate(folder: Path, n: int, seed: int = 1) -> None:
             json.dumps([{"name": nm, "aliases": [], "kind": "person"} for nm in NAMES]), encoding="utf-8")
 
 
-def time_jsonschema(path: Path, sample: int) -> float:
-    """Records/s of plain jsonschema (json.loads + Draft 2020-12 iter_errors)."""
+def time_jsonschema(path: Path, sample: int) -> tuple[float, float]:
+    """Records/s of plain jsonschema (json.loads + Draft 2020-12 iter_errors): (wall, CPU)."""
     from jsonschema import Draft202012Validator
 
     v = Draft202012Validator(load_schema("quotations"))
     with open(path, encoding="utf-8") as f:
         lines = [line for _, line in zip(range(sample), f)]
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     bad = 0
     for line in lines:
         bad += any(True for _ in v.iter_errors(json.loads(line)))
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - c
     if bad:
         raise SystemExit(f"jsonschema found {bad} invalid generated records")
-    return len(lines) / dt
+    return len(lines) / dt, len(lines) / dc
 
 
-def time_validate(folder: Path, jobs: int | None) -> tuple[float, int, str]:
-    """(seconds, peak RSS in KiB of the largest validate process, summary line)."""
+def time_validate(folder: Path, jobs: int | None) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds of validate and its workers, peak RSS in KiB of the largest
+    of those processes, summary line)."""
     cmd = [sys.executable, "-m", "quoteprov.validate", str(folder)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     out, err = proc.communicate()
     dt = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode != 0:
         raise SystemExit(f"validate failed (exit {proc.returncode}):\n{out[-3000:]}\n{err[-3000:]}")
-    return dt, peak, out.strip().splitlines()[-1]
+    return dt, cpu, after.ru_maxrss, out.strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -188,21 +191,23 @@ def main() -> None:
     size = (folder / "data" / "quotations.jsonl").stat().st_size
     print(f"records file: {size / 1e6:.1f} MB ({size / args.n:.0f} bytes/record), CPUs: {os.cpu_count()}")
 
-    js = time_jsonschema(folder / "data" / "quotations.jsonl", args.sample)
+    js, js_cpu = time_jsonschema(folder / "data" / "quotations.jsonl", args.sample)
     print(f"plain jsonschema (json.loads + Draft202012 iter_errors, first {min(args.sample, args.n):,} records): "
-          f"{js:,.0f} records/s")
-    times, peaks = [], []
+          f"{js:,.0f} records/s ({js_cpu:,.0f} per CPU second)")
+    times, cpus, peak = [], [], 0
     for i in range(args.repeat):
-        dt, peak, summary = time_validate(folder, args.jobs)
+        dt, cpu, peak, summary = time_validate(folder, args.jobs)
         times.append(dt)
-        peaks.append(peak)
-        print(f"  run {i + 1}: {dt:.2f} s  ({summary})")
-    med = statistics.median(times)
+        cpus.append(cpu)
+        print(f"  run {i + 1}: {dt:.2f} s wall, {cpu:.2f} s CPU  ({summary})")
+    med, med_cpu = statistics.median(times), statistics.median(cpus)
     rate = args.n / med
     print(f"quoteprov validate, all checks: median {med:.2f} s over {args.repeat} runs = {rate:,.0f} records/s")
-    print(f"ratio against plain jsonschema: {rate / js:.1f}x")
-    print(f"peak memory (largest validate process, ru_maxrss): {max(peaks) / 1024:.0f} MiB")
-
+    print(f"  CPU: median {med_cpu:.2f} s in all its processes = {args.n / med_cpu:,.0f} records per CPU second "
+          f"(on {os.cpu_count()} idle cores at best {med_cpu / (os.cpu_count() or 1):.2f} s; load now: "
+          f"{os.getloadavg()[0]:.1f})")
+    print(f"ratio against plain jsonschema: {rate / js:.1f}x wall, {args.n / med_cpu / js_cpu:.1f}x per CPU second")
+    print(f"peak memory (largest validate process, ru_maxrss): {peak / 1024:.0f} MiB")
 
 if __name__ == "__main__":
     main()

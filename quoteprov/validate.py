@@ -725,8 +725,9 @@ def _work(task: tuple[str, int, int, int]) -> ChunkResult:
         return check_lines(iter_batches(f, end - start, max_line), _WORKER_CTX, start == 0, max_line)
 
 
-def _source_info(source: Source) -> tuple[str, SourceInfo]:
-    return source.id, source_info(source)
+def _source_info(source: Source) -> tuple[str, list[int], list[MarkerSpan], list[int]]:
+    _, starts, markers, mstarts = source_info(source)
+    return source.id, starts, markers, mstarts  # not the source: the parent has it already
 
 
 def _prepare(ctx: Context, mp: Any, jobs: int) -> None:
@@ -737,8 +738,8 @@ def _prepare(ctx: Context, mp: Any, jobs: int) -> None:
     if len(todo) < 2:
         return
     with mp.Pool(min(jobs, len(todo))) as pool:
-        for sid, info in pool.imap_unordered(_source_info, todo):
-            ctx._info[sid] = info
+        for sid, starts, markers, mstarts in pool.imap_unordered(_source_info, todo):
+            ctx._info[sid] = (ctx.sources[sid], starts, markers, mstarts)
 
 
 def _split(path: Path, size: int, chunk: int) -> list[tuple[int, int]]:
