@@ -30,7 +30,8 @@ import re
 import sys
 import types
 from dataclasses import dataclass, field
-from itertools import chain
+from collections import deque
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
@@ -456,7 +457,6 @@ class ChunkResult:
     # (line, id, id_key or None, source_id, start, end, nested_in)
     seq: list[tuple[int, str, str | None, Any, Any, Any, Any]] = field(default_factory=list)
     captured: dict[str, tuple[int, str, dict[str, Any], list[str]]] = field(default_factory=dict)
-    names: set[tuple[str, str, str]] = field(default_factory=set)
 
 
 def _expected_keys(rec: dict[str, Any]) -> int:
@@ -501,7 +501,7 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
     fast_valid = _fast_valid("quotations")
     loads = orjson.loads
     problems = res.problems
-    names = res.names
+    names: set[tuple[str, str, str]] = set()  # unknown names already reported in this batch
     n = 0
     for data in chain.from_iterable(batches):
         n += 1
@@ -810,7 +810,14 @@ def _check_records(stream: BinaryIO | None, path: Path | None, shown: str, ctx: 
         mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         _prepare(ctx, mp, jobs)
         with mp.Pool(jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
-            for res in pool.imap(_work, tasks):
+            # a few chunks in flight, not all: results wait in memory until the parent takes them
+            todo = iter(tasks)
+            pending = deque(pool.apply_async(_work, (t,)) for t in islice(todo, 2 * jobs))
+            while pending:
+                res = pending.popleft().get()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.append(pool.apply_async(_work, (nxt,)))
                 take(res)
     else:
         f = stream if stream is not None else open(path, "rb")  # type: ignore[arg-type]
