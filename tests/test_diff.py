@@ -480,6 +480,12 @@ def test_changelog_from_previous_tag(repo, capsys, monkeypatch):
     assert text.count("## 0.2.0") == 1 and "## 0.2.0 (2030-01-01)" in text
 
 
+def test_changelog_dry_run_and_since(repo, capsys):
+    assert main(["changelog", "--repo", str(repo), "--since", "HEAD", "--dry-run"]) == 0
+    assert "No changes to the records." in capsys.readouterr().out
+    assert not (repo / "CHANGELOG.md").exists()
+
+
 def test_changelog_keeps_older_entries():
     old = "# Changelog\n\nIntro.\n\n## 0.1.0 (2026-01-01)\n\nFirst.\n"
     new = update_changelog(old, "## 0.2.0 (2026-02-01)\n\nSecond.\n")
