@@ -1061,12 +1061,14 @@ def _check_sources_data(path: Path, shown: str, sink: _Sink, ctx: Context, max_l
             sink.add(shown, line, 1, ERROR, "unknown-source", "id", f"no source {_q(sid)} in sources/{MANIFEST}")
             continue
         facts = {"file": s.metadata.get("file"), "characters": len(s.text), "paragraphs": len(s.paragraphs),
-                 "sha256": hashlib.sha256(s.text.encode("utf-8")).hexdigest()}
+                 "sha256": hashlib.sha256(s.text.encode("utf-8")).hexdigest(),
+                 "notes": [{"number": k, "text": v} for k, v in sorted(s.notes.items())]}
         for k, v in facts.items():
             if row[k] != v:
+                what = ("differ from the notes the source file gives" if k == "notes"
+                        else f"is {_q(row[k])} but the source file gives {_q(v)}")
                 sink.add(shown, line, 1, ERROR, "stale-data", k,
-                         f"is {_q(row[k])} but the source file gives {_q(v)}; the source changed since "
-                         "the data was built: run `quoteprov build`")
+                         f"{what}; the source changed since the data was built: run `quoteprov build`")
     for sid in sources:
         if sid not in seen:
             sink.add(shown, 1, 1, ERROR, "stale-data", "", f"source {_q(sid)} has no row; run `quoteprov build`")

@@ -656,3 +656,11 @@ def test_a_source_that_comes_back_is_out_of_order_not_a_cascade(ds: Path) -> Non
     assert got == [f"{Q}:5:1: error [order] record at [{rows[3]['start']}, {rows[3]['end']}) of tiny comes after "
                    f"line 4 (at [{rows[0]['start']}, {rows[0]['end']}) of zz); records are sorted by source_id, then "
                    "start, then longer first"]
+
+
+def test_source_notes_must_match_the_file(ds: Path) -> None:
+    rows = lines_of(ds / "data" / "sources.jsonl")
+    rows[0]["notes"] = [{"number": 1, "text": "Ibid."}]
+    rewrite(ds / "data" / "sources.jsonl", rows)
+    assert problems() == ["ds/data/sources.jsonl:1:1: error [stale-data] notes: differ from the notes the source "
+                          "file gives; the source changed since the data was built: run `quoteprov build`"]
