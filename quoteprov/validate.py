@@ -260,7 +260,7 @@ class Context:
     registry_names: dict[str, frozenset[str]] = field(default_factory=dict)
     registry_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     registry_file: dict[str, str] = field(default_factory=dict)
-    entity_names: frozenset[str] | None = None  # data/entities.jsonl, when there is one
+    entity_names: dict[str, str] | None = None  # data/entities.jsonl (name -> kind), when there is one
     entities_file: str = "data/entities.jsonl"
     corrected: frozenset[tuple[str, str]] | None = None  # (id, field) of corrections.jsonl
     correction_ids: frozenset[str] = frozenset()
@@ -344,7 +344,8 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
                 out.append((WARNING, "entity-alias", (role,), role,
                             f"{_q(name)} is an alias of {_q(canonical)} in {reg}; use the canonical name"))
             else:
-                entry = json.dumps({"name": name, "aliases": [], "kind": "person"}, ensure_ascii=False)
+                kind = (ctx.entity_names or {}).get(name, "person")  # the builder's guess, if any
+                entry = json.dumps({"name": name, "aliases": [], "kind": kind}, ensure_ascii=False)
                 out.append((WARNING, "unknown-entity", (role,), role,
                             f"{_q(name)} is not in the entity registry; add {entry} to {reg} "
                             f"(kind: person, group, document or publication)"))
@@ -1074,14 +1075,18 @@ def _check_sources_data(path: Path, shown: str, sink: _Sink, ctx: Context, max_l
             sink.add(shown, 1, 1, ERROR, "stale-data", "", f"source {_q(sid)} has no row; run `quoteprov build`")
 
 
-def _check_entities(path: Path, shown: str, sink: _Sink, max_line: int) -> frozenset[str]:
-    names: dict[str, int] = {}
+def _check_entities(path: Path, shown: str, sink: _Sink, max_line: int) -> dict[str, str]:
+    """data/entities.jsonl: schema-valid rows with unique names; returns name -> kind."""
+    kinds: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for line, row in _jsonl_rows(path, shown, sink, "entities", max_line):
-        if row["name"] in names:
+        if row["name"] in lines:
             sink.add(shown, line, 1, ERROR, "duplicate-entity", "name",
-                     f"{_q(row['name'])} is already the entity of line {names[row['name']]}")
-        names.setdefault(row["name"], line)
-    return frozenset(names)
+                     f"{_q(row['name'])} is already the entity of line {lines[row['name']]}")
+            continue
+        lines[row["name"]] = line
+        kinds[row["name"]] = row["kind"]
+    return kinds
 
 
 def _check_applied(entries: list[CorrectionEntry], captured: dict[str, Any], sources: dict[str, Source],

@@ -664,3 +664,14 @@ def test_source_notes_must_match_the_file(ds: Path) -> None:
     rewrite(ds / "data" / "sources.jsonl", rows)
     assert problems() == ["ds/data/sources.jsonl:1:1: error [stale-data] notes: differ from the notes the source "
                           "file gives; the source changed since the data was built: run `quoteprov build`"]
+
+
+def test_registry_suggestion_takes_the_kind_from_entities(ds: Path) -> None:
+    i = by_text(ds, "We demand freedom of the press,")
+    edit(ds, i, lambda r: r.update(speaker="Workers' Group"))
+    rows = lines_of(ds / "data" / "entities.jsonl") + [
+        {"name": "Workers' Group", "aliases": [], "kind": "group", "sources": [SID]}]
+    rewrite(ds / "data" / "entities.jsonl", rows)
+    assert problems() == [f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [unknown-entity] speaker: "Workers\' '
+                          f'Group" is not in the entity registry; add {{"name": "Workers\' Group", "aliases": [], '
+                          f'"kind": "group"}} to registry/tiny.json (kind: person, group, document or publication)']
