@@ -39,7 +39,7 @@ import orjson
 
 from .corrections import CORRECTABLE, CorrectionEntry, parse_corrections
 from .errors import QuoteprovError
-from .jsonl import BOM, MAX_LINE, iter_batches, iter_lines, key_column, parse_line
+from .jsonl import BOM, MAX_LINE, Unsupported, iter_batches, iter_lines, key_column, parse_line, schema_type
 from .markers import find_markers
 from .records import MarkerSpan, make_id, selector_context, sort_key
 from .schema import load_schema, validator
@@ -210,6 +210,7 @@ def schema_problems(name: str, instance: Any) -> list[tuple[tuple[Any, ...], str
 
 
 _FAST: dict[str, Any] = {}
+_DECODERS: dict[str, Callable[[bytes], Any]] = {}
 
 
 def _fast_valid(name: str) -> Callable[[Any], bool]:
@@ -221,6 +222,47 @@ def _fast_valid(name: str) -> Callable[[Any], bool]:
         else:  # pragma: no cover
             fn = validator(name).is_valid
         _FAST[name] = fn
+    return fn
+
+
+class _Rejected(Exception):
+    """The happy path refused a line: the careful path will say why."""
+
+
+def fast_decoder(name: str) -> Callable[[bytes], dict[str, Any]]:
+    """The happy path for one line: parse and check against the schema in one pass.
+
+    Measured per record (1.1 kB): msgspec decoding into types compiled from the schema
+    (`jsonl.schema_type`) 3.6 µs; orjson + jsonschema-rs 6.0 µs; fastjsonschema over orjson
+    ~13 µs; jsonschema `iter_errors` ~270 µs. The msgspec decoder drops unknown keys, which the
+    caller's key count catches; a schema the compiler cannot express falls back to
+    orjson + jsonschema-rs. Raises on any line it does not accept.
+    """
+    fn = _DECODERS.get(name)
+    if fn is not None:
+        return fn
+    try:
+        import msgspec
+
+        decode = msgspec.json.Decoder(schema_type(load_schema(name))).decode
+
+        def fn(data: bytes) -> dict[str, Any]:
+            try:
+                return decode(data)
+            except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError) as exc:
+                raise _Rejected from exc
+    except (ImportError, Unsupported):
+        loads, valid = orjson.loads, _fast_valid(name)
+
+        def fn(data: bytes) -> dict[str, Any]:
+            try:
+                rec = loads(data)
+            except (orjson.JSONDecodeError, RecursionError) as exc:
+                raise _Rejected from exc
+            if type(rec) is not dict or not valid(rec):
+                raise _Rejected
+            return rec
+    _DECODERS[name] = fn
     return fn
 
 
@@ -499,8 +541,7 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
     """Check record lines given in batches (`jsonl.iter_batches`); line numbers in the result
     count from 1 at the first line given."""
     res = ChunkResult()
-    fast_valid = _fast_valid("quotations")
-    loads = orjson.loads
+    decode = fast_decoder("quotations")
     problems = res.problems
     names: set[tuple[str, str, str]] = set()  # unknown names already reported in this batch
     n = 0
@@ -518,10 +559,10 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
         valid = False
         if data and data[-1] != 13 and not (first_is_file_start and n == 1 and data.startswith(BOM)):
             try:
-                rec = loads(data)
-            except (orjson.JSONDecodeError, RecursionError):
-                rec = None
-            valid = type(rec) is dict and fast_valid(rec) and not _may_hide_duplicates(data, rec)
+                rec = decode(data)
+                valid = not _may_hide_duplicates(data, rec)
+            except _Rejected:
+                pass
         if not valid:
             rec, valid = _careful(data, n, first_is_file_start, problems)
             if rec is None:

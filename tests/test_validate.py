@@ -10,6 +10,7 @@ import argparse
 import hashlib
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -675,3 +676,89 @@ def test_registry_suggestion_takes_the_kind_from_entities(ds: Path) -> None:
     assert problems() == [f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [unknown-entity] speaker: "Workers\' '
                           f'Group" is not in the entity registry; add {{"name": "Workers\' Group", "aliases": [], '
                           f'"kind": "group"}} to registry/tiny.json (kind: person, group, document or publication)']
+
+
+# --------------------------------------------------------------------------------------------
+# the happy path never accepts what the schema rejects
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12) | st.sampled_from(["quotation", "term", "explicit", "TextQuoteSelector", "tiny:0a:1"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, prefix + (i,))
+
+
+def _fast_accepts(line: bytes) -> bool:
+    try:
+        rec = V.fast_decoder("quotations")(line)
+    except V._Rejected:
+        return False
+    return not V._may_hide_duplicates(line, rec)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_fast_path_accepts_only_what_jsonschema_accepts(data: st.DataObject) -> None:
+    from quoteprov.schema import validator
+
+    text = (FIXTURES / "sources" / "tiny.txt").read_text(encoding="utf-8")
+    rec = data.draw(st.sampled_from(_records(text))).to_dict()
+    path = data.draw(st.sampled_from(list(_paths(rec))[1:]))
+    *parent_path, last = path
+    parent = rec
+    for p in parent_path:
+        parent = parent[p]
+    how = data.draw(st.sampled_from(["replace", "delete", "add"]))
+    if how == "replace":
+        parent[last] = data.draw(JSON_VALUES)
+    elif how == "delete":
+        del parent[last]
+    elif isinstance(parent, dict):
+        parent[data.draw(st.text(max_size=8))] = data.draw(JSON_VALUES)
+    line = dumps(rec).encode("utf-8")
+    schema_ok = not any(True for _ in validator("quotations").iter_errors(json.loads(line)))
+    if _fast_accepts(line):
+        assert schema_ok
+    elif schema_ok:
+        # the happy path may refuse a valid record only for a number it cannot hold exactly
+        assert any(isinstance(v, float) or (isinstance(v, int) and abs(v) >= 2**63)
+                   for v in [json.loads(line)] + [x for x in _leaves(json.loads(line))])
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _leaves(v)
+    else:
+        yield value
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_fast_path_never_accepts_a_duplicate_key(data: st.DataObject) -> None:
+    text = (FIXTURES / "sources" / "tiny.txt").read_text(encoding="utf-8")
+    rec = data.draw(st.sampled_from(_records(text))).to_dict()
+    line = dumps(rec)
+    keys = [m for m in re.finditer(r'"(\w+)": ', line)]
+    m = data.draw(st.sampled_from(keys))
+    space = data.draw(st.sampled_from(["", " ", "\t", "  "]))
+    value = json.dumps(data.draw(JSON_VALUES))
+    dup = f'"{m.group(1)}"{space}: {value}, '
+    broken = (line[:m.start()] + dup + line[m.start():]).encode("utf-8")  # the same object, twice the key
+    assert not _fast_accepts(broken)
+    got = V.check_lines(([broken],), V.Context(), True)
+    assert any(p[3] == "duplicate-key" and p[4] == m.group(1) for p in got.problems)
