@@ -10,6 +10,7 @@ nesting too deep — each with a 1-based line and column in code points.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterator, NamedTuple
 
@@ -192,7 +193,20 @@ def parse_line(data: bytes, number: int = 1) -> tuple[Any, list[LineProblem]]:
     except (ValueError, OverflowError) as exc:  # defensive: a number the hooks could not read
         problems.append(LineProblem(1, "json-syntax", f"invalid JSON: {exc}"))
         return None, problems
+    if "\\u" in text:
+        try:
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            # Python's json takes "\ud800" alone; no other reader (or UTF-8 file) can
+            at = _LONE_SURROGATE.search(text)
+            problems.append(LineProblem(at.start() + 1 if at else 1, "invalid-escape",
+                                        f"{at.group() if at else 'an escape'} is half of a surrogate pair, not a "
+                                        "character; write the character itself"))
+            return None, problems
     return value, problems
+
+
+_LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -204,6 +204,8 @@ def test_api_name_is_the_command_name(ds: Path) -> None:
     (b'{"start": 1e999}', "1:11: error [number-too-large] number 1e999 is too large"),
     (b'{"start": 12.0}', "1:11: error [number-format] number 12.0 must be written as an integer (12)"),
     (b'[' * 100000 + b']' * 100000, "1:1: error [too-deep] JSON nested too deeply"),
+    (b'{"text": "\\ud800"}', "1:11: error [invalid-escape] \\ud800 is half of a surrogate pair, not a character; "
+                               "write the character itself"),
     (b'[1, 2]', "1:1: error [not-object] expected a JSON object (one record per line), got a list"),
     (b'"text"', "1:1: error [not-object] expected a JSON object (one record per line), got a string"),
 ])
