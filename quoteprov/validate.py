@@ -660,7 +660,8 @@ class _Sequence:
         self.stack: list[tuple[str, int, int]] = []
         self.odd: dict[str, tuple[int, Any]] = {}  # ids breaking the rule -> (first line, source)
         self.done: set[Any] = set()  # sources whose records have ended
-        self.prev: tuple[Any, ...] | None = None
+        self.prev: tuple[Any, ...] | None = None  # sort key of the previous record
+        self.prev_span: tuple[Any, int, int] = (None, 0, 0)
         self.prev_line = 0
 
     def feed(self, base: int, seq: list[tuple[int, str, str | None, Any, Any, Any, Any]]) -> None:
@@ -691,17 +692,18 @@ class _Sequence:
                        f"{_q(rid)} does not follow the stable-id rule; expected {_q(key + ':N')}")
             if sid is None or start is None:
                 continue
-            order = (sid, start, -end)
+            order = sort_key({"source_id": sid, "start": start, "end": end})  # the builder's order
             if self.prev is not None:
+                psid, pstart, pend = self.prev_span
                 if order < self.prev:
                     report(line, 1, ERROR, "order", "",
                            f"record at [{start}, {end}) of {sid} comes after line {self.prev_line} "
-                           f"(at [{self.prev[1]}, {-self.prev[2]}) of {self.prev[0]}); records are sorted "
-                           f"by source_id, then start, then longer first")
-                elif order == self.prev:
+                           f"(at [{pstart}, {pend}) of {psid}); records are sorted by source_id, then start, "
+                           f"then longer first")
+                elif (sid, start, end) == self.prev_span:
                     report(line, 1, ERROR, "same-span", "",
                            f"line {self.prev_line} is a record on the same span [{start}, {end})")
-            self.prev, self.prev_line = order, line
+            self.prev, self.prev_span, self.prev_line = order, (sid, start, end), line
             stack = self.stack
             while stack and stack[-1][2] <= start and stack[-1][2] < end:
                 stack.pop()

@@ -22,7 +22,7 @@ import importlib
 
 import quoteprov
 from quoteprov.markers import find_markers, footnote_after
-from quoteprov.records import MarkerSpan, Record, Span, assign_ids, selector_context, sort_key
+from quoteprov.records import Record, Span, assign_ids, selector_context, sort_key
 from quoteprov.source import make_source
 from quoteprov.store import dumps, write_jsonl
 
