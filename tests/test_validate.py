@@ -394,12 +394,18 @@ def test_unknown_speaker_is_a_warning_that_says_how_to_add_it(ds: Path) -> None:
     assert report.exit_status == 1 and all(p.severity == "error" for p in report.problems)
 
 
-def test_alias_used_as_a_name_is_a_warning(ds: Path) -> None:
-    i = by_text(ds, "the workers' opposition is a deviation")
-    edit(ds, i, lambda r: r.update(speaker="Vladimir Lenin"))
-    rows = lines_of(ds / "data" / "entities.jsonl") + [
-        {"name": "Vladimir Lenin", "aliases": [], "kind": "person", "sources": [SID]}]
+def speaker_only_in_entities(ds: Path, words: str, name: str, kind: str) -> int:
+    """Give the record quoting `words` the speaker `name`, known to data/entities.jsonl (as the
+    builder would write it) but not to the registry; returns the record's index."""
+    i = by_text(ds, words)
+    edit(ds, i, lambda r: r.update(speaker=name))
+    rows = lines_of(ds / "data" / "entities.jsonl") + [{"name": name, "aliases": [], "kind": kind, "sources": [SID]}]
     rewrite(ds / "data" / "entities.jsonl", rows)
+    return i
+
+
+def test_alias_used_as_a_name_is_a_warning(ds: Path) -> None:
+    i = speaker_only_in_entities(ds, "the workers' opposition is a deviation", "Vladimir Lenin", "person")
     assert problems() == [f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [entity-alias] speaker: "Vladimir '
                           f'Lenin" is an alias of "Lenin" in registry/tiny.json; use the canonical name']
     status, _ = run("ds")
@@ -670,11 +676,7 @@ def test_source_notes_must_match_the_file(ds: Path) -> None:
 
 
 def test_registry_suggestion_takes_the_kind_from_entities(ds: Path) -> None:
-    i = by_text(ds, "We demand freedom of the press,")
-    edit(ds, i, lambda r: r.update(speaker="Workers' Group"))
-    rows = lines_of(ds / "data" / "entities.jsonl") + [
-        {"name": "Workers' Group", "aliases": [], "kind": "group", "sources": [SID]}]
-    rewrite(ds / "data" / "entities.jsonl", rows)
+    i = speaker_only_in_entities(ds, "We demand freedom of the press,", "Workers' Group", "group")
     assert problems() == [f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [unknown-entity] speaker: "Workers\' '
                           f'Group" is not in the entity registry; add {{"name": "Workers\' Group", "aliases": [], '
                           f'"kind": "group"}} to registry/tiny.json (kind: person, group, document or publication)']
