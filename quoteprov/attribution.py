@@ -1,12 +1,32 @@
-"""Stage 4: kind, speaker and recipient of each quoted span (v0 placeholder being replaced)."""
+"""Stage 4: kind, speaker and recipient of each quoted span, from a dependency parse plus a
+small discourse layer (pronoun and description resolution, the running speaker of a paragraph,
+the speaker of a block quotation from the paragraph before it, a first-person narrator).
+
+Every value carries the source span that justifies it and the rule (`method`) that found it;
+its `basis` says whether it was `explicit` (a name in the text), `resolved` (a pronoun or
+description resolved to a name) or `inferred` (carried over from context: a guess).
+
+Only paragraphs that hold quotations are parsed (and the paragraph before a block quotation):
+attribution never needs the rest, and the parse is the expensive part of extraction.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from . import cues
+from .entities import NameIndex, kind_of, name_index, strip_leading_stop
 from .records import Attribution, Span
 from .source import Source
 from .spans import QuotedSpan
+from .syntax import parse
+
+RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
+SHORT_WORDS = 4  # a quote this short, without a cue or reporting context, is a term
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
+                          "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+LOCATIVE = frozenset("in at from to into near across through toward towards via within".split())
 
 
 @dataclass(frozen=True)
@@ -20,10 +40,609 @@ class SpanAttribution:
     recipient_span: Span | None = None
 
 
+@dataclass(frozen=True)
+class Who:
+    """A resolved participant: canonical name, the mention that justifies it, how it was found."""
+
+    name: str
+    mention: Span
+    basis: str  # explicit | resolved | inferred
+    kind: str = "person"  # person | group | document | publication | place
+
+    def inferred(self) -> "Who":
+        return Who(self.name, self.mention, "inferred", self.kind)
+
+
+@dataclass
+class Found:
+    kind: str = "term"
+    kind_method: str = "short-no-cue"
+    speaker: Who | None = None
+    method: str | None = None
+    cue: Span | None = None
+    recipient: Who | None = None
+    recipient_method: str | None = None
+
+
+@dataclass
+class Discourse:
+    """What a reader remembers: recent mentions by salience, and who is talking."""
+
+    mentions: list[tuple[int, int, Who]] = field(default_factory=list)  # (sentence, rank, who)
+    sentence_no: int = 0
+    running: Found | None = None
+    running_sentence: int = -99
+    paragraph: int = -1
+    addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
+    assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")
+
+    def remember(self, who: Who, rank: int) -> None:
+        self.mentions.append((self.sentence_no, rank, who))
+        del self.mentions[:-80]
+
+    def resolve(self, want: str, before: int) -> Who | None:
+        """The most salient earlier mention of the wanted sort. Subjects (rank 0) of the latest
+        sentences first; possessors of subjects next; other mentions count as if one sentence older, so
+        that "In Tomsk he declared" does not make Tomsk the `he` of the next sentence."""
+        best = None
+        for sent, rank, who in self.mentions:
+            if who.mention.start >= before or who.kind == "place":
+                continue
+            if want == "person" and who.kind != "person":
+                continue
+            if want == "thing" and who.kind == "person":
+                continue
+            if want == "plural" and who.kind not in ("group", "person"):
+                continue
+            key = (sent - (1 if rank >= 2 else 0), -rank, who.mention.start)
+            if best is None or key > best[0]:
+                best = (key, who)
+        return best[1] if best else None
+
+
+class _Attributor:
+    def __init__(self, source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]]):
+        self.source = source
+        self.text = source.text
+        self.spans = spans
+        self.names: NameIndex = name_index(source.text, registry)
+        self.known: set[str] = set()
+        self.author = _author(source)
+        self.d = Discourse()
+        self.results: dict[int, Found] = {}
+        self._para_spans: list[QuotedSpan] = []
+
+    # -- small helpers ---------------------------------------------------------------------
+    def span_of(self, off: int, toks: list[Any]) -> Span:
+        s = off + toks[0].idx
+        e = off + toks[-1].idx + len(toks[-1].text)
+        return Span(s, e, self.text[s:e])
+
+    def in_quote(self, offset: int) -> bool:
+        return any(s.start <= offset < s.end for s in self._para_spans)
+
+    def outside(self, tok: Any, off: int) -> bool:
+        return not self.in_quote(off + tok.idx)
+
+    @staticmethod
+    def clean(name: str) -> str:
+        name = re.sub(r"\s+", " ", " ".join(strip_leading_stop(name.split())))
+        name = re.sub(r"\s+'s$|'s$|\u2019s$", "", name)
+        return name.strip(" ,.;:\"'()") or name
+
+    # -- who is a token --------------------------------------------------------------------
+    def who_of(self, tok: Any, off: int) -> Who | None:
+        """The participant a subject/object token stands for (resolving pronouns)."""
+        if isinstance(tok, Span):
+            name = self.names.canonical_proper(self.clean(tok.text), self.known)
+            return Who(name, tok, "explicit" if name == tok.text else "resolved", kind_of(name))
+        low = tok.lower_
+        start = off + tok.idx
+        mention = Span(start, start + len(tok.text), tok.text)
+        if low in cues.FIRST_PERSON:
+            return Who(self.author, mention, "resolved", "person") if self.author else None
+        if low in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS | cues.PLURAL_PRONOUNS:
+            want = "person" if low in cues.PERSON_PRONOUNS else ("thing" if low in cues.THING_PRONOUNS else "plural")
+            ante = self.d.resolve(want, start)
+            return Who(ante.name, mention, "resolved", ante.kind) if ante else None
+        if tok.tag_ in ("WP", "WDT") or (low == "that" and tok.dep_ in ("nsubj", "nsubjpass")):
+            head = tok.head
+            for _ in range(4):
+                if head.dep_ == "relcl":
+                    w = self.who_of(head.head, off)
+                    return Who(w.name, mention, "resolved", w.kind) if w else None
+                head = head.head
+            return None
+        if tok.tag_ in ("NNP", "NNPS"):
+            return self.proper(tok, off)
+        if tok.tag_ in ("NN", "NNS"):
+            for c in tok.children:  # "the journal, Sotsialisticheskii vestnik," -> the name
+                if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS") and self.outside(c, off):
+                    return self.proper(c, off)
+            return self.description(tok, off)
+        return None
+
+    def proper(self, tok: Any, off: int) -> Who:
+        """A proper name: the contiguous run of proper nouns around the head (with `of the`
+        inside: "Industrial Workers of the World"), expanded to the fullest known form."""
+        doc = tok.doc
+        i, j = tok.i, tok.i
+        while i > 0 and (doc[i - 1].tag_ in ("NNP", "NNPS") or (doc[i - 1].tag_ == "POS" and i > 1 and doc[i - 2].tag_ in ("NNP", "NNPS"))) \
+                and self.outside(doc[i - 1], off):
+            i -= 1
+        while j + 1 < len(doc) and self.outside(doc[j + 1], off):
+            nxt = doc[j + 1]
+            if nxt.tag_ in ("NNP", "NNPS"):
+                j += 1
+            elif nxt.lower_ == "of" and j + 2 < len(doc) and (doc[j + 2].tag_ in ("NNP", "NNPS") or (
+                    doc[j + 2].lower_ == "the" and j + 3 < len(doc) and doc[j + 3].tag_ in ("NNP", "NNPS"))):
+                j += 2 if doc[j + 2].lower_ != "the" else 3
+            else:
+                break
+        mention = self.span_of(off, list(doc[i:j + 1]))
+        name = self.names.canonical_proper(self.clean(mention.text), self.known)
+        return Who(name, mention, "explicit" if name == mention.text else "resolved", self.kind_of_token(tok, name))
+
+    def kind_of_token(self, tok: Any, name: str) -> str:
+        label = tok.ent_type_ or None
+        if label in PLACE_LABELS:
+            return "place"
+        k = kind_of(name, label)
+        if k == "person" and label != "PERSON" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE:
+            return "place"  # "In Tomsk", "to Turkey": a place unless the parser knows a person
+        if k == "person" and label is None and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "conj", "appos"):
+            return "place"  # an unknown name as object of a verb ("Nearing Dzhul'fa")
+        return k
+
+    def description(self, tok: Any, off: int) -> Who:
+        """A common-noun mention (`the manifesto`, `the group`, `the Russian section of the
+        Industrial Workers of the World`): its name-bearing words, or the most recent
+        capitalised name built on the same head noun."""
+        toks = [tok]
+        for c in tok.lefts:
+            if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and self.outside(c, off):
+                toks.extend(t for t in c.subtree if self.outside(t, off))
+        for c in tok.rights:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                sub = [t for t in c.subtree if self.outside(t, off)]
+                cut = next((k for k, t in enumerate(sub) if k and t.dep_ in ("prep", "relcl", "punct", "acl") and t.lower_ != "of"), len(sub))
+                toks.extend(sub[:cut])
+        toks = sorted(set(toks), key=lambda t: t.i)
+        while toks and (toks[0].dep_ in ("det", "punct") or toks[0].tag_ in ("DT", "PRP$")):
+            toks = toks[1:]
+        toks = toks or [tok]
+        mention = self.span_of(off, toks)
+        if any(t.tag_ in ("NNP", "NNPS") for t in toks):
+            name = self.clean(mention.text)
+        else:
+            head = tok.text.lower() if tok.tag_ == "NN" else tok.text
+            name = self.names.canonical_description(head, off + tok.idx) or self.clean(mention.text)
+        return Who(name, mention, "explicit" if name == mention.text else "resolved", kind_of(name))
+
+    # -- cues ------------------------------------------------------------------------------
+    def cues_in(self, sents: list[Any], off: int) -> list[Any]:
+        out = []
+        for sent in sents:
+            for t in sent:
+                if not self.outside(t, off):
+                    continue
+                if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "to":
+                    out.append(t)
+                elif t.tag_.startswith("VB") and t.lower_ in cues.REPORTING_VERBS and t.dep_ != "amod":
+                    if t.i > 0 and t.nbor(-1).lower_ in ("so", "so-"):
+                        continue  # so-called
+                    if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
+                        continue  # "as he put it", not "put into practice"
+                    out.append(t)
+        return out
+
+    def ranked_cues(self, cands: list[Any], qtoks: list[Any]) -> list[Any]:
+        """Cues that govern the quotation or frame its sentence, best first: a parenthetical
+        reporting clause ("Miasnikov, he added, maintains that ...", "as Fischer recalls")
+        frames the whole sentence; otherwise the governing cue nearest in the tree."""
+        anchors = [t for t in qtoks if t.head not in qtoks or t.head.i == t.i]
+
+        def depth(c: Any) -> int | None:
+            best = None
+            for a in anchors:
+                if a.i == c.i:
+                    return 0
+                for k, anc in enumerate(a.ancestors, 1):
+                    if anc.i == c.i:
+                        best = k if best is None else min(best, k)
+                        break
+            return best
+
+        def framing(c: Any) -> bool:
+            return c.lower_ == "according" or c.dep_ == "parataxis" or (
+                c.dep_ == "advcl" and any(m.lower_ == "as" and m.dep_ in ("mark", "advmod") for m in c.children))
+
+        q0 = qtoks[0].i if qtoks else 0
+        scored = []
+        for c in cands:
+            d = depth(c)
+            if d is None and not framing(c):
+                continue
+            scored.append(((not framing(c), d if d is not None else 99, abs(c.i - q0)), c))
+        return [c for _, c in sorted(scored, key=lambda x: x[0])]
+
+    def subject_of(self, cue: Any, off: int) -> Any | None:
+        """The reporting cue's speaker token (or a Span for a name the parser split)."""
+        if cue.lower_ == "according":
+            return next((c for c in cue.subtree if c.dep_ == "pobj" and self.outside(c, off)), None)
+        doc = cue.doc
+        if cue.lower_.startswith(("quot", "cit")):  # "Quoting Marx's address": the author quoted
+            for c in cue.children:
+                if c.dep_ == "dobj":
+                    poss = next((g for g in c.children if g.dep_ == "poss"), None)
+                    if poss is not None:
+                        return poss
+        v = cue
+        for _ in range(4):
+            subj = next((c for c in v.children if c.dep_ == "nsubj" and self.outside(c, off)
+                         and c.lower_ not in ("there",)), None)
+            if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
+                return subj
+            agent = next((c for c in v.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                obj = next((g for g in agent.children if g.dep_ == "pobj"), None)
+                if obj is not None:
+                    return obj
+            if v.i == cue.i:
+                prev = doc[cue.i - 1] if cue.i > 0 else None
+                # "..., Sotsialisticheskii vestnik, hailed": a capitalised phrase set off by commas
+                if prev is not None and prev.text == ",":
+                    k = cue.i - 2
+                    while k >= 0 and doc[k].text != "," and cue.i - k <= 6 and doc[k].is_alpha:
+                        k -= 1
+                    if k >= 0 and doc[k].text == "," and k < cue.i - 2 and doc[k + 1].text[:1].isupper() \
+                            and doc[k + 1].tag_ in ("NNP", "NNPS"):
+                        return self.span_of(off, list(doc[k + 1:cue.i - 1]))
+                # inverted order after a quotation or comma: '..." declared the manifesto'
+                if prev is not None and (prev.text in (",", '"', "\u201d", "'") or not self.outside(prev, off)):
+                    for c in cue.rights:
+                        if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and self.outside(c, off) \
+                                and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
+                            return c
+            if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
+                v = v.head
+            else:
+                break
+        return None
+
+    def recipient_of(self, cue: Any, off: int) -> tuple[Who | None, str | None]:
+        """The addressee stated with the cue: `to X`, a dative, `told X`, or `in a letter to X`."""
+        if cue.lower_ == "according":
+            return None, None
+        low = cue.lower_
+        for c in cue.children:
+            obj = None
+            if c.dep_ == "dative":
+                obj = c if c.tag_ not in ("IN", "TO") else next((g for g in c.children if g.dep_ == "pobj"), None)
+            elif c.dep_ == "prep" and c.lower_ == "to" and low in cues.ADDRESSING_VERBS:
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            elif c.dep_ == "dobj" and low in cues.OBJECT_ADDRESSEE_VERBS:
+                obj = c
+            if obj is not None and self.outside(obj, off):
+                w = self.who_of(obj, off)
+                if w and w.kind != "place":
+                    return w, "cue-addressee"
+        for c in cue.children:  # "In a letter to X, ..., he described"
+            if c.dep_ == "prep" and c.lower_ in ("in", "by", "through", "with"):
+                noun = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if noun is not None and noun.lower_ in cues.COMMUNICATION_NOUNS:
+                    w = self.noun_addressee(noun, off)
+                    if w:
+                        return w, "letter-to"
+        return None, None
+
+    def noun_addressee(self, noun: Any, off: int) -> Who | None:
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ == "to":
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None and self.outside(obj, off):
+                    w = self.who_of(obj, off)
+                    if w and w.kind != "place":
+                        return w
+        return None
+
+    # -- kinds -----------------------------------------------------------------------------
+    def before(self, sp: QuotedSpan, width: int = 40) -> str:
+        lo = self.source.paragraphs[sp.paragraph][0]
+        return re.sub(r"\s+", " ", self.text[max(lo, sp.start - 1 - width):sp.start - 1].lower())
+
+    def term_lead(self, i: int) -> bool:
+        sp = self.spans[i]
+        before = self.before(sp).rstrip(" ,:(")
+        if any(before.endswith(" " + lead) or before == lead for lead in cues.TERM_LEADS):
+            return True
+        # coordinated with a term just before it: such words as "solidarity" and "brotherhood"
+        prev = self.results.get(i - 1)
+        if prev is not None and prev.kind == "term" and self.spans[i - 1].paragraph == sp.paragraph:
+            between = self.text[self.spans[i - 1].end:sp.start]
+            return bool(re.fullmatch(r"\W{0,2}\s*(?:,|and|or|,\s*and|,\s*or)\s*\W?", between))
+        return False
+
+    def is_title(self, sp: QuotedSpan, qtext: str) -> bool:
+        """A capitalised name of a work, not a sentence: after a title noun (`the song "..."`)
+        or an article (`the second stanza of the "Internationale"`)."""
+        words = re.findall(r"[\w'\u2019-]+", qtext)
+        if not words or len(words) > 10:
+            return False
+        small = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "from", "as"}
+        if not (words[0][:1].isupper() and all(w[:1].isupper() or w.lower() in small for w in words)):
+            return False
+        if re.search(r"[.!?]\W*$", qtext) and len(words) > 3:
+            return False
+        before = self.before(sp, 30).split()
+        prev = before[-1].strip(",;:(") if before else ""
+        if prev in cues.TITLE_LEADS or (len(before) > 1 and before[-2] in cues.TITLE_LEADS):
+            return True
+        after = self.text[sp.end + 1:sp.end + 2]
+        return prev == "the" and after != "-"
+
+    @staticmethod
+    def modifies_noun(qtoks: list[Any]) -> bool:
+        """`the "united front" policy`: the quote modifies a noun after it."""
+        return any(t.head not in qtoks and t.dep_ in ("compound", "amod", "nmod") and t.head.i > t.i
+                   and t.head.tag_.startswith("NN") for t in qtoks)
+
+    def document_of(self, qtoks: list[Any], off: int) -> tuple[Who | None, Who | None, Any]:
+        """A quotation attached to a document noun before it ("Marx's inaugural address to the
+        First International ('...')"): the speaker is the document's author if the text names
+        one, else the document; its `to`-object is the recipient."""
+        starts = [t.head for t in qtoks if t.head not in qtoks]
+        first = qtoks[0]
+        k = first.i - 1
+        while k >= 0 and first.doc[k].text in ('"', "\u201c", "'", "\u2018"):
+            k -= 1
+        if k > 0 and first.doc[k].text == "(":
+            starts.insert(0, first.doc[k - 1])  # a quotation in brackets right after a noun phrase
+        for h in starts:
+            for _ in range(3):
+                if h in qtoks or h.i > first.i:
+                    break
+                if h.lower_ in cues.COMMUNICATION_NOUNS and self.outside(h, off):
+                    poss = next((c for c in h.children if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")), None)
+                    who = self.who_of(poss, off) if poss is not None else None
+                    if who is None:
+                        return None, None, None  # "the appeal": handled with its addressee
+                    return who, self.noun_addressee(h, off), h
+                h = h.head
+        return None, None, None
+
+    # -- main loop -------------------------------------------------------------------------
+    def run(self) -> list[SpanAttribution]:
+        by_par: dict[int, list[int]] = {}
+        for i, sp in enumerate(self.spans):
+            by_par.setdefault(sp.paragraph, []).append(i)
+        wanted = set(by_par)
+        for p, idxs in by_par.items():
+            if p > 0 and self.is_block(idxs[0]):
+                wanted.add(p - 1)  # a block quotation: its speaker is announced just before
+        order = sorted(wanted)
+        docs = parse([self.text[slice(*self.source.paragraphs[p])] for p in order])
+        for doc in docs:  # full names the parser knows as persons or bodies
+            for ent in doc.ents:
+                if ent.label_ in ("PERSON", "ORG") and len(ent) > 1:
+                    self.known.add(self.clean(ent.text))
+        for p, doc in zip(order, docs):
+            self.paragraph(p, doc, by_par.get(p, []))
+        out = []
+        for i in range(len(self.spans)):
+            f = self.results.get(i) or Found()
+            s, r = f.speaker, f.recipient
+            out.append(SpanAttribution(
+                f.kind, f.kind_method,
+                Attribution(s.name, f.method, s.basis) if s else Attribution(),
+                Attribution(r.name, f.recipient_method, r.basis) if r else Attribution(),
+                s.mention if s else None, f.cue if s else None, r.mention if r else None))
+        return out
+
+    def is_block(self, i: int) -> bool:
+        sp = self.spans[i]
+        lo = self.source.paragraphs[sp.paragraph][0]
+        return not self.text[lo:sp.start - 1].strip()
+
+    def paragraph(self, p: int, doc: Any, idxs: list[int]) -> None:
+        off = self.source.paragraphs[p][0]
+        self._para_spans = [self.spans[i] for i in idxs]
+        if not (self.d.paragraph == p - 1 and idxs and self.is_block(idxs[0])):
+            self.d.running = None
+        sents = list(doc.sents)
+        for k, sent in enumerate(sents):
+            self.d.sentence_no += 1
+            s0, s1 = off + sent.start_char, off + sent.end_char
+            here = [i for i in idxs if s0 - 1 <= self.spans[i].start - 1 < s1]
+            for i in here:
+                sp = self.spans[i]
+                end_sent = next((t for t in sents[k:] if off + t.start_char <= sp.end <= off + t.end_char + 1), sent)
+                scope = [sent] if end_sent is sent else [sent, end_sent]
+                self.results[i] = self.attribute_one(i, scope, off)
+            running = self.d.running
+            if running is not None and any(self.spans[i].start < s1 and self.spans[i].end > s0 and
+                                           (self.results.get(i) or Found()).speaker == running.speaker for i in idxs):
+                self.d.running_sentence = self.d.sentence_no  # a quotation still going on
+            if not here:
+                self.cue_without_quote(sent, off)
+            self.remember(sent, off, p)
+        self.d.paragraph = p
+
+    def cue_without_quote(self, sent: Any, off: int) -> None:
+        """A reporting clause without a quotation still says who is talking ("Partial measures
+        were useless, Miasnikov insisted."; "To his GPU interrogators he later declared,")."""
+        for cue in self.cues_in([sent], off):
+            if any(c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
+                continue  # "he declared a hunger strike", "recalling his experience": not speech
+            subj = self.subject_of(cue, off)
+            who = self.who_of(subj, off) if subj is not None else None
+            if who and who.kind != "place":
+                rec, rmethod = self.recipient_of(cue, off)
+                self.d.running = Found("quotation", "running-speaker", who, "cue", self.span_of(off, [cue]), rec, rmethod)
+                self.d.running_sentence = self.d.sentence_no
+                return
+
+    def remember(self, sent: Any, off: int, p: int) -> None:
+        for t in sent:
+            if not self.outside(t, off):
+                continue
+            if t.dep_ == "pobj" and t.head.lower_ == "at" and (
+                    t.lower_ in cues.ASSEMBLY_NOUNS or t.lower_[:-1] in cues.ASSEMBLY_NOUNS):
+                self.note_assembly(t, off, p)
+            if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ not in ("WP", "WDT", "EX"):
+                rank = 0
+            elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
+                rank = 1
+            elif t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound":
+                rank = 2
+            else:
+                continue
+            if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS:
+                continue
+            if t.tag_ in ("NN", "NNS") and t.lower_ not in cues.COMMUNICATION_NOUNS and kind_of(t.lower_) == "person":
+                continue  # common nouns enter the memory only as documents or groups
+            w = self.who_of(t, off)
+            if w is not None:
+                self.d.remember(w, rank)
+
+    def note_assembly(self, t: Any, off: int, p: int) -> None:
+        """A deliberative body met `at`: speeches reported after it were addressed to it."""
+        low = t.lower_ if t.lower_ in cues.ASSEMBLY_NOUNS else t.lower_[:-1]  # OCR: "Congressi"
+        name = self.names.canonical_description(low, off + t.idx + len(t.text))
+        if name:
+            start = off + t.idx
+            self.d.assemblies.append((p, Who(name, Span(start, start + len(t.text), t.text), "inferred", "group")))
+
+    def attribute_one(self, i: int, scope: list[Any], off: int) -> Found:
+        sp = self.spans[i]
+        qtext = self.text[sp.start:sp.end]
+        qtoks = [t for s in scope for t in s if sp.start <= off + t.idx < sp.end]
+        words = len(re.findall(r"\w+", qtext))
+        if self.term_lead(i):
+            return Found("term", "term-lead")
+        if self.is_title(sp, qtext):
+            return Found("title", "title-case")
+        if sp.nested_in is not None and words <= SHORT_WORDS:
+            return Found("term", "nested-short")
+        if words <= SHORT_WORDS and self.modifies_noun(qtoks):
+            return Found("term", "noun-modifier")
+        f = Found("quotation")
+        # 1. a document with a named author: "Marx's inaugural address (...)"
+        if qtoks:
+            who, rec, noun = self.document_of(qtoks, off)
+            if who is not None:
+                f.speaker, f.method, f.cue = who, "document-author", self.span_of(off, [noun])
+                if rec is not None:
+                    f.recipient, f.recipient_method = rec, "document-addressee"
+        # 2. a reporting cue that governs the quotation or frames its sentence
+        if f.speaker is None:
+            for cue in self.ranked_cues(self.cues_in(scope, off), qtoks):
+                subj = self.subject_of(cue, off)
+                who = self.who_of(subj, off) if subj is not None else None
+                if who is None or who.kind == "place":
+                    continue
+                f.speaker, f.method = who, "according-to" if cue.lower_ == "according" else "cue-subject"
+                end = cue.nbor(1) if cue.lower_ == "according" else cue
+                f.cue = self.span_of(off, [cue, end])
+                rec, rmethod = self.recipient_of(cue, off)
+                if rec is not None:
+                    f.recipient, f.recipient_method = rec, rmethod
+                break
+        # 3. the quoted words name the addressees: an appeal "to Communist comrades of all
+        #    lands", a platform that called on "all honest proletarian elements"
+        addressee = self.quote_addressee(sp, qtext, qtoks, scope, off)
+        if addressee is not None:
+            f.recipient, f.recipient_method = addressee, "quote-names-addressee"
+            if f.speaker is None:
+                noun = self.document_before(sp, scope, off)
+                if noun is not None:
+                    f.speaker, f.method, f.cue = self.description(noun, off), "document-noun", self.span_of(off, [noun])
+        # 4. a named person as the active subject of the verb that governs the quotation:
+        #    "Radek poured contempt on Miasnikov's 'high-flown formula'"
+        if f.speaker is None:
+            for a in [t for t in qtoks if t.head not in qtoks]:
+                v = a.head
+                while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
+                    v = v.head
+                if v in qtoks:
+                    continue
+                subj = next((c for c in v.children if c.dep_ == "nsubj" and self.outside(c, off)), None)
+                if subj is not None and (subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS):
+                    who = self.who_of(subj, off)
+                    if who is not None and who.kind == "person":
+                        f.speaker, f.method, f.cue = who, "subject-of-governing-verb", self.span_of(off, [v])
+                        break
+        # 5. the running speaker of the paragraph (or of the block quotation's introduction)
+        running = self.d.running
+        if f.speaker is None:
+            fresh = running is not None and self.d.sentence_no - self.d.running_sentence <= RUNNING_SENTENCES
+            if fresh:
+                f.speaker, f.method, f.cue = running.speaker.inferred(), "running-speaker", running.cue
+                f.kind_method = "running-speaker"
+                if f.recipient is None and running.recipient is not None:
+                    f.recipient, f.recipient_method = running.recipient.inferred(), "running-recipient"
+            elif words > SHORT_WORDS:
+                f.kind_method = "sentence-length"
+            else:
+                return Found("term", "short-no-cue")
+        else:
+            f.kind_method = f.method
+        # 6. recipients from context: what this speaker addressed before; an assembly met "at"
+        if f.recipient is None and f.speaker is not None:
+            prev = self.d.addressees.get(f.speaker.name)
+            # a document keeps its addressees (an appeal's closing slogans); a person's letter
+            # to X does not make X the audience of what the person says next paragraph
+            reach = sp.paragraph - (1 if f.speaker.kind != "person" else 0)
+            if prev and prev[0] >= reach:
+                f.recipient, f.recipient_method = prev[1].inferred(), "speaker-addressee"
+            elif f.speaker.kind == "person":
+                for p, who in reversed(self.d.assemblies):
+                    if p >= sp.paragraph - 1 and who.mention.start < sp.start:
+                        f.recipient, f.recipient_method = who, "assembly-setting"
+                        break
+        if f.speaker is not None:
+            self.d.running = f
+            self.d.running_sentence = self.d.sentence_no
+            if f.recipient is not None and f.recipient_method not in ("running-recipient", "speaker-addressee"):
+                self.d.addressees[f.speaker.name] = (sp.paragraph, f.recipient)
+        return f
+
+    def document_before(self, sp: QuotedSpan, scope: list[Any], off: int) -> Any | None:
+        nouns = [t for s in scope for t in s if off + t.idx < sp.start and t.lower_ in cues.COMMUNICATION_NOUNS
+                 and self.outside(t, off)]
+        return nouns[-1] if nouns else None
+
+    def quote_addressee(self, sp: QuotedSpan, qtext: str, qtoks: list[Any], scope: list[Any], off: int) -> Who | None:
+        m = re.match(r"(?i)to\s+", qtext)
+        names_addressee = False
+        if m and len(qtoks) > 1 and not qtoks[1].tag_.startswith("VB") and self.document_before(sp, scope, off) is not None:
+            names_addressee = True  # an appeal ... "to Communist comrades of all lands"
+        elif any(t.head.lower_ in ("on", "upon") and t.head.head.lower_ in ("call", "calls", "called", "calling")
+                 for t in qtoks if t.head not in qtoks):
+            names_addressee = True  # called on "all honest proletarian elements"
+        if not names_addressee:
+            return None
+        name = qtext[m.end():] if m else qtext
+        name = name.strip(" ,.;:")
+        s = sp.start + qtext.find(name)
+        return Who(name, Span(s, s + len(name), name), "explicit", "group")
+
+
+def _author(source: Source) -> str | None:
+    """The author of a first-person text: from the manifest, or a name alone on one of the
+    first lines (a title page)."""
+    a = source.metadata.get("author") if source.metadata else None
+    if a:
+        return a
+    for lo, hi in source.paragraphs[:6]:
+        line = source.text[lo:hi].strip()
+        if re.fullmatch(r"(?:[A-Z][a-z]+\.?\s+){1,3}[A-Z][a-z]+", line):
+            return line
+    return None
+
+
 def attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]]) -> list[SpanAttribution]:
-    out = []
-    for sp in spans:
-        words = source.text[sp.start:sp.end].split()
-        kind = "quotation" if len(words) > 3 else "term"
-        out.append(SpanAttribution(kind, "length", Attribution(), Attribution()))
-    return out
+    """Kind, speaker and recipient of every span (in the order of `spans`)."""
+    if not spans:
+        return []
+    return _Attributor(source, spans, registry).run()

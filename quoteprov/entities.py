@@ -1,8 +1,120 @@
-"""Entities: canonical names with aliases, from the records and the sources' registries."""
+"""Entities: canonical names from the text (and the source's registry), and the entity table.
+
+A canonical name is the fullest form of a name that the text gives: a surname mention
+(`Fischer`) becomes the only fuller name in the text that ends with it (`Ruth Fischer`), and a
+description (`the manifesto`, `the group`) becomes the most recent capitalised name built on
+the same head noun (`Workers' Group manifesto`, `Workers' Group`). A per-source registry (data)
+may add canonical names and aliases; it wins over what the text suggests.
+"""
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
+
+_CAP = r"(?:[A-Z][\w\u2019'\-]*[\w\u2019']|[A-Z]\.|[A-Z])"
+# capitalised sequences (names and named things): "Ruth Fischer", "G. T. Miasnikov",
+# "Workers' Group", "Twelfth Party Congress"; "of the" inside allowed ("Industrial Workers of the World")
+_NAME_SEQ = re.compile(rf"{_CAP}(?:\s+(?:(?:of|of the|de|von|van|la|le)\s+)?{_CAP})*")
+_LEADING_STOP = frozenset("""a an the as in on at by for from to of and but or nor if when while after before
+since until though although because yet so then thus this that these those his her its their our my your
+during under over with without into upon via per among between what which who whom whose where how why
+according like unlike despite it he she they we i you there here both all some many most such""".split())
+
+KIND_WORDS = {
+    "group": """group party committee bureau opposition union league society council congress conference
+    soviet international army government ministry commission federation movement organization organisation
+    association faction section workers bolsheviks mensheviks communists socialists people class delegation""",
+    "document": """manifesto appeal platform letter resolution program programme declaration memorandum
+    theses thesis report decree statement address speech article pamphlet book memoir memoirs manuscript""",
+    "publication": "journal newspaper review gazette magazine bulletin times herald pravda izvestiia vestnik",
+}
+_KIND_OF_WORD = {w: k for k, ws in KIND_WORDS.items() for w in ws.split()}
+
+
+def kind_of(name: str, ner_label: str | None = None) -> str:
+    """person | group | document | publication, from the name's head word and the NER label."""
+    words = re.findall(r"[\w']+", name.lower())
+    if words:
+        k = _KIND_OF_WORD.get(words[-1].rstrip("'"))
+        if k:
+            return k
+    if ner_label in ("ORG", "NORP"):
+        return "group"
+    if ner_label == "WORK_OF_ART":
+        return "publication"
+    return "person"
+
+
+def strip_leading_stop(words: list[str]) -> list[str]:
+    while words and words[0].lower().rstrip(".") in _LEADING_STOP:
+        words = words[1:]
+    return words
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """Capitalised name sequences of a whole text with their offsets (built once per source)."""
+
+    starts: tuple[int, ...]
+    names: tuple[str, ...]
+    registry: dict[str, str]  # alias (lower case) -> canonical name
+    registry_kinds: dict[str, str]
+
+    def canonical_proper(self, mention: str, known: frozenset[str] | set[str] = frozenset()) -> str:
+        """The fullest name ending with `mention` (a surname or short form), when there is
+        exactly one such fuller form among `known` names (those the parser tagged as persons or
+        organisations, so that "In Paris Miasnikov" does not make a "Paris Miasnikov");
+        otherwise the mention itself."""
+        mention = mention.strip()
+        reg = self.registry.get(mention.lower())
+        if reg:
+            return reg
+        last = mention.split()[-1] if mention.split() else mention
+        fuller = {n for n in known if n != mention and n.endswith(" " + mention)
+                  and len(n.split()) <= 4 and n.split()[-1] == last}
+        if len(fuller) == 1:
+            name = fuller.pop()
+            return self.registry.get(name.lower(), name)
+        return mention
+
+    def canonical_description(self, head: str, before: int) -> str | None:
+        """The most recent capitalised name ending in the head noun (`the manifesto` ->
+        `Workers' Group manifesto`), tolerating one stray OCR letter after the head."""
+        reg = self.registry.get(head.lower()) or self.registry.get(f"the {head.lower()}")
+        if reg:
+            return reg
+        h = head.lower()
+        i = bisect_right(self.starts, before)
+        for k in range(i - 1, -1, -1):
+            words = self.names[k].split()
+            if len(words) < 2:
+                continue
+            last = words[-1].lower()
+            if last == h or (last.startswith(h) and len(last) == len(h) + 1):
+                words[-1] = head[:1].upper() + head[1:] if words[-1][:1].isupper() else head
+                return " ".join(words)
+        return None
+
+
+def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameIndex:
+    starts, names = [], []
+    for m in _NAME_SEQ.finditer(text):
+        words = strip_leading_stop(m.group().split())
+        if not words:
+            continue
+        name = " ".join(words)
+        starts.append(m.end() - len(name))
+        names.append(name)
+    reg: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for e in registry or []:
+        reg[e["name"].lower()] = e["name"]
+        kinds[e["name"]] = e.get("kind", "person")
+        for a in e.get("aliases", []):
+            reg[a.lower()] = e["name"]
+    return NameIndex(tuple(starts), tuple(names), reg, kinds)
 
 
 @dataclass(frozen=True)
@@ -17,22 +129,33 @@ class Entity:
 
 
 def build_entities(records: list[Any], registries: dict[str, list[dict[str, Any]]]) -> list[Entity]:
-    """One entity per canonical speaker or recipient name used by the records, with the
-    registry's aliases and kind (a name the registry lacks is a person by default... v0)."""
-    reg = {}
+    """One entity per canonical speaker or recipient name used by the records, with the aliases
+    seen in the evidence mentions and the registry's aliases and kind."""
+    info: dict[str, dict[str, Any]] = {}
+
+    def entry(name: str) -> dict[str, Any]:
+        return info.setdefault(name, {"aliases": set(), "kind": None, "sources": set()})
+
     for sid, entries in registries.items():
         for e in entries:
-            reg.setdefault(e["name"], {"aliases": set(), "kind": e.get("kind", "person"), "sources": set()})
-            reg[e["name"]]["aliases"].update(e.get("aliases", []))
-            reg[e["name"]]["sources"].add(sid)
-    used: dict[str, set[str]] = {}
+            d = entry(e["name"])
+            d["aliases"].update(e.get("aliases", []))
+            d["kind"] = e.get("kind") or d["kind"]
+            d["sources"].add(sid)
     for r in records:
-        for name in (r.speaker, r.recipient):
-            if name:
-                used.setdefault(name, set()).add(r.source_id)
+        for name, span in ((r.speaker, r.speaker_span), (r.recipient, r.recipient_span)):
+            if not name:
+                continue
+            d = entry(name)
+            d["sources"].add(r.source_id)
+            if span and span.text != name and span.text.lower() not in PRONOUN_WORDS:
+                d["aliases"].add(span.text)
     out = []
-    for name in sorted(set(used) | set(reg)):
-        info = reg.get(name, {"aliases": set(), "kind": "person", "sources": set()})
-        out.append(Entity(name, tuple(sorted(info["aliases"])), info["kind"],
-                          tuple(sorted(info["sources"] | used.get(name, set())))))
+    for name in sorted(info):
+        d = info[name]
+        out.append(Entity(name, tuple(sorted(d["aliases"] - {name})), d["kind"] or kind_of(name),
+                          tuple(sorted(d["sources"]))))
     return out
+
+
+PRONOUN_WORDS = frozenset("he him his she her it its they them their who whom whose which that i we".split())

@@ -30,6 +30,10 @@ def atomic_open(path: str | Path, mode: str = "w") -> Iterator[Any]:
             yield f
             f.flush()
             os.fsync(f.fileno())
+        # mkstemp creates the file 0600; a dataset file should be readable like any other
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         try:

@@ -1,0 +1,89 @@
+"""Closed word classes of English that attribution relies on (general English, no source's names).
+
+Reporting verbs are matched by their inflected forms, generated here from the base forms, so
+that the pipeline needs no lemmatizer.
+"""
+from __future__ import annotations
+
+# verbs that report speech, writing or a stated view; `add` as in "he added"
+_REPORTING = """
+say tell declare write state assert insist argue claim maintain add note remark observe
+announce proclaim exclaim cry shout reply answer respond retort explain complain protest warn
+urge demand ask inquire wonder recall recount relate report describe acknowledge admit concede
+confess deny affirm aver contend charge accuse denounce condemn brand call term dub label hail
+praise pledge promise vow swear suggest propose predict prophesy conclude concede agree object
+lament deplore boast recollect remember reflect comment opine put quote cite summarize emphasize
+stress repeat reiterate mention announce telegraph cable testify confide whisper scream write
+regard consider believe think feel hold reason plead appeal challenge threaten assure inform
+advise instruct order command decree resolve vote address characterize dismiss mock ridicule
+""".split()
+
+_IRREGULAR = {
+    "say": ["said"], "tell": ["told"], "write": ["wrote", "written", "writ"], "think": ["thought"],
+    "feel": ["felt"], "hold": ["held"], "swear": ["swore", "sworn"], "put": ["put"],
+    "cry": ["cried", "cries"], "reply": ["replied", "replies"], "deny": ["denied", "denies"],
+    "prophesy": ["prophesied", "prophesies"], "testify": ["testified", "testifies"],
+    "opine": ["opined"], "speak": ["spoke", "spoken"],
+}
+
+
+def _forms(base: str) -> set[str]:
+    out = {base, base + "s", base + "ing", base + "ed"}
+    if base.endswith("e"):
+        out |= {base + "d", base[:-1] + "ing"}
+        out -= {base + "ed", base + "ing"}
+    if base.endswith(("s", "sh", "ch", "x")):
+        out.add(base + "es")
+    if len(base) >= 3 and base[-1] in "bdgmnprt" and base[-2] in "aeiou" and base[-3] not in "aeiou" \
+            and base not in {"answer", "consider", "order", "remember", "offer", "deliver", "recollect"}:
+        # consonant doubling (admit -> admitted, refer -> referred) for the verbs that do it
+        if base in {"admit", "commit", "omit", "permit", "submit", "refer", "prefer", "confer", "aver", "put"}:
+            out |= {base + base[-1] + "ed", base + base[-1] + "ing"}
+    return out | set(_IRREGULAR.get(base, []))
+
+
+REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] for f in _forms(b))
+
+# verbs whose `to`-object or indirect object is the addressee
+ADDRESSING_VERBS: frozenset[str] = frozenset(
+    f for b in "say tell write declare explain complain protest appeal address report reply answer "
+               "speak announce telegraph cable confide whisper shout cry assure inform advise "
+               "instruct order promise pledge swear confess admit preach".split() for f in _forms(b))
+# verbs whose direct object is the addressee (told X, assured X, asked X)
+OBJECT_ADDRESSEE_VERBS: frozenset[str] = frozenset(
+    f for b in "tell assure inform advise instruct order ask urge warn remind address answer".split()
+    for f in _forms(b))
+
+# nouns of communication: "a letter to X", "in his manifesto", "Marx's address to ..."
+COMMUNICATION_NOUNS = frozenset("""
+letter letters note message telegram cable memorandum memo appeal address speech declaration
+manifesto proclamation platform program programme resolution report statement article essay
+pamphlet book memoir memoirs diary petition leaflet broadside editorial interview lecture sermon
+testimony confession circular decree order reply answer contention remark words slogan slogans
+preface introduction thesis theses treatise manuscript journal newspaper review
+""".split())
+
+# nouns that name a deliberative body addressed by speeches
+ASSEMBLY_NOUNS = frozenset("""
+congress conference convention assembly parliament senate council soviet session plenum meeting
+synod diet duma rally convocation committee
+""".split())
+
+# words that introduce a term rather than reported words
+TERM_LEADS = ("so-called", "so called", "such words as", "such terms as", "words such as",
+              "terms such as", "the word", "the words", "the term", "the terms", "the phrase",
+              "the expression", "the slogan", "the label", "the name", "the epithet", "the notion of",
+              "the concept of", "known as", "called", "dubbed", "termed", "labelled", "labeled",
+              "styled", "brush of", "word", "term")
+
+# nouns that introduce a title: "the song 'X'", "the stanza of the 'X'"
+TITLE_LEADS = frozenset("""
+book novel poem song hymn anthem stanza verse chapter article essay pamphlet journal newspaper
+magazine review paper play opera film series entitled titled called column
+""".split())
+
+PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
+PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
+THING_PRONOUNS = frozenset("it its itself".split())
+RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
+FIRST_PERSON = frozenset("i me my mine myself".split())
