@@ -12,25 +12,26 @@ What is checked, per file of a dataset folder:
   correction applied to a record;
 - sources: manifest entries and files match, paths stay inside the dataset.
 
-Speed comes from a happy path and a careful path. A line is parsed with orjson and checked
-with jsonschema-rs; only a line that fails (or looks like it might hide a duplicate key) is
-re-read by the careful parser and explained by `jsonschema`, whose messages name the path.
-Large record files are checked in parallel chunks; the checks that need the whole file in
-order (ids, order, nesting) run in the parent over a compact summary of each record, so memory
-stays bounded by the chunk size, not the file size.
+Speed comes from a happy path and a careful path. A line is decoded and type-checked in one
+pass (msgspec, with types compiled from the JSON Schema; orjson + jsonschema-rs if the schema
+outgrows the compiler); only a line that fails, or might hide a duplicate key, is re-read by
+the careful parser and explained by `jsonschema`, whose messages name the path. Large record
+files are checked in parallel chunks; the checks that need the whole file in order (ids,
+order, nesting) run in the parent over a compact summary of each record, settled source by
+source, so memory is bounded by the chunk size and the source texts, not by the file.
 """
 from __future__ import annotations
 
 import argparse
-from bisect import bisect_left, bisect_right
 import json
 import multiprocessing
 import os
 import re
 import sys
 import types
-from dataclasses import dataclass, field
+from bisect import bisect_left, bisect_right
 from collections import deque
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
@@ -45,7 +46,7 @@ from .records import MarkerSpan, make_id, selector_context, sort_key
 from .schema import load_schema, validator
 from .source import MANIFEST, MANIFEST_FIELDS, Source, make_source, read_text
 
-try:  # the fast schema check; without it every record takes the careful path (same result)
+try:  # the happy path's fallback when msgspec cannot express the schema
     import jsonschema_rs
 except ImportError:  # pragma: no cover - declared as a dependency
     jsonschema_rs = None
@@ -55,9 +56,6 @@ CHUNK = 8 << 20  # bytes of records per parallel task
 PARALLEL_MIN = 16 << 20  # files smaller than this are checked in-process
 MAX_PROBLEMS = 10000  # problems kept per file; the rest are counted (memory stays bounded)
 STACK_LIMIT = 256  # enclosing candidates kept for `nested_in`
-
-# which checker reads which file of a dataset folder
-KINDS = ("quotations", "sources", "entities", "corrections", "manifest", "registry")
 
 
 @dataclass(frozen=True)
