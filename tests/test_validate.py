@@ -766,3 +766,13 @@ def test_fast_path_never_accepts_a_duplicate_key(data: st.DataObject) -> None:
     assert not _fast_accepts(broken)
     got = V.check_lines(([broken],), V.Context(), True)
     assert any(p[3] == "duplicate-key" and p[4] == m.group(1) for p in got.problems)
+
+
+def test_plugged_into_the_quoteprov_command(ds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from quoteprov.cli import main
+
+    assert main(["validate", "ds"]) == 0
+    assert capsys.readouterr().out == "valid: 0 errors, 0 warnings in 6 files (6 records checked)\n"
+    edit(ds, 0, lambda r: r.update(kind="speech"))
+    assert main(["validate", "ds", "--format", "json"]) == 1
+    assert [p["code"] for p in json.loads(capsys.readouterr().out)] == ["schema"]
