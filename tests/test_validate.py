@@ -630,14 +630,16 @@ def test_iter_lines_streams_in_bounded_memory() -> None:
 
 
 def test_fast_lookups_equal_the_builders_functions() -> None:
-    """The validator looks markers and paragraphs up with the C bisect; it must agree with
-    markers.footnote_after and Source.paragraph_of at every offset."""
+    """The validator looks markers and paragraphs up with the C bisect and orders records inline;
+    it must agree with markers.footnote_after, Source.paragraph_of and records.sort_key."""
     from bisect import bisect_right
 
     text = (FIXTURES / "sources" / "tiny.txt").read_text(encoding="utf-8")
     source = make_source(text, SID)
     src, starts, markers, mstarts = V.source_info(source)
     assert markers == find_markers(source) and markers
+    for r in _records(text):
+        assert (r.source_id, r.start, -r.end) == sort_key(r.to_dict())  # as _Sequence.feed orders
     for offset in range(len(text) + 1):
         assert bisect_right(starts, offset) - 1 == source.paragraph_of(offset)
         for _, pend in source.paragraphs:
