@@ -34,11 +34,9 @@ from hypothesis import given, settings, strategies as st
 import quoteprov
 from quoteprov.build_cmd import DEFAULT_DATASET, build
 from quoteprov.cli import main
-from quoteprov.errors import QuoteprovError
 from quoteprov.records import selector_context
 from quoteprov.report import markup_tree, render_diff_html, report
 from quoteprov.schema import schema_errors
-from quoteprov.source import make_source
 from quoteprov.store import read_jsonl, write_jsonl
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "dataset"
