@@ -47,7 +47,8 @@ class Who:
     name: str
     mention: Span
     basis: str  # explicit | resolved | inferred
-    kind: str = "person"  # person | group | document | publication | place
+    kind: str = "person"  # person | group | document | publication | place | thing | anonymous
+    plural: bool = False
 
     def inferred(self) -> "Who":
         return Who(self.name, self.mention, "inferred", self.kind)
@@ -75,6 +76,7 @@ class Discourse:
     paragraph: int = -1
     addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
     assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")
+    dialogue_cue: Span | None = None
 
     def remember(self, who: Who, rank: int) -> None:
         self.mentions.append((self.sentence_no, rank, who))
@@ -88,9 +90,9 @@ class Discourse:
         for sent, rank, who in self.mentions:
             if who.mention.start >= before or who.kind == "place":
                 continue
-            if want == "person" and who.kind != "person":
+            if want == "person" and who.kind not in ("person", "anonymous"):
                 continue
-            if want == "thing" and who.kind == "person":
+            if want == "thing" and (who.kind in ("person", "anonymous", "thing") or who.plural):
                 continue
             if want == "plural" and who.kind not in ("group", "person"):
                 continue
@@ -141,10 +143,16 @@ class _Attributor:
         mention = Span(start, start + len(tok.text), tok.text)
         if low in cues.FIRST_PERSON:
             return Who(self.author, mention, "resolved", "person") if self.author else None
+        if low in cues.PERSON_PRONOUNS:
+            local = self.clause_antecedent(tok, off)
+            if local is not None:
+                return None if local.kind == "anonymous" else Who(local.name, mention, "resolved", local.kind)
         if low in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS | cues.PLURAL_PRONOUNS:
             want = "person" if low in cues.PERSON_PRONOUNS else ("thing" if low in cues.THING_PRONOUNS else "plural")
             ante = self.d.resolve(want, start)
-            return Who(ante.name, mention, "resolved", ante.kind) if ante else None
+            if ante is None or ante.kind == "anonymous":
+                return None  # "one of them ... he said": someone the text does not name
+            return Who(ante.name, mention, "resolved", ante.kind)
         if tok.tag_ in ("WP", "WDT") or (low == "that" and tok.dep_ in ("nsubj", "nsubjpass")):
             head = tok.head
             for _ in range(4):
@@ -160,6 +168,29 @@ class _Attributor:
                 if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS") and self.outside(c, off):
                     return self.proper(c, off)
             return self.description(tok, off)
+        return None
+
+    def clause_antecedent(self, pron: Any, off: int) -> Who | None:
+        """'When I questioned one of them ..., he grew impatient': a person named in an adverbial
+        clause that opens the pronoun's sentence is its antecedent."""
+        verb = pron.head
+        for _ in range(3):
+            for cl in verb.children:
+                if cl.dep_ != "advcl" or cl.i > pron.i:
+                    continue
+                for t in cl.subtree:
+                    if t.i >= pron.i or t.dep_ not in ("dobj", "pobj", "nsubj") or t.lower_ in cues.FIRST_PERSON:
+                        continue
+                    if t.lower_ == "one" and any(c.lower_ == "of" for c in t.children):
+                        return Who("", self.span_of(off, [t]), "resolved", "anonymous")
+                    if t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON":
+                        return self.proper(t, off)
+                    if t.tag_ in ("NN",) and t.lower_ in cues.PERSON_NOUNS:
+                        return self.description(t, off)
+            if verb.dep_ in ("conj", "xcomp", "ccomp") and verb.head.i != verb.i:
+                verb = verb.head
+            else:
+                break
         return None
 
     def proper(self, tok: Any, off: int) -> Who:
@@ -198,10 +229,16 @@ class _Attributor:
         """A common-noun mention (`the manifesto`, `the group`, `the Russian section of the
         Industrial Workers of the World`): its name-bearing words, or the most recent
         capitalised name built on the same head noun."""
+        for c in tok.children:  # "the resolutions passed by the Ninth Congress": the body
+            if c.dep_ == "acl" and c.tag_ == "VBN" and cues.is_document_noun(tok.lower_):
+                agent = next((g for g in c.children if g.dep_ == "agent"), None)
+                obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+                if obj is not None and obj.tag_ in ("NNP", "NNPS"):
+                    return self.proper(obj, off)
         toks = [tok]
         for c in tok.lefts:
             if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and self.outside(c, off):
-                toks.extend(t for t in c.subtree if self.outside(t, off))
+                toks.extend(t for t in c.subtree if self.outside(t, off) and t.dep_ != "advmod")
         for c in tok.rights:
             if c.dep_ == "prep" and c.lower_ == "of":
                 sub = [t for t in c.subtree if self.outside(t, off)]
@@ -217,7 +254,12 @@ class _Attributor:
         else:
             head = tok.text.lower() if tok.tag_ == "NN" else tok.text
             name = self.names.canonical_description(head, off + tok.idx) or self.clean(mention.text)
-        return Who(name, mention, "explicit" if name == mention.text else "resolved", kind_of(name))
+        kind = kind_of(name)
+        if kind == "person" and tok.lower_ not in cues.PERSON_NOUNS:
+            kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
+        elif kind == "person" and tok.tag_ == "NNS":
+            kind = "group"  # "men", "the workers": not the antecedent of "he"
+        return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, tok.tag_ == "NNS")
 
     # -- cues ------------------------------------------------------------------------------
     def cues_in(self, sents: list[Any], off: int) -> list[Any]:
@@ -226,9 +268,11 @@ class _Attributor:
             for t in sent:
                 if not self.outside(t, off):
                     continue
-                if t.lower_ == "according" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "to":
-                    out.append(t)
-                elif t.tag_.startswith("VB") and t.lower_ in cues.REPORTING_VERBS and t.dep_ != "amod":
+                if t.lower_ == "according" and t.i + 2 < len(t.doc) and t.nbor(1).lower_ == "to":
+                    if t.nbor(2).lower_ not in ("which", "whom"):  # "the view according to which"
+                        out.append(t)
+                elif t.lower_ in cues.REPORTING_VERBS and t.dep_ != "amod" and (t.tag_.startswith("VB") or (
+                        t.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in t.children))):  # "speak" mis-tagged NN
                     if t.i > 0 and t.nbor(-1).lower_ in ("so", "so-"):
                         continue  # so-called
                     if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
@@ -236,7 +280,7 @@ class _Attributor:
                     out.append(t)
         return out
 
-    def ranked_cues(self, cands: list[Any], qtoks: list[Any]) -> list[Any]:
+    def ranked_cues(self, cands: list[Any], qtoks: list[Any], short: bool = False) -> list[Any]:
         """Cues that govern the quotation or frame its sentence, best first: a parenthetical
         reporting clause ("Miasnikov, he added, maintains that ...", "as Fischer recalls")
         frames the whole sentence; otherwise the governing cue nearest in the tree."""
@@ -254,16 +298,23 @@ class _Attributor:
             return best
 
         def framing(c: Any) -> bool:
+            if _in_brackets(c):
+                return False  # "(what I can well believe)" is an aside, not the report
             return c.lower_ == "according" or c.dep_ == "parataxis" or (
                 c.dep_ == "advcl" and any(m.lower_ == "as" and m.dep_ in ("mark", "advmod") for m in c.children))
 
         q0 = qtoks[0].i if qtoks else 0
+        q1 = qtoks[-1].i if qtoks else 0
         scored = []
         for c in cands:
             d = depth(c)
             if d is None and not framing(c):
                 continue
-            scored.append(((not framing(c), d if d is not None else 99, abs(c.i - q0)), c))
+            if short and not framing(c) and d > 2:
+                continue  # a label deep in a clause is not what the cue reports
+            adjacent = min(abs(c.i - q0), abs(c.i - q1)) <= 4
+            opinion = c.lower_ in cues.OPINION_VERBS
+            scored.append(((not framing(c), not adjacent, opinion, d if d is not None else 99, abs(c.i - q0)), c))
         return [c for _, c in sorted(scored, key=lambda x: x[0])]
 
     def subject_of(self, cue: Any, off: int) -> Any | None:
@@ -304,6 +355,8 @@ class _Attributor:
                         if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and self.outside(c, off) \
                                 and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
                             return c
+            if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
+                break  # "which was demanded": a passive without agent names no speaker
             if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
                 v = v.head
             else:
@@ -330,7 +383,7 @@ class _Attributor:
         for c in cue.children:  # "In a letter to X, ..., he described"
             if c.dep_ == "prep" and c.lower_ in ("in", "by", "through", "with"):
                 noun = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if noun is not None and noun.lower_ in cues.COMMUNICATION_NOUNS:
+                if noun is not None and cues.is_document_noun(noun.lower_):
                     w = self.noun_addressee(noun, off)
                     if w:
                         return w, "letter-to"
@@ -379,7 +432,21 @@ class _Attributor:
         if prev in cues.TITLE_LEADS or (len(before) > 1 and before[-2] in cues.TITLE_LEADS):
             return True
         after = self.text[sp.end + 1:sp.end + 2]
-        return prev == "the" and after != "-"
+        if after == "-":
+            return False  # '"Workers' Communist Parties of the USSR"-parties': a name in use
+        # a capitalised phrase that is not a sentence ("God Save the King"), or one word after
+        # an article ("the 'Internationale'")
+        return (len(words) >= 2 and not re.search(r"[.!?]\W*$", qtext)) or prev == "the"
+
+    @staticmethod
+    def word_as_word(qtoks: list[Any]) -> bool:
+        """'"proletariat" means "proletariat"': a word talked about, not reported words."""
+        for t in qtoks:
+            h = t.head
+            if t.head not in qtoks and (h.lower_ in cues.MEANING_VERBS or (
+                    h.dep_ in ("ccomp", "conj") and h.head.lower_ in cues.MEANING_VERBS and t.dep_ == "dobj")):
+                return True
+        return False
 
     @staticmethod
     def modifies_noun(qtoks: list[Any]) -> bool:
@@ -402,11 +469,13 @@ class _Attributor:
             for _ in range(3):
                 if h in qtoks or h.i > first.i:
                     break
-                if h.lower_ in cues.COMMUNICATION_NOUNS and self.outside(h, off):
+                if cues.is_document_noun(h.lower_) and self.outside(h, off):
                     poss = next((c for c in h.children if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")), None)
                     who = self.who_of(poss, off) if poss is not None else None
                     if who is None:
-                        return None, None, None  # "the appeal": handled with its addressee
+                        # "the traditional Communist exhortation: '...'": the words belong to
+                        # the document, which the text does not ascribe to anyone
+                        return None, self.noun_addressee(h, off), h
                     return who, self.noun_addressee(h, off), h
                 h = h.head
         return None, None, None
@@ -426,8 +495,14 @@ class _Attributor:
             for ent in doc.ents:
                 if ent.label_ in ("PERSON", "ORG") and len(ent) > 1:
                     self.known.add(self.clean(ent.text))
+        persons = sorted({e.text for doc in docs for e in doc.ents if e.label_ == "PERSON"} | self.known, key=len, reverse=True)
+        self.person_re = re.compile(r"\b(?:" + "|".join(map(re.escape, persons)) + r")\b") if persons else None
+        last = -1
         for p, doc in zip(order, docs):
+            for gap in range(last + 1, p):
+                self.skim(gap)
             self.paragraph(p, doc, by_par.get(p, []))
+            last = p
         out = []
         for i in range(len(self.spans)):
             f = self.results.get(i) or Found()
@@ -438,6 +513,23 @@ class _Attributor:
                 Attribution(r.name, f.recipient_method, r.basis) if r else Attribution(),
                 s.mention if s else None, f.cue if s else None, r.mention if r else None))
         return out
+
+    def skim(self, p: int) -> None:
+        """A paragraph without quotations is not parsed; the reader still notes the persons
+        it names (by the names the parser found elsewhere) and the sentences that pass."""
+        if not self.source.is_body(p):
+            return
+        lo, hi = self.source.paragraphs[p]
+        for m in re.finditer(r"[.!?](?:\s|$)|$", self.text[lo:hi]):
+            self.d.sentence_no += 1
+            break
+        self.d.sentence_no += len(re.findall(r"[.!?]\s+[A-Z]", self.text[lo:hi]))
+        if self.person_re is not None:
+            for m in self.person_re.finditer(self.text, lo, hi):
+                name = self.names.canonical_proper(m.group(), self.known)
+                self.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), 1)
+        self.d.paragraph = p
+        self.d.running = None
 
     def is_block(self, i: int) -> bool:
         sp = self.spans[i]
@@ -476,7 +568,10 @@ class _Attributor:
                 continue  # "he declared a hunger strike", "recalling his experience": not speech
             subj = self.subject_of(cue, off)
             who = self.who_of(subj, off) if subj is not None else None
-            if who and who.kind != "place":
+            if who and who.kind == "person" and not isinstance(subj, Span) and subj.tag_ in ("NNP", "NNPS") \
+                    and subj.ent_type_ != "PERSON":
+                continue  # an unknown name as the subject of "considered": not enough to go on
+            if who and who.kind not in ("place", "thing", "anonymous"):
                 rec, rmethod = self.recipient_of(cue, off)
                 self.d.running = Found("quotation", "running-speaker", who, "cue", self.span_of(off, [cue]), rec, rmethod)
                 self.d.running_sentence = self.d.sentence_no
@@ -493,14 +588,19 @@ class _Attributor:
                 rank = 0
             elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
                 rank = 1
-            elif t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound":
+            elif (t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound") or (
+                    t.dep_ in ("dobj", "pobj") and (t.lower_ in cues.PERSON_NOUNS)):
                 rank = 2
             else:
                 continue
             if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS:
                 continue
-            if t.tag_ in ("NN", "NNS") and t.lower_ not in cues.COMMUNICATION_NOUNS and kind_of(t.lower_) == "person":
-                continue  # common nouns enter the memory only as documents or groups
+            if t.lower_ == "one" and any(c.lower_ == "of" for c in t.children):
+                self.d.remember(Who("", self.span_of(off, [t]), "resolved", "anonymous"), rank)
+                continue
+            if t.tag_ in ("NN", "NNS") and t.lower_ not in cues.COMMUNICATION_NOUNS and kind_of(t.lower_) == "person" \
+                    and t.lower_ not in cues.PERSON_NOUNS:
+                continue  # common nouns enter the memory as documents, groups or people
             w = self.who_of(t, off)
             if w is not None:
                 self.d.remember(w, rank)
@@ -518,32 +618,43 @@ class _Attributor:
         qtext = self.text[sp.start:sp.end]
         qtoks = [t for s in scope for t in s if sp.start <= off + t.idx < sp.end]
         words = len(re.findall(r"\w+", qtext))
-        if self.term_lead(i):
-            return Found("term", "term-lead")
         if self.is_title(sp, qtext):
             return Found("title", "title-case")
+        if self.term_lead(i):
+            return Found("term", "term-lead")
+        if words <= SHORT_WORDS and self.word_as_word(qtoks):
+            return Found("term", "word-as-word")
         if sp.nested_in is not None and words <= SHORT_WORDS:
             return Found("term", "nested-short")
         if words <= SHORT_WORDS and self.modifies_noun(qtoks):
             return Found("term", "noun-modifier")
         f = Found("quotation")
+        document = None
         # 1. a document with a named author: "Marx's inaugural address (...)"
         if qtoks:
             who, rec, noun = self.document_of(qtoks, off)
             if who is not None:
                 f.speaker, f.method, f.cue = who, "document-author", self.span_of(off, [noun])
-                if rec is not None:
-                    f.recipient, f.recipient_method = rec, "document-addressee"
+            document = noun
+            if rec is not None:
+                f.recipient, f.recipient_method = rec, "document-addressee"
         # 2. a reporting cue that governs the quotation or frames its sentence
+        heard = False
         if f.speaker is None:
-            for cue in self.ranked_cues(self.cues_in(scope, off), qtoks):
+            for cue in self.ranked_cues(self.cues_in(scope, off), qtoks, words <= SHORT_WORDS):
                 subj = self.subject_of(cue, off)
                 who = self.who_of(subj, off) if subj is not None else None
                 if who is None or who.kind == "place":
+                    heard = heard or subj is not None  # someone the text does not name spoke
                     continue
                 f.speaker, f.method = who, "according-to" if cue.lower_ == "according" else "cue-subject"
                 end = cue.nbor(1) if cue.lower_ == "according" else cue
                 f.cue = self.span_of(off, [cue, end])
+                if words <= SHORT_WORDS and (cue.lower_ in cues.OPINION_VERBS or any(
+                        c.lower_ == "what" for c in cue.children)):
+                    # "Kuznetsov regarded them as 'antithetical forces'", "what MacDougall
+                    # calls 'negative self-feeling'": a label that is theirs, not an utterance
+                    f.kind = "term"
                 rec, rmethod = self.recipient_of(cue, off)
                 if rec is not None:
                     f.recipient, f.recipient_method = rec, rmethod
@@ -576,7 +687,7 @@ class _Attributor:
         running = self.d.running
         if f.speaker is None:
             fresh = running is not None and self.d.sentence_no - self.d.running_sentence <= RUNNING_SENTENCES
-            if fresh:
+            if fresh and document is None:
                 f.speaker, f.method, f.cue = running.speaker.inferred(), "running-speaker", running.cue
                 f.kind_method = "running-speaker"
                 if f.recipient is None and running.recipient is not None:
@@ -586,8 +697,12 @@ class _Attributor:
             else:
                 return Found("term", "short-no-cue")
         else:
-            f.kind_method = f.method
-        # 6. recipients from context: what this speaker addressed before; an assembly met "at"
+            f.kind_method = f.method if f.kind == "quotation" else f"{f.method}-label"
+        # 6. recipients from context: the narrator's interlocutor speaks to the narrator; what
+        #    this speaker addressed before; an assembly met "at"
+        if f.recipient is None and self.author and (f.speaker is None or f.speaker.name != self.author) \
+                and (f.speaker is not None or heard) and self.in_dialogue(sp):
+            f.recipient, f.recipient_method = Who(self.author, self.d.dialogue_cue, "inferred", "person"), "narrator-dialogue"
         if f.recipient is None and f.speaker is not None:
             prev = self.d.addressees.get(f.speaker.name)
             # a document keeps its addressees (an appeal's closing slogans); a person's letter
@@ -607,8 +722,20 @@ class _Attributor:
                 self.d.addressees[f.speaker.name] = (sp.paragraph, f.recipient)
         return f
 
+    def in_dialogue(self, sp: QuotedSpan) -> bool:
+        """The narrator questions someone in this paragraph (before the quotation) or the one
+        before it: "I asked him ...", "When I questioned one of them"."""
+        lo = self.source.paragraphs[max(0, sp.paragraph - 1)][0]
+        m = None
+        for m in _DIALOGUE.finditer(self.text, lo, sp.start):
+            pass
+        if m is None:
+            return False
+        self.d.dialogue_cue = Span(m.start(), m.end(), m.group())
+        return True
+
     def document_before(self, sp: QuotedSpan, scope: list[Any], off: int) -> Any | None:
-        nouns = [t for s in scope for t in s if off + t.idx < sp.start and t.lower_ in cues.COMMUNICATION_NOUNS
+        nouns = [t for s in scope for t in s if off + t.idx < sp.start and cues.is_document_noun(t.lower_)
                  and self.outside(t, off)]
         return nouns[-1] if nouns else None
 
@@ -626,6 +753,20 @@ class _Attributor:
         name = name.strip(" ,.;:")
         s = sp.start + qtext.find(name)
         return Who(name, Span(s, s + len(name), name), "explicit", "group")
+
+
+_DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|questioned|told|talked\s+(?:to|with)|"
+                       r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")
+
+
+def _in_brackets(tok: Any) -> bool:
+    """Whether a token stands inside round brackets within its sentence."""
+    depth = 0
+    for t in tok.sent:
+        if t.i >= tok.i:
+            break
+        depth += (t.text == "(") - (t.text == ")")
+    return depth > 0
 
 
 def _author(source: Source) -> str | None:

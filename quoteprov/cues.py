@@ -15,6 +15,7 @@ praise pledge promise vow swear suggest propose predict prophesy conclude conced
 lament deplore boast recollect remember reflect comment opine put quote cite summarize emphasize
 stress repeat reiterate mention announce telegraph cable testify confide whisper scream write
 regard consider believe think feel hold reason plead appeal challenge threaten assure inform
+question
 advise instruct order command decree resolve vote address characterize dismiss mock ridicule
 """.split()
 
@@ -61,6 +62,28 @@ manifesto proclamation platform program programme resolution report statement ar
 pamphlet book memoir memoirs diary petition leaflet broadside editorial interview lecture sermon
 testimony confession circular decree order reply answer contention remark words slogan slogans
 preface introduction thesis theses treatise manuscript journal newspaper review
+exhortation motto maxim watchword inscription inscriptions proclamation telegram placard banner
+""".split())
+
+# verbs of opinion: they report a view, more weakly than verbs of saying; a quotation they
+# govern is preferably attributed to a verb of saying nearby
+OPINION_VERBS = frozenset(f for b in "regard consider believe think feel hold reason wonder".split()
+                          for f in _forms(b))
+# verbs that talk about a word: '"proletariat" means "proletariat"'
+MEANING_VERBS = frozenset("mean means meant signify signifies signified denote denotes denoted".split())
+# verbs by which the narrator opens a dialogue with someone: "I asked him", "I talked to a man"
+DIALOGUE_VERBS = frozenset(f for b in "ask question talk speak tell interview say converse inquire".split()
+                           for f in _forms(b))
+# common nouns that denote people (general English): a description with one of these heads can
+# be a speaker ("an obviously hungry working man ... remarked")
+PERSON_NOUNS = frozenset("""
+man men woman women person people one someone somebody anyone worker workers peasant peasants
+official officials representative representatives delegate delegates leader leaders friend friends
+comrade comrades soldier soldiers student students writer author speaker member members
+historian observer critic critics minister commissar ambassador consul colleague colleagues
+associate associates interrogator interrogators prisoner prisoners guard guards visitor stranger
+boy girl child children father mother wife husband son daughter brother sister priest teacher
+doctor engineer journalist correspondent reporter chairman president secretary spokesman
 """.split())
 
 # nouns that name a deliberative body addressed by speeches
@@ -87,3 +110,8 @@ PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
 FIRST_PERSON = frozenset("i me my mine myself".split())
+
+
+def is_document_noun(word: str) -> bool:
+    """`letter`, `letters`, `resolutions`: a noun of communication, singular or plural."""
+    return word in COMMUNICATION_NOUNS or (word.endswith("s") and word[:-1] in COMMUNICATION_NOUNS)

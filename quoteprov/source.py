@@ -21,6 +21,7 @@ _NOTE_START = re.compile(
 )
 # A heading that opens a notes section ("NOTES", "Footnotes:", "Endnotes").
 _NOTES_HEADING = re.compile(r"^\s*(?:foot|end)?notes\s*:?\s*$", re.IGNORECASE)
+_OPENING_MARKS = "\"\u201c\u201e\u00ab'\u2018"
 _SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
 
 
@@ -88,6 +89,7 @@ def find_notes(text: str, paragraphs: tuple[tuple[int, int], ...]) -> tuple[froz
     note_pars: set[int] = set()
     notes: dict[int, str] = {}
     in_section = False
+    last_note: int | None = None
     for i, (s, e) in enumerate(paragraphs):
         line = text[s:e]
         if _NOTES_HEADING.match(line):
@@ -100,6 +102,13 @@ def find_notes(text: str, paragraphs: tuple[tuple[int, int], ...]) -> tuple[froz
             number, prefix = start
             note_pars.add(i)
             notes.setdefault(number, line[prefix:].strip())
+            last_note = number
+            in_section = True
+        elif last_note is not None and i - 1 in note_pars and line.lstrip()[:1] in _OPENING_MARKS:
+            # a quotation that a note carries on over several paragraphs (each opens with a
+            # mark, by the usual convention) is still the note
+            note_pars.add(i)
+            notes[last_note] += "\n" + line.strip()
         elif in_section and line.strip() and not start:
             # a continuation line of the previous note, or the body resuming: a notes section
             # ends at the first line that is neither a note nor blank (Gutenberg-style texts
