@@ -517,17 +517,25 @@ _KEY_SPACE = re.compile(rb'"[ \t]+:')
 
 
 def _may_hide_duplicates(data: bytes, rec: dict[str, Any]) -> bool:
-    """False when the line provably has no duplicate key (orjson would silently keep the last).
+    """False when the line provably has no duplicate or unknown key (the fast decoder keeps the
+    last of two and drops unknown ones).
 
-    Every key ends with `"` then `:`; inside a string a quote is escaped (`\\"`), so the count
-    of `":` minus that of `\\":` is the number of keys, plus any string value that begins with
-    a colon. It can only overcount, so when no key has whitespace before its colon, equality
-    with the keys the parsed record holds proves there was no duplicate. Anything else goes to
-    the careful parser, which decides.
+    Every key ends with `"` then `:`. Inside a string a quote is escaped by an odd run of
+    backslashes, so the keys are the `":` not preceded by an odd run (a key may end in an
+    escaped backslash: `"a\\\\":`), plus any string value that begins with a colon. That can only
+    overcount, so when no key has whitespace before its colon, equality with the keys the
+    record holds proves there was neither. Anything else goes to the careful parser.
     """
     keys = data.count(b'":')
     if b"\\" in data:
-        keys -= data.count(b'\\":')
+        # `":` after exactly j backslashes = c(j) - c(j+1), c(k) counting those after >= k
+        sign, pattern = -1, b'\\":'
+        while True:
+            c = data.count(pattern)
+            if not c:
+                break
+            keys += sign * c
+            sign, pattern = -sign, b"\\" + pattern
     return keys != _expected_keys(rec) or _KEY_SPACE.search(data) is not None
 
 
@@ -1103,14 +1111,13 @@ def _check_sources_data(path: Path, shown: str, sink: _Sink, ctx: Context, max_l
             sink.add(shown, line, 1, ERROR, "unknown-source", "id", f"no source {_q(sid)} in sources/{MANIFEST}")
             continue
         facts = {"file": s.metadata.get("file"), "characters": len(s.text), "paragraphs": len(s.paragraphs),
-                 "sha256": hashlib.sha256(s.text.encode("utf-8")).hexdigest(),
-                 "notes": [{"number": k, "text": v} for k, v in sorted(s.notes.items())]}
+                 "sha256": hashlib.sha256(s.text.encode("utf-8")).hexdigest()}
+        # (not `notes`: they are the extractor's reading of the text, which changes with it)
         for k, v in facts.items():
             if row[k] != v:
-                what = ("differ from the notes the source file gives" if k == "notes"
-                        else f"is {_q(row[k])} but the source file gives {_q(v)}")
                 sink.add(shown, line, 1, ERROR, "stale-data", k,
-                         f"{what}; the source changed since the data was built: run `quoteprov build`")
+                         f"is {_q(row[k])} but the source file gives {_q(v)}; the source changed since "
+                         "the data was built: run `quoteprov build`")
     for sid in sources:
         if sid not in seen:
             sink.add(shown, 1, 1, ERROR, "stale-data", "", f"source {_q(sid)} has no row; run `quoteprov build`")
