@@ -110,8 +110,10 @@ def key_column(data: bytes, path: tuple[Any, ...] | list[Any]) -> int:
     return char_column(data, found) if found else 1
 
 
-def parse_line(data: bytes, number: int = 1) -> tuple[Any, list[LineProblem]]:
-    """Parse one line exactly, returning (value or None, problems).
+def parse_line(data: bytes, number: int = 1, whole_file: bool = False) -> tuple[Any, list[LineProblem]]:
+    """Parse one line exactly, returning (value or None, problems). With `whole_file`, `data`
+    is a whole JSON document (newlines and all) and every column is a 1-based code-point
+    offset into it, for the caller to turn into a line and column.
 
     Every problem of the line is reported where the parser can go on: a CRLF ending, NaN,
     duplicate keys and oversized numbers do not stop it; a syntax error does (a JSON parser
@@ -185,7 +187,8 @@ def parse_line(data: bytes, number: int = 1) -> tuple[Any, list[LineProblem]]:
         value = json.loads(text, object_pairs_hook=on_pairs, parse_constant=on_constant,
                            parse_int=on_int, parse_float=on_float)
     except json.JSONDecodeError as exc:
-        problems.append(LineProblem(exc.colno, "json-syntax", f"invalid JSON: {exc.msg}"))
+        problems.append(LineProblem(exc.pos + 1 if whole_file else exc.colno, "json-syntax",
+                                    f"invalid JSON: {exc.msg}"))
         return None, problems
     except RecursionError:
         problems.append(LineProblem(1, "too-deep", "JSON nested too deeply"))

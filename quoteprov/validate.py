@@ -300,6 +300,7 @@ class Context:
     registry_names: dict[str, frozenset[str]] = field(default_factory=dict)
     registry_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     registry_file: dict[str, str] = field(default_factory=dict)
+    registry_broken: set[str] = field(default_factory=set)  # sources whose registry cannot be read
     entity_names: dict[str, str] | None = None  # data/entities.jsonl (name -> kind), when there is one
     entities_file: str = "data/entities.jsonl"
     corrected: frozenset[tuple[str, str]] | None = None  # (id, field) of corrections.jsonl
@@ -373,7 +374,8 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
                 seen_names.add(key)
                 out.append((ERROR, "entity-missing", (role,), role,
                             f"{_q(name)} is not in {ctx.entities_file}; run `quoteprov build` to regenerate it"))
-        if ctx.has_sources and sid in ctx.listed and name not in ctx.registry_names.get(sid, ()):
+        if (ctx.has_sources and sid in ctx.listed and sid not in ctx.registry_broken
+                and name not in ctx.registry_names.get(sid, ())):
             key = ("registry", sid, name)
             if key in seen_names:
                 continue
@@ -905,34 +907,24 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 
 def _read_json_file(path: Path, shown: str, sink: _Sink) -> tuple[Any, str] | None:
-    """A whole JSON file (manifest, registry), every lexical problem reported."""
+    """A whole JSON file (manifest, registry), every lexical problem reported at its line."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         sink.add(shown, 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
         return None
-    value, problems = parse_line(data.replace(b"\r\n", b"\n").replace(b"\n", b" "), 1)
-    if problems:
-        # re-parse with lines kept, for line numbers a contributor can use
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            sink.add(shown, *_line_col(data.decode("utf-8", "replace"), len(data[:exc.start].decode("utf-8", "replace"))),
-                     ERROR, "invalid-utf8", "", f"invalid UTF-8: byte 0x{data[exc.start]:02x} ({exc.reason})")
-            return None
-        for p in problems:
-            if p.code == "json-syntax":
-                try:
-                    json.loads(text)
-                except json.JSONDecodeError as exc:
-                    sink.add(shown, exc.lineno, exc.colno, ERROR, p.code, "", f"invalid JSON: {exc.msg}")
-                    continue
-                except RecursionError:
-                    pass
-            sink.add(shown, 1, p.column if p.code != "bom" else 1, ERROR, p.code, p.field, p.message)
-        if value is None:
-            return None
-    return value, data.decode("utf-8-sig", "replace")
+    if not data.strip():
+        sink.add(shown, 1, 1, ERROR, "json-syntax", "", "empty file; expected a JSON list")
+        return None
+    value, problems = parse_line(data, 1, whole_file=True)
+    bom = data.startswith(BOM)
+    text = data.decode("utf-8", "replace")[1 if bom else 0:]
+    for p in problems:
+        line, col = (1, 1) if p.code == "bom" else _line_col(text, p.column - 1)
+        sink.add(shown, line, col, ERROR, p.code, p.field, p.message)
+    if value is None:
+        return None
+    return value, text
 
 
 def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
@@ -1009,17 +1001,18 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
     return sources
 
 
-def check_registry(path: Path, shown: str, sink: _Sink) -> tuple[frozenset[str], dict[str, str]]:
-    """One entity registry: a JSON list of {name, aliases, kind}."""
+def check_registry(path: Path, shown: str, sink: _Sink) -> tuple[frozenset[str], dict[str, str]] | None:
+    """One entity registry: a JSON list of {name, aliases, kind}. Returns its names and
+    aliases, or None when it cannot be read (then its names are not checked against it)."""
     got = _read_json_file(path, shown, sink)
     names: set[str] = set()
     aliases: dict[str, str] = {}
     if got is None:
-        return frozenset(), {}
+        return None
     entries, text = got
     if not isinstance(entries, list):
         sink.add(shown, 1, 1, ERROR, "registry", "", "expected a JSON list of {name, aliases, kind}")
-        return frozenset(), {}
+        return None
     offsets = _element_offsets(text) if entries else []
     kinds = load_schema("entities")["properties"]["kind"]["enum"]
     for n, e in enumerate(entries):
@@ -1199,8 +1192,11 @@ def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
         rpath = rdir / f"{sid}.json"
         ctx.registry_file[sid] = f"registry/{sid}.json"
         if rpath.exists():
-            names, aliases = check_registry(rpath, shown(rpath), sink)
-            ctx.registry_names[sid], ctx.registry_aliases[sid] = names, aliases
+            got = check_registry(rpath, shown(rpath), sink)
+            if got is None:
+                ctx.registry_broken.add(sid)  # reported there; no warning per name on top
+            else:
+                ctx.registry_names[sid], ctx.registry_aliases[sid] = got
     if rdir.is_dir():
         for f in sorted(rdir.glob("*.json")):
             if f.stem not in listed:

@@ -778,3 +778,17 @@ def test_a_key_ending_in_a_backslash_is_still_counted(ds: Path) -> None:
     line = (ds / "data" / "quotations.jsonl").read_bytes().splitlines()[0]
     assert not _fast_accepts(line)
     assert problems() == [f'{Q}:1:1: error [schema] (record): unexpected field \\']
+
+
+def test_problems_in_json_files_are_located_by_line(ds: Path) -> None:
+    manifest = ds / "sources" / "manifest.json"
+    text = manifest.read_text()
+    manifest.write_text(text.replace('"year": 2024,', '"year": 2024,\n    "year": NaN,'))
+    assert problems() == [
+        "ds/sources/manifest.json:8:13: error [nan] NaN is not JSON; use null or a number",
+        'ds/sources/manifest.json:8:5: error [duplicate-key] year: duplicate key "year"; the later value would '
+        'silently win',
+    ][::-1]
+    manifest.write_text(text)
+    (ds / "registry" / "tiny.json").write_text('[\n  {"name": "Lenin",\n   "kind": "person"\n  ]\n')
+    assert problems() == ["ds/registry/tiny.json:4:3: error [json-syntax] invalid JSON: Expecting ',' delimiter"]
