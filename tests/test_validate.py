@@ -792,3 +792,33 @@ def test_problems_in_json_files_are_located_by_line(ds: Path) -> None:
     manifest.write_text(text)
     (ds / "registry" / "tiny.json").write_text('[\n  {"name": "Lenin",\n   "kind": "person"\n  ]\n')
     assert problems() == ["ds/registry/tiny.json:4:3: error [json-syntax] invalid JSON: Expecting ',' delimiter"]
+
+
+SMALL_FILES = ["sources/manifest.json", "registry/tiny.json", "corrections.jsonl", "data/sources.jsonl",
+               "data/entities.jsonl", "sources/tiny.txt"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_mutated_small_files(good_dataset: Path, tmp_path_factory: pytest.TempPathFactory,
+                             data: st.DataObject) -> None:
+    """The manifest, registry, corrections, sources and entities files, mutated at random: a
+    located problem or a valid report, never a traceback."""
+    ds = tmp_path_factory.mktemp("small") / "ds"
+    shutil.copytree(good_dataset, ds)
+    path = ds / data.draw(st.sampled_from(SMALL_FILES))
+    raw = bytearray(path.read_bytes())
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(raw)))
+        how = data.draw(st.sampled_from(["truncate", "insert", "delete"]))
+        if how == "truncate":
+            raw = raw[:at]
+        elif how == "insert":
+            raw[at:at] = data.draw(st.sampled_from([b"\n", b"\r", b'"', b"{", b"]", b",", b"\\", b"\xff", b"NaN",
+                                                    b'"file": "../x"', b"1e999", b"\xef\xbb\xbf"]))
+        else:
+            del raw[at:at + data.draw(st.integers(1, 20))]
+    path.write_bytes(bytes(raw))
+    report = V.validate(ds, jobs=1)
+    for p in report.problems:
+        assert p.line >= 1 and p.column >= 1 and p.message
