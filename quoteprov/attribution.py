@@ -210,6 +210,15 @@ class _Attributor:
                 j += 2 if doc[j + 2].lower_ != "the" else 3
             else:
                 break
+        if tok.ent_type_ in ("PERSON", "ORG", "NORP") and tok.ent_iob_ in ("B", "I"):
+            # the parser's entity is the better boundary ("Quoting Marx's" -> "Marx")
+            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            if ent is not None and i <= ent.start and ent.end - 1 <= j:
+                i, j = ent.start, ent.end - 1
+                while j > i and doc[j].tag_ == "POS":
+                    j -= 1
+        if j > i and doc[i].is_sent_start and doc[i].lower_.endswith("ing"):
+            i += 1  # "Quoting Marx's address": a participle that opens the sentence
         mention = self.span_of(off, list(doc[i:j + 1]))
         name = self.names.canonical_proper(self.clean(mention.text), self.known)
         return Who(name, mention, "explicit" if name == mention.text else "resolved", self.kind_of_token(tok, name))
@@ -489,6 +498,8 @@ class _Attributor:
         docs = parse([self.text[lo:hi] for lo, hi, _ in units])
         for doc in docs:  # full names the parser knows as persons or bodies
             for ent in doc.ents:
+                if ent[0].is_sent_start and ent[0].lower_.endswith("ing") and len(ent) > 1:
+                    ent = ent[1:]  # "Quoting Marx" is Marx
                 if ent.label_ in ("PERSON", "ORG") and len(ent) > 1:
                     self.known.add(self.clean(ent.text))
         persons = sorted({e.text for doc in docs for e in doc.ents if e.label_ == "PERSON"} | self.known,
@@ -579,6 +590,23 @@ class _Attributor:
             name = self.names.canonical_proper(m.group(), self.known)
             rank = 0 if k == 0 and m.start() - a < 60 and not pron else 2
             self.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), rank)
+        first = _SUBJECT_NAME.match(self.text, a, b)
+        if first and not names and not pron and first.group(1).split()[0].lower() not in _STOP_WORDS:
+            # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb
+            name = self.names.canonical_proper(first.group(1), self.known)
+            self.d.remember(Who(name, Span(first.start(1), first.end(1), first.group(1)), "explicit", "person"), 0)
+        self.assemblies_in(a, b)
+
+    def assemblies_in(self, a: int, b: int) -> None:
+        """A deliberative body met `at` ("at the Twelfth Party Congress"): speeches reported
+        after it, in the same or the next paragraph, were addressed to it."""
+        for m in _ASSEMBLY_AT.finditer(self.text, a, b):
+            words = m.group(1).split()
+            head = words[-1].lower()
+            noun = head if head in cues.ASSEMBLY_NOUNS else head[:-1]  # OCR: "Congressi"
+            name = " ".join(words[:-1] + [noun.capitalize()])
+            p = self.source.paragraph_of(m.start(1))
+            self.d.assemblies.append((p, Who(name, Span(m.start(1), m.end(1), m.group(1)), "inferred", "group")))
 
     def is_block(self, i: int) -> bool:
         sp = self.spans[i]
@@ -609,6 +637,7 @@ class _Attributor:
             if not here:
                 self.cue_without_quote(sent, off)
             self.remember(sent, off, p)
+            self.assemblies_in(off + sent.start_char, off + sent.end_char)
 
     def cue_without_quote(self, sent: Any, off: int) -> None:
         """A reporting clause without a quotation still says who is talking ("Partial measures
@@ -631,9 +660,6 @@ class _Attributor:
         for t in sent:
             if not self.outside(t, off):
                 continue
-            if t.dep_ == "pobj" and t.head.lower_ == "at" and (
-                    t.lower_ in cues.ASSEMBLY_NOUNS or t.lower_[:-1] in cues.ASSEMBLY_NOUNS):
-                self.note_assembly(t, off, p)
             if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ not in ("WP", "WDT", "EX"):
                 rank = 0
             elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
@@ -654,14 +680,6 @@ class _Attributor:
             w = self.who_of(t, off)
             if w is not None:
                 self.d.remember(w, rank)
-
-    def note_assembly(self, t: Any, off: int, p: int) -> None:
-        """A deliberative body met `at`: speeches reported after it were addressed to it."""
-        low = t.lower_ if t.lower_ in cues.ASSEMBLY_NOUNS else t.lower_[:-1]  # OCR: "Congressi"
-        name = self.names.canonical_description(low, off + t.idx + len(t.text))
-        if name:
-            start = off + t.idx
-            self.d.assemblies.append((p, Who(name, Span(start, start + len(t.text), t.text), "inferred", "group")))
 
     def attribute_one(self, i: int, scope: list[Any], off: int) -> Found:
         sp = self.spans[i]
@@ -737,7 +755,9 @@ class _Attributor:
         running = self.d.running
         if f.speaker is None:
             fresh = running is not None and self.d.sentence_no - self.d.running_sentence <= RUNNING_SENTENCES
-            if fresh and document is None:
+            if heard:
+                f.kind_method = "cue-unresolved"  # "he said": someone spoke whom we cannot name
+            elif fresh and document is None:
                 f.speaker, f.method, f.cue = running.speaker.inferred(), "running-speaker", running.cue
                 f.kind_method = "running-speaker"
                 if f.recipient is None and running.recipient is not None:
@@ -809,6 +829,12 @@ _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|ques
                        r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")
 
 
+_STOP_WORDS = frozenset("""the a an in on at by for from to of and but or if when while after before since
+as this that these those it he she they we i there here then thus so yet what which who how why where
+during under with without into upon among between although though because once later soon""".split())
+_SUBJECT_NAME = re.compile(r"\s*((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)\s+(?:was|is|had|has|did|[a-z]+ed|[a-z]+s)\b")
+_ASSEMBLY_AT = re.compile(r"\bat\s+the\s+((?:[A-Z][\w'\u2019-]*\s+)+(?:" + "|".join(
+    a.capitalize() for a in sorted(cues.ASSEMBLY_NOUNS)) + r")\w?)\b")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
 

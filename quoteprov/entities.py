@@ -17,6 +17,7 @@ _CAP = r"(?:[A-Z][\w\u2019'\-]*[\w\u2019']|[A-Z]\.|[A-Z])"
 # capitalised sequences (names and named things): "Ruth Fischer", "G. T. Miasnikov",
 # "Workers' Group", "Twelfth Party Congress"; "of the" inside allowed ("Industrial Workers of the World")
 _NAME_SEQ = re.compile(rf"{_CAP}(?:\s+(?:(?:of|of the|de|von|van|la|le)\s+)?{_CAP})*")
+_PREPOSITIONS = frozenset("in at from to of by for on near into across through toward towards via with".split())
 _LEADING_STOP = frozenset("""a an the as in on at by for from to of and but or nor if when while after before
 since until though although because yet so then thus this that these those his her its their our my your
 during under over with without into upon via per among between what which who whom whose where how why
@@ -64,6 +65,7 @@ class NameIndex:
     # multi-word names by their last word, lower case, tolerating one stray OCR letter after
     # it ("Congressi" counts as "congress"): [(start, name)] in text order
     by_head: dict[str, list[tuple[int, str]]]
+    fuller_forms: frozenset[str] = frozenset()  # names that may expand a surname
 
     def canonical_proper(self, mention: str, known: frozenset[str] | set[str] = frozenset()) -> str:
         """The fullest name ending with `mention` (a surname or short form), when there is
@@ -75,7 +77,7 @@ class NameIndex:
         if reg:
             return reg
         last = mention.split()[-1] if mention.split() else mention
-        fuller = {n for n in known if n != mention and n.endswith(" " + mention)
+        fuller = {n for n in set(known) | self.fuller_forms if n != mention and n.endswith(" " + mention)
                   and len(n.split()) <= 4 and n.split()[-1] == last}
         if len(fuller) == 1:
             name = fuller.pop()
@@ -103,13 +105,22 @@ class NameIndex:
 
 def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameIndex:
     starts, names = [], []
+    fuller: set[str] = set()
     for m in _NAME_SEQ.finditer(text):
-        words = strip_leading_stop(m.group().split())
+        raw = m.group().split()
+        words = strip_leading_stop(raw)
         if not words:
             continue
         name = " ".join(words)
         starts.append(m.end() - len(name))
         names.append(name)
+        # a name after a preposition may begin with a place ("In Paris Miasnikov found"):
+        # only names that stand on their own may expand a surname
+        at_sentence_start = m.start() == 0 or text[max(0, m.start() - 2):m.start()].strip() in ("", ".", "!", "?")
+        if at_sentence_start and words is raw and raw[0].endswith("ing"):
+            continue  # "Quoting Marx's address": a participle opening the sentence, no name
+        if len(words) == len(raw) or raw[len(raw) - len(words) - 1].lower() not in _PREPOSITIONS:
+            fuller.add(name)
     reg: dict[str, str] = {}
     kinds: dict[str, str] = {}
     for e in registry or []:
@@ -126,7 +137,7 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         by_head.setdefault(last, []).append((st, name))
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
-    return NameIndex(tuple(starts), tuple(names), reg, kinds, by_head)
+    return NameIndex(tuple(starts), tuple(names), reg, kinds, by_head, frozenset(fuller))
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,14 @@ DOUBLE, SINGLE = "double", "single"
 # mark -> (family, role): role is "open", "close" or "either" (decided by context)
 MARKS = {
     '"': (DOUBLE, "either"), "\u201c": (DOUBLE, "open"), "\u201d": (DOUBLE, "close"),
-    "\u201e": (DOUBLE, "open"), "\u00ab": (DOUBLE, "open"), "\u00bb": (DOUBLE, "close"),
+    "\u201e": (DOUBLE, "open"), "\u00ab": (DOUBLE, "either"), "\u00bb": (DOUBLE, "either"),
     "'": (SINGLE, "either"), "\u2018": (SINGLE, "open"), "\u2019": (SINGLE, "either"),
     "\u201a": (SINGLE, "open"), "\u2039": (SINGLE, "open"), "\u203a": (SINGLE, "close"),
 }
 _OPEN_BEFORE = set("([{<\u2014\u2013-/:;\u2026") | set(MARKS)  # context that precedes an opener
 _CLOSE_AFTER = set(".,;:!?)]}>\u2014\u2013-/(\u2026") | set(MARKS)  # context that follows a closer
+# pairs whose closing mark is, elsewhere, an opening one
+_REVERSED_PAIRS = {("\u201e", "\u201c"), ("\u00bb", "\u00ab"), ("\u201a", "\u2018"), ("\u203a", "\u2039")}
 MAX_SINGLE = 400  # a single-mark quotation longer than this is taken for apostrophes
 
 
@@ -85,6 +87,8 @@ def paragraph_spans(text: str, lo: int, hi: int, paragraph: int, markers: list[M
             continue
         family = MARKS[ch][0]
         open_at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == family), None)
+        if open_at is not None and (stack[open_at][2], ch) in _REVERSED_PAIRS:
+            role = "close"  # German „...“ and »...«: the usual opener closes here
         if role == "either":
             role = "close" if open_at is not None else "open"
         if role == "open":

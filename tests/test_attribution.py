@@ -1,0 +1,137 @@
+"""Speakers, recipients and kinds: each hard case of the guide with a made-up sentence."""
+import pytest
+from conftest import by_text, run
+
+
+def who(text: str, words: str, author: str | None = None):
+    r = by_text(run(text, author), words)
+    return r.kind, r.speaker, r.recipient
+
+
+def test_cue_after_the_quote_with_inverted_subject():
+    r = by_text(run('"Enough of this retreat," declared the manifesto, and it went on.'), "Enough")
+    assert (r.kind, r.speaker) == ("quotation", "manifesto")
+    assert r.cue_span.text == "declared" and r.speaker_span.text == "manifesto"
+    assert r.basis["speaker"] == "explicit" and r.method["speaker"] == "cue-subject"
+
+
+def test_pronoun_speaker_resolved_and_recipient_from_to():
+    text = 'Ivanov returned to Moscow in May. He wrote to Petrov, "The plan has failed completely."'
+    r = by_text(run(text), "The plan")
+    assert (r.speaker, r.recipient) == ("Ivanov", "Petrov")
+    assert r.speaker_span.text == "He" and r.basis["speaker"] == "resolved"
+    assert r.recipient_span.text == "Petrov" and r.basis["recipient"] == "explicit"
+
+
+def test_according_to_with_an_appositive():
+    text = 'The factory was "a den of thieves and informers," according to Anna Petrovna, the union organizer.'
+    r = by_text(run(text), "den of thieves")
+    assert r.speaker == "Anna Petrovna" and r.method["speaker"] == "according-to"
+    assert r.cue_span.text == "according to"
+
+
+def test_parenthetical_reporting_clause_frames_the_sentence():
+    text = ('Zinoviev spoke next. Zinoviev declared that "every criticism is a weapon of the enemy." '
+            'Ivanov, he added, maintains that "the worker is against us."')
+    assert who(text, "the worker is against")[1] == "Zinoviev"
+
+
+def test_block_quotation_takes_its_speaker_and_recipient_from_the_paragraph_before():
+    text = ('Kuznetsov was arrested in June. To his interrogators he later declared,\n'
+            '"We see how the leaders distrust us and fear us more each day. (7)')
+    kind, speaker, recipient = who(text, "We see")
+    assert (kind, speaker, recipient) == ("quotation", "Kuznetsov", "interrogators")
+
+
+def test_running_speaker_carries_to_the_next_quotation():
+    text = ('Ivanov declared that "the strike must go on until the end." '
+            '"Not one worker will return to the bench before we win."')
+    r = by_text(run(text), "Not one worker")
+    assert r.speaker == "Ivanov" and r.method["speaker"] == "running-speaker" and r.basis["speaker"] == "inferred"
+
+
+def test_told_names_the_recipient():
+    text = 'Ivanov told Petrov that the whole plan was "a contradiction in terms."'
+    assert who(text, "contradiction")[1:] == ("Ivanov", "Petrov")
+
+
+def test_letter_to_names_the_recipient():
+    text = ('Ivanov was exiled to Tomsk. In a letter to the Central Committee, written in May, he described '
+            'his plight: "I have been hungry for a month and nobody cares."')
+    assert who(text, "hungry for a month")[1:] == ("Ivanov", "Central Committee")
+
+
+def test_appeal_names_its_addressees():
+    text = ('The group met in May. The appeal, drafted by its members in Moscow, was addressed "to the workers '
+            'of all lands." It concluded with a slogan: "Long live the unity of all the workers of the world!"')
+    recs = run(text)
+    first = by_text(recs, "to the workers of all lands")
+    assert (first.speaker, first.recipient) == ("appeal", "the workers of all lands")
+    slogan = by_text(recs, "Long live")
+    assert (slogan.speaker, slogan.recipient) == ("appeal", "the workers of all lands")
+
+
+def test_document_quoted_with_its_author():
+    text = ('Quoting Marx\'s address to the First International ("the workers must free themselves by '
+            'their own hands"), the appeal ended.')
+    r = by_text(run(text), "the workers must")
+    assert (r.speaker, r.recipient) == ("Marx", "First International")
+
+
+def test_speeches_at_a_congress_are_addressed_to_it():
+    text = ('The quarrel came into the open at the Ninth Party Congress in March.\n'
+            'Petrov declared that "every strike is a school of war and must be crushed."')
+    assert who(text, "every strike")[1:] == ("Petrov", "Ninth Party Congress")
+
+
+def test_the_narrators_interlocutor_speaks_to_the_narrator():
+    text = ('Lenin received me in his study.\nI asked him about the peasants and the towns. He answered at length, '
+            'and then "and yet they are against us," he added.')
+    r = by_text(run(text, author="Jane Doe"), "and yet")
+    assert (r.speaker, r.recipient) == ("Lenin", "Jane Doe")
+    assert r.method["recipient"] == "narrator-dialogue" and r.basis["recipient"] == "inferred"
+
+
+def test_first_person_narrator_is_the_author():
+    text = 'I said to the commissar, "Your schools are empty and your teachers are hungry."'
+    assert who(text, "Your schools", author="Jane Doe")[1:] == ("Jane Doe", "commissar")
+
+
+@pytest.mark.parametrize("text, words, kind", [
+    ('The bureaucrats, for whom such words as "solidarity" and "brotherhood" were empty, ruled.', "brotherhood", "term"),
+    ('He condemned the "united front" policy of the International.', "united front", "term"),
+    ('He was thus tarred with the brush of "Makhaevism."', "Makhaevism", "term"),
+    ('They sang the second stanza of the "Internationale," loudly.', "Internationale", "title"),
+    ('It was at this point that "God Save the King" was played.', "God Save", "title"),
+    ('They think that "proletariat" means something else.', "proletariat", "term"),
+    ('Ivanov despised the leaders. He branded the hierarchy an "oligarchical caste," and left.', "oligarchical", "quotation"),
+])
+def test_kinds(text, words, kind):
+    assert by_text(run(text), words).kind == kind
+
+
+def test_terms_and_titles_have_no_speaker():
+    r = by_text(run('He was thus tarred with the brush of "Makhaevism."'), "Makhaevism")
+    assert r.speaker is None and r.recipient is None and r.method["kind"] == "term-lead"
+
+
+def test_a_label_that_a_named_person_uses_keeps_its_speaker():
+    r = by_text(run('Kuznetsov regarded the workers and the leaders as "antithetical forces."'), "antithetical")
+    assert (r.kind, r.speaker) == ("term", "Kuznetsov")
+
+
+def test_surname_expanded_to_the_fullest_name_in_the_text():
+    text = ('In Berlin he met Ruth Fischer and Arkady Maslow.\n'
+            'To them he gave, as Fischer recalls, "a very discouraging picture of the Russian working class."')
+    assert who(text, "discouraging")[1] == "Ruth Fischer"
+
+
+def test_every_value_points_at_the_source():
+    text = ('Ivanov returned to Moscow in May. He wrote to Petrov, "The plan has failed completely." (4)\n'
+            'Later "nothing" was said.')
+    for r in run(text):
+        for span in (r.speaker_span, r.cue_span, r.recipient_span, r.marker):
+            if span is not None:
+                assert text[span.start:span.end] == span.text
+        if r.speaker is not None:
+            assert r.speaker_span is not None and r.basis["speaker"] in ("explicit", "resolved", "inferred")
