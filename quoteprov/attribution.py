@@ -636,7 +636,7 @@ class _Attributor:
                 self.d.running_sentence = self.d.sentence_no  # a quotation still going on
             if not here:
                 self.cue_without_quote(sent, off)
-            self.remember(sent, off, p)
+            self.remember(sent, off)
             self.assemblies_in(off + sent.start_char, off + sent.end_char)
 
     def cue_without_quote(self, sent: Any, off: int) -> None:
@@ -656,7 +656,8 @@ class _Attributor:
                 self.d.running_sentence = self.d.sentence_no
                 return
 
-    def remember(self, sent: Any, off: int, p: int) -> None:
+    def remember(self, sent: Any, off: int) -> None:
+        """Note the sentence's subjects, their possessors and named people for later pronouns."""
         for t in sent:
             if not self.outside(t, off):
                 continue

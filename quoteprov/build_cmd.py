@@ -1,6 +1,7 @@
 """`quoteprov build`: rebuild dataset/data/ from dataset/sources/, deterministically."""
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Callable
 
@@ -12,7 +13,6 @@ from .records import sort_key
 from .schema import schema_errors
 from .source import read_registry, read_sources
 from .store import write_jsonl
-import hashlib
 
 DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
 

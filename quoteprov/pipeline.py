@@ -1,7 +1,5 @@
-"""The extractor and the build: sources in, records and summaries out.
-
-`extract` is the raw extractor (no corrections); `build` rebuilds a dataset folder from its
-sources, applies the reviewed corrections, validates every record and writes the files.
+"""The raw extractor (source -> markers -> spans -> attribution -> records), no corrections,
+and the build summary. `build_cmd.build` runs it over a dataset folder and writes the files.
 """
 from __future__ import annotations
 
@@ -9,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .attribution import attribute
-from .entities import Entity, build_entities
 from .markers import find_markers, footnote_after
 from .records import Record, assign_ids, selector_context, sort_key
 from .source import Source

@@ -4,7 +4,6 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, RUSSELL, RUSSELL_GOLD, SEED, SEED_GOLD, SHARED
