@@ -172,7 +172,15 @@ class _Attributor:
 
     def clause_antecedent(self, pron: Any, off: int) -> Who | None:
         """'When I questioned one of them ..., he grew impatient': a person named in an adverbial
-        clause that opens the pronoun's sentence is its antecedent."""
+        clause that opens the pronoun's sentence is its antecedent; so is a named person who is
+        the subject of an earlier clause of the sentence ('Then Rykov spoke: "...," he said')."""
+        p0 = off + pron.idx
+        for t in reversed(list(pron.sent)[: pron.i - pron.sent.start]):
+            if t.dep_ == "nsubj" and t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON" and self.outside(t, off) \
+                    and any(off + t.idx < q.start and q.end <= p0 for q in self._para_spans):
+                # only across a quotation: in "Miasnikov, he added, maintains that", Miasnikov is
+                # what the speaker reports on, not the speaker
+                return self.proper(t, off)
         verb = pron.head
         for _ in range(3):
             for cl in verb.children:
@@ -590,7 +598,7 @@ class _Attributor:
             name = self.names.canonical_proper(m.group(), self.known)
             rank = 0 if k == 0 and m.start() - a < 60 and not pron else 2
             self.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), rank)
-        first = _SUBJECT_NAME.match(self.text, a, b)
+        first = _SUBJECT_NAME.search(self.text, a, b)
         if first and not names and not pron and first.group(1).split()[0].lower() not in _STOP_WORDS:
             # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb
             name = self.names.canonical_proper(first.group(1), self.known)
@@ -643,7 +651,8 @@ class _Attributor:
         """A reporting clause without a quotation still says who is talking ("Partial measures
         were useless, Miasnikov insisted."; "To his GPU interrogators he later declared,")."""
         for cue in self.cues_in([sent], off):
-            if any(c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
+            if cue.lower_ not in cues.OBJECT_ADDRESSEE_VERBS and any(
+                    c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
                 continue  # "he declared a hunger strike", "recalling his experience": not speech
             subj = self.subject_of(cue, off)
             who = self.who_of(subj, off) if subj is not None else None
@@ -833,7 +842,9 @@ _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|ques
 _STOP_WORDS = frozenset("""the a an in on at by for from to of and but or if when while after before since
 as this that these those it he she they we i there here then thus so yet what which who how why where
 during under with without into upon among between although though because once later soon""".split())
-_SUBJECT_NAME = re.compile(r"\s*((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)\s+(?:was|is|had|has|did|[a-z]+ed|[a-z]+s)\b")
+# a name as a sentence's subject: at its start or after an opening phrase ("At the congress in
+# March, Bukharin rose"), followed by a word that is not a function word
+_SUBJECT_NAME = re.compile(r"(?:^\s*|,\s+)((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)\s+(?!(?:of|in|at|on|and|or|to|for|from|with|by|the|a|an)\b)[a-z]+\b")
 _ASSEMBLY_AT = re.compile(r"\bat\s+the\s+((?:[A-Z][\w'\u2019-]*\s+)+(?:" + "|".join(
     a.capitalize() for a in sorted(cues.ASSEMBLY_NOUNS)) + r")\w?)\b")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")

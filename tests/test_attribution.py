@@ -135,3 +135,18 @@ def test_every_value_points_at_the_source():
                 assert text[span.start:span.end] == span.text
         if r.speaker is not None:
             assert r.speaker_span is not None and r.basis["speaker"] in ("explicit", "resolved", "inferred")
+
+
+def test_speech_over_several_paragraphs_with_curly_quotes():
+    text = ('At the congress in March, Bukharin rose to answer his critics. He told the delegates:\n'
+            '\u201cComrades, we have been accused of many things. Some say we betrayed the workers\u2019 cause.\n'
+            '\u201cWe kept faith with the revolution when others fled. We shall keep it still.\n'
+            '\u201cLet no one doubt it.\u201d [12]\n'
+            'The hall was silent. Then Rykov spoke: \u201cI agree with every word,\u201d he said, '
+            '\u201cand so does the Politburo.\u201d[13]')
+    recs = run(text)
+    assert [(r.paragraph, r.speaker, r.recipient, r.footnote) for r in recs] == [
+        (1, "Bukharin", "delegates", None), (2, "Bukharin", "delegates", None), (3, "Bukharin", "delegates", 12),
+        (4, "Rykov", None, 13), (4, "Rykov", None, 13)]
+    assert recs[0].unclosed and recs[1].unclosed and not recs[2].unclosed
+    assert "workers\u2019" in recs[0].text  # a curly apostrophe is not a mark
