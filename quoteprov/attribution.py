@@ -23,6 +23,7 @@ from .spans import QuotedSpan
 from .syntax import parse
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
+CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
 SHORT_WORDS = 4  # a quote this short, without a cue or reporting context, is a term
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
                           "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
@@ -549,7 +550,7 @@ class _Attributor:
             for i in idxs:
                 sp = self.spans[i]
                 k, m = index(p, sp.start - 1), index(p, max(sp.start, sp.end - 1))
-                want.setdefault(p, set()).update(range(max(0, k - 1), m + 1))
+                want.setdefault(p, set()).update(range(max(0, k - CONTEXT_SENTENCES), m + 1))
             if p > 0 and self.is_block(idxs[0]) and self.source.is_body(p - 1):
                 want.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
         out = []
