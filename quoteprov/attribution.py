@@ -12,6 +12,7 @@ attribution never needs the rest, and the parse is the expensive part of extract
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -542,9 +543,12 @@ class _Attributor:
                 sents_of[p] = rough_sentences(self.text, *self.source.paragraphs[p])
             return sents_of[p]
 
+        ends_of: dict[int, list[int]] = {}
+
         def index(p: int, offset: int) -> int:
-            ss = sents(p)
-            return next((k for k, (a, b) in enumerate(ss) if offset < b), len(ss) - 1)
+            if p not in ends_of:
+                ends_of[p] = [b for _, b in sents(p)]
+            return min(bisect_right(ends_of[p], offset), len(ends_of[p]) - 1)
 
         for p, idxs in by_par.items():
             for i in idxs:
