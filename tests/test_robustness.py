@@ -32,8 +32,8 @@ PUNCT = (" ", " ", " ", ", ", ". ", ": ", "; ", " \u2014 ", "\n", "\r\n", "? ", 
 
 # spaCy is loaded once per process, but every quotation costs a parse of its sentence; the
 # example counts below keep this file well under a minute.
-FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SOME = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FEW = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SOME = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def check(text: str) -> list[Record]:
