@@ -115,6 +115,8 @@ class _Attributor:
         self.d = Discourse()
         self.results: dict[int, Found] = {}
         self._para_spans: list[QuotedSpan] = []
+        self._outer: list[QuotedSpan] = []
+        self._outer_starts: list[int] = []
 
     # -- small helpers ---------------------------------------------------------------------
     def span_of(self, off: int, toks: list[Any]) -> Span:
@@ -123,7 +125,9 @@ class _Attributor:
         return Span(s, e, self.text[s:e])
 
     def in_quote(self, offset: int) -> bool:
-        return any(s.start <= offset < s.end for s in self._para_spans)
+        # the outermost quotations of the paragraph do not overlap: one bisection suffices
+        k = bisect_right(self._outer_starts, offset) - 1
+        return k >= 0 and offset < self._outer[k].end
 
     def outside(self, tok: Any, off: int) -> bool:
         return not self.in_quote(off + tok.idx)
@@ -629,6 +633,8 @@ class _Attributor:
     def unit(self, p: int, doc: Any, off: int, idxs: list[int]) -> None:
         """Attribute the quotations that open in one parsed stretch of paragraph p."""
         self._para_spans = [self.spans[i] for i in idxs]
+        self._outer = [sp for sp in self._para_spans if sp.nested_in is None]
+        self._outer_starts = [sp.start for sp in self._outer]
         if p != self.d.paragraph:
             if not (self.d.paragraph == p - 1 and idxs and self.is_block(idxs[0])):
                 self.d.running = None

@@ -103,11 +103,12 @@ def paragraph_spans(text: str, lo: int, hi: int, paragraph: int, markers: list[M
             continue
         if i > pos + 1:
             found.append((pos + 1, i, mark, ch, open_at))
-    # quotations still open at the end of the paragraph: only double marks (an open single mark
-    # is an apostrophe far more often than an unclosed inner quotation)
-    for depth, (family, pos, mark) in enumerate(stack):
-        if family != DOUBLE:
-            continue
+    # a quotation still open at the end of the paragraph: only the outermost double mark (an
+    # open single mark is an apostrophe far more often than an unclosed inner quotation, and
+    # further open double marks inside it are stray: nesting them all would make n records of
+    # length ~n from n stray marks)
+    for depth, (family, pos, mark) in enumerate(stack[:1] if stack and stack[0][0] == DOUBLE else
+                                                [x for x in stack if x[0] == DOUBLE][:1]):
         end = hi
         for m in markers:
             if pos < m.start < hi:
