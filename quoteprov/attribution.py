@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import cues
+from .discourse import STOP_WORDS, SUBJECT_NAME, Discourse, Found, Who, author_of, rough_sentences
 from .entities import NameIndex, kind_of, name_index, strip_leading_stop
 from .records import Attribution, Span
 from .source import Source
@@ -42,68 +43,6 @@ class SpanAttribution:
     recipient_span: Span | None = None
 
 
-@dataclass(frozen=True)
-class Who:
-    """A resolved participant: canonical name, the mention that justifies it, how it was found."""
-
-    name: str
-    mention: Span
-    basis: str  # explicit | resolved | inferred
-    kind: str = "person"  # person | group | document | publication | place | thing | anonymous
-    plural: bool = False
-
-    def inferred(self) -> "Who":
-        return Who(self.name, self.mention, "inferred", self.kind)
-
-
-@dataclass
-class Found:
-    kind: str = "term"
-    kind_method: str = "short-no-cue"
-    speaker: Who | None = None
-    method: str | None = None
-    cue: Span | None = None
-    recipient: Who | None = None
-    recipient_method: str | None = None
-
-
-@dataclass
-class Discourse:
-    """What a reader remembers: recent mentions by salience, and who is talking."""
-
-    mentions: list[tuple[int, int, Who]] = field(default_factory=list)  # (sentence, rank, who)
-    sentence_no: int = 0
-    running: Found | None = None
-    running_sentence: int = -99
-    paragraph: int = -1
-    addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
-    assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")
-    dialogue_cue: Span | None = None
-
-    def remember(self, who: Who, rank: int) -> None:
-        self.mentions.append((self.sentence_no, rank, who))
-        del self.mentions[:-80]
-
-    def resolve(self, want: str, before: int) -> Who | None:
-        """The most salient earlier mention of the wanted sort. Subjects (rank 0) of the latest
-        sentences first; possessors of subjects next; other mentions count as if one sentence older, so
-        that "In Tomsk he declared" does not make Tomsk the `he` of the next sentence."""
-        best = None
-        for sent, rank, who in self.mentions:
-            if who.mention.start >= before or who.kind == "place":
-                continue
-            if want == "person" and who.kind not in ("person", "anonymous"):
-                continue
-            if want == "thing" and (who.kind in ("person", "anonymous", "thing") or who.plural):
-                continue
-            if want == "plural" and who.kind not in ("group", "person"):
-                continue
-            key = (sent - (1 if rank >= 2 else 0), -rank, who.mention.start)
-            if best is None or key > best[0]:
-                best = (key, who)
-        return best[1] if best else None
-
-
 class _Attributor:
     def __init__(self, source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]]):
         self.source = source
@@ -111,7 +50,7 @@ class _Attributor:
         self.spans = spans
         self.names: NameIndex = name_index(source.text, registry)
         self.known: set[str] = set()
-        self.author = _author(source)
+        self.author = author_of(source)
         self.d = Discourse()
         self.results: dict[int, Found] = {}
         self._para_spans: list[QuotedSpan] = []
@@ -607,8 +546,8 @@ class _Attributor:
             name = self.names.canonical_proper(m.group(), self.known)
             rank = 0 if k == 0 and m.start() - a < 60 and not pron else 2
             self.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), rank)
-        first = _SUBJECT_NAME.search(self.text, a, b)
-        if first and not names and not pron and first.group(1).split()[0].lower() not in _STOP_WORDS:
+        first = SUBJECT_NAME.search(self.text, a, b)
+        if first and not names and not pron and first.group(1).split()[0].lower() not in STOP_WORDS:
             # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb
             name = self.names.canonical_proper(first.group(1), self.known)
             self.d.remember(Who(name, Span(first.start(1), first.end(1), first.group(1)), "explicit", "person"), 0)
@@ -850,29 +789,8 @@ _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|ques
                        r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")
 
 
-_STOP_WORDS = frozenset("""the a an in on at by for from to of and but or if when while after before since
-as this that these those it he she they we i there here then thus so yet what which who how why where
-during under with without into upon among between although though because once later soon""".split())
-# a name as a sentence's subject: at its start or after an opening phrase ("At the congress in
-# March, Bukharin rose"), followed by a word that is not a function word
-_SUBJECT_NAME = re.compile(r"(?:^\s*|,\s+)((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)\s+(?!(?:of|in|at|on|and|or|to|for|from|with|by|the|a|an)\b)[a-z]+\b")
 _ASSEMBLY_AT = re.compile(r"\bat\s+the\s+((?:[A-Z][\w'\u2019-]*\s+)+(?:" + "|".join(
     a.capitalize() for a in sorted(cues.ASSEMBLY_NOUNS)) + r")\w?)\b")
-_SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
-
-
-def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Sentence-like stretches of text[lo:hi] by punctuation alone (the parser re-splits what
-    it is given; this only chooses what to give it)."""
-    out, start = [], lo
-    for m in _SENTENCE_END.finditer(text, lo, hi):
-        out.append((start, m.end()))
-        start = m.end()
-    if start < hi or not out:
-        out.append((start, hi))
-    return out
-
-
 def _in_brackets(tok: Any) -> bool:
     """Whether a token stands inside round brackets within its sentence."""
     depth = 0
@@ -881,19 +799,6 @@ def _in_brackets(tok: Any) -> bool:
             break
         depth += (t.text == "(") - (t.text == ")")
     return depth > 0
-
-
-def _author(source: Source) -> str | None:
-    """The author of a first-person text: from the manifest, or a name alone on one of the
-    first lines (a title page)."""
-    a = source.metadata.get("author") if source.metadata else None
-    if a:
-        return a
-    for lo, hi in source.paragraphs[:6]:
-        line = source.text[lo:hi].strip()
-        if re.fullmatch(r"(?:[A-Z][a-z]+\.?\s+){1,3}[A-Z][a-z]+", line):
-            return line
-    return None
 
 
 def attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]]) -> list[SpanAttribution]:

@@ -1,0 +1,110 @@
+"""What the reader of a source remembers while attributing: participants (`Who`), recent
+mentions ranked by salience, who is talking (the running speaker), addressees and assemblies;
+plus the cheap sentence splitting that decides what to parse and the author of a first-person
+text. Pure data and small functions; `attribution.py` fills and reads them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .records import Span
+from .source import Source
+
+
+@dataclass(frozen=True)
+class Who:
+    """A resolved participant: canonical name, the mention that justifies it, how it was found."""
+
+    name: str
+    mention: Span
+    basis: str  # explicit | resolved | inferred
+    kind: str = "person"  # person | group | document | publication | place | thing | anonymous
+    plural: bool = False
+
+    def inferred(self) -> "Who":
+        return Who(self.name, self.mention, "inferred", self.kind)
+
+
+@dataclass
+class Found:
+    kind: str = "term"
+    kind_method: str = "short-no-cue"
+    speaker: Who | None = None
+    method: str | None = None
+    cue: Span | None = None
+    recipient: Who | None = None
+    recipient_method: str | None = None
+
+
+@dataclass
+class Discourse:
+    """What a reader remembers: recent mentions by salience, and who is talking."""
+
+    mentions: list[tuple[int, int, Who]] = field(default_factory=list)  # (sentence, rank, who)
+    sentence_no: int = 0
+    running: Found | None = None
+    running_sentence: int = -99
+    paragraph: int = -1
+    addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
+    assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")
+    dialogue_cue: Span | None = None
+
+    def remember(self, who: Who, rank: int) -> None:
+        self.mentions.append((self.sentence_no, rank, who))
+        del self.mentions[:-80]
+
+    def resolve(self, want: str, before: int) -> Who | None:
+        """The most salient earlier mention of the wanted sort. Subjects (rank 0) of the latest
+        sentences first; possessors of subjects next; other mentions count as if one sentence older, so
+        that "In Tomsk he declared" does not make Tomsk the `he` of the next sentence."""
+        best = None
+        for sent, rank, who in self.mentions:
+            if who.mention.start >= before or who.kind == "place":
+                continue
+            if want == "person" and who.kind not in ("person", "anonymous"):
+                continue
+            if want == "thing" and (who.kind in ("person", "anonymous", "thing") or who.plural):
+                continue
+            if want == "plural" and who.kind not in ("group", "person"):
+                continue
+            key = (sent - (1 if rank >= 2 else 0), -rank, who.mention.start)
+            if best is None or key > best[0]:
+                best = (key, who)
+        return best[1] if best else None
+
+
+STOP_WORDS = frozenset("""the a an in on at by for from to of and but or if when while after before since
+as this that these those it he she they we i there here then thus so yet what which who how why where
+during under with without into upon among between although though because once later soon""".split())
+# a name as a sentence's subject: at its start or after an opening phrase ("At the congress in
+# March, Bukharin rose"), followed by a word that is not a function word
+SUBJECT_NAME = re.compile(r"(?:^\s*|,\s+)((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)\s+(?!(?:of|in|at|on|and|or|to|for|from|with|by|the|a|an)\b)[a-z]+\b")
+_SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
+
+
+def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Sentence-like stretches of text[lo:hi] by punctuation alone (the parser re-splits what
+    it is given; this only chooses what to give it)."""
+    out, start = [], lo
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        out.append((start, m.end()))
+        start = m.end()
+    if start < hi or not out:
+        out.append((start, hi))
+    return out
+
+
+def author_of(source: Source) -> str | None:
+    """The author of a first-person text: from the manifest, or a name alone on one of the
+    first lines (a title page)."""
+    a = source.metadata.get("author") if source.metadata else None
+    if a:
+        return a
+    for lo, hi in source.paragraphs[:6]:
+        line = source.text[lo:hi].strip()
+        if re.fullmatch(r"(?:[A-Z][a-z]+\.?\s+){1,3}[A-Z][a-z]+", line):
+            return line
+    return None
+
+
