@@ -61,6 +61,9 @@ class _Attributor:
     def span_of(self, off: int, toks: list[Any]) -> Span:
         s = off + toks[0].idx
         e = off + toks[-1].idx + len(toks[-1].text)
+        m = _GLUED_TAIL.search(self.text, s, e)
+        if m and m.start() > s:
+            e = m.start()  # "delegates.[2": the tokenizer left a footnote marker on the word
         return Span(s, e, self.text[s:e])
 
     def in_quote(self, offset: int) -> bool:
@@ -233,6 +236,9 @@ class _Attributor:
                 if t.lower_ == "according" and t.i + 2 < len(t.doc) and t.nbor(1).lower_ == "to":
                     if t.nbor(2).lower_ not in ("which", "whom"):  # "the view according to which"
                         out.append(t)
+                elif t.lower_ == "words" and t.head.lower_ == "in" and any(
+                        c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of") for c in t.children):
+                    out.append(t)  # "in the words of Kautsky", "in Kautsky's words"
                 elif t.lower_ in cues.REPORTING_VERBS and t.dep_ != "amod" and (t.tag_.startswith("VB") or (
                         t.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in t.children))):  # "speak" mis-tagged NN
                     if t.i > 0 and t.nbor(-1).lower_ in ("so", "so-"):
@@ -262,7 +268,7 @@ class _Attributor:
         def framing(c: Any) -> bool:
             if _in_brackets(c):
                 return False  # "(what I can well believe)" is an aside, not the report
-            return c.lower_ == "according" or c.dep_ == "parataxis" or (
+            return c.lower_ in ("according", "words") or c.dep_ == "parataxis" or (
                 c.dep_ == "advcl" and any(m.lower_ == "as" and m.dep_ in ("mark", "advmod") for m in c.children))
 
         q0 = qtoks[0].i if qtoks else 0
@@ -283,6 +289,13 @@ class _Attributor:
         """The reporting cue's speaker token (or a Span for a name the parser split)."""
         if cue.lower_ == "according":
             return next((c for c in cue.subtree if c.dep_ == "pobj" and self.outside(c, off)), None)
+        if cue.lower_ == "words":
+            for c in cue.children:
+                if c.dep_ == "poss":
+                    return c
+                if c.dep_ == "prep" and c.lower_ == "of":
+                    return next((g for g in c.children if g.dep_ == "pobj"), None)
+            return None
         doc = cue.doc
         if cue.lower_.startswith(("quot", "cit")):  # "Quoting Marx's address": the author quoted
             for c in cue.children:
@@ -327,7 +340,7 @@ class _Attributor:
 
     def recipient_of(self, cue: Any, off: int) -> tuple[Who | None, str | None]:
         """The addressee stated with the cue: `to X`, a dative, `told X`, or `in a letter to X`."""
-        if cue.lower_ == "according":
+        if cue.lower_ in ("according", "words"):
             return None, None
         low = cue.lower_
         for c in cue.children:
@@ -675,9 +688,11 @@ class _Attributor:
                 if who is None or who.kind == "place":
                     heard = heard or subj is not None  # someone the text does not name spoke
                     continue
-                f.speaker, f.method = who, "according-to" if cue.lower_ == "according" else "cue-subject"
+                f.speaker, f.method = who, {"according": "according-to", "words": "in-the-words-of"}.get(
+                    cue.lower_, "cue-subject")
+                first = cue.head if cue.lower_ == "words" else cue
                 end = cue.nbor(1) if cue.lower_ == "according" else cue
-                f.cue = self.span_of(off, [cue, end])
+                f.cue = self.span_of(off, [first, end])
                 if words <= SHORT_WORDS and (cue.lower_ in cues.OPINION_VERBS or any(
                         c.lower_ == "what" for c in cue.children)):
                     # "Kuznetsov regarded them as 'antithetical forces'", "what MacDougall
@@ -785,6 +800,7 @@ class _Attributor:
         return Who(name, Span(s, s + len(name), name), "explicit", "group")
 
 
+_GLUED_TAIL = re.compile(r"[.,;:]*[\[({]\d{1,3}[\])}]?$")
 _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|questioned|told|talked\s+(?:to|with)|"
                        r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")
 

@@ -150,3 +150,15 @@ def test_speech_over_several_paragraphs_with_curly_quotes():
         (4, "Rykov", None, 13), (4, "Rykov", None, 13)]
     assert recs[0].unclosed and recs[1].unclosed and not recs[2].unclosed
     assert "workers\u2019" in recs[0].text  # a curly apostrophe is not a mark
+
+
+def test_in_the_words_of_names_the_speaker():
+    recs = run('In the words of Karl Kautsky, the dictatorship was \u201ca contradiction in itself.\u201d[1]\n'
+               'In Martov\u2019s words, the Bolsheviks were \u201cplaying with fire.\u201d')
+    assert [(r.kind, r.speaker, r.method["speaker"]) for r in recs] == [
+        ("quotation", "Karl Kautsky", "in-the-words-of"), ("quotation", "Martov", "in-the-words-of")]
+
+
+def test_a_marker_glued_to_a_word_stays_out_of_the_mention():
+    r = run('\u201cWe shall never surrender,\u201d said Martov to the assembled delegates.[2]')[0]
+    assert (r.speaker, r.recipient, r.recipient_span.text, r.footnote) == ("Martov", "assembled delegates", "assembled delegates", 2)
