@@ -620,7 +620,7 @@ class _Attributor:
             subj = self.subject_of(cue, off)
             who = self.who_of(subj, off) if subj is not None else None
             if who and who.kind == "person" and not isinstance(subj, Span) and subj.tag_ in ("NNP", "NNPS") \
-                    and subj.ent_type_ != "PERSON":
+                    and subj.ent_type_ != "PERSON" and cue.lower_ in cues.OPINION_VERBS:
                 continue  # an unknown name as the subject of "considered": not enough to go on
             if who and who.kind not in ("place", "thing", "anonymous"):
                 rec, rmethod = self.recipient_of(cue, off)
@@ -685,6 +685,11 @@ class _Attributor:
             for cue in self.ranked_cues(self.cues_in(scope, off), qtoks, words <= SHORT_WORDS):
                 subj = self.subject_of(cue, off)
                 who = self.who_of(subj, off) if subj is not None else None
+                if who is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
+                        and subj.head.i == cue.i:
+                    # the named subject of a reporting verb speaks, whatever the tagger thought the
+                    # name was ("Kamenev wrote", "Moscow declared")
+                    who = Who(who.name, who.mention, who.basis, "group" if subj.ent_type_ in ("GPE", "LOC") else "person")
                 if who is None or who.kind == "place":
                     heard = heard or subj is not None  # someone the text does not name spoke
                     continue

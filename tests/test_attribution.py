@@ -162,3 +162,10 @@ def test_in_the_words_of_names_the_speaker():
 def test_a_marker_glued_to_a_word_stays_out_of_the_mention():
     r = run('\u201cWe shall never surrender,\u201d said Martov to the assembled delegates.[2]')[0]
     assert (r.speaker, r.recipient, r.recipient_span.text, r.footnote) == ("Martov", "assembled delegates", "assembled delegates", 2)
+
+
+def test_a_named_subject_of_a_reporting_verb_speaks_whatever_the_tagger_thinks_of_the_name():
+    recs = run('The delegates waited. Chkheidze opened the session and declared:\n'
+               '\u201cThe revolution is in danger.\u201d\n'
+               'Later, Kamenev wrote in Pravda that the party must \u201cwait and see.\u201d\n')
+    assert [(r.speaker, r.method["speaker"]) for r in recs] == [("Chkheidze", "running-speaker"), ("Kamenev", "cue-subject")]
