@@ -362,6 +362,16 @@ class _Attributor:
                     w = self.noun_addressee(noun, off)
                     if w:
                         return w, "letter-to"
+        # "Gorky, writing to Romain Rolland, described ...": a participle of writing on the speaker
+        subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        for part in [*cue.children, *(subj.children if subj is not None else ())]:
+            if part.dep_ in ("acl", "advcl") and part.lower_ in cues.ADDRESSING_VERBS:
+                to = next((c for c in part.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+                obj = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
+                if obj is not None and self.outside(obj, off):
+                    w = self.who_of(obj, off)
+                    if w and w.kind != "place":
+                        return w, "writing-to"
         return None, None
 
     def noun_addressee(self, noun: Any, off: int) -> Who | None:

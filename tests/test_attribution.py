@@ -169,3 +169,8 @@ def test_a_named_subject_of_a_reporting_verb_speaks_whatever_the_tagger_thinks_o
                '\u201cThe revolution is in danger.\u201d\n'
                'Later, Kamenev wrote in Pravda that the party must \u201cwait and see.\u201d\n')
     assert [(r.speaker, r.method["speaker"]) for r in recs] == [("Chkheidze", "running-speaker"), ("Kamenev", "cue-subject")]
+
+
+def test_a_participle_of_writing_names_the_recipient():
+    r = run('Gorky, writing to Romain Rolland, described the city as \u201ca madhouse.\u201d')[0]
+    assert (r.speaker, r.recipient, r.method["recipient"]) == ("Gorky", "Romain Rolland", "writing-to")
