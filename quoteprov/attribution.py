@@ -741,6 +741,21 @@ class _Attributor:
                     if who is not None and who.kind == "person":
                         f.speaker, f.method, f.cue = who, "subject-of-governing-verb", self.span_of(off, [v])
                         break
+        # 4b. a quotation introduced by a colon: the subject of the clause before it speaks
+        #     ("the chairman cut him off: 'Sit down!'")
+        if f.speaker is None and not heard and qtoks:
+            lo = self.source.paragraphs[sp.paragraph][0]
+            window = self.text[max(lo, sp.start - 80):sp.start - 1].rstrip()
+            if window.endswith(":"):
+                colon_at = max(lo, sp.start - 80) + len(window) - 1  # offset of the colon
+                before = [t for s_ in scope for t in s_ if off + t.idx + len(t.text) <= colon_at]
+                v = before[-1] if before else None
+                while v is not None and not v.tag_.startswith("VB") and v.head.i != v.i:
+                    v = v.head
+                subj = next((c for c in v.children if c.dep_ == "nsubj" and self.outside(c, off)), None) if v is not None else None
+                who = self.who_of(subj, off) if subj is not None else None
+                if who is not None and who.kind in ("person", "group", "document", "publication"):
+                    f.speaker, f.method, f.cue = who, "colon-clause-subject", self.span_of(off, [v])
         # 5. the running speaker of the paragraph (or of the block quotation's introduction)
         running = self.d.running
         if f.speaker is None:

@@ -174,3 +174,8 @@ def test_a_named_subject_of_a_reporting_verb_speaks_whatever_the_tagger_thinks_o
 def test_a_participle_of_writing_names_the_recipient():
     r = run('Gorky, writing to Romain Rolland, described the city as \u201ca madhouse.\u201d')[0]
     assert (r.speaker, r.recipient, r.method["recipient"]) == ("Gorky", "Romain Rolland", "writing-to")
+
+
+def test_a_quotation_after_a_colon_belongs_to_the_subject_of_the_clause_before():
+    r = by_text(run('He rose to reply, but the chairman cut him off: "Sit down, comrade!"'), "Sit down")
+    assert (r.speaker, r.method["speaker"]) == ("chairman", "colon-clause-subject")
