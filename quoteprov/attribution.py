@@ -754,6 +754,13 @@ class _Attributor:
                     v = v.head
                 subj = next((c for c in v.children if c.dep_ == "nsubj" and self.outside(c, off)), None) if v is not None else None
                 who = self.who_of(subj, off) if subj is not None else None
+                if subj is not None and cues.is_document_noun(subj.lower_):
+                    # "Plekhanov's reply was short: '...'": the author of the reply speaks (a
+                    # capitalised possessor, however the tagger labelled it)
+                    poss = next((c for c in subj.children if c.dep_ == "poss" and c.text[:1].isupper()
+                                 and c.tag_ not in ("PRP$", "WP$")), None)
+                    if poss is not None:
+                        who = self.proper(poss, off)
                 if who is not None and who.kind in ("person", "group", "document", "publication"):
                     f.speaker, f.method, f.cue = who, "colon-clause-subject", self.span_of(off, [v])
         # 5. the running speaker of the paragraph (or of the block quotation's introduction)

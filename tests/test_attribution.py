@@ -179,3 +179,8 @@ def test_a_participle_of_writing_names_the_recipient():
 def test_a_quotation_after_a_colon_belongs_to_the_subject_of_the_clause_before():
     r = by_text(run('He rose to reply, but the chairman cut him off: "Sit down, comrade!"'), "Sit down")
     assert (r.speaker, r.method["speaker"]) == ("chairman", "colon-clause-subject")
+
+
+def test_the_author_of_a_reply_before_a_colon_speaks():
+    r = run('Plekhanov\u2019s reply was short: \u201cThe Bolsheviks have made a coup, not a revolution.\u201d\u00b9')[0]
+    assert (r.speaker, r.speaker_span.text, r.footnote) == ("Plekhanov", "Plekhanov", 1)
