@@ -669,6 +669,8 @@ class _Attributor:
         qtext = self.text[sp.start:sp.end]
         qtoks = [t for s in scope for t in s if sp.start <= off + t.idx < sp.end]
         words = len(re.findall(r"\w+", qtext))
+        if self.before(sp).rstrip(" ,:(").endswith(cues.STRONG_TERM_LEADS):
+            return Found("term", "term-lead")  # 'the so-called "New Course"': a name, not a work
         if self.is_title(sp, qtext):
             return Found("title", "title-case")
         if self.term_lead(i):

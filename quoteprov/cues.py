@@ -99,6 +99,10 @@ TERM_LEADS = ("so-called", "so called", "such words as", "such terms as", "words
               "the concept of", "known as", "called", "dubbed", "termed", "labelled", "labeled",
               "styled", "brush of", "word", "term")
 
+# leads that make a term even of a capitalised phrase (which would otherwise pass for a title)
+STRONG_TERM_LEADS = ("so-called", "so called", "such words as", "such terms as", "the slogan", "the term",
+                     "the word", "the words", "the phrase", "the label", "the epithet")
+
 # nouns that introduce a title: "the song 'X'", "the stanza of the 'X'"
 TITLE_LEADS = frozenset("""
 book novel poem song hymn anthem stanza verse chapter article essay pamphlet journal newspaper
