@@ -64,19 +64,29 @@ def _chain(cands: list[Candidate]) -> list[int]:
     n = len(cands)
     best = [0.0] * n
     prev = [-1] * n
+    # the best chain ending at each printed number so far, and over all numbers (for a restart
+    # at 1): looking up 12 numbers instead of scanning earlier candidates keeps this linear
+    by_number: dict[int, tuple[float, int]] = {}
+    overall: tuple[float, int] | None = None
     for i, c in enumerate(cands):
         own = 1.0 if c.strong else 0.6
         best[i] = own - (0.0 if c.strong else 0.5)  # a weak marker alone is not believed
-        for j in range(max(0, i - 400), i):  # bounded look-back keeps this linear in practice
-            d = c.printed - cands[j].printed
-            if 1 <= d <= MAX_GAP:
-                step = own - 0.05 * (d - 1)
-            elif c.printed == 1 and c.strong:
-                step = own - 0.3
-            else:
-                continue
-            if best[j] + step > best[i]:
-                best[i], prev[i] = best[j] + step, j
+        choice: tuple[float, int] | None = None  # (score, -j): the higher score, then the earlier j
+        for d in range(1, MAX_GAP + 1):
+            hit = by_number.get(c.printed - d)
+            if hit is not None:
+                option = (hit[0] + (own - 0.05 * (d - 1)), -hit[1])
+                if choice is None or option > choice:
+                    choice = option
+        if choice is None and c.printed == 1 and c.strong and overall is not None:
+            choice = (overall[0] + (own - 0.3), -overall[1])
+        if choice is not None and choice[0] > best[i]:
+            best[i], prev[i] = choice[0], -choice[1]
+        held = by_number.get(c.printed)
+        if held is None or best[i] > held[0]:
+            by_number[c.printed] = (best[i], i)
+        if overall is None or best[i] > overall[0]:
+            overall = (best[i], i)
     if not n:
         return []
     i = max(range(n), key=lambda k: (best[k], -k))

@@ -146,11 +146,14 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
                          "\u00ab": '"', "\u00bb": '"'})
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_words(text: str) -> str:
     """The quoted words as the stable id sees them: NFC, lower case, one space, no edge punctuation."""
-    t = unicodedata.normalize("NFC", text).translate(_QUOTES).lower()
-    t = re.sub(r"\s+", " ", t)
-    return t.strip(" \"'.,;:!?()[]-")
+    if not text.isascii():  # ASCII is already NFC and has no typographic quotes
+        text = unicodedata.normalize("NFC", text).translate(_QUOTES)
+    return _SPACES.sub(" ", text.lower()).strip(" \"'.,;:!?()[]-")
 
 
 def make_id(source_id: str, text: str, occurrence: int) -> str:
