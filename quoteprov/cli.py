@@ -39,6 +39,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     summary = build(args.dataset, progress=None if args.quiet else _stderr)
     for line in summary.lines():
         print(line)
+    if args.changelog:
+        from .diff import changelog
+
+        # the entry for this version, from the diff of the rebuilt dataset against the last tag
+        changelog(version=__version__, repo=args.dataset.resolve().parent)
+        print(f"wrote CHANGELOG.md entry {__version__}")
     return 0
 
 
@@ -76,6 +82,8 @@ def parser() -> argparse.ArgumentParser:
                                    "every record is schema-checked before anything is written (atomically).")
     b.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    b.add_argument("--changelog", action="store_true",
+                   help="also write the CHANGELOG.md entry of this version from the diff against the last git tag")
     b.set_defaults(func=cmd_build)
 
     s = sub.add_parser("score", help="score records against a gold file",

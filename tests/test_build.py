@@ -167,3 +167,24 @@ def test_records_load_with_the_right_types_in_pandas_and_datasets():
     assert ds.features["start"].dtype == "int64" and ds.features["footnote"].dtype == "int64"
     assert ds.features["speaker"].dtype == "string"
     assert ds[0]["evidence"]["marker"]["text"] == "(59)"
+
+
+def test_build_can_write_the_changelog_entry_from_the_diff_against_the_last_tag(tmp_path):
+    from quoteprov.cli import main
+
+    repo = tmp_path / "repo"
+    d = repo / "dataset"
+    shutil.copytree(DATASET / "sources", d / "sources")
+    shutil.copytree(DATASET / "registry", d / "registry")
+    shutil.copy(DATASET / "corrections.jsonl", d / "corrections.jsonl")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert main(["build", "--dataset", str(d), "-q"]) == 0
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "v0"], check=True)
+    subprocess.run([*git, "tag", "v0.0.9"], check=True)
+    (d / "corrections.jsonl").write_text("", encoding="utf-8")  # drop the reviewed corrections
+    assert main(["build", "--dataset", str(d), "-q", "--changelog"]) == 0
+    entry = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## 0.1.0" in entry and "Compared with `v0.0.9`" in entry and "0 added, 0 removed, 1 changed" in entry
+    assert 'avrich-1984-miasnikov-2:53d807233e:1`: kind "quotation" \u2192 "term"' in entry
