@@ -763,6 +763,8 @@ class _Attributor:
                                  and c.tag_ not in ("PRP$", "WP$")), None)
                     if poss is not None:
                         who = self.proper(poss, off)
+                if who is not None and who.kind == "place" and v.lower_ in cues.REPORTING_VERBS:
+                    who = Who(who.name, who.mention, who.basis, "person")  # "Kollontai later wrote: ..."
                 if who is not None and who.kind in ("person", "group", "document", "publication"):
                     f.speaker, f.method, f.cue = who, "colon-clause-subject", self.span_of(off, [v])
         # 5. the running speaker of the paragraph (or of the block quotation's introduction)

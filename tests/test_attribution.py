@@ -186,3 +186,16 @@ def test_a_quotation_after_a_colon_belongs_to_the_subject_of_the_clause_before()
 def test_the_author_of_a_reply_before_a_colon_speaks():
     r = run('Plekhanov\u2019s reply was short: \u201cThe Bolsheviks have made a coup, not a revolution.\u201d\u00b9')[0]
     assert (r.speaker, r.speaker_span.text, r.footnote) == ("Plekhanov", "Plekhanov", 1)
+
+
+@pytest.mark.parametrize("text, speaker, recipient", [
+    ('Kollontai later wrote of those years: \u201cWe believed everything was possible.\u201d[7]', "Kollontai", None),
+    ('\u201cWe are not afraid of criticism,\u201d Bukharin assured the plenum, \u201cbut we will not tolerate '
+     'factions.\u201d[3]', "Bukharin", "plenum"),
+    ('At a meeting in Petrograd, Zinoviev told the workers that \u201cthe bourgeoisie must be crushed.\u201d',
+     "Zinoviev", "workers"),
+    ('A Menshevik leaflet of the time asked: \u201cWhere is the bread you promised?\u201d',
+     "Menshevik leaflet of the time", None),
+])
+def test_common_constructions_of_historical_prose(text, speaker, recipient):
+    assert {(r.speaker, r.recipient) for r in run(text)} == {(speaker, recipient)}
