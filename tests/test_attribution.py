@@ -196,6 +196,8 @@ def test_the_author_of_a_reply_before_a_colon_speaks():
      "Zinoviev", "workers"),
     ('A Menshevik leaflet of the time asked: \u201cWhere is the bread you promised?\u201d',
      "Menshevik leaflet of the time", None),
+    ('As one worker put it to a visiting journalist, \u201cThe factory is ours now, but the bread is not.\u201d',
+     "worker", "visiting journalist"),
 ])
 def test_common_constructions_of_historical_prose(text, speaker, recipient):
     assert {(r.speaker, r.recipient) for r in run(text)} == {(speaker, recipient)}
