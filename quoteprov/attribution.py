@@ -735,8 +735,8 @@ class _Attributor:
                 v = a.head
                 while not (v.tag_.startswith("VB") or v.tag_ == "MD") and v.head.i != v.i:
                     v = v.head
-                if v in qtoks:
-                    continue
+                if v in qtoks or v.lower_ in _COPULAS:
+                    continue  # "He was a 'bourgeois specialist'": a description, not his words
                 subj = next((c for c in v.children if c.dep_ == "nsubj" and self.outside(c, off)), None)
                 if subj is not None and (subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS):
                     who = self.who_of(subj, off)
@@ -841,6 +841,7 @@ class _Attributor:
         return Who(name, Span(s, s + len(name), name), "explicit", "group")
 
 
+_COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains remained".split())
 _GLUED_TAIL = re.compile(r"[.,;:]*[\[({]\d{1,3}[\])}]?$")
 _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|questioned|told|talked\s+(?:to|with)|"
                        r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")

@@ -106,6 +106,8 @@ def test_first_person_narrator_is_the_author():
     ('They think that "proletariat" means something else.', "proletariat", "term"),
     ('Ivanov despised the leaders. He branded the hierarchy an "oligarchical caste," and left.', "oligarchical", "quotation"),
     ('Trotsky denounced the so-called \u201cNew Course\u201d as a sham.', "New Course", "term"),
+    ('Ivanov came from the factory. He was a \u201cbourgeois specialist\u201d in the eyes of the workers.',
+     "bourgeois specialist", "term"),
     ('In his article \u201cThe Crisis of the Party,\u201d Bukharin argued at length.', "Crisis", "title"),
 ])
 def test_kinds(text, words, kind):
