@@ -71,9 +71,6 @@ OPINION_VERBS = frozenset(f for b in "regard consider believe think feel hold re
                           for f in _forms(b))
 # verbs that talk about a word: '"proletariat" means "proletariat"'
 MEANING_VERBS = frozenset("mean means meant signify signifies signified denote denotes denoted".split())
-# verbs by which the narrator opens a dialogue with someone: "I asked him", "I talked to a man"
-DIALOGUE_VERBS = frozenset(f for b in "ask question talk speak tell interview say converse inquire".split()
-                           for f in _forms(b))
 # common nouns that denote people (general English): a description with one of these heads can
 # be a speaker ("an obviously hungry working man ... remarked")
 PERSON_NOUNS = frozenset("""
@@ -112,7 +109,6 @@ magazine review paper play opera film series entitled titled called column
 PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
 PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
-RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
 FIRST_PERSON = frozenset("i me my mine myself".split())
 
 

@@ -56,12 +56,9 @@ def strip_leading_stop(words: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class NameIndex:
-    """Capitalised name sequences of a whole text with their offsets (built once per source)."""
+    """Capitalised name sequences of a whole text (built once per source) and the registry."""
 
-    starts: tuple[int, ...]
-    names: tuple[str, ...]
     registry: dict[str, str]  # alias (lower case) -> canonical name
-    registry_kinds: dict[str, str]
     # multi-word names by their last word, lower case, tolerating one stray OCR letter after
     # it ("Congressi" counts as "congress"): [(start, name)] in text order
     by_head: dict[str, list[tuple[int, str]]]
@@ -122,10 +119,8 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         if len(words) == len(raw) or raw[len(raw) - len(words) - 1].lower() not in _PREPOSITIONS:
             fuller.add(name)
     reg: dict[str, str] = {}
-    kinds: dict[str, str] = {}
     for e in registry or []:
         reg[e["name"].lower()] = e["name"]
-        kinds[e["name"]] = e.get("kind", "person")
         for a in e.get("aliases", []):
             reg[a.lower()] = e["name"]
     by_head: dict[str, list[tuple[int, str]]] = {}
@@ -137,7 +132,7 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         by_head.setdefault(last, []).append((st, name))
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
-    return NameIndex(tuple(starts), tuple(names), reg, kinds, by_head, frozenset(fuller))
+    return NameIndex(reg, by_head, frozenset(fuller))
 
 
 @dataclass(frozen=True)

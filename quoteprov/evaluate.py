@@ -10,13 +10,13 @@ footnote values.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from .source import read_text
+from .store import read_jsonl
 
 _EDGE = " \t\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e,.;:!?()"
 
@@ -164,11 +164,6 @@ def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]], source: str | 
     if source is not None:
         res["offset_errors"] = sum(1 for p in pred if source[int(p.get("start", 0)):int(p.get("end", 0))] != p.get("text"))
     return res, errors
-
-
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def score_files(gold: str | Path, records: str | Path, source: str | Path | None = None,

@@ -1,9 +1,8 @@
-"""The raw extractor (source -> markers -> spans -> attribution -> records), no corrections,
-and the build summary. `build_cmd.build` runs it over a dataset folder and writes the files.
+"""The raw extractor: source -> markers -> spans -> attribution -> records, no corrections.
+`build_cmd.build` runs it over a dataset folder and writes the files.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .attribution import attribute
@@ -41,41 +40,3 @@ def extract(source: Source, registry: list[dict[str, Any]] | None = None) -> lis
         ))
     records.sort(key=sort_key)
     return records
-
-
-@dataclass(frozen=True)
-class BuildSummary:
-    sources: int
-    records: int
-    by_kind: dict[str, int]
-    speakers: dict[str, int]
-    unresolved: dict[str, int]  # quotations without speaker / recipient / footnote
-    corrections_applied: int
-    corrections_unmatched: tuple[str, ...]  # messages
-    files: tuple[str, ...] = field(default_factory=tuple)
-
-    def lines(self) -> list[str]:
-        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items()))
-        top = ", ".join(f"{k} {v}" for k, v in sorted(self.speakers.items(), key=lambda kv: (-kv[1], kv[0]))[:8])
-        out = [f"{self.records} records from {self.sources} source(s): {kinds}",
-               f"speakers ({len(self.speakers)}): {top}",
-               "unresolved in quotations: " + ", ".join(f"{k} {v}" for k, v in self.unresolved.items()),
-               f"corrections applied: {self.corrections_applied}"]
-        out += [f"correction not applied: {m}" for m in self.corrections_unmatched]
-        out += [f"wrote {f}" for f in self.files]
-        return out
-
-
-def summarize(records: list[Record], n_sources: int, applied: int, unmatched: tuple[str, ...],
-              files: tuple[str, ...] = ()) -> BuildSummary:
-    by_kind: dict[str, int] = {}
-    speakers: dict[str, int] = {}
-    unresolved = {"speaker": 0, "recipient": 0, "footnote": 0}
-    for r in records:
-        by_kind[r.kind] = by_kind.get(r.kind, 0) + 1
-        if r.speaker:
-            speakers[r.speaker] = speakers.get(r.speaker, 0) + 1
-        if r.kind == "quotation":
-            for k in unresolved:
-                unresolved[k] += getattr(r, k) is None
-    return BuildSummary(n_sources, len(records), by_kind, speakers, unresolved, applied, unmatched, files)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 KINDS = ("quotation", "term", "title")
-BASES = ("explicit", "resolved", "inferred")
 # the ten common fields of the guide, in the order records are written
 COMMON_FIELDS = ("id", "source_id", "text", "start", "end", "paragraph", "kind",
                  "nested_in", "speaker", "recipient", "footnote")
@@ -119,27 +118,6 @@ class Record:
 def _raw(value: Any) -> str | None:
     # one string type for the corrected value keeps the Parquet/Arrow column uniform
     return None if value is None else str(value)
-
-
-def record_from_dict(d: dict[str, Any]) -> Record:
-    """Inverse of `Record.to_dict` (for commands that read a dataset back)."""
-    ev = d.get("evidence") or {}
-
-    def span(x: dict[str, Any] | None) -> Span | None:
-        return Span(x["start"], x["end"], x["text"]) if x else None
-
-    m = ev.get("marker")
-    sel = (d.get("selectors") or {}).get("quote") or {}
-    return Record(
-        **{k: d.get(k) for k in COMMON_FIELDS},
-        unclosed=bool(d.get("unclosed", False)),
-        speaker_span=span(ev.get("speaker")), cue_span=span(ev.get("cue")),
-        recipient_span=span(ev.get("recipient")),
-        marker=MarkerSpan(m["start"], m["end"], m["text"], m["printed"], m["number"]) if m else None,
-        method=dict(d.get("method") or {}), basis=dict(d.get("basis") or {}),
-        prefix=sel.get("prefix", ""), suffix=sel.get("suffix", ""),
-        corrections=tuple(Correction(c["field"], c["raw"], c["reason"]) for c in d.get("corrections") or ()),
-    )
 
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',

@@ -30,10 +30,10 @@ from markupsafe import Markup
 
 from .errors import QuoteprovError
 from .source import Source, make_source, read_manifest, read_sources
+from .records import KINDS
 from .store import read_jsonl, write_text
 
 DEFAULT_OUT = Path("report")
-KINDS = ("quotation", "term", "title")
 # evidence roles in the order a card lists them, with the words a reader sees
 ROLES = {"speaker": "speaker mention", "cue": "reporting cue", "recipient": "recipient mention",
          "marker": "footnote marker"}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .markers import footnote_after
 from .records import MarkerSpan
 from .source import Source
 
@@ -73,11 +74,11 @@ def _role(text: str, i: int, lo: int, hi: int) -> str | None:
     return "either"
 
 
-def paragraph_spans(text: str, lo: int, hi: int, paragraph: int, markers: list[MarkerSpan]) -> list[tuple[int, int, str, str | None, int]]:
-    """Quoted spans of one paragraph as (start, end, open_mark, close_mark, depth), in the
-    order their closing was found."""
+def paragraph_spans(text: str, lo: int, hi: int, markers: list[MarkerSpan]) -> list[tuple[int, int, str, str | None]]:
+    """Quoted spans of one paragraph as (start, end, open_mark, close_mark), in the order their
+    closing was found."""
     stack: list[tuple[str, int, str]] = []  # (family, position of the mark, mark)
-    found: list[tuple[int, int, str, str | None, int]] = []
+    found: list[tuple[int, int, str, str | None]] = []
     for i in range(lo, hi):
         ch = text[i]
         if ch not in MARKS:
@@ -96,28 +97,24 @@ def paragraph_spans(text: str, lo: int, hi: int, paragraph: int, markers: list[M
             continue
         if open_at is None:
             continue  # a closer with nothing open: stray mark or apostrophe (workers' state)
-        fam, pos, mark = stack[open_at]
+        _, pos, mark = stack[open_at]
         # single marks left open above a closing double mark were apostrophes
         del stack[open_at:]
         if family == SINGLE and i - pos > MAX_SINGLE:
             continue
         if i > pos + 1:
-            found.append((pos + 1, i, mark, ch, open_at))
+            found.append((pos + 1, i, mark, ch))
     # a quotation still open at the end of the paragraph: only the outermost double mark (an
     # open single mark is an apostrophe far more often than an unclosed inner quotation, and
     # further open double marks inside it are stray: nesting them all would make n records of
     # length ~n from n stray marks)
-    for depth, (family, pos, mark) in enumerate(stack[:1] if stack and stack[0][0] == DOUBLE else
-                                                [x for x in stack if x[0] == DOUBLE][:1]):
-        end = hi
-        for m in markers:
-            if pos < m.start < hi:
-                end = m.start
-                break
+    for _, pos, mark in [x for x in stack if x[0] == DOUBLE][:1]:
+        marker = footnote_after(markers, pos + 1, hi)
+        end = marker.start if marker else hi
         while end > pos + 1 and text[end - 1].isspace():
             end -= 1
         if end > pos + 1:
-            found.append((pos + 1, end, mark, None, depth))
+            found.append((pos + 1, end, mark, None))
     return found
 
 
@@ -128,7 +125,7 @@ def find_spans(source: Source, markers: list[MarkerSpan]) -> list[QuotedSpan]:
     for p, (lo, hi) in enumerate(source.paragraphs):
         if not source.is_body(p):
             continue
-        for s, e, om, cm, _depth in paragraph_spans(text, lo, hi, p, markers):
+        for s, e, om, cm in paragraph_spans(text, lo, hi, markers):
             raw.append((s, e, p, om, cm))
     raw.sort(key=lambda r: (r[0], -r[1]))
     out: list[QuotedSpan] = []

