@@ -42,8 +42,9 @@ from .corrections import CORRECTABLE, CorrectionEntry, parse_corrections
 from .errors import QuoteprovError
 from .jsonl import BOM, MAX_LINE, Unsupported, iter_batches, iter_lines, key_column, parse_line, schema_type
 from .markers import find_markers
-from .records import MarkerSpan, make_id, selector_context
+from .records import SELECTOR_CONTEXT, MarkerSpan, selector_context, words_digest
 from .schema import load_schema, validator
+from .speedups import delimiters
 from .source import MANIFEST, MANIFEST_FIELDS, Source, make_source, read_text
 
 try:  # the happy path's fallback when msgspec cannot express the schema
@@ -153,6 +154,16 @@ class _Sink:
         self.per_file[path] = kept + 1
         severity = ERROR if self.strict else severity
         self.problems.append(Problem(path, line, column, severity, code, field, message))
+
+
+    def merge(self, other: "_Sink") -> None:
+        """Add the problems of a non-strict sink (same limit), kept and counted alike."""
+        kept_errors = sum(p.severity == ERROR for p in other.problems)
+        for p in other.problems:
+            self.add(p.path, p.line, p.column, p.severity, p.code, p.field, p.message)
+        self.errors += other.errors - kept_errors
+        self.warnings += other.warnings - (len(other.problems) - kept_errors)
+        self.omitted += other.omitted
 
 
 def _q(text: Any, width: int = 48) -> str:
@@ -480,9 +491,127 @@ def _check_footnote(rec: dict[str, Any], expected: MarkerSpan | None, src: str, 
                     f"the quotation in paragraph {par}"))
 
 
+# ---------------------------------------------------------------------------------------------
+# the fast lane: one predicate over a decoded Struct that says "nothing to report here"; any
+# line it does not clear takes the dict path below, which finds and explains every problem
+
+
+def struct_decoder(name: str) -> Callable[[bytes], Any] | None:
+    """Decode and type-check a line into msgspec Structs compiled from the schema; raises
+    _Rejected. None when msgspec is missing or cannot express the schema (every line then
+    takes the dict path)."""
+    key = name + ":struct"
+    if key not in _DECODERS:
+        try:
+            import msgspec
+
+            decode = msgspec.json.Decoder(schema_type(load_schema(name), struct=True)).decode
+        except (ImportError, Unsupported):
+            _DECODERS[key] = None  # type: ignore[assignment]
+        else:
+            def fn(data: bytes) -> Any:
+                try:
+                    return decode(data)
+                except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError) as exc:
+                    raise _Rejected from exc
+            _DECODERS[key] = fn
+    return _DECODERS[key]
+
+
+@dataclass(frozen=True)
+class Lane:
+    """What the fast lane needs of one source: its text, paragraphs, footnote markers and the
+    speaker/recipient names that draw no problem (None: any name)."""
+
+    text: str
+    paragraph_starts: list[int]
+    paragraphs: tuple[tuple[int, int], ...]
+    markers: list[MarkerSpan]
+    marker_starts: list[int]
+    names: frozenset[str] | None
+
+
+def lane(ctx: Context, source_id: str) -> Lane | None:
+    """The fast lane of a source, or None when its records must take the dict path (no
+    sources to check provenance against, or an unknown source)."""
+    info = ctx.info(source_id) if ctx.has_sources else None
+    if info is None:
+        return None
+    source, starts, markers, mstarts = info
+    names: frozenset[str] | None = None
+    if source_id in ctx.listed and source_id not in ctx.registry_broken:
+        names = ctx.registry_names.get(source_id, frozenset())
+    if ctx.entity_names is not None:
+        names = frozenset(ctx.entity_names) if names is None else names & frozenset(ctx.entity_names)
+    return Lane(source.text, starts, source.paragraphs, markers, mstarts, names)
+
+
+def quotes_expected(rec: Any) -> int:
+    """How many `"` bytes delimit the keys and strings of a schema-valid record (a Struct with no
+    corrections): two per key and per string value. A line that holds no duplicate and no
+    unknown key has exactly these unescaped quotes (`speedups.delimiters`); each duplicate or
+    unknown key adds at least two more, so equality proves there is none (the decoders
+    silently keep the last of two keys)."""
+    ev, me, ba = rec.evidence, rec.method, rec.basis
+    keys = 38  # top level 17, evidence 4, method 5, basis 3, selectors 2, quote 4, position 3
+    strings = 9  # id, source_id, text, kind, and the selectors' type, exact, prefix, suffix, type
+    for span in (ev.speaker, ev.cue, ev.recipient):
+        if span is not None:
+            keys += 3
+            strings += 1
+    if ev.marker is not None:
+        keys += 6
+        strings += 1
+    for value in (rec.nested_in, rec.speaker, rec.recipient, me.span, me.kind, me.speaker, me.recipient,
+                  me.footnote, ba.speaker, ba.recipient, ba.footnote):
+        if value is not None:
+            strings += 1
+    return 2 * (keys + strings)
+
+
+
+def clean(rec: Any, data: bytes, lane: Lane, width: int = SELECTOR_CONTEXT) -> bool:
+    """True when the careful parser and `check_provenance` would find nothing to report on this
+    line: no duplicate or unknown key, provenance exact, names known, no correction to match.
+    False sends the line to the dict path; it may be cautious (a correction), never lenient
+    (tests hold it to `check_provenance` on mutated records)."""
+    if rec.corrections:
+        return False
+    if delimiters(data) != quotes_expected(rec):
+        return False
+    speaker, recipient, names = rec.speaker, rec.recipient, lane.names
+    if names is not None and ((speaker is not None and speaker not in names)
+                              or (recipient is not None and recipient not in names)):
+        return False
+    src = lane.text
+    start, end, text = rec.start, rec.end, rec.text
+    sel = rec.selectors
+    q, pos = sel.quote, sel.position
+    par = bisect_right(lane.paragraph_starts, start) - 1
+    pend = lane.paragraphs[par][1]
+    if not (start <= end <= pend and rec.paragraph == par and q.exact == text and pos.start == start
+            and pos.end == end and src[start:end] == text and q.prefix == src[max(0, start - width):start]
+            and q.suffix == src[end:end + width]):
+        return False
+    length = len(src)
+    ev = rec.evidence
+    for span in (ev.speaker, ev.cue, ev.recipient):
+        if span is not None and not (span.start <= span.end <= length and src[span.start:span.end] == span.text):
+            return False
+    # the footnote marker: the first after the quotation in its paragraph (markers.footnote_after)
+    mstarts, m = lane.marker_starts, ev.marker
+    i = bisect_left(mstarts, end)
+    if i == len(mstarts) or mstarts[i] >= pend:
+        return m is None and rec.footnote is None
+    x = lane.markers[i]
+    return (m is not None and m.start == x.start and m.end == x.end and m.printed == x.printed
+            and m.number == x.number and rec.footnote == m.number and m.repaired == (m.printed != m.number)
+            and m.text == src[m.start:m.end])
+
+
 def id_key(source_id: str, text: str) -> str:
     """The stable id without its occurrence number (`source:digest`), by the builder's rule."""
-    return make_id(source_id, text, 1)[:-2]
+    return f"{source_id}:{words_digest(text)}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -550,6 +679,9 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
     count from 1 at the first line given."""
     res = ChunkResult()
     decode = fast_decoder("quotations")
+    fast = struct_decoder("quotations")
+    lanes: dict[str, Lane | None] = {}
+    seq, corrected = res.seq, ctx.correction_ids
     problems = res.problems
     names: set[tuple[str, str, str]] = set()  # unknown names already reported in this batch
     n = 0
@@ -566,6 +698,17 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
         rec: Any = None
         valid = False
         if data and data[-1] != 13 and not (first_is_file_start and n == 1 and data.startswith(BOM)):
+            if fast is not None:
+                try:
+                    rec = fast(data)
+                except _Rejected:
+                    pass
+                else:
+                    sid = rec.source_id
+                    got = lanes[sid] if sid in lanes else lanes.setdefault(sid, lane(ctx, sid))
+                    if got is not None and rec.id not in corrected and clean(rec, data, got):
+                        seq.append((n, rec.id, id_key(sid, rec.text), sid, rec.start, rec.end, rec.nested_in))
+                        continue
             try:
                 rec = decode(data)
                 valid = not _may_hide_duplicates(data, rec)
@@ -659,8 +802,14 @@ class _Sequence:
     then checked only for the rule's digest, not the occurrence count).
     """
 
-    def __init__(self, report: Callable[[int, int, str, str, str, str], None]) -> None:
+    def __init__(self, report: Callable[[int, int, str, str, str, str], None],
+                 odd_events: list[tuple[int, str, Any, str]] | None = None) -> None:
         self.report = report
+        # in a worker, whose chunk holds whole sources, an id that breaks the rule is handed to
+        # the parent (which alone sees the whole file) instead of being reported here
+        self.odd_events = odd_events
+        self.first: tuple[int, Any, int, int] | None = None  # (line, source, start, end) of the first placed record
+        self.sources: dict[Any, None] = {}  # in order of appearance
         self.source: Any = None  # the source whose records are being read
         self.counts: dict[str, int] = {}  # id key -> records so far (current source)
         self.vacant: set[tuple[str, int]] = set()  # (key, n) taken by a record with another id
@@ -679,6 +828,7 @@ class _Sequence:
             if sid != self.source and sid is not None:
                 self._settle()
                 self.source = sid
+                self.sources[sid] = None
             counts = self.counts
             if key is not None and sid not in self.done:
                 occ = counts.get(key, 0) + 1
@@ -686,32 +836,19 @@ class _Sequence:
                 expected = f"{key}:{occ}"
                 if rid != expected:
                     self.vacant.add((key, occ))
-                    first = self.odd.get(rid)
-                    if first is not None:
-                        report(line, 1, ERROR, "duplicate-id", "id",
-                               f"{_q(rid)} is already the id of line {first[0]}")
+                    if self.odd_events is not None:
+                        self.odd.setdefault(rid, (line, sid))
+                        self.odd_events.append((line, rid, sid, expected))
                     else:
-                        self.odd[rid] = (line, sid)
-                        report(line, 1, ERROR, "id-rule", "id",
-                               f"{_q(rid)} does not follow the stable-id rule; expected {_q(expected)} "
-                               f"(source, digest of the normalised text, occurrence)")
+                        self.odd_id(line, rid, sid, expected)
             elif key is not None and not rid.startswith(key + ":"):
                 report(line, 1, ERROR, "id-rule", "id",
                        f"{_q(rid)} does not follow the stable-id rule; expected {_q(key + ':N')}")
             if sid is None or start is None:
                 continue
-            order = (sid, start, -end)  # records.sort_key, inlined (a test keeps them equal)
-            if self.prev is not None:
-                psid, pstart, pend = self.prev_span
-                if order < self.prev:
-                    report(line, 1, ERROR, "order", "",
-                           f"record at [{start}, {end}) of {sid} comes after line {self.prev_line} "
-                           f"(at [{pstart}, {pend}) of {psid}); records are sorted by source_id, then start, "
-                           f"then longer first")
-                elif (sid, start, end) == self.prev_span:
-                    report(line, 1, ERROR, "same-span", "",
-                           f"line {self.prev_line} is a record on the same span [{start}, {end})")
-            self.prev, self.prev_span, self.prev_line = order, (sid, start, end), line
+            if self.first is None:
+                self.first = (line, sid, start, end)
+            self.place(line, sid, start, end)
             stack = self.stack
             while stack and stack[-1][2] <= start and stack[-1][2] < end:
                 stack.pop()
@@ -728,6 +865,32 @@ class _Sequence:
             stack.append((rid, start, end))
             if len(stack) > STACK_LIMIT:
                 del stack[: len(stack) - STACK_LIMIT]
+
+    def odd_id(self, line: int, rid: str, sid: Any, expected: str) -> None:
+        """An id that breaks the stable-id rule: a duplicate of an earlier one, or reported."""
+        first = self.odd.get(rid)
+        if first is not None:
+            self.report(line, 1, ERROR, "duplicate-id", "id", f"{_q(rid)} is already the id of line {first[0]}")
+        else:
+            self.odd[rid] = (line, sid)
+            self.report(line, 1, ERROR, "id-rule", "id",
+                        f"{_q(rid)} does not follow the stable-id rule; expected {_q(expected)} "
+                        f"(source, digest of the normalised text, occurrence)")
+
+    def place(self, line: int, sid: Any, start: int, end: int) -> None:
+        """Records in order, and no two on one span."""
+        order = (sid, start, -end)  # records.sort_key, inlined (a test keeps them equal)
+        if self.prev is not None:
+            psid, pstart, pend = self.prev_span
+            if order < self.prev:
+                self.report(line, 1, ERROR, "order", "",
+                            f"record at [{start}, {end}) of {sid} comes after line {self.prev_line} "
+                            f"(at [{pstart}, {pend}) of {psid}); records are sorted by source_id, then start, "
+                            f"then longer first")
+            elif (sid, start, end) == self.prev_span:
+                self.report(line, 1, ERROR, "same-span", "",
+                            f"line {self.prev_line} is a record on the same span [{start}, {end})")
+        self.prev, self.prev_span, self.prev_line = order, (sid, start, end), line
 
     def _taken(self, rid: str) -> bool:
         """Whether a record of the current source has this id and follows the rule."""
@@ -761,7 +924,56 @@ class _Sequence:
 # ---------------------------------------------------------------------------------------------
 # records files: in-process or in parallel chunks
 
+class _Records:
+    """One records stream checked in file order: each batch's record checks (`check_lines`),
+    then the in-order checks (`_Sequence`) over its summaries. The parent runs it over a whole
+    file; a worker over a chunk of whole sources, handing odd ids to the parent."""
+
+    def __init__(self, report: Callable[[int, int, str, str, str, str], None], ctx: Context, max_line: int,
+                 odd_events: list[tuple[int, str, Any, str]] | None = None) -> None:
+        self.report, self.ctx, self.max_line = report, ctx, max_line
+        self.seq = _Sequence(report, odd_events)
+        self.names: set[tuple[str, str, str]] = set()
+        self.captured: dict[str, Any] = {}
+        self.records = self.lines = 0
+
+    def run(self, f: BinaryIO, limit: int | None = None, file_start: bool = True) -> None:
+        for batch in iter_batches(f, limit, self.max_line):
+            self.take(check_lines((batch,), self.ctx, file_start and self.lines == 0, self.max_line))
+        self.seq.finish()
+
+    def take(self, res: ChunkResult) -> None:
+        base = self.lines
+        self.records += res.records
+        for n, col, severity, code, fld, message in res.problems:
+            if code in ("unknown-entity", "entity-alias", "entity-missing"):
+                # one warning per name for the whole file, not per batch
+                key = (code if code == "entity-missing" else "registry", fld, message)
+                if key in self.names:
+                    continue
+                self.names.add(key)
+            self.report(base + n, col, severity, code, fld, message)
+        self.seq.feed(base, res.seq)
+        for rid, (n, *rest) in res.captured.items():
+            self.captured.setdefault(rid, (base + n, *rest))
+        self.lines += res.lines
+
+
+# ---------------------------------------------------------------------------------------------
+# large records files: chunks of whole sources, checked in parallel
+#
+# Every check but a few is local to a source: ids, nesting and the same-span rule restart with
+# each source. So a chunk that holds whole sources is checked completely by one worker, and the
+# parent only joins the seams: order across them, ids breaking the rule (which must be unique
+# file-wide), and the sets of sources. The parent reads no record. Chunks are cut where the
+# `source_id` of one line differs from the line before; both workers beside a cut find it from
+# the file alone, so they agree without talking. Anything that defeats this (a source split
+# between chunks because its records are out of order) is found at the seams, and the file is
+# then checked again in one pass, so the result is always the same as in one pass.
+
 _WORKER_CTX: Context | None = None
+_SOURCE_ID = re.compile(rb'"source_id"\s*:\s*"([^"\\\\]*)"')
+SEAM_SCAN = 2 * CHUNK  # bytes looked through for a change of source after a cut
 
 
 def _init_worker(ctx: Context) -> None:
@@ -769,54 +981,123 @@ def _init_worker(ctx: Context) -> None:
     _WORKER_CTX = ctx
 
 
-def _work(task: tuple[str, int, int, int]) -> ChunkResult:
-    path, start, end, max_line = task
+def _source_seam(f: BinaryIO, pos: int, size: int, max_line: int) -> int | None:
+    """The start of the first line after the one at `pos` (a line start) whose source_id differs
+    from the last one before it, within SEAM_SCAN bytes; None when there is none (one source
+    runs on: no cut there). A function of the file alone."""
+    if pos <= 0 or pos >= size:
+        return max(0, min(pos, size))
+    f.seek(pos)
+    offset, prev, first = pos, None, True
+    for batch in iter_batches(f, min(SEAM_SCAN, size - pos), max_line):
+        for item in batch:
+            found = None if type(item) is int else _SOURCE_ID.search(item)  # type: ignore[arg-type]
+            if found is not None:
+                sid = found.group(1)
+                if not first and prev is not None and sid != prev:
+                    return offset
+                prev = sid
+            first = False
+            offset += (item if type(item) is int else len(item)) + 1  # type: ignore[operator,arg-type]
+    return None
+
+
+def _seam(f: BinaryIO, cuts: list[int], k: int, max_line: int) -> int:
+    """Where chunk k starts: the seam at cut k, or at the next cut that has one."""
+    size = cuts[-1]
+    for pos in cuts[k:]:
+        got = _source_seam(f, pos, size, max_line)
+        if got is not None:
+            return got
+    return size
+
+
+@dataclass
+class ChunkSummary(ChunkResult):
+    """A worker's chunk of whole sources: its problems (lines relative to the chunk, the
+    in-order checks done), no record summaries, and what the seams need."""
+
+    odd_events: list[tuple[int, str, Any, str]] = field(default_factory=list)
+    first: tuple[int, Any, int, int] | None = None  # (line, source, start, end) of the first placed record
+    last: tuple[int, Any, int, int] | None = None
+    sources: tuple[Any, ...] = ()  # in order of appearance
+
+
+def _work(task: tuple[str, list[int], int, int]) -> ChunkSummary:
+    path, cuts, k, max_line = task
     assert _WORKER_CTX is not None
+    out = ChunkSummary()
     with open(path, "rb") as f:
+        start, end = _seam(f, cuts, k, max_line), _seam(f, cuts, k + 1, max_line)
+        if start >= end:
+            return out  # no seam at this cut: the chunk before runs on through it
+        checker = _Records(lambda *p: out.problems.append(p), _WORKER_CTX, max_line, out.odd_events)
         f.seek(start)
-        return check_lines(iter_batches(f, end - start, max_line), _WORKER_CTX, start == 0, max_line)
+        checker.run(f, end - start, start == 0)
+    seq = checker.seq
+    out.lines, out.records, out.captured = checker.lines, checker.records, checker.captured
+    out.first, out.sources = seq.first, tuple(seq.sources)
+    if seq.prev is not None:
+        out.last = (seq.prev_line, *seq.prev_span)
+    return out
 
 
-def _source_info(source: Source) -> tuple[str, list[int], list[MarkerSpan], list[int]]:
-    _, starts, markers, mstarts = source_info(source)
-    return source.id, starts, markers, mstarts  # not the source: the parent has it already
-
-
-def _prepare(ctx: Context, mp: Any, jobs: int) -> None:
-    """Recompute every source's footnote markers once, in parallel, before the record workers
-    start (they inherit the result); computed lazily in each worker, a source whose records
-    span two workers' chunks would be done twice."""
-    todo = [s for sid, s in ctx.sources.items() if sid not in ctx._info]
-    if len(todo) < 2:
-        return
-    with mp.Pool(min(jobs, len(todo))) as pool:
-        for sid, starts, markers, mstarts in pool.imap_unordered(_source_info, todo):
-            ctx._info[sid] = (ctx.sources[sid], starts, markers, mstarts)
-
-
-def _split(path: Path, size: int, chunk: int) -> list[tuple[int, int]]:
-    """Byte ranges of about `chunk` bytes that end just after a newline."""
-    out = []
+def _cuts(path: Path, size: int, chunk: int) -> list[int]:
+    """0, line starts about `chunk` bytes apart, and `size`."""
+    cuts = [0]
     with open(path, "rb") as f:
-        pos = 0
-        while pos < size:
-            target = pos + chunk
-            if target >= size:
-                out.append((pos, size))
-                break
-            f.seek(target - 1)
-            end = size
+        while cuts[-1] + chunk < size:
+            f.seek(cuts[-1] + chunk - 1)
+            pos = size
             while True:
                 block = f.read(1 << 16)
                 if not block:
                     break
                 nl = block.find(b"\n")
                 if nl >= 0:
-                    end = f.tell() - len(block) + nl + 1
+                    pos = f.tell() - len(block) + nl + 1
                     break
-            out.append((pos, end))
-            pos = end
-    return out
+            if pos >= size:
+                break
+            cuts.append(pos)
+    cuts.append(size)
+    return cuts
+
+
+def _check_parallel(path: Path, ctx: Context, sink: _Sink, shown: str, jobs: int,
+                    max_line: int) -> tuple[int, dict[str, Any]] | None:
+    """Check a large records file in chunks of whole sources; None (and nothing reported) when
+    a source turns out split between chunks, for the caller to check the file in one pass."""
+    part = _Sink(False, sink.limit)  # merged into `sink` only if the seams hold
+
+    def report(line: int, col: int, severity: str, code: str, fld: str, message: str) -> None:
+        part.add(shown, line, col, severity, code, fld, message)
+
+    joined = _Records(report, ctx, max_line)  # its sequence checks only the seams
+    seq = joined.seq
+    seen: set[Any] = set()
+    cuts = _cuts(path, path.stat().st_size, CHUNK)
+    tasks = [(str(path), cuts, k, max_line) for k in range(len(cuts) - 1)]
+    methods = multiprocessing.get_all_start_methods()
+    mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with mp.Pool(jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
+        for res in pool.imap(_work, tasks):
+            if not res.lines:
+                continue
+            if seen.intersection(res.sources) or any(rid in seq.odd for _, rid, _, _ in res.odd_events):
+                return None  # a source (or an odd id) on both sides of a seam
+            base = joined.lines
+            for line, rid, sid, expected in res.odd_events:
+                seq.odd_id(base + line, rid, sid, expected)
+            if res.first is not None:
+                seq.place(base + res.first[0], *res.first[1:])
+            if res.last is not None:
+                line, sid, start, end = res.last
+                seq.prev, seq.prev_span, seq.prev_line = (sid, start, -end), (sid, start, end), base + line
+            seen.update(res.sources)
+            joined.take(res)
+    sink.merge(part)
+    return joined.records, joined.captured
 
 
 def _cpu_count() -> int:
@@ -829,58 +1110,22 @@ def _cpu_count() -> int:
 def _check_records(stream: BinaryIO | None, path: Path | None, shown: str, ctx: Context, sink: _Sink,
                    jobs: int, max_line: int) -> tuple[int, dict[str, Any]]:
     """Check one records file (or stream); returns (records, captured records for corrections)."""
+    if path is not None and jobs > 1 and path.stat().st_size >= PARALLEL_MIN:
+        got = _check_parallel(path, ctx, sink, shown, jobs, max_line)
+        if got is not None:
+            return got
+
     def report(line: int, col: int, severity: str, code: str, fld: str, message: str) -> None:
         sink.add(shown, line, col, severity, code, fld, message)
 
-    seq = _Sequence(report)
-    captured: dict[str, Any] = {}
-    names: set[tuple[str, str, str]] = set()
-    records = 0
-    base = 0
-    size = path.stat().st_size if path is not None else 0
-
-    def take(res: ChunkResult) -> None:
-        nonlocal records, base
-        records += res.records
-        for n, col, severity, code, fld, message in res.problems:
-            if code in ("unknown-entity", "entity-alias", "entity-missing"):
-                # one warning per name for the whole file, not per chunk
-                key = (code if code == "entity-missing" else "registry", fld, message)
-                if key in names:
-                    continue
-                names.add(key)
-            report(base + n, col, severity, code, fld, message)
-        seq.feed(base, res.seq)
-        for rid, (n, *rest) in res.captured.items():
-            captured.setdefault(rid, (base + n, *rest))
-        base += res.lines
-
-    if path is not None and jobs > 1 and size >= PARALLEL_MIN:
-        ranges = _split(path, size, CHUNK)
-        tasks = [(str(path), s, e, max_line) for s, e in ranges]
-        methods = multiprocessing.get_all_start_methods()
-        mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        _prepare(ctx, mp, jobs)
-        with mp.Pool(jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
-            # a few chunks in flight, not all: results wait in memory until the parent takes them
-            todo = iter(tasks)
-            pending = deque(pool.apply_async(_work, (t,)) for t in islice(todo, 2 * jobs))
-            while pending:
-                res = pending.popleft().get()
-                nxt = next(todo, None)
-                if nxt is not None:
-                    pending.append(pool.apply_async(_work, (nxt,)))
-                take(res)
-    else:
-        f = stream if stream is not None else open(path, "rb")  # type: ignore[arg-type]
-        try:
-            for batch in iter_batches(f, max_line=max_line):
-                take(check_lines((batch,), ctx, base == 0, max_line))
-        finally:
-            if stream is None:
-                f.close()
-    seq.finish()
-    return records, captured
+    checker = _Records(report, ctx, max_line)
+    f = stream if stream is not None else open(path, "rb")  # type: ignore[arg-type]
+    try:
+        checker.run(f)
+    finally:
+        if stream is None:
+            f.close()
+    return checker.records, checker.captured
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,24 @@
+"""The fast lane's byte-level helpers: the C module `_speedups` when it was compiled at install
+time, else these pure-Python twins, which define what the C code must return (the tests run
+both on the same inputs)."""
+from __future__ import annotations
+
+import re
+
+_ESCAPE = re.compile(rb"\\(.)", re.S)  # a JSON escape: backslash pairs are consumed left to right
+
+
+def py_delimiters(data: bytes) -> int:
+    """The `"` bytes of a JSON text that are not escaped (that open or close a string)."""
+    quotes = data.count(b'"')
+    if b"\\" in data:  # (`in` with one byte is a memchr; the escapes are rare)
+        quotes -= _ESCAPE.findall(data).count(b'"')
+    return quotes
+
+
+try:
+    from ._speedups import delimiters
+except ImportError:  # pragma: no cover - no C compiler where quoteprov was installed
+    delimiters = py_delimiters
+
+COMPILED = delimiters is not py_delimiters
