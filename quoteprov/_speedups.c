@@ -7,6 +7,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <string.h>
+#include <structmember.h>
 
 /* delimiters(data: bytes) -> int
  *
@@ -39,9 +40,284 @@ delimiters(PyObject *self, PyObject *arg)
     return PyLong_FromSsize_t(n);
 }
 
+/* ---- clean(): validate.clean in C ----------------------------------------------------------
+ *
+ * Fields of the decoded msgspec Structs are read straight from their slots: each call site
+ * caches the offset of its field for the one Struct type it sees (looked up once through the
+ * type's member descriptor), so a read costs a compare and a load instead of an attribute
+ * lookup. Anything unexpected (another type, a missing slot) sends the whole record to the
+ * Python predicate by returning None.
+ */
+
+typedef struct {
+    PyTypeObject *type;
+    Py_ssize_t offset;
+} slot_cache;
+
+static int
+slot_lookup(PyObject *obj, const char *name, slot_cache *cache)
+{
+    PyObject *key = PyUnicode_InternFromString(name);
+    if (key == NULL)
+        return -1;
+    PyObject *descr = _PyType_Lookup(Py_TYPE(obj), key);
+    Py_DECREF(key);
+    if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type))
+        return -1;
+    PyMemberDef *def = ((PyMemberDescrObject *)descr)->d_member;
+    if (def->type != T_OBJECT_EX && def->type != T_OBJECT)
+        return -1;
+    Py_INCREF(Py_TYPE(obj)); /* the cache holds its type */
+    Py_XDECREF(cache->type);
+    cache->type = Py_TYPE(obj);
+    cache->offset = def->offset;
+    return 0;
+}
+
+/* a borrowed reference to obj.name, or NULL (no exception set) when it cannot be read so */
+#define FIELD(obj, name)                                                                          \
+    ({                                                                                            \
+        static slot_cache cache_ = {NULL, 0};                                                     \
+        PyObject *o_ = (obj);                                                                     \
+        (Py_TYPE(o_) == cache_.type || slot_lookup(o_, name, &cache_) == 0)                       \
+            ? *(PyObject **)((char *)o_ + cache_.offset)                                          \
+            : NULL;                                                                               \
+    })
+
+#define NEED(x)                                                                                   \
+    do {                                                                                          \
+        if ((x) == NULL)                                                                          \
+            goto unsure;                                                                          \
+    } while (0)
+
+/* an int object as a Py_ssize_t; -1 with `ok` cleared when it is not one that fits */
+static Py_ssize_t
+as_index(PyObject *v, int *ok)
+{
+    if (v == NULL || !PyLong_CheckExact(v)) {
+        *ok = 0;
+        return -1;
+    }
+    Py_ssize_t x = PyLong_AsSsize_t(v);
+    if (x == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        *ok = 0;
+    }
+    return x;
+}
+
+static Py_ssize_t
+list_index(PyObject *list, Py_ssize_t i, int *ok)
+{
+    return as_index(PyList_GET_ITEM(list, i), ok);
+}
+
+/* bisect.bisect_right / bisect_left over a list of ints */
+static Py_ssize_t
+bisect(PyObject *list, Py_ssize_t x, int right, int *ok)
+{
+    Py_ssize_t lo = 0, hi = PyList_GET_SIZE(list);
+    while (lo < hi) {
+        Py_ssize_t mid = (lo + hi) / 2;
+        Py_ssize_t v = list_index(list, mid, ok);
+        if (right ? x < v : x <= v)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* src[start:end] == text, for 0 <= start <= end <= len(src), without making the slice */
+static int
+span_equals(PyObject *src, Py_ssize_t start, Py_ssize_t end, PyObject *text)
+{
+    if (!PyUnicode_CheckExact(text) || PyUnicode_READY(text) < 0)
+        return -1;
+    if (PyUnicode_GET_LENGTH(text) != end - start)
+        return 0;
+    int ks = PyUnicode_KIND(src), kt = PyUnicode_KIND(text);
+    const void *ds = PyUnicode_DATA(src), *dt = PyUnicode_DATA(text);
+    if (ks == kt)
+        return memcmp((const char *)ds + start * ks, dt, (size_t)((end - start) * ks)) == 0;
+    for (Py_ssize_t i = 0; i < end - start; i++)
+        if (PyUnicode_READ(ks, ds, start + i) != PyUnicode_READ(kt, dt, i))
+            return 0;
+    return 1;
+}
+
+/* clean(rec, data, lane) -> bool | None, lane = (text, paragraph_starts, paragraph_ends,
+ * marker_starts, marker_ends, marker_printed, marker_number, names or None, width).
+ * None: the record has a shape this code does not expect; ask validate.clean. */
+static PyObject *
+clean(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyTuple_Check(args[2]) || PyTuple_GET_SIZE(args[2]) != 9) {
+        PyErr_SetString(PyExc_TypeError, "clean(rec, data, lane)");
+        return NULL;
+    }
+    PyObject *rec = args[0], *data = args[1], *lane = args[2];
+    PyObject *src = PyTuple_GET_ITEM(lane, 0), *pstarts = PyTuple_GET_ITEM(lane, 1);
+    PyObject *pends = PyTuple_GET_ITEM(lane, 2), *mstarts = PyTuple_GET_ITEM(lane, 3);
+    PyObject *mends = PyTuple_GET_ITEM(lane, 4), *mprinted = PyTuple_GET_ITEM(lane, 5);
+    PyObject *mnumber = PyTuple_GET_ITEM(lane, 6), *names = PyTuple_GET_ITEM(lane, 7);
+    int ok = 1;
+    Py_ssize_t width = as_index(PyTuple_GET_ITEM(lane, 8), &ok);
+    if (!PyUnicode_CheckExact(src) || PyUnicode_READY(src) < 0 || !PyList_CheckExact(pstarts)
+        || !PyList_CheckExact(pends) || !PyList_CheckExact(mstarts) || !PyList_CheckExact(mends)
+        || !PyList_CheckExact(mprinted) || !PyList_CheckExact(mnumber) || !ok)
+        goto unsure;
+    Py_ssize_t length = PyUnicode_GET_LENGTH(src);
+
+    PyObject *corrections = FIELD(rec, "corrections");
+    NEED(corrections);
+    if (!PyList_CheckExact(corrections))
+        goto unsure;
+    if (PyList_GET_SIZE(corrections))
+        Py_RETURN_FALSE;
+
+    PyObject *ev = FIELD(rec, "evidence"), *me = FIELD(rec, "method"), *ba = FIELD(rec, "basis");
+    NEED(ev); NEED(me); NEED(ba);
+    PyObject *sp = FIELD(ev, "speaker"), *cue = FIELD(ev, "cue"), *rp = FIELD(ev, "recipient");
+    PyObject *m = FIELD(ev, "marker");
+    NEED(sp); NEED(cue); NEED(rp); NEED(m);
+    PyObject *nested = FIELD(rec, "nested_in"), *speaker = FIELD(rec, "speaker");
+    PyObject *recipient = FIELD(rec, "recipient"), *footnote = FIELD(rec, "footnote");
+    NEED(nested); NEED(speaker); NEED(recipient); NEED(footnote);
+    PyObject *optional[] = {FIELD(me, "span"), FIELD(me, "kind"), FIELD(me, "speaker"), FIELD(me, "recipient"),
+                            FIELD(me, "footnote"), FIELD(ba, "speaker"), FIELD(ba, "recipient"),
+                            FIELD(ba, "footnote"), nested, speaker, recipient};
+
+    /* quotes_expected */
+    Py_ssize_t keys = 38, strings = 9;
+    PyObject *spans[] = {sp, cue, rp};
+    for (int i = 0; i < 3; i++)
+        if (spans[i] != Py_None) {
+            keys += 3;
+            strings += 1;
+        }
+    if (m != Py_None) {
+        keys += 6;
+        strings += 1;
+    }
+    for (int i = 0; i < 11; i++) {
+        NEED(optional[i]);
+        strings += optional[i] != Py_None;
+    }
+    PyObject *count = delimiters(NULL, data);
+    if (count == NULL)
+        return NULL;
+    Py_ssize_t quotes = PyLong_AsSsize_t(count);
+    Py_DECREF(count);
+    if (quotes != 2 * (keys + strings))
+        Py_RETURN_FALSE;
+
+    if (names != Py_None) {
+        PyObject *who[] = {speaker, recipient};
+        for (int i = 0; i < 2; i++)
+            if (who[i] != Py_None) {
+                int in = PySet_Contains(names, who[i]);
+                if (in < 0)
+                    return NULL;
+                if (!in)
+                    Py_RETURN_FALSE;
+            }
+    }
+
+    PyObject *text = FIELD(rec, "text"), *sel = FIELD(rec, "selectors");
+    NEED(text); NEED(sel);
+    PyObject *q = FIELD(sel, "quote"), *pos = FIELD(sel, "position");
+    NEED(q); NEED(pos);
+    PyObject *exact = FIELD(q, "exact"), *prefix = FIELD(q, "prefix"), *suffix = FIELD(q, "suffix");
+    NEED(exact); NEED(prefix); NEED(suffix);
+    Py_ssize_t start = as_index(FIELD(rec, "start"), &ok), end = as_index(FIELD(rec, "end"), &ok);
+    Py_ssize_t paragraph = as_index(FIELD(rec, "paragraph"), &ok);
+    Py_ssize_t pos_start = as_index(FIELD(pos, "start"), &ok), pos_end = as_index(FIELD(pos, "end"), &ok);
+    if (!ok || start < 0 || PyList_GET_SIZE(pstarts) != PyList_GET_SIZE(pends))
+        goto unsure;
+    Py_ssize_t par = bisect(pstarts, start, 1, &ok) - 1;
+    if (!ok || par < 0)
+        goto unsure;
+    Py_ssize_t pend = list_index(pends, par, &ok);
+    if (!ok || pend > length)
+        goto unsure;
+    if (!(start <= end && end <= pend && paragraph == par && pos_start == start && pos_end == end))
+        Py_RETURN_FALSE;
+    int eq = PyUnicode_CheckExact(exact) && PyUnicode_CheckExact(text) ? PyUnicode_Compare(exact, text) == 0 : -1;
+    if (eq < 0)
+        goto unsure;
+    Py_ssize_t lo = start - width > 0 ? start - width : 0, hi = end + width < length ? end + width : length;
+    int e1 = eq ? span_equals(src, start, end, text) : 0;
+    int e2 = e1 == 1 ? span_equals(src, lo, start, prefix) : e1;
+    int e3 = e2 == 1 ? span_equals(src, end, hi, suffix) : e2;
+    if (e3 < 0)
+        goto unsure;
+    if (!e3)
+        Py_RETURN_FALSE;
+
+    /* each evidence role has a Struct type of its own: one expansion (one slot cache) each */
+#define CHECK_SPAN(span)                                                                          \
+    if (span != Py_None) {                                                                        \
+        Py_ssize_t s_ = as_index(FIELD(span, "start"), &ok), e_ = as_index(FIELD(span, "end"), &ok); \
+        PyObject *t_ = FIELD(span, "text");                                                       \
+        if (!ok || s_ < 0 || t_ == NULL)                                                          \
+            goto unsure;                                                                          \
+        if (!(s_ <= e_ && e_ <= length))                                                          \
+            Py_RETURN_FALSE;                                                                      \
+        int r_ = span_equals(src, s_, e_, t_);                                                    \
+        if (r_ < 0)                                                                               \
+            goto unsure;                                                                          \
+        if (!r_)                                                                                  \
+            Py_RETURN_FALSE;                                                                      \
+    }
+    CHECK_SPAN(sp)
+    CHECK_SPAN(cue)
+    CHECK_SPAN(rp)
+#undef CHECK_SPAN
+
+    /* the first marker after the quotation in its paragraph */
+    Py_ssize_t nm = PyList_GET_SIZE(mstarts);
+    if (PyList_GET_SIZE(mends) != nm || PyList_GET_SIZE(mprinted) != nm || PyList_GET_SIZE(mnumber) != nm)
+        goto unsure;
+    Py_ssize_t i = bisect(mstarts, end, 0, &ok);
+    if (!ok)
+        goto unsure;
+    if (i == nm || list_index(mstarts, i, &ok) >= pend) {
+        if (!ok)
+            goto unsure;
+        if (m == Py_None && footnote == Py_None)
+            Py_RETURN_TRUE;
+        Py_RETURN_FALSE;
+    }
+    if (m == Py_None || footnote == Py_None)
+        Py_RETURN_FALSE;
+    Py_ssize_t ms = as_index(FIELD(m, "start"), &ok), mend = as_index(FIELD(m, "end"), &ok);
+    Py_ssize_t printed = as_index(FIELD(m, "printed"), &ok), number = as_index(FIELD(m, "number"), &ok);
+    Py_ssize_t note = as_index(footnote, &ok);
+    PyObject *repaired = FIELD(m, "repaired"), *mtext = FIELD(m, "text");
+    Py_ssize_t xs = list_index(mstarts, i, &ok), xe = list_index(mends, i, &ok);
+    Py_ssize_t xp = list_index(mprinted, i, &ok), xn = list_index(mnumber, i, &ok);
+    if (!ok || repaired == NULL || mtext == NULL || !PyBool_Check(repaired) || xs < 0 || xe > length || xs > xe)
+        goto unsure;
+    if (!(ms == xs && mend == xe && printed == xp && number == xn && note == number
+          && (repaired == Py_True) == (printed != number)))
+        Py_RETURN_FALSE;
+    int r = span_equals(src, ms, mend, mtext);
+    if (r < 0)
+        goto unsure;
+    return PyBool_FromLong(r);
+
+unsure:
+    if (PyErr_Occurred())
+        PyErr_Clear();
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"delimiters", delimiters, METH_O,
      "delimiters(data) -> int: the `\"` bytes of a JSON text that are not escaped."},
+    {"clean", (PyCFunction)(void (*)(void))clean, METH_FASTCALL,
+     "clean(rec, data, lane) -> bool | None: validate.clean in C (None: ask validate.clean)."},
     {NULL, NULL, 0, NULL},
 };
 

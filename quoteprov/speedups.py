@@ -17,8 +17,10 @@ def py_delimiters(data: bytes) -> int:
 
 
 try:
+    from ._speedups import clean as c_clean  # validate.clean's twin; validate.fast_clean calls it
     from ._speedups import delimiters
 except ImportError:  # pragma: no cover - no C compiler where quoteprov was installed
+    c_clean = None
     delimiters = py_delimiters
 
 COMPILED = delimiters is not py_delimiters
