@@ -313,11 +313,74 @@ unsure:
     Py_RETURN_NONE;
 }
 
+/* ascii_words(text: str) -> bytes | None
+ *
+ * records.normalize_words(text).encode() for an ASCII text, None for any other (the caller
+ * then uses normalize_words): lower case, each run of whitespace (as str.isspace sees ASCII)
+ * one space, none at the ends, then the characters ` "'.,;:!?()[]-` stripped from both ends.
+ */
+static int
+is_space(unsigned char c)
+{
+    return c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31);
+}
+
+static int
+is_edge(unsigned char c)
+{
+    return c != 0 && strchr(" \"'.,;:!?()[]-", c) != NULL;
+}
+
+static PyObject *
+ascii_words(PyObject *self, PyObject *arg)
+{
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "ascii_words() takes a str");
+        return NULL;
+    }
+    if (PyUnicode_READY(arg) < 0)
+        return NULL;
+    if (!PyUnicode_IS_ASCII(arg))
+        Py_RETURN_NONE;
+    const unsigned char *s = PyUnicode_1BYTE_DATA(arg);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n);
+    if (out == NULL)
+        return NULL;
+    unsigned char *buf = (unsigned char *)PyBytes_AS_STRING(out);
+    Py_ssize_t m = 0;
+    int pending = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (is_space(c)) {
+            pending = m > 0;
+            continue;
+        }
+        if (pending) {
+            buf[m++] = ' ';
+            pending = 0;
+        }
+        buf[m++] = (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+    }
+    Py_ssize_t lo = 0, hi = m;
+    while (lo < hi && is_edge(buf[lo]))
+        lo++;
+    while (hi > lo && is_edge(buf[hi - 1]))
+        hi--;
+    if (lo > 0)
+        memmove(buf, buf + lo, (size_t)(hi - lo));
+    if (_PyBytes_Resize(&out, hi - lo) < 0)
+        return NULL;
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"delimiters", delimiters, METH_O,
      "delimiters(data) -> int: the `\"` bytes of a JSON text that are not escaped."},
     {"clean", (PyCFunction)(void (*)(void))clean, METH_FASTCALL,
      "clean(rec, data, lane) -> bool | None: validate.clean in C (None: ask validate.clean)."},
+    {"ascii_words", ascii_words, METH_O,
+     "ascii_words(text) -> bytes | None: records.normalize_words(text).encode() of an ASCII text, else None."},
     {NULL, NULL, 0, NULL},
 };
 

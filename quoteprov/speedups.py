@@ -16,10 +16,18 @@ def py_delimiters(data: bytes) -> int:
     return quotes
 
 
+def py_ascii_words(text: str) -> bytes | None:
+    """No shortcut: `records.words_digest` then normalises the words itself (the C version
+    returns `normalize_words(text).encode()` for an ASCII text)."""
+    return None
+
+
 try:
-    from ._speedups import clean as c_clean  # validate.clean's twin; validate.fast_clean calls it
+    from ._speedups import ascii_words
+    from ._speedups import clean as c_clean  # validate.clean's twin, used by check_lines
     from ._speedups import delimiters
 except ImportError:  # pragma: no cover - no C compiler where quoteprov was installed
+    ascii_words = py_ascii_words
     c_clean = None
     delimiters = py_delimiters
 

@@ -267,3 +267,12 @@ def test_one_long_source_is_one_chunk(tmp_path: Path, monkeypatch: pytest.Monkey
     one, two, kept = _both(monkeypatch, ds)
     assert kept and one.errors > 29
     _same(one, two)
+
+
+@given(WS)
+def test_ascii_words_c_is_normalize_words(text: str) -> None:
+    got = speedups.ascii_words(text)
+    if text.isascii() and speedups.COMPILED:
+        assert got == normalize_words(text).encode("utf-8")
+    else:
+        assert got is None
