@@ -189,7 +189,10 @@ def main() -> None:
         tmp.rename(folder)
         print(f"generated {args.n:,} records in {time.perf_counter() - t:.1f} s: {folder}")
     size = (folder / "data" / "quotations.jsonl").stat().st_size
-    print(f"records file: {size / 1e6:.1f} MB ({size / args.n:.0f} bytes/record), CPUs: {os.cpu_count()}")
+    from quoteprov import speedups
+
+    print(f"records file: {size / 1e6:.1f} MB ({size / args.n:.0f} bytes/record), CPUs: {os.cpu_count()}, "
+          f"C helpers (quoteprov/_speedups.c): {'compiled' if speedups.COMPILED else 'NOT compiled, pure Python'}")
 
     js, js_cpu = time_jsonschema(folder / "data" / "quotations.jsonl", args.sample)
     print(f"plain jsonschema (json.loads + Draft202012 iter_errors, first {min(args.sample, args.n):,} records): "
@@ -202,7 +205,8 @@ def main() -> None:
         print(f"  run {i + 1}: {dt:.2f} s wall, {cpu:.2f} s CPU  ({summary})")
     med, med_cpu = statistics.median(times), statistics.median(cpus)
     rate = args.n / med
-    print(f"quoteprov validate, all checks: median {med:.2f} s over {args.repeat} runs = {rate:,.0f} records/s")
+    print(f"quoteprov validate, all checks: median {med:.2f} s over {args.repeat} runs = {rate:,.0f} records/s "
+          f"({size / med / 1e6:,.0f} MB/s)")
     print(f"  CPU: median {med_cpu:.2f} s in all its processes = {args.n / med_cpu:,.0f} records per CPU second "
           f"(on {os.cpu_count()} idle cores at best {med_cpu / (os.cpu_count() or 1):.2f} s; load now: "
           f"{os.getloadavg()[0]:.1f})")

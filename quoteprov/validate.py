@@ -30,10 +30,9 @@ import re
 import sys
 import types
 from bisect import bisect_left, bisect_right
-from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 

@@ -4,7 +4,6 @@ and the parallel chunks of whole sources. Each is checked against the plain way 
 same thing, on mutated records and on files cut into many small chunks."""
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 
 from quoteprov import speedups
 from quoteprov.records import assign_ids, normalize_words, sort_key
-from quoteprov.source import make_source, split_paragraphs
+from quoteprov.source import split_paragraphs
 from quoteprov.store import dumps, write_jsonl
 from test_validate import FIXTURES, JSON_VALUES, SID, V, _paths, _records, lines_of, make_dataset, rewrite
 
@@ -157,7 +156,6 @@ def test_the_fast_lane_clears_every_valid_record(ctx) -> None:
 def make_multi(dest: Path, names: list[str]) -> Path:
     """A valid dataset with the tiny source under several ids."""
     make_dataset(dest)
-    text = (FIXTURES / "sources" / "tiny.txt").read_text(encoding="utf-8")
     manifest = json.loads((dest / "sources" / "manifest.json").read_text(encoding="utf-8"))
     registry = (dest / "registry" / "tiny.json").read_text(encoding="utf-8")
     rows = lines_of(dest / "data" / "quotations.jsonl")
