@@ -5,6 +5,7 @@ same thing, on mutated records and on files cut into many small chunks."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -55,9 +56,12 @@ def test_delimiters_c_and_python_agree(data: bytes) -> None:
     assert speedups.py_delimiters(data) == len(re.findall(rb'"', re.sub(rb"\\.", b"", data, flags=re.S)))
 
 
-def test_the_c_helpers_are_compiled_here() -> None:
-    """The C twins are built by `pip install -e .` (setup.py); without them the tests above
-    compare the Python code with itself, so say so loudly rather than pass quietly."""
+def test_the_c_helpers_are_compiled_in_ci() -> None:
+    """The C twins are built by `pip install -e .` (setup.py), optionally: a machine without a
+    C compiler gets the Python twins. In CI, where there is one, a build that failed quietly
+    would leave the tests above comparing Python with itself, so it fails here instead."""
+    if not os.environ.get("CI") and not speedups.COMPILED:
+        pytest.skip("no compiled C helpers here (no C compiler when quoteprov was installed?)")
     assert speedups.COMPILED and speedups.c_clean is not None
 
 
