@@ -136,7 +136,7 @@ def test_clean_in_c_and_python_agree(data: st.DataObject, ctx) -> None:
     lane = V.lane(ctx, struct.source_id)
     if lane is None:
         return
-    got = speedups.c_clean(struct, line, lane.flat)
+    got = speedups.c_clean(struct, line, lane.flat())
     assert got is None or got == V.clean(struct, line, lane)
     if got is not None:
         assert got is True or got is False
