@@ -8,7 +8,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+# quoteprov/schema is a link to the top-level schema/ folder, so that an installed package (a wheel,
+# the pre-commit hook's environment) carries the same files
+SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SCHEMAS = {"quotations": "quotation.schema.json", "sources": "source.schema.json",
            "entities": "entity.schema.json"}
 

@@ -1492,7 +1492,8 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
              max_problems: int | None = MAX_PROBLEMS, stdin: BinaryIO | None = None) -> Report:
     """Validate dataset folders, files, or `-` (records on standard input).
 
-    With no path, the project's own `dataset/`. A dataset folder is checked whole (sources,
+    With no path, `./dataset` when the current folder has one (a contributor's clone, the
+    pre-commit hook), else the project's own `dataset/`. A dataset folder is checked whole (sources,
     registry, corrections, data/); a single file is checked against the dataset folder it sits
     in (or `dataset`), so that provenance can be checked. `jobs` worker processes check large
     record files (default: the CPUs available). Returns a `Report`; `report.exit_status` is 0
@@ -1500,12 +1501,14 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
     """
     from .build_cmd import DEFAULT_DATASET
 
+    here = Path("dataset")
+    default = here if (here / "sources").is_dir() or (here / "data").is_dir() else DEFAULT_DATASET
     if path is None:
-        paths: list[str | Path] = [DEFAULT_DATASET]
+        paths: list[str | Path] = [default]
     elif isinstance(path, (str, Path)):
         paths = [path]
     else:
-        paths = list(path) or [DEFAULT_DATASET]
+        paths = list(path) or [default]
     jobs = _cpu_count() if jobs is None else max(1, jobs)
     sink = _Sink(strict, max_problems)
     files = records = 0
@@ -1529,7 +1532,7 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
 
     for p in paths:
         if str(p) == "-":
-            folder = Path(dataset) if dataset else DEFAULT_DATASET
+            folder = Path(dataset) if dataset else default
             ctx = context_for(folder if (folder / "sources" / MANIFEST).exists() else None)
             n, _ = _check_records(stdin or sys.stdin.buffer, None, "<stdin>", ctx, sink, 1, max_line)
             files, records = files + 1, records + n
@@ -1640,7 +1643,7 @@ def register_cli(subparsers: Any) -> None:
                     "Prints one line per problem (PATH:LINE:COL: error|warning [code] field: message), then a "
                     "summary. Exit status: 0 valid, 1 errors, 2 usage or unreadable input.")
     v.add_argument("paths", nargs="*", metavar="PATH",
-                   help="dataset folder, file, or - for records on standard input (default: the project's dataset/)")
+                   help="dataset folder, file, or - for records on standard input (default: ./dataset if there is one, else the project's dataset/)")
     v.add_argument("--dataset", type=Path, help="dataset folder to check lone files and standard input against "
                                                 "(default: the folder the file sits in)")
     v.add_argument("--format", choices=("text", "json", "github"), default="text",

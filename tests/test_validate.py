@@ -822,3 +822,23 @@ def test_mutated_small_files(good_dataset: Path, tmp_path_factory: pytest.TempPa
     report = V.validate(ds, jobs=1)
     for p in report.problems:
         assert p.line >= 1 and p.column >= 1 and p.message
+
+
+def test_no_path_means_the_dataset_folder_here(ds: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pre-commit hook runs `quoteprov validate` from the root of a contributor's clone,
+    where the package may be installed elsewhere: ./dataset is the default when there is one."""
+    monkeypatch.chdir(ds.parent)
+    (ds.parent / "ds").rename(ds.parent / "dataset")
+    edit(ds.parent / "dataset", 0, lambda r: r.update(footnote="1"))
+    report = V.validate()
+    assert report.errors == 1 and report.problems[0].path == "dataset/data/quotations.jsonl"
+
+
+def test_the_package_carries_the_schemas() -> None:
+    """quoteprov/schema links to schema/, so that a wheel (the pre-commit hook's environment)
+    has the same files as the repository."""
+    top = Path(__file__).resolve().parent.parent / "schema"
+    files = sorted(top.glob("*.json"))
+    assert files
+    for f in files:
+        assert (Path(quoteprov.__file__).parent / "schema" / f.name).read_bytes() == f.read_bytes()
