@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from quoteprov import speedups
 from quoteprov.records import assign_ids, normalize_words, sort_key
-from quoteprov.source import split_paragraphs
+from quoteprov.source import make_source, split_paragraphs
 from quoteprov.store import dumps, write_jsonl
 from test_validate import FIXTURES, JSON_VALUES, SID, V, _paths, _records, lines_of, make_dataset, rewrite
 
@@ -278,3 +278,32 @@ def test_ascii_words_c_is_normalize_words(text: str) -> None:
         assert got == normalize_words(text).encode("utf-8")
     else:
         assert got is None
+
+
+def test_clean_compares_text_of_every_width() -> None:
+    """The C twin compares source spans in place, across CPython's 1-, 2- and 4-byte string
+    kinds: a record is clean only when every character matches."""
+    from quoteprov.pipeline import extract
+
+    text = ("Zoë wrote to Ilyich: “naïve words from the café.”(1) Then he said “a 😀 of 𝔉raktur.”(2)\n"
+            "Notes\n(1) A note.\n(2) Another.\n")
+    source = make_source(text, "wide")
+    source, starts, markers, mstarts = V.source_info(source)
+    lane = V.Lane(source.text, starts, source.paragraphs, markers, mstarts, None)
+    decode = V.struct_decoder("quotations")
+    records = extract(source)
+    assert len(records) == 2
+    for r in records:
+        d = r.to_dict()
+        line = dumps(d).encode("utf-8")
+        assert V.clean(decode(line), line, lane) is True
+        if speedups.c_clean is not None:
+            assert speedups.c_clean(decode(line), line, lane.flat()) is True
+        for i, ch in enumerate(d["text"]):
+            if ord(ch) > 127:  # one wide character replaced by another of the same length
+                bad = {**d, "text": d["text"][:i] + "x" + d["text"][i + 1:]}
+                bad["selectors"] = {**d["selectors"], "quote": {**d["selectors"]["quote"], "exact": bad["text"]}}
+                line = dumps(bad).encode("utf-8")
+                assert V.clean(decode(line), line, lane) is False
+                if speedups.c_clean is not None:
+                    assert speedups.c_clean(decode(line), line, lane.flat()) is False
