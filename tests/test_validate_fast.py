@@ -307,3 +307,26 @@ def test_clean_compares_text_of_every_width() -> None:
                 assert V.clean(decode(line), line, lane) is False
                 if speedups.c_clean is not None:
                     assert speedups.c_clean(decode(line), line, lane.flat()) is False
+
+
+LINE_PARTS = st.sampled_from([
+    b'{"source_id": "tiny"}', b'{"source_id": "t01", "id": 1}', b'"source_id": "t02"', b"garbage", b"",
+    b"\xff\xfe", b"{", b"[1, 2]", b'{"source_id": "tiny"', b"\r", b" "])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(extra=st.lists(st.lists(LINE_PARTS, max_size=3).map(b"".join), max_size=12), where=st.integers(0, 200))
+def test_parallel_garbage_gives_the_one_pass_report(multi: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      extra: list[bytes], where: int) -> None:
+    """Lines that are not records, anywhere among valid ones (seams included): the parallel
+    report is still the one-pass report."""
+    q = multi / "data" / "quotations.jsonl"
+    original = q.read_bytes()  # the fixture lives across examples: put the file back after each
+    rows = original.splitlines()
+    at = min(where, len(rows))
+    try:
+        q.write_bytes(b"\n".join(rows[:at] + extra + rows[at:]) + b"\n")
+        one, two, _ = _both(monkeypatch, multi)
+        _same(one, two)
+    finally:
+        q.write_bytes(original)
