@@ -26,6 +26,8 @@ from .syntax import parse
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
+MEMORY_SENTENCES = 3  # sentences of the paragraph parsed before it only to remember who is named
+_PERSON_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(cues.PERSON_PRONOUNS)) + r")\b", re.IGNORECASE)
 SHORT_WORDS = 4  # a quote this short, without a cue or reporting context, is a term
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
                           "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
@@ -53,6 +55,7 @@ class _Attributor:
         self.author = author_of(source)
         self.d = Discourse()
         self.results: dict[int, Found] = {}
+        self.memory_only: dict[int, list[tuple[int, int]]] = {}  # paragraph -> stretches parsed for names only
         self._para_spans: list[QuotedSpan] = []
         self._outer: list[QuotedSpan] = []
         self._outer_starts: list[int] = []
@@ -516,13 +519,24 @@ class _Attributor:
                 ends_of[p] = [b for _, b in sents(p)]
             return min(bisect_right(ends_of[p], offset), len(ends_of[p]) - 1)
 
+        cue_band: dict[int, set[int]] = {}
         for p, idxs in by_par.items():
             for i in idxs:
                 sp = self.spans[i]
                 k, m = index(p, sp.start - 1), index(p, max(sp.start, sp.end - 1))
-                want.setdefault(p, set()).update(range(max(0, k - CONTEXT_SENTENCES), m + 1))
+                lo = max(0, k - CONTEXT_SENTENCES)
+                cue_band.setdefault(p, set()).update(range(lo, m + 1))
+                # the sentences before the cue band matter only when a pronoun there may need
+                # a person they name (and parsing costs: most quotations are introduced by name)
+                band = self.text[sents(p)[lo][0]:sents(p)[m][1]]
+                back = MEMORY_SENTENCES if _PERSON_PRONOUN.search(band) else CONTEXT_SENTENCES
+                want.setdefault(p, set()).update(range(max(0, k - back), m + 1))
             if p > 0 and self.is_block(idxs[0]) and self.source.is_body(p - 1):
                 want.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
+                cue_band.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
+        # sentences parsed only so that the people they name are remembered: a reporting verb
+        # there is too far from the quotation to say who speaks it
+        self.memory_only = {p: [sents(p)[k] for k in sorted(want[p] - cue_band.get(p, set()))] for p in want}
         out = []
         for p in sorted(want):
             ks = sorted(want[p])
@@ -615,10 +629,14 @@ class _Attributor:
             if running is not None and any(self.spans[i].start < s1 and self.spans[i].end > s0 and
                                            (self.results.get(i) or Found()).speaker == running.speaker for i in idxs):
                 self.d.running_sentence = self.d.sentence_no  # a quotation still going on
-            if not here:
+            if not here and not self.only_remembered(p, s0, s1):
                 self.cue_without_quote(sent, off)
             self.remember(sent, off)
             self.assemblies_in(off + sent.start_char, off + sent.end_char)
+
+    def only_remembered(self, p: int, s0: int, s1: int) -> bool:
+        """Whether the parsed sentence [s0, s1) lies in a stretch parsed only for its names."""
+        return any(a <= s0 and s1 <= b + 1 for a, b in self.memory_only.get(p, ()))
 
     def cue_without_quote(self, sent: Any, off: int) -> None:
         """A reporting clause without a quotation still says who is talking ("Partial measures

@@ -203,3 +203,15 @@ def test_the_author_of_a_reply_before_a_colon_speaks():
 ])
 def test_common_constructions_of_historical_prose(text, speaker, recipient):
     assert {(r.speaker, r.recipient) for r in run(text)} == {(speaker, recipient)}
+
+
+def test_pronoun_antecedent_named_sentences_before_the_cue():
+    """The person a pronoun stands for may be named several sentences before the reporting
+    clause; those sentences are parsed for their names (not their cues), so an older subject
+    from an earlier paragraph does not win."""
+    text = ('Lenin spoke first. The hall was cold. The evening ended late.\n'
+            'The only time I saw Maxim Gorky was at the theatre in Moscow. The delegation sat in the royal box. '
+            'After greeting us in the corridor, he walked to the front of the box. Then he spoke a few words, '
+            'ending with a call for "three cheers for the workers of Petrograd," and sat down.')
+    r = by_text(run(text), "three cheers")
+    assert r.speaker == "Maxim Gorky" and r.speaker_span.text == "he" and r.basis["speaker"] == "resolved"
