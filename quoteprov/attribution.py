@@ -502,8 +502,10 @@ class _Attributor:
 
     def units(self, by_par: dict[int, list[int]]) -> list[tuple[int, int, int]]:
         """The stretches worth parsing, as (start, end, paragraph): for every quotation the
-        sentences from the one before its opening mark to the one where it ends; for a block
-        quotation also the last sentence of the paragraph before. Everything else is skimmed."""
+        sentences from the one before its opening mark to the one where it ends (up to
+        MEMORY_SENTENCES before, read for names only, when a pronoun there may need them); for
+        a block quotation also the last sentence of the paragraph before. Everything else is
+        skimmed."""
         want: dict[int, set[int]] = {}
         sents_of: dict[int, list[tuple[int, int]]] = {}
 
