@@ -165,7 +165,8 @@ clean(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t width = as_index(PyTuple_GET_ITEM(lane, 8), &ok);
     if (!PyUnicode_CheckExact(src) || PyUnicode_READY(src) < 0 || !PyList_CheckExact(pstarts)
         || !PyList_CheckExact(pends) || !PyList_CheckExact(mstarts) || !PyList_CheckExact(mends)
-        || !PyList_CheckExact(mprinted) || !PyList_CheckExact(mnumber) || !ok)
+        || !PyList_CheckExact(mprinted) || !PyList_CheckExact(mnumber) || !ok || width < 0
+        || (names != Py_None && !PyAnySet_Check(names)))
         goto unsure;
     Py_ssize_t length = PyUnicode_GET_LENGTH(src);
 
@@ -206,7 +207,7 @@ clean(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     PyObject *count = delimiters(NULL, data);
     if (count == NULL)
-        return NULL;
+        goto unsure;
     Py_ssize_t quotes = PyLong_AsSsize_t(count);
     Py_DECREF(count);
     if (quotes != 2 * (keys + strings))
@@ -218,7 +219,7 @@ clean(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             if (who[i] != Py_None) {
                 int in = PySet_Contains(names, who[i]);
                 if (in < 0)
-                    return NULL;
+                    goto unsure;
                 if (!in)
                     Py_RETURN_FALSE;
             }

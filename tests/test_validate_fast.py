@@ -330,3 +330,19 @@ def test_parallel_garbage_gives_the_one_pass_report(multi: Path, monkeypatch: py
         _same(one, two)
     finally:
         q.write_bytes(original)
+
+
+def test_c_clean_is_unsure_rather_than_wrong_on_odd_input(ctx) -> None:
+    """Anything it does not expect makes the C twin answer None (ask the Python predicate),
+    never raise or read out of bounds."""
+    if speedups.c_clean is None:
+        pytest.skip("the C helpers are not compiled")
+    text = (FIXTURES / "sources" / "tiny.txt").read_text(encoding="utf-8")
+    line = dumps(_records(text)[0].to_dict()).encode("utf-8")
+    rec = V.struct_decoder("quotations")(line)
+    flat = V.lane(ctx, SID).flat()
+    assert speedups.c_clean(rec, line, flat) is True
+    for i, odd in [(7, ["Lenin"]), (8, -1), (0, b"bytes"), (1, ()), (2, [1]), (3, ["x"])]:
+        assert speedups.c_clean(rec, line, flat[:i] + (odd,) + flat[i + 1:]) is None
+    assert speedups.c_clean(json.loads(line), line, flat) is None  # a dict, not a Struct
+    assert speedups.c_clean(rec, "not bytes", flat) is None
