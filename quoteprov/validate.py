@@ -496,25 +496,26 @@ def _check_footnote(rec: dict[str, Any], expected: MarkerSpan | None, src: str, 
 
 
 def struct_decoder(name: str) -> Callable[[bytes], Any] | None:
-    """Decode and type-check a line into msgspec Structs compiled from the schema; raises
-    _Rejected. None when msgspec is missing or cannot express the schema (every line then
-    takes the dict path)."""
+    """msgspec's own decode into Structs compiled from the schema: type-checks a line as it
+    decodes it, raising one of STRUCT_ERRORS (no wrapper: it runs once per record). None when
+    msgspec is missing or cannot express the schema (every line then takes the dict path)."""
     key = name + ":struct"
     if key not in _DECODERS:
         try:
             import msgspec
 
-            decode = msgspec.json.Decoder(schema_type(load_schema(name), struct=True)).decode
+            _DECODERS[key] = msgspec.json.Decoder(schema_type(load_schema(name), struct=True)).decode
         except (ImportError, Unsupported):
             _DECODERS[key] = None  # type: ignore[assignment]
-        else:
-            def fn(data: bytes) -> Any:
-                try:
-                    return decode(data)
-                except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError, RecursionError) as exc:
-                    raise _Rejected from exc
-            _DECODERS[key] = fn
     return _DECODERS[key]
+
+
+try:
+    import msgspec as _msgspec
+
+    STRUCT_ERRORS: tuple[type[BaseException], ...] = (_msgspec.DecodeError, UnicodeDecodeError, RecursionError)
+except ImportError:  # pragma: no cover - declared as a dependency
+    STRUCT_ERRORS = (ValueError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -711,7 +712,7 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
             if fast is not None:
                 try:
                     rec = fast(data)
-                except _Rejected:
+                except STRUCT_ERRORS:
                     pass
                 else:
                     sid = rec.source_id
@@ -867,7 +868,11 @@ class _Sequence:
                 continue
             if self.first is None:
                 self.first = (line, sid, start, end)
-            self.place(line, sid, start, end)
+            order = (sid, start, -end)  # `place`, inlined for the usual case: in order
+            if self.prev is not None and order <= self.prev:
+                self.place(line, sid, start, end)
+            else:
+                self.prev, self.prev_span, self.prev_line = order, (sid, start, end), line
             stack = self.stack
             while stack and stack[-1][2] <= start and stack[-1][2] < end:
                 stack.pop()
