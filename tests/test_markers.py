@@ -1,6 +1,9 @@
 """Footnote markers: printed forms, prose numbers, misprints repaired, notes kept."""
 from conftest import run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from quoteprov import markers
 from quoteprov.markers import find_markers
 from quoteprov.source import make_source, read_text
 
@@ -63,3 +66,20 @@ def test_a_file_that_is_not_utf8_is_refused_with_the_byte_offset(tmp_path):
         assert "byte offset 3" in str(exc) and "0xe9" in str(exc)
     else:
         raise AssertionError("no error")
+
+
+MARKER_TEXT = st.text(alphabet=st.sampled_from(list("([{)]} 0123456789.,;:!?'\"\u2019\u201dab\nZ\u00b9\u0663\uff13")),
+                      max_size=60)
+
+
+@settings(max_examples=500)
+@given(MARKER_TEXT)
+def test_marker_finders_find_what_the_regexes_find(text: str) -> None:
+    """`_bracketed` and `_glued` try the patterns only where str.find points; the matches must
+    be those of the plain regex scan, in ASCII text and in any other."""
+    def spans(matches, group):
+        return [(m.start(), m.end(), m.group(group)) for m in matches]
+
+    for t in (text, text.encode("ascii", "replace").decode()):
+        assert spans(markers._bracketed(t), 1) == spans(markers._BRACKETED.finditer(t), 1)
+        assert spans(markers._glued(t), 2) == spans(markers._GLUED.finditer(t), 2)
