@@ -318,6 +318,9 @@ class Context:
     has_sources: bool = False  # provenance can be checked
     listed: frozenset[str] = frozenset()  # ids in the manifest, readable or not
     _info: dict[str, SourceInfo] = field(default_factory=dict)
+    # the fast lane of each source, (Lane, its flat tuple for C) or None, made once per process
+    # (check_lines runs once per 1 MB batch: rebuilding them there cost a few % of the time)
+    _lanes: dict[str, tuple[Lane, tuple[Any, ...]] | None] = field(default_factory=dict)
 
     def info(self, source_id: str) -> SourceInfo | None:
         """(source, paragraph starts, footnote markers, their starts) of a source, on first use."""
@@ -691,7 +694,7 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
     res = ChunkResult()
     decode = fast_decoder("quotations")
     fast = struct_decoder("quotations")
-    lanes: dict[str, tuple[Lane, tuple[Any, ...]] | None] = {}
+    lanes = ctx._lanes
     seq, corrected = res.seq, ctx.correction_ids
     problems = res.problems
     names: set[tuple[str, str, str]] = set()  # unknown names already reported in this batch
