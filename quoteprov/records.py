@@ -58,6 +58,7 @@ class Attribution:
     value: Any = None
     method: str | None = None
     basis: str | None = None  # explicit | resolved | inferred (a guess) | None when no value
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,13 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from . import cues
-from .discourse import STOP_WORDS, SUBJECT_NAME, Discourse, Found, Who, author_of, rough_sentences
-from .entities import NameIndex, kind_of, name_index, strip_leading_stop
-from .records import Attribution, Span
-from .source import Source
-from .spans import QuotedSpan
-from .syntax import parse
+from .. import cues
+from ..discourse import STOP_WORDS, SUBJECT_NAME, Discourse, Found, Who, author_of, rough_sentences
+from ..entities import NameIndex, kind_of, name_index, strip_leading_stop
+from ..records import Attribution, Span
+from ..source import Source
+from ..spans import QuotedSpan
+from ..syntax import parse
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
@@ -879,7 +879,7 @@ def _in_brackets(tok: Any) -> bool:
     return depth > 0
 
 
-def attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]]) -> list[SpanAttribution]:
+def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]]) -> list[SpanAttribution]:
     """Kind, speaker and recipient of every span (in the order of `spans`)."""
     if not spans:
         return []

@@ -1,0 +1,146 @@
+"""Candidates: everyone who could have spoken a quotation, or heard it.
+
+For each quoted span the reader has in view: the people and bodies named near it (its own
+paragraph, the one before and the one after, never inside quotation marks), a `he`/`she` next
+to it standing for the person last named, the narrator of a first-person text, the speakers of
+the quotations just before it (turn-taking), and whatever the rules proposed. A candidate is a
+name (its key); its mentions keep their offsets, so whichever candidate wins points at the
+words that justify it.
+
+Pure functions over the text and the rules' reading of it; no parse (the rules parsed already).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..entities import _LEADING_STOP, kind_of
+
+# titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
+HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lord", "Madame", "Monsieur",
+              "Mademoiselle", "Captain", "Colonel", "General", "Major", "Professor", "Comrade", "Father",
+              "Uncle", "Aunt", "Count", "Countess", "Prince", "Princess", "Citizen", "Madam", "Dame", "Herr",
+              "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
+_HON = r"(?:" + "|".join(HONORIFICS) + r")\.?"
+_WORD = r"[A-Z][\w'\u2019\-]*"
+NAME = re.compile(rf"\b(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD})*")
+# a capitalised word that follows a lower-case word or a comma is not capitalised because it
+# opens a sentence: such words are proper names of this text
+_MID_CAP = re.compile(r"(?<=[a-z,;] )([A-Z][\w'\u2019\-]+)")
+PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b")
+FIRST_PERSON = re.compile(r"\b(?:I|me)\b")
+REPORTING_HINT_WIDTH = 40
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    key: str          # the name it stands for
+    how: str          # name | pronoun | narrator
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quoted span as the ranker sees it, with the rules' reading of it."""
+
+    start: int
+    end: int
+    paragraph: int
+    nested: bool
+    kind: str
+    speaker: str | None = None
+    speaker_method: str | None = None
+    speaker_basis: str | None = None
+    speaker_span: tuple[int, int] | None = None
+    recipient: str | None = None
+    recipient_method: str | None = None
+    recipient_basis: str | None = None
+    recipient_span: tuple[int, int] | None = None
+
+
+@dataclass
+class TextIndex:
+    """What is computed once per source: paragraph bounds, quotation bounds, name mentions."""
+
+    text: str
+    paragraphs: tuple[tuple[int, int], ...]
+    quotes: list[Quote]
+    author: str | None
+    mentions_by_par: dict[int, list[Mention]] = field(default_factory=dict)
+    proper: frozenset[str] = frozenset()
+    stats: dict[str, float] | None = None  # text-level features, computed once (features.text_context)
+
+
+def proper_words(text: str) -> frozenset[str]:
+    """Capitalised words this text uses in mid-sentence at least twice: its proper names."""
+    c = Counter(m.group(1) for m in _MID_CAP.finditer(text))
+    return frozenset(w for w, n in c.items() if n >= 2 and w.lower() not in _LEADING_STOP)
+
+
+def _clean(name: str) -> str:
+    name = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", name.strip())
+    return re.sub(r"\s+", " ", name)
+
+
+def _outside(pos: int, quotes: list[tuple[int, int]]) -> bool:
+    k = bisect_right([a for a, _ in quotes], pos) - 1
+    return not (k >= 0 and pos < quotes[k][1] + 1 and pos >= quotes[k][0] - 1)
+
+
+def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
+               author: str | None, body: set[int] | None = None) -> TextIndex:
+    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text))
+    by_par: dict[int, list[tuple[int, int]]] = {}
+    for q in quotes:
+        if not q.nested:
+            by_par.setdefault(q.paragraph, []).append((q.start, q.end))
+    wanted = {p + d for q in quotes for p in (q.paragraph,) for d in (-1, 0, 1)}
+    for p in sorted(wanted):
+        if 0 <= p < len(paragraphs) and (body is None or p in body):
+            idx.mentions_by_par[p] = paragraph_mentions(idx, p, sorted(by_par.get(p, [])))
+    return idx
+
+
+def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list[Mention]:
+    """Names, resolved he/she and the narrator's I in paragraph p, outside quotation marks."""
+    lo, hi = idx.paragraphs[p]
+    text = idx.text
+    out: list[Mention] = []
+    for m in NAME.finditer(text, lo, hi):
+        if not _outside(m.start(), quoted):
+            continue
+        words = m.group().split()
+        while words and words[0].lower().rstrip(".") in _LEADING_STOP:
+            words = words[1:]
+        if not words:
+            continue
+        name = _clean(" ".join(words))
+        bare = name.split()[-1]
+        honorific = name.split()[0].rstrip(".") in HONORIFICS and len(name.split()) > 1
+        if not honorific and not any(w in idx.proper for w in name.split()):
+            continue  # a capitalised word that only opens sentences: not a name
+        if bare.lower() in _LEADING_STOP or bare == "I":
+            continue
+        start = m.end() - len(" ".join(words))
+        out.append(Mention(start, start + len(name), name, "name"))
+    names = sorted((x for x in out if kind_of(x.key) == "person"), key=lambda x: x.start)
+    starts = [x.start for x in names]
+    for m in PRONOUN.finditer(text, lo, hi):
+        if not _outside(m.start(), quoted):
+            continue
+        k = bisect_left(starts, m.start()) - 1
+        if k >= 0:
+            out.append(Mention(m.start(), m.end(), names[k].key, "pronoun"))
+    if idx.author:
+        for m in FIRST_PERSON.finditer(text, lo, hi):
+            if _outside(m.start(), quoted):
+                out.append(Mention(m.start(), m.end(), idx.author, "narrator"))
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def window_mentions(idx: TextIndex, q: Quote) -> list[Mention]:
+    return [m for d in (-1, 0, 1) for m in idx.mentions_by_par.get(q.paragraph + d, [])]

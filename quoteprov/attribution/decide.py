@@ -1,0 +1,76 @@
+"""Decide: the rankers choose among the candidates, quotation after quotation.
+
+Quotations are decided in text order, so that the speakers already chosen are the turn-taking
+context of the next ones. The chosen candidate's share of its quotation's scores, calibrated on
+held-out texts, is the confidence. A candidate the rules proposed keeps the rule's evidence,
+method and basis; any other is named `ranked-<origin>` (`ranked-mention`, `ranked-turn`,
+`ranked-narrator`) and points at the mention that justifies it. Choosing `nobody` leaves the
+value null: the ranker abstains rather than guesses.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..records import Attribution, Span
+from .candidates import Quote, TextIndex
+from .features import Candidate, candidates, recipient_features, same_name, speaker_features
+from .model import Trees
+from .rules import SpanAttribution
+
+BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "inferred": "inferred"}
+
+
+def choose(model: Trees, rows: list[list[float]]) -> tuple[int, float]:
+    """The best candidate and the calibrated probability that it is right."""
+    p = model.prob(np.asarray(rows, dtype=np.float64))
+    k = int(np.argmax(p))
+    share = float(p[k] / p.sum()) if p.sum() > 0 else 0.0
+    return k, model.calibrate(share)
+
+
+def _span(text: str, ev: tuple[int, int] | None) -> Span | None:
+    return Span(ev[0], ev[1], text[ev[0]:ev[1]]) if ev else None
+
+
+def _value(c: Candidate, rule: Attribution, rule_span: Span | None, conf: float, text: str,
+           evidence: dict[str, tuple[int, int]]) -> tuple[Attribution, Span | None]:
+    if c.name is None:
+        return Attribution(), None
+    if same_name(c.name, rule.value):
+        return replace(rule, confidence=round(conf, 3)), rule_span
+    ev = c.evidence or evidence.get(c.name)
+    basis = "inferred" if c.origin == "turn" else BASIS_OF.get(c.how, "resolved")
+    return Attribution(c.name, f"ranked-{c.origin}", basis, round(conf, 3)), _span(text, ev)
+
+
+def decide(idx: TextIndex, rules: list[SpanAttribution], models: dict[str, Trees]) -> list[SpanAttribution]:
+    out = list(rules)
+    prev: list[str | None] = []
+    evidence: dict[str, tuple[int, int]] = {}
+    for i, q in enumerate(idx.quotes):
+        if q.nested:
+            continue
+        r = rules[i]
+        cands, by = candidates(idx, i, prev)
+        k, conf = choose(models["speaker"], speaker_features(idx, i, cands, by, prev))
+        speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
+        rk, rconf = choose(models["recipient"], recipient_features(idx, i, cands, by, prev, speaker.value))
+        if same_name(cands[rk].name, speaker.value):
+            rk = len(cands) - 1  # nobody speaks to himself here
+        recipient, recipient_span = _value(cands[rk], r.recipient, r.recipient_span, rconf, idx.text, evidence)
+        out[i] = SpanAttribution(r.kind, r.kind_method, speaker, recipient, speaker_span,
+                                 r.cue_span if speaker.method == r.speaker.method and speaker.value else None,
+                                 recipient_span)
+        if speaker.value and speaker_span:
+            evidence[speaker.value] = (speaker_span.start, speaker_span.end)
+        prev.append(speaker.value)
+    return out
+
+
+def quote_of(start: int, end: int, paragraph: int, nested: bool, a: SpanAttribution) -> Quote:
+    sp, rs = a.speaker_span, a.recipient_span
+    return Quote(start, end, paragraph, nested, a.kind,
+                 a.speaker.value, a.speaker.method, a.speaker.basis, (sp.start, sp.end) if sp else None,
+                 a.recipient.value, a.recipient.method, a.recipient.basis, (rs.start, rs.end) if rs else None)

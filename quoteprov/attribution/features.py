@@ -1,0 +1,259 @@
+"""Features of (quotation, candidate) pairs, for the speaker and the recipient rankers.
+
+The rules' reading is one group of features among others (the rule proposed this candidate;
+which rule; on what basis); the rest say where the candidate is named relative to the quotation,
+whether a reporting verb stands between, who spoke the quotations before it (turn-taking),
+whether the quotation or the one before names the candidate (a vocative), and what kind of
+entity it is. Every candidate list ends with `nobody`, so the ranker can abstain.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import cues
+from ..entities import kind_of
+from .candidates import HONORIFICS, Mention, Quote, TextIndex, window_mentions
+
+NOBODY = "\u2205"  # the candidate "no one the text names"
+FAR = 2000.0
+_REPORTING = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS, key=len, reverse=True)) + r")\b",
+                        re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+[A-Z]")
+_ADDRESS_BEFORE = re.compile(r"\b(?:to|told|tell|tells|asked|ask|asks|answered|assured|informed|addressing|"
+                             r"addressed|warned|reminded|begged|urged|implored)\s+(?:the\s+)?$", re.IGNORECASE)
+
+# method names of the rules, grouped: the ranker learns how far to trust each family
+RULE_FAMILIES = ("cue", "according", "running", "narrator", "document", "colon", "assembly", "other")
+
+SPEAKER_FEATURES = (
+    "nobody", "rule_pick", "rule_explicit", "rule_resolved", "rule_inferred",
+    *(f"rule_{f}" for f in RULE_FAMILIES),
+    "in_par", "before_dist", "after_dist", "verb_between_before", "verb_between_after", "verb_next_to",
+    "quote_between_before", "sentence_between_before", "sentence_between_after",
+    "n_par", "n_prev_par", "n_next_par", "n_pronoun", "is_narrator",
+    "prev1", "prev2", "prev3", "prev1_same_par", "prev1_prev_par", "prev_pars_gap",
+    "voc_in_quote", "voc_in_prev", "addressed_before",
+    "kind_person", "kind_group", "kind_document", "kind_publication", "honorific",
+    "rank_dist", "n_cands", "q_words", "q_term", "q_title", "q_par_start", "q_par_end", "q_quotes_in_par",
+    "q_first_in_par", "q_rule_none", "q_text_outside", "t_dialogue", "t_rule_rate",
+)
+RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
+                                         "rule_rec_explicit", "rule_rec_inferred")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str | None                    # None for nobody
+    evidence: tuple[int, int] | None    # the mention that justifies it
+    origin: str                         # rule | mention | turn | narrator | nobody
+    how: str = ""                       # name | pronoun | narrator | rule basis
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """The same entity: equal, or one is the other's last words (`Knightley`, `Mr. Knightley`),
+    but never two different titles of one family name (`Mr. Weston`, `Mrs. Weston`)."""
+    if a is None or b is None:
+        return False
+    x, y = a.lower().split(), b.lower().split()
+    if x == y:
+        return True
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if not short or long_[-len(short):] != short:
+        return False
+    hon = {h.lower() for h in HONORIFICS} | {h.lower() + "." for h in HONORIFICS}
+    return short[0] not in hon
+
+
+def family(method: str | None) -> str:
+    m = (method or "").lower()
+    for f in RULE_FAMILIES[:-1]:
+        if f in m:
+            return f
+    return "other"
+
+
+def group_names(names: list[str]) -> dict[str, str]:
+    """Each name to the fullest name of its entity among `names`."""
+    out: dict[str, str] = {}
+    reps: list[str] = []
+    for n in sorted(set(names), key=lambda s: (-len(s.split()), s)):
+        rep = next((r for r in reps if same_name(r, n)), None)
+        if rep is None:
+            reps.append(n)
+            rep = n
+        out[n] = rep
+    return out
+
+
+def _words(s: str) -> int:
+    return len(re.findall(r"\w+", s))
+
+
+def _named_in(name: str, text: str) -> bool:
+    parts = [w for w in name.split() if w.rstrip(".") not in HONORIFICS]
+    return bool(parts) and re.search(r"\b" + re.escape(parts[-1]) + r"\b", text) is not None
+
+
+def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Candidate], dict[str, list[Mention]]]:
+    """The speaker candidates of quote i: names in view, the rules' pick, the last speakers."""
+    q = idx.quotes[i]
+    mentions = window_mentions(idx, q)
+    names = [m.key for m in mentions] + [n for n in prev[-3:] if n] + ([q.speaker] if q.speaker else []) \
+        + ([q.recipient] if q.recipient else [])
+    rep = group_names(names)
+    by: dict[str, list[Mention]] = {}
+    for m in mentions:
+        by.setdefault(rep[m.key], []).append(m)
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    if q.speaker:
+        out.append(Candidate(rep[q.speaker], q.speaker_span, "rule", q.speaker_basis or ""))
+        seen.add(rep[q.speaker])
+    for name, ms in by.items():
+        if name in seen:
+            continue
+        seen.add(name)
+        best = min(ms, key=lambda m: m.start - q.end if m.start >= q.end else abs(q.start - m.end))
+        origin = "narrator" if best.how == "narrator" else "mention"
+        out.append(Candidate(name, (best.start, best.end), origin, best.how))
+    for n in prev[-3:][::-1]:
+        if n and rep[n] not in seen:
+            seen.add(rep[n])
+            out.append(Candidate(rep[n], None, "turn", "inferred"))
+    if q.recipient and rep[q.recipient] not in seen:
+        out.append(Candidate(rep[q.recipient], q.recipient_span, "rule", q.recipient_basis or ""))
+        seen.add(rep[q.recipient])
+    out.append(Candidate(None, None, "nobody"))
+    return out, by
+
+
+def quote_context(idx: TextIndex, i: int) -> dict[str, float]:
+    q = idx.quotes[i]
+    lo, hi = idx.paragraphs[q.paragraph]
+    same = [x for x in idx.quotes if x.paragraph == q.paragraph and not x.nested]
+    inside = sum(x.end - x.start for x in same)
+    qtext = idx.text[q.start:q.end]
+    return {
+        "q_words": float(_words(qtext)), "q_term": float(q.kind == "term"), "q_title": float(q.kind == "title"),
+        "q_par_start": float(idx.text[lo:q.start].strip(" \"'\u201c\u2018_") == ""),
+        "q_par_end": float(idx.text[q.end:hi].strip(" \"'\u201d\u2019.,!?_") == ""),
+        "q_quotes_in_par": float(len(same)), "q_first_in_par": float(bool(same) and same[0].start == q.start),
+        "q_rule_none": float(q.speaker is None),
+        "q_text_outside": float(max(0, (hi - lo) - inside - 2 * len(same))),
+        **text_context(idx),
+    }
+
+
+def text_context(idx: TextIndex) -> dict[str, float]:
+    """What kind of text this is: the share of quotations that open their paragraph (dialogue
+    in a novel; rare in scholarship) and the share the rules found a speaker for. The two
+    tell the ranker how far to trust turn-taking and the rules on this text."""
+    if idx.stats is None:
+        outer = [q for q in idx.quotes if not q.nested]
+        n = len(outer) or 1
+        opening = sum(1 for q in outer if idx.text[idx.paragraphs[q.paragraph][0]:q.start].strip(" \"'\u201c\u2018_") == "")
+        idx.stats = {"t_dialogue": opening / n, "t_rule_rate": sum(1 for q in outer if q.speaker) / n}
+    return idx.stats
+
+
+def _prev_quotes(idx: TextIndex, i: int, k: int = 3) -> list[Quote]:
+    out = []
+    j = i - 1
+    while j >= 0 and len(out) < k:
+        if not idx.quotes[j].nested:
+            out.append(idx.quotes[j])
+        j -= 1
+    return out
+
+
+def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
+                     prev: list[str | None]) -> list[list[float]]:
+    """One row of SPEAKER_FEATURES per candidate."""
+    q = idx.quotes[i]
+    text = idx.text
+    qtext = text[q.start:q.end]
+    ctx = quote_context(idx, i)
+    pq = _prev_quotes(idx, i)
+    prev_text = text[pq[0].start:pq[0].end] if pq else ""
+    last = prev[::-1] + [None, None, None]
+    fam = family(q.speaker_method)
+    rows: list[dict[str, float]] = []
+    for c in cands:
+        f = dict.fromkeys(SPEAKER_FEATURES, 0.0)
+        f.update(ctx)
+        f["before_dist"] = f["after_dist"] = FAR
+        f["prev_pars_gap"] = float(q.paragraph - pq[0].paragraph) if pq else 9.0
+        f["prev1_same_par"] = float(bool(pq) and pq[0].paragraph == q.paragraph)
+        f["prev1_prev_par"] = float(bool(pq) and pq[0].paragraph == q.paragraph - 1)
+        if c.name is None:
+            f["nobody"] = 1.0
+            rows.append(f)
+            continue
+        if c.origin == "rule" and same_name(c.name, q.speaker):
+            f["rule_pick"] = 1.0
+            f[f"rule_{fam}"] = 1.0
+            f["rule_explicit"] = float(q.speaker_basis == "explicit")
+            f["rule_resolved"] = float(q.speaker_basis == "resolved")
+            f["rule_inferred"] = float(q.speaker_basis == "inferred")
+        ms = by.get(c.name, [])
+        par = [m for m in ms if idx.paragraphs[q.paragraph][0] <= m.start < idx.paragraphs[q.paragraph][1]]
+        f["in_par"] = float(bool(par))
+        f["n_par"] = float(len(par))
+        f["n_prev_par"] = float(sum(1 for m in ms if m.start < idx.paragraphs[q.paragraph][0]))
+        f["n_next_par"] = float(sum(1 for m in ms if m.start >= idx.paragraphs[q.paragraph][1]))
+        f["n_pronoun"] = float(sum(1 for m in par if m.how == "pronoun"))
+        f["is_narrator"] = float(any(m.how == "narrator" for m in ms))
+        before = [m for m in par if m.end <= q.start]
+        after = [m for m in par if m.start >= q.end]
+        if before:
+            m = max(before, key=lambda m: m.end)
+            gap = text[m.end:q.start]
+            f["before_dist"] = float(q.start - m.end)
+            f["verb_between_before"] = float(bool(_REPORTING.search(gap)))
+            f["quote_between_before"] = float(any(m.end <= x.start < q.start for x in idx.quotes))
+            f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
+            f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
+        if after:
+            m = min(after, key=lambda m: m.start)
+            gap = text[q.end:m.start]
+            f["after_dist"] = float(m.start - q.end)
+            f["verb_between_after"] = float(bool(_REPORTING.search(gap)))
+            f["sentence_between_after"] = float(bool(_SENTENCE_END.search(gap)))
+            tail = text[m.end:m.end + 25]
+            f["verb_next_to"] = float(bool(_REPORTING.match(tail.lstrip(" ,")))) if m.start - q.end < 30 else 0.0
+        f["prev1"] = float(same_name(c.name, last[0]))
+        f["prev2"] = float(same_name(c.name, last[1]))
+        f["prev3"] = float(same_name(c.name, last[2]))
+        f["voc_in_quote"] = float(_named_in(c.name, qtext))
+        f["voc_in_prev"] = float(bool(prev_text) and _named_in(c.name, prev_text))
+        k = kind_of(c.name)
+        f[f"kind_{k}"] = 1.0 if f"kind_{k}" in f else 0.0
+        f["honorific"] = float(c.name.split()[0].rstrip(".") in HONORIFICS)
+        rows.append(f)
+    # rank by distance among the named candidates
+    dists = sorted({min(r["before_dist"], r["after_dist"]) for r in rows if not r["nobody"]})
+    for r in rows:
+        r["n_cands"] = float(len(cands) - 1)
+        r["rank_dist"] = float(dists.index(min(r["before_dist"], r["after_dist"]))) if not r["nobody"] else 99.0
+    return [[r[k] for k in SPEAKER_FEATURES] for r in rows]
+
+
+def recipient_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
+                       prev: list[str | None], speaker: str | None) -> list[list[float]]:
+    """One row of RECIPIENT_FEATURES per candidate: the speaker's features plus who speaks."""
+    q = idx.quotes[i]
+    base = speaker_features(idx, i, cands, by, prev)
+    last = prev[-1] if prev else None
+    out = []
+    for c, row in zip(cands, base):
+        extra = [0.0] * 5
+        if c.name is not None:
+            extra[0] = float(same_name(c.name, speaker))
+            extra[1] = float(same_name(c.name, last))
+            if c.origin == "rule" and same_name(c.name, q.recipient) or same_name(c.name, q.recipient):
+                extra[2] = 1.0
+                extra[3] = float(q.recipient_basis == "explicit")
+                extra[4] = float(q.recipient_basis == "inferred")
+        out.append(row + extra)
+    return out

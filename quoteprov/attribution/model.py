@@ -1,0 +1,99 @@
+"""The ranker: gradient-boosted trees stored as plain JSON data, evaluated with numpy.
+
+`training/train_ranker.py` fits LightGBM and writes `ranker.json` beside this module: for each
+of the two rankers (speaker, recipient) its feature names, its trees as flat arrays (feature,
+threshold, left, right; a leaf is a negative child `~k` pointing into the leaf values), and a
+calibration curve (isotonic, fitted on held-out folds) that turns the ranker's share of a
+quotation's candidates into the probability that its choice is right. Loading it reads numbers
+only: no code runs, nothing is unpickled, and LightGBM is needed only to train.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).with_name("ranker.json")
+
+
+@dataclass(frozen=True)
+class Trees:
+    features: tuple[str, ...]
+    trees: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]
+    bias: float
+    calibration: tuple[np.ndarray, np.ndarray]
+
+    def raw(self, X: np.ndarray) -> np.ndarray:
+        """The summed tree outputs (log-odds) of each row of X."""
+        score = np.full(X.shape[0], self.bias, dtype=np.float64)
+        rows = np.arange(X.shape[0])
+        for feat, thr, left, right, leaf in self.trees:
+            node = np.zeros(X.shape[0], dtype=np.int64)
+            active = node >= 0
+            while active.any():
+                n = node[active]
+                go_left = X[rows[active], feat[n]] <= thr[n]
+                node[active] = np.where(go_left, left[n], right[n])
+                active = node >= 0
+            score += leaf[~node]
+        return score
+
+    def prob(self, X: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.raw(X)))
+
+    def calibrate(self, share: float) -> float:
+        xs, ys = self.calibration
+        return float(np.interp(share, xs, ys))
+
+
+def _trees(d: dict[str, Any]) -> Trees:
+    trees = tuple((np.asarray(t["feature"], dtype=np.int64), np.asarray(t["threshold"], dtype=np.float64),
+                   np.asarray(t["left"], dtype=np.int64), np.asarray(t["right"], dtype=np.int64),
+                   np.asarray(t["leaf"], dtype=np.float64)) for t in d["trees"])
+    cal = d.get("calibration") or {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+    return Trees(tuple(d["features"]), trees, float(d.get("bias", 0.0)),
+                 (np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64)))
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> dict[str, Trees] | None:
+    """The speaker and recipient rankers, or None when no model file ships (rules only)."""
+    p = Path(path) if path else MODEL_FILE
+    if not p.exists():
+        return None
+    data = json.loads(p.read_text(encoding="utf-8"))
+    return {name: _trees(d) for name, d in data["rankers"].items()}
+
+
+def lightgbm_to_flat(dump: dict[str, Any]) -> list[dict[str, list[float]]]:
+    """LightGBM's `dump_model()` trees as the flat arrays `Trees` evaluates (used by training)."""
+    out = []
+    for info in dump["tree_info"]:
+        feat: list[int] = []
+        thr: list[float] = []
+        left: list[int] = []
+        right: list[int] = []
+        leaf: list[float] = []
+
+        def walk(node: dict[str, Any]) -> int:
+            if "leaf_value" in node or "split_feature" not in node:
+                leaf.append(float(node.get("leaf_value", 0.0)))
+                return ~(len(leaf) - 1)
+            k = len(feat)
+            feat.append(int(node["split_feature"]))
+            thr.append(float(node["threshold"]))
+            left.append(0)
+            right.append(0)
+            left[k] = walk(node["left_child"])
+            right[k] = walk(node["right_child"])
+            return k
+
+        root = walk(info["tree_structure"])
+        if root < 0:  # a tree that is a single leaf
+            feat, thr, left, right = [0], [float("inf")], [root], [root]
+        out.append({"feature": feat, "threshold": thr, "left": left, "right": right, "leaf": leaf})
+    return out

@@ -1,0 +1,221 @@
+"""Train the attribution rankers and write `quoteprov/attribution/ranker.json`.
+
+usage: python -m training.train_ranker [--folds K] [--out PATH] [--eval-only]
+
+Data: the 24 PDNC novels in ../shared/pdnc and every genre gold in tests/gold (the seed,
+Russell 1920 and the golds annotated since), read by `training.corpora`. The rules' records of
+each text come from `training/cache` (made by `python -m training.cache_rules`), so features can
+change without parsing the novels again.
+
+Procedure (deterministic: LightGBM with one thread, fixed seeds, texts in sorted order):
+1. Examples: for each quotation matched to a gold quote, its candidates and their features;
+   a candidate is positive when its name is an acceptable value (PDNC: any alias of the gold
+   character), `nobody` when no candidate is (or the gold value is null). While training, the
+   turn-taking features read the gold speakers of the quotations before; when deciding, the
+   ranker's own choices.
+2. Held-out estimates: the texts are split into folds (each genre text a fold of its own; the
+   novels into K folds); for each fold a model trained on the others decides its texts in
+   order. Those decisions give the figures printed and the calibration: an isotonic curve
+   from the chosen candidate's share of the scores to the rate at which such choices are right.
+3. The shipped model: trained on everything, with that calibration, as JSON trees.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from quoteprov.attribution.candidates import Quote, TextIndex, index_text
+from quoteprov.attribution.decide import choose
+from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
+                                            recipient_features, same_name, speaker_features)
+from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_flat
+from quoteprov.discourse import author_of
+
+from .corpora import CACHE, GoldQuote, Text, all_texts
+from .evaluate import match, recipient_ok, scores, speaker_ok
+
+SEED = 20261126
+GENRE_WEIGHT = 30.0  # a genre quotation counts as thirty novel quotations: there are few of them
+PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "min_data_in_leaf": 20,
+          "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
+          "seed": SEED, "deterministic": True, "num_threads": 1, "verbose": -1, "force_row_wise": True}
+ROUNDS = 250
+
+
+def record_quote(r: dict[str, Any]) -> Quote:
+    ev = r.get("evidence") or {}
+    sp, rs = ev.get("speaker"), ev.get("recipient")
+    m, b = r.get("method") or {}, r.get("basis") or {}
+    return Quote(r["start"], r["end"], r["paragraph"], r.get("nested_in") is not None, r["kind"],
+                 r.get("speaker"), m.get("speaker"), b.get("speaker"), (sp["start"], sp["end"]) if sp else None,
+                 r.get("recipient"), m.get("recipient"), b.get("recipient"), (rs["start"], rs["end"]) if rs else None)
+
+
+@dataclass
+class Prepared:
+    text: Text
+    records: list[dict[str, Any]]
+    idx: TextIndex
+    gold: dict[int, GoldQuote] = field(default_factory=dict)  # quote index -> gold
+
+
+def prepare(t: Text) -> Prepared:
+    recs = [json.loads(x) for x in (CACHE / f"{t.name}.jsonl").read_text(encoding="utf-8").splitlines() if x]
+    recs.sort(key=lambda r: (r["start"], -r["end"]))
+    quotes = [record_quote(r) for r in recs]
+    body = {p for p in range(len(t.source.paragraphs)) if t.source.is_body(p)}
+    idx = index_text(t.source.text, t.source.paragraphs, quotes, author_of(t.source), body)
+    pos = {id(r): i for i, r in enumerate(recs)}
+    gold = {pos[id(r)]: q for q, r in match(t, recs) if r is not None and q.qtype != "optional"}
+    return Prepared(t, recs, idx, gold)
+
+
+def examples(p: Prepared) -> tuple[list, list, list, list, list]:
+    """(speaker rows, labels, recipient rows, labels, quotation group ids) of one text."""
+    xs, ys, xr, yr, groups = [], [], [], [], []
+    prev: list[str | None] = []
+    for i, q in enumerate(p.idx.quotes):
+        if q.nested:
+            continue
+        g = p.gold.get(i)
+        if g is not None:
+            cands, by = candidates(p.idx, i, prev)
+            lab = [speaker_ok(g, c.name) if c.name is not None else False for c in cands]
+            lab[-1] = speaker_ok(g, None) or g.speakers[0] is None or not any(lab)
+            rlab = [recipient_ok(g, c.name) if c.name is not None else False for c in cands]
+            rlab[-1] = g.recipients[0] is None or not any(rlab)
+            gsp = g.speakers[0]
+            xs += speaker_features(p.idx, i, cands, by, prev)
+            ys += lab
+            xr += recipient_features(p.idx, i, cands, by, prev, gsp)
+            yr += rlab
+            groups += [(p.text.name, i)] * len(cands)
+            prev.append(gsp)
+        else:
+            prev.append(q.speaker)
+    return xs, ys, xr, yr, groups
+
+
+def fit(rows: list, labels: list, weights: list, names: tuple[str, ...]) -> dict[str, Any]:
+    import lightgbm as lgb
+
+    ds = lgb.Dataset(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64),
+                     weight=np.asarray(weights), feature_name=list(names), free_raw_data=False)
+    booster = lgb.train(PARAMS, ds, num_boost_round=ROUNDS)
+    return {"features": list(names), "trees": lightgbm_to_flat(booster.dump_model()), "bias": 0.0}
+
+
+def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, Any]], list[tuple[float, bool, str]]]:
+    """Decide a text in order with `models`; the records with the new values, and for each
+    gold quotation (speaker share, right?, field) to calibrate on."""
+    recs = [dict(r) for r in p.records]
+    prev: list[str | None] = []
+    cal: list[tuple[float, bool, str]] = []
+    for i, q in enumerate(p.idx.quotes):
+        if q.nested:
+            continue
+        cands, by = candidates(p.idx, i, prev)
+        k, share = choose(models["speaker"], speaker_features(p.idx, i, cands, by, prev))
+        sp = cands[k].name
+        if sp is not None and same_name(sp, q.speaker):
+            sp = q.speaker
+        rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp))
+        rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
+        if rc is not None and same_name(rc, q.recipient):
+            rc = q.recipient
+        recs[i]["speaker"], recs[i]["recipient"] = sp, rc
+        g = p.gold.get(i)
+        if g is not None and g.kind[0] == "quotation":
+            if sp is not None:
+                cal.append((share, speaker_ok(g, sp), "speaker"))
+            if rc is not None:
+                cal.append((rshare, recipient_ok(g, rc), "recipient"))
+        prev.append(sp)
+    return recs, cal
+
+
+def isotonic(points: list[tuple[float, bool]]) -> dict[str, list[float]]:
+    from sklearn.isotonic import IsotonicRegression
+
+    if len(points) < 10:
+        return {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+    x = np.asarray([s for s, _ in points])
+    y = np.asarray([float(ok) for _, ok in points])
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(x, y)
+    return {"x": [round(float(v), 4) for v in iso.X_thresholds_], "y": [round(float(v), 4) for v in iso.y_thresholds_]}
+
+
+def train(prepared: list[Prepared]) -> dict[str, Any]:
+    xs, ys, ws, xr, yr, wr = [], [], [], [], [], []
+    for p in prepared:
+        a, b, c, d, _ = examples(p)
+        w = GENRE_WEIGHT if p.text.group == "genre" else 1.0
+        xs += a
+        ys += b
+        ws += [w] * len(a)
+        xr += c
+        yr += d
+        wr += [w] * len(c)
+    return {"speaker": fit(xs, ys, ws, SPEAKER_FEATURES), "recipient": fit(xr, yr, wr, RECIPIENT_FEATURES)}
+
+
+def folds_of(prepared: list[Prepared], k: int) -> list[list[int]]:
+    novels = [i for i, p in enumerate(prepared) if p.text.group == "pdnc"]
+    out = [[i] for i, p in enumerate(prepared) if p.text.group != "pdnc"]
+    k = max(1, min(k, len(novels))) if novels else 0
+    out += [novels[j::k] for j in range(k)]
+    return [f for f in out if f]
+
+
+def cross_validate(prepared: list[Prepared], k: int, log=print) -> tuple[dict[str, dict], dict[str, list]]:
+    results: dict[str, dict] = {}
+    cal: dict[str, list] = defaultdict(list)
+    for fold in folds_of(prepared, k):
+        train_on = [p for i, p in enumerate(prepared) if i not in fold]
+        raw = train(train_on)
+        models = {n: _trees(d) for n, d in raw.items()}
+        for i in fold:
+            p = prepared[i]
+            recs, points = predict_text(p, models)
+            for share, ok, fld in points:
+                cal[fld].append((share, ok))
+            results[p.text.name] = {"group": p.text.group, **scores(match(p.text, recs))}
+            log(f"  held out {p.text.name}: {json.dumps(results[p.text.name])}")
+    return results, cal
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folds", type=int, default=6, help="folds of the novels (each genre text is a fold)")
+    ap.add_argument("--out", default=str(MODEL_FILE))
+    ap.add_argument("--eval-only", action="store_true")
+    args = ap.parse_args(argv)
+    texts = all_texts()
+    missing = [t.name for t in texts if not (CACHE / f"{t.name}.jsonl").exists()]
+    if missing:
+        print(f"no rules' records for {', '.join(missing)}: run python -m training.cache_rules", file=sys.stderr)
+        return 2
+    prepared = [prepare(t) for t in texts]
+    results, cal = cross_validate(prepared, args.folds)
+    if args.eval_only:
+        return 0
+    raw = train(prepared)
+    for name in raw:
+        raw[name]["calibration"] = isotonic(cal[name])
+    model = {"format": "quoteprov-ranker/1", "seed": SEED, "params": PARAMS, "rounds": ROUNDS,
+             "genre_weight": GENRE_WEIGHT, "trained_on": [p.text.name for p in prepared],
+             "held_out": results, "rankers": raw}
+    Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
