@@ -26,7 +26,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .pipeline import extract
     from .source import read_source
 
-    source = read_source(args.file, args.source_id)
+    # the same metadata a manifest entry gives: "I" and "me" resolve to the author
+    meta = {k: v for k, v in (("author", args.author), ("title", args.title), ("year", args.year)) if v}
+    source = read_source(args.file, args.source_id, meta or None)
     out = sys.stdout
     for rec in extract(source):
         out.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
@@ -75,6 +77,9 @@ def parser() -> argparse.ArgumentParser:
                                    "standard output. No corrections are applied; offsets are code points.")
     e.add_argument("file", type=Path, help="UTF-8 text file, one paragraph per line")
     e.add_argument("--source-id", help="source id for the records (default: the file name without extension)")
+    e.add_argument("--author", help="the author's name: a first-person narrator (I, me) is resolved to it")
+    e.add_argument("--title", help="the source's title (metadata, as in a manifest entry)")
+    e.add_argument("--year", type=int, help="the year of the source (metadata, as in a manifest entry)")
     e.set_defaults(func=cmd_extract)
 
     b = sub.add_parser("build", help="rebuild dataset/data/ from dataset/sources/",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from typing import Any, Iterable
 
 from quoteprov.evaluate import name_ok
@@ -34,16 +35,21 @@ def match(text: Text, records: list[dict[str, Any]]) -> list[tuple[GoldQuote, di
     return out
 
 
+@lru_cache(maxsize=None)
+def _ok(pred: str | None, acceptable: tuple[str | None, ...]) -> bool:
+    return name_ok(pred, list(acceptable))
+
+
 def speaker_ok(q: GoldQuote, pred: str | None) -> bool:
     if q.aliases:
-        return pred is not None and any(name_ok(pred, list(al)) for al in q.aliases)
-    return name_ok(pred, list(q.speakers))
+        return pred is not None and any(_ok(pred, al) for al in q.aliases)
+    return _ok(pred, q.speakers)
 
 
 def recipient_ok(q: GoldQuote, pred: str | None) -> bool:
     if q.recipient_aliases:
-        return pred is not None and any(name_ok(pred, list(al)) for al in q.recipient_aliases)
-    return name_ok(pred, list(q.recipients))
+        return pred is not None and any(_ok(pred, al) for al in q.recipient_aliases)
+    return _ok(pred, q.recipients)
 
 
 def scores(pairs: Iterable[tuple[GoldQuote, dict[str, Any] | None]], field_key: str = "speaker") -> dict[str, Any]:

@@ -64,6 +64,7 @@ class Prepared:
     records: list[dict[str, Any]]
     idx: TextIndex
     gold: dict[int, GoldQuote] = field(default_factory=dict)  # quote index -> gold
+    _examples: tuple | None = None
 
 
 def prepare(t: Text) -> Prepared:
@@ -79,6 +80,12 @@ def prepare(t: Text) -> Prepared:
 
 def examples(p: Prepared) -> tuple[list, list, list, list, list]:
     """(speaker rows, labels, recipient rows, labels, quotation group ids) of one text."""
+    if p._examples is None:
+        p._examples = _examples(p)
+    return p._examples
+
+
+def _examples(p: Prepared) -> tuple[list, list, list, list, list]:
     xs, ys, xr, yr, groups = [], [], [], [], []
     prev: list[str | None] = []
     for i, q in enumerate(p.idx.quotes):

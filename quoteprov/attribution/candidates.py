@@ -72,6 +72,8 @@ class TextIndex:
     mentions_by_par: dict[int, list[Mention]] = field(default_factory=dict)
     proper: frozenset[str] = frozenset()
     stats: dict[str, float] | None = None  # text-level features, computed once (features.text_context)
+    outer_by_par: dict[int, list[Quote]] = field(default_factory=dict)  # outermost quotes of each paragraph
+    starts: list[int] = field(default_factory=list)  # starts of all quotes, in order
 
 
 def proper_words(text: str) -> frozenset[str]:
@@ -93,6 +95,10 @@ def _outside(pos: int, quotes: list[tuple[int, int]]) -> bool:
 def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
                author: str | None, body: set[int] | None = None) -> TextIndex:
     idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text))
+    idx.starts = sorted(q.start for q in quotes)
+    for q in quotes:
+        if not q.nested:
+            idx.outer_by_par.setdefault(q.paragraph, []).append(q)
     by_par: dict[int, list[tuple[int, int]]] = {}
     for q in quotes:
         if not q.nested:

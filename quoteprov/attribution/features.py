@@ -9,6 +9,7 @@ entity it is. Every candidate list ends with `nobody`, so the ranker can abstain
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from .. import cues
@@ -131,7 +132,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Can
 def quote_context(idx: TextIndex, i: int) -> dict[str, float]:
     q = idx.quotes[i]
     lo, hi = idx.paragraphs[q.paragraph]
-    same = [x for x in idx.quotes if x.paragraph == q.paragraph and not x.nested]
+    same = idx.outer_by_par.get(q.paragraph, [])
     inside = sum(x.end - x.start for x in same)
     qtext = idx.text[q.start:q.end]
     return {
@@ -211,7 +212,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
             gap = text[m.end:q.start]
             f["before_dist"] = float(q.start - m.end)
             f["verb_between_before"] = float(bool(_REPORTING.search(gap)))
-            f["quote_between_before"] = float(any(m.end <= x.start < q.start for x in idx.quotes))
+            f["quote_between_before"] = float(bisect_left(idx.starts, q.start) > bisect_left(idx.starts, m.end))
             f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
             f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
         if after:

@@ -1,0 +1,114 @@
+"""The attribution ranker: the shipped model file, its evaluator, and what it gives every record."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from quoteprov.attribution import attribute_rules
+from quoteprov.attribution.features import RECIPIENT_FEATURES, SPEAKER_FEATURES, group_names, same_name
+from quoteprov.attribution.model import MODEL_FILE, _trees, lightgbm_to_flat, load
+from quoteprov.pipeline import extract
+from quoteprov.source import make_source, read_source
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "dataset" / "sources" / "avrich-1984-miasnikov-2.txt"
+
+
+def test_the_model_ships_as_json_data_matching_the_code():
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))  # plain JSON: loading it runs no code
+    assert data["format"] == "quoteprov-ranker/1"
+    assert data["rankers"]["speaker"]["features"] == list(SPEAKER_FEATURES)
+    assert data["rankers"]["recipient"]["features"] == list(RECIPIENT_FEATURES)
+    for ranker in data["rankers"].values():
+        cal = ranker["calibration"]
+        assert cal["x"] == sorted(cal["x"]) and cal["y"] == sorted(cal["y"])  # monotone: more share, more trust
+        assert all(0.0 <= y <= 1.0 for y in cal["y"])
+    assert load() is not None
+
+
+def test_flat_trees_evaluate_as_written():
+    # one split on feature 1 at 0.5: left leaf -1, right leaf +2; a second tree that is one leaf
+    model = _trees({"features": ["a", "b"], "bias": 0.0, "trees": [
+        {"feature": [1], "threshold": [0.5], "left": [~0], "right": [~1], "leaf": [-1.0, 2.0]},
+        {"feature": [0], "threshold": [float("inf")], "left": [~0], "right": [~0], "leaf": [0.5]}]})
+    raw = model.raw(np.array([[0.0, 0.0], [0.0, 1.0]]))
+    assert raw.tolist() == [-0.5, 2.5]
+
+
+def test_lightgbm_dump_is_evaluated_exactly():
+    lgb = pytest.importorskip("lightgbm")
+    rng = np.random.default_rng(0)
+    X = rng.random((400, 5))
+    y = (X[:, 0] + X[:, 3] > 1).astype(float)
+    booster = lgb.train({"objective": "binary", "verbose": -1, "num_leaves": 7, "deterministic": True,
+                         "num_threads": 1, "seed": 1}, lgb.Dataset(X, y), 20)
+    ours = _trees({"features": list("abcde"), "trees": lightgbm_to_flat(booster.dump_model())})
+    assert np.allclose(ours.prob(X), booster.predict(X), atol=1e-12)
+
+
+def test_names_of_one_entity_group_under_the_fullest():
+    assert same_name("Knightley", "Mr. Knightley") and same_name("Trotsky", "Leon Trotsky")
+    assert not same_name("Mr. Weston", "Mrs. Weston")
+    assert group_names(["Fischer", "Ruth Fischer", "Maslow"]) == {
+        "Fischer": "Ruth Fischer", "Ruth Fischer": "Ruth Fischer", "Maslow": "Maslow"}
+
+
+@pytest.fixture(scope="module")
+def seed_records():
+    return [r.to_dict() for r in extract(read_source(SEED, "avrich-1984-miasnikov-2"))]
+
+
+def test_every_attributed_value_has_evidence_and_an_honest_confidence(seed_records):
+    text = SEED.read_text(encoding="utf-8")
+    for r in seed_records:
+        for field in ("speaker", "recipient"):
+            conf = r["confidence"][field]
+            if r[field] is None:
+                assert conf is None
+                continue
+            ev = r["evidence"][field]
+            assert ev is not None and text[ev["start"]:ev["end"]] == ev["text"], r
+            if r["nested_in"] is None:
+                assert conf is not None and 0.0 <= conf <= 1.0
+            if r["basis"][field] == "inferred" and conf is not None:
+                assert conf < 1.0  # a guess is never certain
+
+
+def test_the_ranker_abstains_rather_than_naming_someone_absent():
+    # no one is named anywhere: nobody may be given as the speaker
+    src = make_source('It was late.\n"Nothing can be done now," came a voice from the back.\n', "t")
+    recs = extract(src)
+    assert recs and all(r.speaker is None and r.confidence["speaker"] is None for r in recs)
+
+
+def test_a_named_speaker_with_a_cue_wins_over_other_names():
+    src = make_source('Petrov and Ivanova met in Kiev. "We must leave at once," said Ivanova, looking at '
+                      'Petrov.\n"Not before the congress," Petrov replied.\n', "t")
+    by = {r.text: r for r in extract(src)}
+    assert by["We must leave at once,"].speaker == "Ivanova"
+    assert by["Not before the congress,"].speaker == "Petrov"
+
+
+def test_the_rules_alone_remain_available():
+    src = make_source('"Enough of this retreat," declared the manifesto.\n', "t")
+    from quoteprov.spans import find_spans
+    from quoteprov.markers import find_markers
+    spans = find_spans(src, find_markers(src))
+    (a,) = attribute_rules(src, spans, [])
+    assert a.speaker.value == "manifesto" and a.speaker.confidence is None
+
+
+def test_extract_author_makes_the_narrator_the_speaker(tmp_path):
+    f = tmp_path / "memoir.txt"
+    f.write_text('I met him in the corridor of the Smolny.\n"Where are the delegates?" I asked him.\n',
+                 encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "quoteprov.cli", "extract", str(f), "--author", "Jane Doe"],
+                         capture_output=True, text=True, check=True).stdout
+    rec = json.loads(out.splitlines()[0])
+    assert rec["speaker"] == "Jane Doe" and rec["evidence"]["speaker"]["text"] == "I"
+    plain = subprocess.run([sys.executable, "-m", "quoteprov.cli", "extract", str(f)],
+                           capture_output=True, text=True, check=True).stdout
+    assert json.loads(plain.splitlines()[0])["speaker"] != "Jane Doe"
