@@ -203,6 +203,8 @@ def explain(error: Any) -> tuple[str, str]:
         return path, f"expected {_q(want)}, got {_q(got)}"
     if v == "minimum":
         return path, f"expected a number >= {want}, got {_q(got)}"
+    if v == "maximum":
+        return path, f"expected a number <= {want}, got {_q(got)}"
     if v == "minLength":
         return path, f"expected at least {want} character{'s' * (want != 1)}, got {_q(got)}"
     if v == "pattern":
