@@ -55,6 +55,7 @@ def record(i: int, rng: random.Random, source: str) -> dict:
         "method": {"span": "marks-paired", "kind": "length", "speaker": "cue-subject" if speaker else None,
                    "recipient": None, "footnote": "marker-next"},
         "basis": {"speaker": "explicit" if speaker else None, "recipient": None, "footnote": "explicit"},
+        "confidence": {"speaker": round(rng.random(), 3) if speaker else None, "recipient": None},
         "selectors": {"quote": {"type": "TextQuoteSelector", "exact": text, "prefix": "which to advance their cause. \"",
                                 "suffix": "\" declared the manifesto, had be"},
                       "position": {"type": "TextPositionSelector", "start": start, "end": end}},

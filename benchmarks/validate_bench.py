@@ -112,7 +112,9 @@ def generate(folder: Path, n: int, seed: int = 1) -> None:
                     cue_span=Span(cs, cs + len("declared"), "declared"), marker=marker,
                     method={"span": "marks-paired", "kind": "cue", "speaker": "cue-subject",
                             "footnote": "marker-next"},
-                    basis={"speaker": "explicit", "footnote": "explicit"}, prefix=prefix, suffix=suffix))
+                    basis={"speaker": "explicit", "footnote": "explicit"},
+                    confidence={"speaker": rng.random()},  # a model's probability, as records write it
+                    prefix=prefix, suffix=suffix))
             recs.sort(key=sort_key)
             out.writelines(dumps(r.to_dict()) + "\n" for r in recs)
             source_rows.append({**entry, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),

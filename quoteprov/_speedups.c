@@ -190,7 +190,7 @@ clean(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                             FIELD(ba, "footnote"), nested, speaker, recipient};
 
     /* quotes_expected */
-    Py_ssize_t keys = 38, strings = 9;
+    Py_ssize_t keys = 41, strings = 9;
     PyObject *spans[] = {sp, cue, rp};
     for (int i = 0; i < 3; i++)
         if (spans[i] != Py_None) {
@@ -224,6 +224,14 @@ clean(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
                     Py_RETURN_FALSE;
             }
     }
+
+    /* a confidence without its value is a `confidence` error */
+    PyObject *conf = FIELD(rec, "confidence");
+    NEED(conf);
+    PyObject *conf_speaker = FIELD(conf, "speaker"), *conf_recipient = FIELD(conf, "recipient");
+    NEED(conf_speaker); NEED(conf_recipient);
+    if ((speaker == Py_None && conf_speaker != Py_None) || (recipient == Py_None && conf_recipient != Py_None))
+        Py_RETURN_FALSE;
 
     PyObject *text = FIELD(rec, "text"), *sel = FIELD(rec, "selectors");
     NEED(text); NEED(sel);

@@ -22,6 +22,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from . import __version__
 from .errors import QuoteprovError
 from .features import CONFIGS, FEATURES, field_docs
+from .records import CONFIDENT, LOW_CONFIDENCE
 from .schema import load_schema
 from .store import read_jsonl, write_bytes
 
@@ -224,6 +225,8 @@ def card_context(tables: dict[str, list[dict[str, Any]]], version: str = __versi
         "speaker_basis": _ranked(Counter(r["basis"]["speaker"] for r in q if r["basis"]["speaker"])),
         "speaker_methods": _ranked(Counter(r["method"]["speaker"] for r in q
                                            if r["speaker"] is not None and r["method"]["speaker"])),
+        "confidence": [_confidence_facts(q, role) for role in CONFIDENT],
+        "low_confidence": LOW_CONFIDENCE,
         "repaired": sum(bool(r["evidence"]["marker"] and r["evidence"]["marker"]["repaired"]) for r in q),
         "notes": sum(len(s["notes"]) for s in tables["sources"]),
         "entities": len(tables["entities"]),
@@ -231,6 +234,16 @@ def card_context(tables: dict[str, list[dict[str, Any]]], version: str = __versi
         "license": LICENSE,
         "bibtex": _bibtex(header["pretty_name"], version, tables["sources"]),
     }
+
+
+def _confidence_facts(rows: list[dict[str, Any]], role: str) -> dict[str, Any]:
+    """How many `role` values carry a confidence, how many of those are low, how many a reviewed
+    correction set (confidence 1)."""
+    given = [r for r in rows if r[role] is not None]
+    rated = [r for r in given if r["confidence"][role] is not None]
+    return {"role": role, "given": len(given), "rated": len(rated),
+            "low": sum(r["confidence"][role] < LOW_CONFIDENCE for r in rated),
+            "reviewed": sum(r["method"][role] == "correction" and r["confidence"][role] == 1 for r in rated)}
 
 
 def render_card(tables: dict[str, list[dict[str, Any]]], version: str = __version__,
@@ -241,7 +254,7 @@ def render_card(tables: dict[str, list[dict[str, Any]]], version: str = __versio
 
 # -- Frictionless data package -------------------------------------------------------------
 
-_FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "boolean": "boolean",
+_FRICTIONLESS_TYPES = {"string": "string", "integer": "integer", "number": "number", "boolean": "boolean",
                        "object": "object", "array": "array"}
 
 
@@ -268,7 +281,7 @@ def _frictionless_field(name: str, node: dict[str, Any], required: bool) -> dict
         constraints["required"] = True
     if values:
         constraints["enum"] = values
-    for key in ("minimum", "minLength", "pattern"):
+    for key in ("minimum", "maximum", "minLength", "pattern"):
         if key in node:
             constraints[key] = node[key]
     if constraints:

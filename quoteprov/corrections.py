@@ -6,6 +6,10 @@ the extractor's value the reviewer saw, so a correction whose premise changed is
 instead of silently applied; and, for a speaker or recipient, `"evidence": [START, END]`, the
 offsets of the mention that justifies the new value (without it the value is marked as
 `inferred`: a reviewer's judgement that no span of the text states).
+
+A corrected speaker or recipient gets confidence 1.0: a person checked it, which is more than
+any model's probability says (null when the correction removes the value). Its basis still
+says whether the text states it.
 """
 from __future__ import annotations
 
@@ -109,6 +113,7 @@ def apply_corrections(records: list[Record], entries: list[CorrectionEntry],
             changes["basis"] = basis
             if c.field in ("speaker", "recipient"):
                 changes[f"{c.field}_span"] = span
+                changes["confidence"] = {**r.confidence, c.field: None if c.value is None else 1.0}
             elif c.value is None:
                 changes["marker"] = None
         out[i] = r.with_(**changes)

@@ -15,7 +15,9 @@ that differ (a few per cent in a real revision) are parsed, with orjson, and ali
 A matched pair whose only differences are positions that the source edit explains (offsets
 shifted because text above changed, the paragraph index, the selector context) is
 *re-anchored*; any other difference makes it *changed*, listed field by field with dotted
-paths (`evidence.speaker`, `method.kind`).
+paths (`evidence.speaker`, `method.kind`). A change of `confidence` alone (the same speaker and
+recipient, a new probability that they are right, as when the attribution model is retrained)
+is a minor change, counted and labelled apart so that a review can pass over it.
 """
 from __future__ import annotations
 
@@ -47,6 +49,11 @@ _EVIDENCE_OFFSET = re.compile(r"^evidence\.[^.]+\.(start|end)$")
 # fields that give a record's position, not its content
 _OFFSETS = {"start": "start", "end": "end", "selectors.position.start": "start", "selectors.position.end": "end"}
 _CONTEXT = {"selectors.quote.prefix": "prefix", "selectors.quote.suffix": "suffix"}
+SHOWN_DECIMALS = 3  # a float is shown (not stored) with this many decimals: records write 3
+
+
+def _is_confidence(path: str) -> bool:
+    return path == "confidence" or path.startswith("confidence.")
 
 
 # -- result ---------------------------------------------------------------------------------
@@ -62,8 +69,14 @@ class Change:
     matched_by: str  # id | span | start | text
     shift: int | None = None  # offset shift explained by a source edit, when there is one
 
+    @property
+    def confidence_only(self) -> bool:
+        """Only the confidence moved: the values themselves are the same."""
+        return all(_is_confidence(p) for p in self.fields)
+
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "matched_by": self.matched_by, "fields": self.fields}
+        out: dict[str, Any] = {"id": self.id, "matched_by": self.matched_by, "fields": self.fields,
+                               "confidence_only": self.confidence_only}
         if self.shift is not None:
             out["shift"] = self.shift
         return out
@@ -455,7 +468,7 @@ def _compare_versions(old: Version, new: Version) -> DiffResult:
     summary = {
         "old_records": n_old, "new_records": n_new,
         "added": len(added_rows), "removed": len(removed_rows), "changed": len(changed),
-        "reanchored": len(reanchored),
+        "confidence_only": sum(c.confidence_only for c in changed), "reanchored": len(reanchored),
         "unchanged": n_old - len(removed_rows) - len(changed) - len(reanchored),
         "sources_changed": len(sources), "fields_added": len(schema.added), "fields_removed": len(schema.removed),
     }
@@ -477,14 +490,28 @@ def diff(old: str | Path, new: str | Path | None = None, repo: str | Path = ".",
 
 # -- output ---------------------------------------------------------------------------------
 
-def _val(v: Any, width: int = 80) -> str:
-    s = json.dumps(v, ensure_ascii=False)
+def readable(v: Any, decimals: int = SHOWN_DECIMALS) -> Any:
+    """`v` with every float rounded for reading (0.30000000000000004 reads 0.3)."""
+    if type(v) is float:
+        return round(v, decimals)
+    if type(v) is dict:
+        return {k: readable(x, decimals) for k, x in v.items()}
+    if type(v) is list:
+        return [readable(x, decimals) for x in v]
+    return v
+
+
+def _val(v: Any, width: int = 80, decimals: int = SHOWN_DECIMALS) -> str:
+    s = json.dumps(readable(v, decimals), ensure_ascii=False)
     return s if len(s) <= width else s[:width - 1] + "\u2026"
 
 
 def _pair(old: Any, new: Any, width: int = 80) -> tuple[str, str]:
     """Old and new values for reading: long strings are cut around their first difference, so
-    a corrected word stays visible."""
+    a corrected word stays visible; floats are shown with SHOWN_DECIMALS decimals, or with all
+    of theirs when that would hide the difference."""
+    if type(old) is float and type(new) is float and round(old, SHOWN_DECIMALS) == round(new, SHOWN_DECIMALS):
+        return _val(old, width, 17), _val(new, width, 17)
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) + 2 > width:
         p = next((i for i, (x, y) in enumerate(zip(old, new)) if x != y), min(len(old), len(new)))
         cut = max(0, p - width // 3)
@@ -503,7 +530,9 @@ def _shown(change: Change) -> list[tuple[str, Any, Any]]:
 
 def summary_line(result: DiffResult) -> str:
     s = result.summary
-    parts = [f"{s['added']} added", f"{s['removed']} removed", f"{s['changed']} changed",
+    minor = s.get("confidence_only", 0)
+    parts = [f"{s['added']} added", f"{s['removed']} removed",
+             f"{s['changed']} changed" + (f" ({minor} only in confidence)" if minor else ""),
              f"{s['reanchored']} re-anchored", f"{s['unchanged']} unchanged"]
     return ", ".join(parts)
 
@@ -539,7 +568,9 @@ def format_text(result: DiffResult, color: bool = False) -> str:
         out.append("no differences")
     for c in result.changed:
         how = "" if c.matched_by == "id" else f" (matched by {c.matched_by})"
-        out += ["", paint("33", f"~ {c.id}{how}") + f" {_val(c.new.get('text'), 70)}"]
+        if c.confidence_only:  # a minor change: the values stand, their probability moved
+            how += " (only the confidence moved)"
+        out += ["", paint("2" if c.confidence_only else "33", f"~ {c.id}{how}") + f" {_val(c.new.get('text'), 70)}"]
         out += [f"    {p}: {' -> '.join(_pair(o, n))}" for p, o, n in _shown(c)]
         if c.shift:
             out.append(f"    (also re-anchored by {c.shift:+d})")
@@ -595,7 +626,9 @@ def format_markdown(result: DiffResult) -> str:
             out.append(f"\n\u2026 and {more} more rows (see `quoteprov diff --format json`)")
         out.extend(["", "</details>"])
 
-    section(f"Changed ({s['changed']})", "| id | field | old | new |\n| --- | --- | --- | --- |",
+    minor = s.get("confidence_only", 0)
+    section(f"Changed ({s['changed']}{f', {minor} of them only in confidence' if minor else ''})",
+            "| id | field | old | new |\n| --- | --- | --- | --- |",
             [f"| `{c.id}` | `{p}` | {' | '.join(map(_code, _pair(o, n, 60)))} |" for c in result.changed
              for p, o, n in _shown(c)])
     rec_header = "| id | text | speaker | recipient | footnote | kind |\n| --- | --- | --- | --- | --- | --- |"
@@ -639,7 +672,7 @@ def changelog_entry(result: DiffResult, version: str, date: str) -> str:
     section("Added", [f"- `{r.get('id')}` {_val(r.get('text'), 70)}" for r in result.added])
     section("Removed", [f"- `{r.get('id')}` {_val(r.get('text'), 70)}" for r in result.removed])
     arrow = " \u2192 "
-    section("Changed", [f"- `{c.id}`: " + "; ".join(f"{p} {arrow.join(_pair(o, n, 40))}" for p, o, n in _shown(c))
+    section("Changed", [f"- `{c.id}`{' (only the confidence moved)' if c.confidence_only else ''}: " + "; ".join(f"{p} {arrow.join(_pair(o, n, 40))}" for p, o, n in _shown(c))
                         for c in result.changed])
     if not s["differences"]:
         out.append("No changes to the records.")

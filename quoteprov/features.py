@@ -5,6 +5,8 @@ tests/test_card.py checks that both name the same fields at every level of nesti
 written by hand rather than generated so that each Hub type is a decision one can read:
 
 - every JSON `integer` is `int64` (offsets into long sources; footnote numbers);
+- every JSON `number` is `float64` (the `confidence` probabilities: written with three
+  decimals, which a float32 would not give back exactly);
 - `kind`, `basis.*` and the entity `kind` are plain strings, not `ClassLabel`: a ClassLabel
   stores integers, so a reader of the Parquet file without the card would see 0/1/2 instead of
   the words the schema and the JSON Lines use;
@@ -32,7 +34,7 @@ def __getattr__(name: str) -> Any:
 def _features() -> dict[str, Any]:
     from datasets import Features, List, Value
 
-    string, int64, bool_ = Value("string"), Value("int64"), Value("bool")
+    string, int64, float64, bool_ = Value("string"), Value("int64"), Value("float64"), Value("bool")
 
     def span() -> dict[str, Value]:
         # an evidence span: the source text at [start, end)
@@ -60,6 +62,7 @@ def _features() -> dict[str, Any]:
         },
         "method": {"span": string, "kind": string, "speaker": string, "recipient": string, "footnote": string},
         "basis": {"speaker": string, "recipient": string, "footnote": string},
+        "confidence": {"speaker": float64, "recipient": float64},
         "selectors": {
             "quote": {"type": string, "exact": string, "prefix": string, "suffix": string},
             "position": {"type": string, "start": int64, "end": int64},
@@ -92,7 +95,7 @@ def _features() -> dict[str, Any]:
 # -- features against the JSON Schema ------------------------------------------------------
 
 # JSON Schema type -> the Value dtype that holds it
-_DTYPES = {"string": "string", "integer": "int64", "boolean": "bool"}
+_DTYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,7 @@ def _types(node: dict[str, Any]) -> tuple[set[str], bool]:
 
 
 def _json_type(value: Any) -> str:
-    return {str: "string", bool: "boolean", int: "integer"}.get(type(value), type(value).__name__)
+    return {str: "string", bool: "boolean", int: "integer", float: "number"}.get(type(value), type(value).__name__)
 
 
 def compare(node: dict[str, Any], feature: Any, path: str = "") -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterator, NamedTuple
+from typing import Any, BinaryIO, Callable, Iterator, NamedTuple
 
 BOM = b"\xef\xbb\xbf"
 BLOCK = 1 << 20  # bytes read at a time
@@ -110,10 +110,21 @@ def key_column(data: bytes, path: tuple[Any, ...] | list[Any]) -> int:
     return char_column(data, found) if found else 1
 
 
-def parse_line(data: bytes, number: int = 1, whole_file: bool = False) -> tuple[Any, list[LineProblem]]:
+class _Whole(float):
+    """A whole number written with a fraction part (`12.0`), kept until its place is known."""
+
+    text: str
+
+
+def parse_line(data: bytes, number: int = 1, whole_file: bool = False,
+               number_at: Callable[[tuple[Any, ...]], bool] | None = None) -> tuple[Any, list[LineProblem]]:
     """Parse one line exactly, returning (value or None, problems). With `whole_file`, `data`
     is a whole JSON document (newlines and all) and every column is a 1-based code-point
     offset into it, for the caller to turn into a line and column.
+
+    A whole number written as a float (`12.0`) is a `number-format` problem where an integer is
+    due; `number_at(path)` says where a number that is not an integer is due (a probability: 1.0
+    is fine there); without it, everywhere is taken for integers.
 
     Every problem of the line is reported where the parser can go on: a CRLF ending, NaN,
     duplicate keys and oversized numbers do not stop it; a syntax error does (a JSON parser
@@ -163,12 +174,38 @@ def parse_line(data: bytes, number: int = 1, whole_file: bool = False) -> tuple[
             problems.append(LineProblem(locate(s), "number-too-large", f"number {short} is too large"))
             return 0
         if value.is_integer():
-            # the schemas hold only integers; 59.0 passes a JSON Schema `integer` but is not an
-            # offset Python (or Arrow) can use as one
-            problems.append(LineProblem(locate(s), "number-format",
-                                        f"number {s} must be written as an integer ({int(value)})"))
+            # 59.0 passes a JSON Schema `integer` but is not an offset Python (or Arrow) can use
+            # as one; where the schema wants a number (a probability), 1.0 is right
+            if number_at is not None:
+                whole = _Whole(value)
+                whole.text = s
+                wholes.append(whole)
+                return whole
+            problems.append(number_format(s, value))
             return int(value)
         return value
+
+    def number_format(s: str, value: float) -> LineProblem:
+        return LineProblem(locate(s), "number-format", f"number {s} must be written as an integer ({int(value)})")
+
+    def settle(node: Any, path: tuple[Any, ...]) -> Any:
+        """Each _Whole under `node` made a float where a number is due, else an int (a problem)."""
+        if type(node) is _Whole:
+            if number_at(path):  # type: ignore[misc]
+                return float(node)
+            problems.append(number_format(node.text, node))
+            return int(node)
+        if type(node) is dict:
+            for k, v in node.items():
+                if type(v) in (_Whole, dict, list):
+                    node[k] = settle(v, path + (k,))
+        elif type(node) is list:
+            for i, v in enumerate(node):
+                if type(v) in (_Whole, dict, list):
+                    node[i] = settle(v, path + (i,))
+        return node
+
+    wholes: list[_Whole] = []
 
     def on_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -196,6 +233,12 @@ def parse_line(data: bytes, number: int = 1, whole_file: bool = False) -> tuple[
     except (ValueError, OverflowError) as exc:  # defensive: a number the hooks could not read
         problems.append(LineProblem(1, "json-syntax", f"invalid JSON: {exc}"))
         return None, problems
+    if wholes:
+        try:
+            value = settle(value, ())
+        except RecursionError:
+            problems.append(LineProblem(1, "too-deep", "JSON nested too deeply"))
+            return None, problems
     if "\\u" in text:
         try:
             json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -222,7 +265,7 @@ class Unsupported(Exception):
 
 _NOTES = {"description", "title", "$schema", "$id"}
 _HANDLED = {"type", "properties", "required", "additionalProperties", "items", "enum", "const", "minimum",
-            "minLength", "pattern"}
+            "maximum", "minLength", "pattern"}
 
 
 def schema_type(node: dict[str, Any], name: str = "Record", struct: bool = False) -> Any:
@@ -232,7 +275,8 @@ def schema_type(node: dict[str, Any], name: str = "Record", struct: bool = False
     of keys; they refuse unknown keys themselves, and need every property required).
 
     Two deliberate differences, both only sending a line to the careful path, never letting a bad
-    one through: integers must be written as integers (59, not 59.0) and fit in 64 bits. One
+    one through: integers must be written as integers (59, not 59.0) and fit in 64 bits. A
+    `number` is a float and takes integers (1 for 1.0), as the schema does. One
     difference is closed by the caller: a TypedDict drops unknown keys, so the caller proves
     by counting keys that there were none (`additionalProperties: false`).
     """
@@ -268,10 +312,23 @@ def schema_type(node: dict[str, Any], name: str = "Record", struct: bool = False
                 meta["min_length"] = node["minLength"]
             members.append(Annotated[str, msgspec.Meta(**meta)] if meta else str)
         elif kind == "integer":
-            low = node.get("minimum", -INT_LIMIT - 1)
-            if not isinstance(low, int):
-                raise Unsupported(f"{name}: minimum")
-            members.append(Annotated[int, msgspec.Meta(ge=max(low, -INT_LIMIT - 1), le=INT_LIMIT)])
+            low, high = node.get("minimum", -INT_LIMIT - 1), node.get("maximum", INT_LIMIT)
+            if not isinstance(low, int) or not isinstance(high, int):
+                raise Unsupported(f"{name}: minimum or maximum")
+            members.append(Annotated[int, msgspec.Meta(ge=max(low, -INT_LIMIT - 1), le=min(high, INT_LIMIT))])
+        elif kind == "number":
+            # msgspec's float takes JSON integers too (1 is 1.0), as JSON Schema's number does,
+            # and refuses true/false; NaN and Infinity are not JSON, and 1e400 is refused as out
+            # of range, so only finite numbers arrive
+            if "integer" in kinds:
+                raise Unsupported(f"{name}: integer and number")
+            bounds = {}
+            for key, meta in (("minimum", "ge"), ("maximum", "le")):
+                if key in node:
+                    if type(node[key]) not in (int, float):
+                        raise Unsupported(f"{name}: {key}")
+                    bounds[meta] = node[key]
+            members.append(Annotated[float, msgspec.Meta(**bounds)] if bounds else float)
         elif kind == "array" and "items" in node:
             members.append(list[schema_type(node["items"], f"{name}Item", struct)])  # type: ignore[misc]
         elif kind == "object" and node.get("additionalProperties") is False:

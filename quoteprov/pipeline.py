@@ -36,6 +36,7 @@ def extract(source: Source, registry: list[dict[str, Any]] | None = None) -> lis
                     "footnote": ("marker-repaired" if marker.repaired else "marker-next") if marker else None},
             basis={"speaker": a.speaker.basis, "recipient": a.recipient.basis,
                    "footnote": ("inferred" if marker.repaired else "explicit") if marker else None},
+            confidence={"speaker": a.speaker.confidence, "recipient": a.recipient.confidence},
             prefix=prefix, suffix=suffix,
         ))
     records.sort(key=sort_key)

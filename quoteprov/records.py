@@ -2,7 +2,8 @@
 
 A `Record` carries the ten common fields of the annotation guide plus what lets a reader check
 them: evidence spans, the rule (`method`) and the basis (`explicit`, `resolved`, `inferred`) of
-each value, W3C Web Annotation selectors, and the corrections applied to it.
+each value, the confidence of its speaker and recipient, W3C Web Annotation selectors, and the
+corrections applied to it.
 """
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ KINDS = ("quotation", "term", "title")
 COMMON_FIELDS = ("id", "source_id", "text", "start", "end", "paragraph", "kind",
                  "nested_in", "speaker", "recipient", "footnote")
 SELECTOR_CONTEXT = 32  # characters of prefix/suffix in the TextQuoteSelector
+CONFIDENT = ("speaker", "recipient")  # the values that carry a confidence
+CONFIDENCE_DIGITS = 3  # a probability is written with at most this many decimals (byte-stable)
+LOW_CONFIDENCE = 0.5  # below this a value is more likely wrong than right: shown as uncertain
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Attribution:
     value: Any = None
     method: str | None = None
     basis: str | None = None  # explicit | resolved | inferred (a guess) | None when no value
+    # the probability that `value` is right (the attribution model's, calibrated); None when
+    # nothing estimated it (a rule without a model) or when there is no value
     confidence: float | None = None
 
 
@@ -88,6 +94,7 @@ class Record:
     marker: MarkerSpan | None = None
     method: dict[str, str | None] = field(default_factory=dict)
     basis: dict[str, str | None] = field(default_factory=dict)
+    confidence: dict[str, float | None] = field(default_factory=dict)  # keys: CONFIDENT
     prefix: str = ""
     suffix: str = ""
     corrections: tuple[Correction, ...] = ()
@@ -107,6 +114,9 @@ class Record:
         }
         d["method"] = {k: self.method.get(k) for k in ("span", "kind", "speaker", "recipient", "footnote")}
         d["basis"] = {k: self.basis.get(k) for k in ("speaker", "recipient", "footnote")}
+        # no value, no confidence: the probability is that of a value being right
+        d["confidence"] = {k: None if getattr(self, k) is None else round_confidence(self.confidence.get(k))
+                           for k in CONFIDENT}
         d["selectors"] = {
             "quote": {"type": "TextQuoteSelector", "exact": self.text,
                       "prefix": self.prefix, "suffix": self.suffix},
@@ -115,6 +125,20 @@ class Record:
         d["corrections"] = [{"field": c.field, "raw": _raw(c.raw), "reason": c.reason}
                             for c in self.corrections]
         return d
+
+
+def round_confidence(p: Any) -> float | None:
+    """A probability as written: a plain float (a model may give a NumPy scalar) with at most
+    CONFIDENCE_DIGITS decimals, so that a rebuild writes the same bytes; None stays None. Not
+    clamped: a value outside [0, 1] is a bug the schema check of the build reports. NaN, which
+    that check cannot see (it compares false with both bounds) and JSON cannot hold, is refused
+    here, before anything is written."""
+    if p is None:
+        return None
+    p = float(p)
+    if p != p:
+        raise ValueError("a confidence is NaN: the attribution model gave no probability")
+    return round(p, CONFIDENCE_DIGITS)
 
 
 def _raw(value: Any) -> str | None:

@@ -28,9 +28,10 @@ from typing import Any, Iterable, Mapping
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .diff import readable
 from .errors import QuoteprovError
 from .source import Source, make_source, read_manifest, read_sources
-from .records import KINDS
+from .records import CONFIDENT, KINDS, LOW_CONFIDENCE
 from .store import read_jsonl, write_text
 
 DEFAULT_OUT = Path("report")
@@ -183,6 +184,7 @@ def _record_view(rec: Mapping[str, Any], n: int, text: str, legend: Mapping[str 
     marker = ev.get("marker") if isinstance(ev.get("marker"), Mapping) else None
     corrections = [c for c in rec.get("corrections") or () if isinstance(c, Mapping)]
     speaker = legend.get(rec.get("speaker")) or legend[None]
+    confidence = _confidences(rec, problems)
     parent = rec.get("nested_in")
     if rec.get("kind") not in KINDS:
         problems.append(f"unknown kind {rec.get('kind')!r} (shown as a quotation)")
@@ -192,10 +194,32 @@ def _record_view(rec: Mapping[str, Any], n: int, text: str, legend: Mapping[str 
         "speaker": rec.get("speaker"), "sk": speaker.key, "recipient": rec.get("recipient"),
         "footnote": rec.get("footnote"), "marker": marker, "unclosed": bool(rec.get("unclosed")),
         "basis": rec.get("basis") or {}, "method": rec.get("method") or {}, "evidence": evidence,
+        "confidence": {k: _probability(p) for k, p in confidence.items() if p is not None},
+        "uncertain": {k for k, p in confidence.items() if p is not None and p < LOW_CONFIDENCE},
         "corrections": corrections, "corrected": {c.get("field") for c in corrections},
         "nested_in": parent, "parent_n": index_of.get(parent) if parent else None,
         "problems": problems, "status": None, "changes": [], "moved": None,
     }
+
+
+def _confidences(rec: Mapping[str, Any], problems: list[str]) -> dict[str, float | None]:
+    """The record's confidence of each value; one that is not a probability is reported and
+    left out (the page still shows the value)."""
+    conf = rec.get("confidence")
+    out: dict[str, float | None] = {}
+    for role in CONFIDENT:
+        p = conf.get(role) if isinstance(conf, Mapping) else None
+        if p is not None and (type(p) not in (int, float) or not 0 <= p <= 1):
+            problems.append(f"confidence.{role} {p!r} is not a probability (not shown)")
+            p = None
+        out[role] = p
+    return out
+
+
+def _probability(p: float) -> str:
+    """A probability as the card shows it: as written (three decimals at most), no trailing
+    zeros, so that 0.93 reads 0.93 and a reviewed 1.0 reads 1."""
+    return f"{p:.3f}".rstrip("0").rstrip(".")
 
 
 def _ranges(views: list[dict[str, Any]], paragraphs: Iterable[tuple[int, int]],
@@ -349,7 +373,7 @@ def _environment() -> Environment:
     # autoescape is on for every template, whatever its name: no value can become markup
     env = Environment(loader=PackageLoader("quoteprov", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.globals.update(ROLES=ROLES, STATUSES=STATUSES, KINDS=KINDS)
+    env.globals.update(ROLES=ROLES, STATUSES=STATUSES, KINDS=KINDS, LOW_CONFIDENCE=LOW_CONFIDENCE)
     return env
 
 
@@ -563,7 +587,7 @@ def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
             if name == "changed":
                 for path, pair in sorted((_get(entry, "fields") or {}).items()):
                     old, new = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
-                    slot["changes"].append({"field": path, "old": old, "new": new})
+                    slot["changes"].append({"field": path, "old": readable(old), "new": readable(new)})
             if name in ("changed", "reanchored"):
                 old, new = _offsets(_get(entry, "old")), (rec.get("start"), rec.get("end"))
                 if old and tuple(old) != new:

@@ -8,8 +8,8 @@ What is checked, per file of a dataset folder:
   (recomputed from the source: it must be the first marker after the quotation in its
   paragraph) and every evidence span;
 - integrity: unique ids that follow the stable-id rule, `nested_in` names an enclosing record,
-  no two records on one span, records in order, speakers and recipients known, every
-  correction applied to a record;
+  no two records on one span, records in order, speakers and recipients known, no confidence
+  without its value, every correction applied to a record;
 - sources: manifest entries and files match, paths stay inside the dataset.
 
 Speed comes from a fast lane and a careful path. A line is decoded and type-checked in one
@@ -203,6 +203,8 @@ def explain(error: Any) -> tuple[str, str]:
         return path, f"expected {_q(want)}, got {_q(got)}"
     if v == "minimum":
         return path, f"expected a number >= {want}, got {_q(got)}"
+    if v == "maximum":
+        return path, f"expected a number <= {want}, got {_q(got)}"
     if v == "minLength":
         return path, f"expected at least {want} character{'s' * (want != 1)}, got {_q(got)}"
     if v == "pattern":
@@ -377,6 +379,12 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
                 out.append((ERROR, "correction", ("corrections",), f"corrections.{i}",
                             f"the record says its {c['field']} was corrected, but corrections.jsonl has "
                             f"no correction of {c['field']} for {rid}"))
+    conf = rec["confidence"]
+    for role in ("speaker", "recipient"):
+        if conf[role] is not None and rec[role] is None:
+            out.append((ERROR, "confidence", ("confidence", role), f"confidence.{role}",
+                        f"is {json.dumps(conf[role])} but {role} is null: a confidence is the probability that "
+                        f"a value is right, so it is null where the value is"))
     for role in ("speaker", "recipient"):
         name = rec[role]
         if name is None:
@@ -563,7 +571,7 @@ def quotes_expected(rec: Any) -> int:
     unknown key adds at least two more, so equality proves there is none (the decoders
     silently keep the last of two keys)."""
     ev, me, ba = rec.evidence, rec.method, rec.basis
-    keys = 38  # top level 17, evidence 4, method 5, basis 3, selectors 2, quote 4, position 3
+    keys = 41  # top level 18, evidence 4, method 5, basis 3, confidence 2, selectors 2, quote 4, position 3
     strings = 9  # id, source_id, text, kind, and the selectors' type, exact, prefix, suffix, type
     for span in (ev.speaker, ev.cue, ev.recipient):
         if span is not None:
@@ -591,6 +599,9 @@ def clean(rec: Any, data: bytes, lane: Lane) -> bool:
     speaker, recipient, names = rec.speaker, rec.recipient, lane.names
     if names is not None and ((speaker is not None and speaker not in names)
                               or (recipient is not None and recipient not in names)):
+        return False
+    conf = rec.confidence  # a confidence without its value is a `confidence` error
+    if (speaker is None and conf.speaker is not None) or (recipient is None and conf.recipient is not None):
         return False
     src, width = lane.text, lane.width
     start, end, text = rec.start, rec.end, rec.text
@@ -649,7 +660,7 @@ def _expected_keys(rec: dict[str, Any]) -> int:
     """How many keys a schema-valid record has, from its nulls and corrections (for the cheap
     duplicate-key test of the happy path)."""
     ev = rec["evidence"]
-    n = 38 + 3 * len(rec["corrections"])
+    n = 41 + 3 * len(rec["corrections"])
     for role in ("speaker", "cue", "recipient"):
         if ev[role] is not None:
             n += 3
@@ -778,13 +789,33 @@ def _summarize(n: int, rec: dict[str, Any], valid: bool, ctx: Context, res: Chun
 
 
 _SUBSTITUTED = frozenset({"nan", "number-too-large", "number-format"})
+_NUMBER_AT: dict[str, Callable[[tuple[Any, ...]], bool]] = {}
+
+
+def number_at(name: str) -> Callable[[tuple[Any, ...]], bool]:
+    """Whether the schema `name` wants a number that need not be an integer at an instance path
+    (`("confidence", "speaker")`): there `1.0` is written right, elsewhere it must be `1`."""
+    fn = _NUMBER_AT.get(name)
+    if fn is None:
+        schema = load_schema(name)
+
+        def fn(path: tuple[Any, ...]) -> bool:
+            node: Any = schema
+            for part in path:
+                if not isinstance(node, dict):
+                    return False
+                node = node.get("items") if isinstance(part, int) else (node.get("properties") or {}).get(part)
+            kinds = node.get("type") if isinstance(node, dict) else None
+            return kinds == "number" or (isinstance(kinds, list) and "number" in kinds)
+        _NUMBER_AT[name] = fn
+    return fn
 
 
 def _careful(data: bytes, n: int, first_is_file_start: bool, problems: list[Any],
              force: bool = False) -> tuple[Any, bool]:
     """The careful path: exact lexical diagnosis, then every schema error of the record.
     Returns (the object when it is one, whether it is schema-valid)."""
-    rec, lexical = parse_line(data, n if first_is_file_start else 2)
+    rec, lexical = parse_line(data, n if first_is_file_start else 2, number_at=number_at("quotations"))
     for p in lexical:
         if force and p.code not in _SUBSTITUTED:
             continue  # already reported when the line first took the careful path

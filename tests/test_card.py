@@ -173,6 +173,26 @@ def test_card_body_reports_counts_from_the_data(tiny: Path) -> None:
     assert "are **not** licensed by this project" in text
 
 
+def test_confidence_is_a_float64_pair_documented_in_the_card(tiny: Path) -> None:
+    q = FEATURES["quotations"]
+    assert q["confidence"] == {"speaker": Value("float64"), "recipient": Value("float64")}
+    text = (tiny / CARD).read_text(encoding="utf-8")
+    assert "| `confidence` | struct | no |" in text
+    assert "| `confidence.speaker` | float64 | yes | probability that speaker is right" in text
+    assert "| `confidence.recipient` | float64 | yes |" in text
+    rows = read_jsonl(tiny / "data/quotations.jsonl")
+    for role in ("speaker", "recipient"):
+        given = [r for r in rows if r[role] is not None]
+        rated = [r["confidence"][role] for r in given if r["confidence"][role] is not None]
+        low = sum(p < 0.5 for p in rated)
+        assert f"{role} {len(rated)} of {len(given)} ({low} below 0.5" in text
+    table = pq.read_table(tiny / parquet_path("quotations"))
+    assert table.column("confidence").to_pylist() == [r["confidence"] for r in rows]
+    package = json.loads((tiny / "datapackage.json").read_text(encoding="utf-8"))
+    fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
+    assert fields["confidence"]["type"] == "object" and fields["confidence"]["constraints"] == {"required": True}
+
+
 def test_card_problems_finds_a_broken_header(tiny: Path) -> None:
     text = (tiny / CARD).read_text(encoding="utf-8")
     broken = text.replace("- n<1K", "- tiny").replace("- token-classification", "- quotation-mining")

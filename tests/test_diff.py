@@ -65,7 +65,7 @@ def build_records(text: str = TEXT, values: list[dict[str, Any]] | None = None, 
                              "recipient": None, "footnote": "marker-next" if marker else None},
                      basis={"speaker": "explicit" if v["speaker"] else None, "recipient": None,
                             "footnote": "explicit" if marker else None},
-                     prefix=prefix, suffix=suffix)
+                     confidence=v.get("confidence", {}), prefix=prefix, suffix=suffix)
         out.append(rec.to_dict())
     return out
 
@@ -137,6 +137,56 @@ def test_single_field_changes(tmp_path, field, value):
     new = with_values(4, **{field: value})
     fields = only_change(pair(tmp_path, old, new))
     assert fields == {field: [old[4][field], value]}
+
+
+def test_a_change_of_confidence_alone_is_minor(tmp_path, capsys):
+    """The same speaker with a new probability (a retrained model): a change, labelled as one
+    where only the confidence moved, and counted apart; floats read as written, 3 decimals."""
+    old = with_values(2, confidence={"speaker": 0.81})
+    new = with_values(2, confidence={"speaker": 0.93})
+    r = pair(tmp_path, old, new)
+    assert only_change(r) == {"confidence.speaker": [0.81, 0.93]}
+    assert r.changed[0].confidence_only and r.summary["confidence_only"] == 1
+    a, b = tmp_path / "old", tmp_path / "new"
+
+    assert main(["diff", str(a), str(b)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "0 added, 0 removed, 1 changed (1 only in confidence), 0 re-anchored, 4 unchanged"
+    block = lines[lines.index("") + 1:]
+    assert block[0].startswith(f"~ {new[2]['id']} (only the confidence moved) ")
+    assert block[1:] == ["    confidence.speaker: 0.81 -> 0.93"]
+
+    assert main(["diff", str(a), str(b), "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "<summary>Changed (1, 1 of them only in confidence)</summary>" in out
+    assert "| `confidence.speaker` | `0.81` | `0.93` |" in out
+
+    assert main(["diff", str(a), str(b), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    assert data["changed"][0]["fields"] == {"confidence.speaker": [0.81, 0.93]}
+    assert data["changed"][0]["confidence_only"] is True and data["summary"]["confidence_only"] == 1
+    assert re.findall(r"0\.93\d*", out) == ["0.93"]
+
+
+def test_a_new_value_with_its_confidence_is_not_minor(tmp_path):
+    old = with_values(2, confidence={"speaker": 0.81})
+    new = with_values(2, speaker="A. Shliapnikov", confidence={"speaker": 0.3})
+    r = pair(tmp_path, old, new)
+    fields = only_change(r)
+    assert fields["speaker"] == ["G. T. Miasnikov", "A. Shliapnikov"] and fields["confidence.speaker"] == [0.81, 0.3]
+    assert not r.changed[0].confidence_only and r.summary["confidence_only"] == 0
+    assert "only the confidence" not in format_text(r) and "(0 only" not in format_text(r)
+
+
+def test_floats_are_shown_with_three_decimals_unless_that_hides_the_change(tmp_path):
+    old = with_values(0, confidence={"speaker": 0.3})
+    new = json.loads(json.dumps(old))
+    new[0]["confidence"]["speaker"] = 0.1 + 0.2  # 0.30000000000000004: written by hand, not by the builder
+    new[2]["confidence"]["speaker"] = 2 / 3
+    text = format_text(pair(tmp_path, old, new))
+    assert "    confidence.speaker: null -> 0.667" in text  # not 0.6666666666666666
+    assert "    confidence.speaker: 0.3 -> 0.30000000000000004" in text  # the only difference is past 3
 
 
 def test_text_corrected_in_place_is_changed_not_removed_and_added(tmp_path):
@@ -213,10 +263,10 @@ def test_schema_change(tmp_path):
     new = json.loads(json.dumps(old))
     for rec in new:
         del rec["unclosed"]
-        rec["confidence"] = 0.9
+        rec["language"] = "en"
         rec["method"]["entity"] = "registry"
     r = pair(tmp_path, old, new)
-    assert r.schema.added == ("confidence", "method.entity")
+    assert r.schema.added == ("language", "method.entity")
     assert r.schema.removed == ("unclosed",)
     assert r.summary["fields_added"] == 2 and r.summary["fields_removed"] == 1
     assert r.changed[0].fields["unclosed"] == [False, None]
@@ -225,9 +275,9 @@ def test_schema_change(tmp_path):
 def test_partial_schema_change_checks_unchanged_records(tmp_path):
     old = build_records()
     new = json.loads(json.dumps(old))
-    new[0]["confidence"] = 0.5
-    old[1]["confidence"] = 0.5  # one old record already had it: the field is not new
-    new[1]["confidence"] = 0.5
+    new[0]["language"] = "en"
+    old[1]["language"] = "en"  # one old record already had it: the field is not new
+    new[1]["language"] = "en"
     r = pair(tmp_path, old, new)
     assert r.schema.added == () and r.summary["changed"] == 1
 

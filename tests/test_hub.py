@@ -88,6 +88,10 @@ def test_load_values(tiny: Path, cache: Path) -> None:
                                            "printed": 18, "number": 13, "repaired": True}
     assert outer["corrections"] == [{"field": "speaker", "raw": "Lenin", "reason": "canonical name: the fullest form"}]
     assert by_text["silenced"]["nested_in"] == outer["id"]
+    # a corrected speaker has confidence 1; the values come back as floats, nulls as None
+    assert outer["confidence"] == {"speaker": 1.0, "recipient": 0.93}
+    assert by_text["We are the opposition."]["confidence"] == {"speaker": 0.97, "recipient": 0.41}
+    assert by_text["silenced"]["confidence"] == {"speaker": None, "recipient": None}
     title = by_text["Internationale"]
     assert title["speaker"] is None and title["evidence"]["speaker"] is None and title["kind"] == "title"
     text = (tiny / "sources/tiny-1921.txt").read_text(encoding="utf-8")

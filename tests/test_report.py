@@ -252,7 +252,10 @@ def test_speakers_have_labels_colours_and_counts(site: Path, dom: El) -> None:
     assert all(colours.values()) and len({m.group(1) for m in colours.values()}) == 3
     for e in quotes(dom):  # the label drawn before a span is the speaker's number: readable without colour
         rec = next(r for r in RECORDS if r["id"] == e.attrs["data-id"])
-        assert e.attrs["data-label"] == ("" if rec["speaker"] is None else names[rec["speaker"]].attrs["data-sk"])
+        label = "" if rec["speaker"] is None else names[rec["speaker"]].attrs["data-sk"]
+        if (rec["confidence"]["speaker"] or 1) < 0.5:  # an uncertain speaker: "?" after its number
+            label += "?"
+        assert e.attrs["data-label"] == label
         assert f"k-{rec['kind']}" in e.classes
 
 
@@ -271,6 +274,30 @@ def test_card_shows_values_evidence_corrections_and_id(dom: El) -> None:
     n = e.attrs["data-n"]
     for role in ("speaker", "cue", "recipient"):
         assert any(n in el.attrs["data-ns"].split() for el in dom.find_all(cls=f"ev-{role}") if el.attrs.get("data-ns"))
+
+
+def test_card_shows_the_confidence_beside_each_value(dom: El) -> None:
+    """"Name · 0.93" on the Speaker and Recipient lines; below 0.5 the card says "uncertain" and
+    the span in the text is marked (a "?" after its label, see above); no confidence, no figure."""
+    seen = {"high": 0, "low": 0, "none": 0}
+    for rec in RECORDS:
+        e = next(q for q in quotes(dom) if q.attrs["data-id"] == rec["id"] and q.attrs.get("id"))
+        card = dom.find_all("div", id=e.attrs["aria-describedby"])[0]
+        lines = {dt.text(): dd for dt, dd in zip(card.find_all("dt"), card.find_all("dd"))}
+        for role in ("speaker", "recipient"):
+            p, line = rec["confidence"][role], lines[role.capitalize()]
+            shown = line.find_all("span", cls="conf")
+            if p is None:
+                assert shown == [] and "·" not in line.text()
+                seen["none"] += rec[role] is not None
+                continue
+            assert f"{rec[role]} · {p:g}" in " ".join(line.text().split())
+            low = p < 0.5
+            assert ("low" in shown[0].classes) is low and bool(line.find_all(cls="unsure")) is low
+            assert ("uncertain" in line.text()) is low
+            seen["low" if low else "high"] += 1
+        assert ("unsure" in e.classes) is ((rec["confidence"]["speaker"] or 1) < 0.5)
+    assert all(seen.values()), f"the fixture lacks a case: {seen}"
 
 
 def test_footnote_markers_link_to_the_records_they_document(dom: El) -> None:
@@ -705,6 +732,25 @@ def test_browser_fixture_filters_hover_and_keyboard(opened: Any, site: Path) -> 
     # its evidence lights up in the text
     lit = page.evaluate("[...document.querySelectorAll('main .ev-active')].map(e => e.textContent)")
     assert sorted(lit) == sorted(e["text"] for e in lenin["evidence"].values() if e)
+    # the confidence beside the speaker, and a low one marked as uncertain, in words and in red
+    unsure = next(r for r in RECORDS if (r["confidence"]["speaker"] or 1) < 0.5)
+    _hover(page, n[unsure["id"]])
+    _tip(page)
+    page.wait_for_function("id => document.getElementById('tip').textContent.includes(id)", arg=unsure["id"])
+    tip = " ".join(_tip(page).split())
+    assert f"{unsure['speaker']} · {unsure['confidence']['speaker']:g}" in tip and "uncertain" in tip.lower(), tip
+    colours = page.evaluate("""() => [...document.querySelectorAll('#tip .conf')].map(
+        e => [e.classList.contains('low'), getComputedStyle(e).color])""")
+    assert colours and all(low for low, _ in colours)
+    sure = next(r for r in RECORDS if (r["confidence"]["speaker"] or 0) >= 0.5 and not r["nested_in"])
+    _hover(page, n[sure["id"]])
+    _tip(page)
+    page.wait_for_function("id => document.getElementById('tip').textContent.includes(id)", arg=sure["id"])
+    tip = " ".join(_tip(page).split())
+    assert f"{sure['speaker']} · {sure['confidence']['speaker']:g}" in tip and "uncertain" not in tip.lower(), tip
+    plain = page.evaluate("getComputedStyle(document.querySelector('#tip .conf:not(.low)')).color")
+    assert plain != colours[0][1], "a low confidence looks like any other"
+    assert page.evaluate(f"getComputedStyle(document.getElementById('r-{n[unsure['id']]}')).outlineStyle") == "dashed"
     nested = next(r for r in RECORDS if r["nested_in"])
     _hover(page, n[nested["id"]])
     assert nested["id"] in _tip(page) and "term" in _tip(page).lower()

@@ -78,6 +78,8 @@ def _records(text: str) -> list[Record]:
                     "recipient": "test" if recipient else None, "footnote": "marker-next" if m else None},
             basis={"speaker": "explicit" if speaker else None, "recipient": "explicit" if recipient else None,
                    "footnote": "explicit" if m else None},
+            # a high and a low confidence, so that mutations meet both (null where no value)
+            confidence={"speaker": 0.9 if speaker else None, "recipient": 0.42 if recipient else None},
             prefix=prefix, suffix=suffix))
     outer = next(r for r in out if r.text.startswith("from monarchists"))
     out = [r.with_(nested_in=outer.id) if r.text == "inclusive" else r for r in out]
@@ -667,6 +669,45 @@ def test_a_source_that_comes_back_is_out_of_order_not_a_cascade(ds: Path) -> Non
     assert got == [f"{Q}:5:1: error [order] record at [{rows[3]['start']}, {rows[3]['end']}) of tiny comes after "
                    f"line 4 (at [{rows[0]['start']}, {rows[0]['end']}) of zz); records are sorted by source_id, then "
                    "start, then longer first"]
+
+
+def test_a_confidence_needs_its_value(ds: Path) -> None:
+    """A probability that a value is right, where there is no value, is an error; the reverse (a
+    value nothing estimated) is fine, and so is any confidence of a value whose basis is a guess."""
+    i = by_text(ds, "syndicalist.")  # a term without speaker or recipient
+    edit(ds, i, lambda r: r["confidence"].update(speaker=0.7))
+    j = by_text(ds, "the workers' opposition is a deviation")  # speaker and recipient
+    edit(ds, j, lambda r: (r["basis"].update(speaker="inferred"), r["confidence"].update(speaker=0.99, recipient=None)))
+    assert problems() == [
+        f"{Q}:{i + 1}:{_col(ds, i, 'speaker', 'confidence')}: error [confidence] confidence.speaker: is 0.7 but "
+        "speaker is null: a confidence is the probability that a value is right, so it is null where the value is"]
+
+
+def test_a_confidence_is_a_probability(ds: Path) -> None:
+    i = by_text(ds, "the workers' opposition is a deviation")
+    edit(ds, i, lambda r: r["confidence"].update(speaker=1.5, recipient="high"))
+    got = [p.split(": error ", 1)[1] for p in problems()]
+    assert got == ["[schema] confidence.speaker: expected a number <= 1, got 1.5",
+                   '[schema] confidence.recipient: expected number or null, got "high"']
+
+
+def test_a_whole_probability_may_be_written_as_a_float(ds: Path) -> None:
+    """`1.0` is how a probability is written (a corrected value has 1.0); only where an integer is
+    due must a whole number be written as one. The careful path (taken here for the schema error)
+    says so for `start`, not for the confidence."""
+    i = by_text(ds, "the workers' opposition is a deviation")
+    path = ds / "data" / "quotations.jsonl"
+    lines = path.read_bytes().split(b"\n")
+    line = lines[i].replace(b'"confidence": {"speaker": 0.9, "recipient": 0.42}',
+                            b'"confidence": {"speaker": 1.0, "recipient": 0.0}')
+    assert line != lines[i]
+    lines[i] = line
+    path.write_bytes(b"\n".join(lines))
+    assert problems() == []
+    lines[i] = line.replace(b'"footnote": 1,', b'"footnote": "1",').replace(b'"start": 0,', b'"start": 0.0,', 1)
+    path.write_bytes(b"\n".join(lines))
+    got = problems()
+    assert len(got) == 1 and got[0].endswith("error [number-format] number 0.0 must be written as an integer (0)")
 
 
 def test_registry_suggestion_takes_the_kind_from_entities(ds: Path) -> None:

@@ -153,6 +153,29 @@ def test_the_fast_lane_clears_every_valid_record(ctx) -> None:
         assert V.quotes_expected(rec) == speedups.delimiters(line) or r.corrections
 
 
+def test_the_fast_lane_refuses_a_confidence_without_its_value(ctx) -> None:
+    """Both twins of `clean` send such a line to the dict path (which reports `confidence`), and
+    clear the same line once the value is there; a whole probability written `1.0` is clean."""
+    text = (FIXTURES / "sources" / "tiny.txt").read_text(encoding="utf-8")
+    decode = V.struct_decoder("quotations")
+    lane = V.lane(ctx, SID)
+    tried = 0
+    for r in _records(text):
+        if r.corrections:
+            continue
+        d = r.to_dict()
+        for role in ("speaker", "recipient"):
+            for p, expected in ((1.0, d[role] is not None), (0.25, d[role] is not None)):
+                bad = {**d, "confidence": {**d["confidence"], role: p}}
+                line = dumps(bad).encode("utf-8")
+                rec = decode(line)
+                assert V.clean(rec, line, lane) is expected
+                if speedups.c_clean is not None:
+                    assert speedups.c_clean(rec, line, lane.flat()) is expected
+                tried += not expected
+    assert tried >= 4  # records without a speaker and without a recipient were among them
+
+
 # --------------------------------------------------------------------------------------------
 # parallel chunks of whole sources: the same report as one pass
 
