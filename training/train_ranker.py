@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from quoteprov.attribution.candidates import Quote, TextIndex, index_text
-from quoteprov.attribution.decide import choose
+from quoteprov.attribution.decide import choose, rule_index
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_flat
@@ -95,7 +95,12 @@ def _examples(p: Prepared) -> tuple[list, list, list, list, list]:
         if g is not None:
             cands, by = candidates(p.idx, i, prev)
             lab = [speaker_ok(g, c.name) if c.name is not None else False for c in cands]
-            lab[-1] = speaker_ok(g, None) or g.speakers[0] is None or not any(lab)
+            lab[-1] = speaker_ok(g, None) or g.speakers[0] is None
+            if not any(lab):
+                # the speaker is not among the candidates (PDNC names every speaker; the text
+                # may not, near the quotation): nothing to learn about choosing from this one
+                prev.append(g.speakers[0])
+                continue
             rlab = [recipient_ok(g, c.name) if c.name is not None else False for c in cands]
             rlab[-1] = g.recipients[0] is None or not any(rlab)
             gsp = g.speakers[0]
@@ -119,7 +124,8 @@ def fit(rows: list, labels: list, weights: list, names: tuple[str, ...]) -> dict
     return {"features": list(names), "trees": lightgbm_to_flat(booster.dump_model()), "bias": 0.0}
 
 
-def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, Any]], list[tuple[float, bool, str]]]:
+def predict_text(p: Prepared, models: dict[str, Trees],
+                 rules_first: bool = False) -> tuple[list[dict[str, Any]], list[tuple[float, bool, str]]]:
     """Decide a text in order with `models`; the records with the new values, and for each
     gold quotation (speaker share, right?, field) to calibrate on."""
     recs = [dict(r) for r in p.records]
@@ -129,11 +135,13 @@ def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, 
         if q.nested:
             continue
         cands, by = candidates(p.idx, i, prev)
-        k, share = choose(models["speaker"], speaker_features(p.idx, i, cands, by, prev))
+        k, share = choose(models["speaker"], speaker_features(p.idx, i, cands, by, prev),
+                          rule_index(cands, q.speaker) if rules_first else None)
         sp = cands[k].name
         if sp is not None and same_name(sp, q.speaker):
             sp = q.speaker
-        rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp))
+        rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp),
+                            rule_index(cands, q.recipient) if rules_first else None)
         rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
         if rc is not None and same_name(rc, q.recipient):
             rc = q.recipient
@@ -174,9 +182,10 @@ def train(prepared: list[Prepared]) -> dict[str, Any]:
 
 
 def folds_of(prepared: list[Prepared], k: int) -> list[list[int]]:
+    """Each genre text a fold of its own; the novels in k folds (k = 0: novels not held out)."""
     novels = [i for i, p in enumerate(prepared) if p.text.group == "pdnc"]
     out = [[i] for i, p in enumerate(prepared) if p.text.group != "pdnc"]
-    k = max(1, min(k, len(novels))) if novels else 0
+    k = max(0, min(k, len(novels)))
     out += [novels[j::k] for j in range(k)]
     return [f for f in out if f]
 

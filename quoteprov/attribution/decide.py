@@ -16,18 +16,30 @@ import numpy as np
 from ..records import Attribution, Span
 from .candidates import Quote, TextIndex
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
-from .model import Trees
+from .model import Rankers, Trees
 from .rules import SpanAttribution
 
 BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "inferred": "inferred"}
 
 
-def choose(model: Trees, rows: list[list[float]]) -> tuple[int, float]:
-    """The best candidate and the calibrated probability that it is right."""
+def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
+           margin: float = 2.0) -> tuple[int, float]:
+    """The best candidate and the calibrated probability that it is right. With `prefer` (the
+    index of the rules' proposal, under the rules-first policy) that candidate stands unless
+    the ranker believes another `margin` times more."""
     p = model.prob(np.asarray(rows, dtype=np.float64))
     k = int(np.argmax(p))
+    if prefer is not None and p[k] < margin * p[prefer]:
+        k = prefer
     share = float(p[k] / p.sum()) if p.sum() > 0 else 0.0
     return k, model.calibrate(share)
+
+
+def rule_index(cands: list[Candidate], value: str | None) -> int | None:
+    """Where the rules' value stands among the candidates (None when the rules gave none)."""
+    if value is None:
+        return None
+    return next((k for k, c in enumerate(cands) if same_name(c.name, value)), None)
 
 
 def _span(text: str, ev: tuple[int, int] | None) -> Span | None:
@@ -45,8 +57,9 @@ def _value(c: Candidate, rule: Attribution, rule_span: Span | None, conf: float,
     return Attribution(c.name, f"ranked-{c.origin}", basis, round(conf, 3)), _span(text, ev)
 
 
-def decide(idx: TextIndex, rules: list[SpanAttribution], models: dict[str, Trees]) -> list[SpanAttribution]:
+def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> list[SpanAttribution]:
     out = list(rules)
+    first = models.policy == "rules-first"
     prev: list[str | None] = []
     evidence: dict[str, tuple[int, int]] = {}
     for i, q in enumerate(idx.quotes):
@@ -54,9 +67,11 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: dict[str, Trees
             continue
         r = rules[i]
         cands, by = candidates(idx, i, prev)
-        k, conf = choose(models["speaker"], speaker_features(idx, i, cands, by, prev))
+        k, conf = choose(models.speaker, speaker_features(idx, i, cands, by, prev),
+                         rule_index(cands, r.speaker.value) if first else None, models.margin)
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
-        rk, rconf = choose(models["recipient"], recipient_features(idx, i, cands, by, prev, speaker.value))
+        rk, rconf = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value),
+                           rule_index(cands, r.recipient.value) if first else None, models.margin)
         if same_name(cands[rk].name, speaker.value):
             rk = len(cands) - 1  # nobody speaks to himself here
         recipient, recipient_span = _value(cands[rk], r.recipient, r.recipient_span, rconf, idx.text, evidence)

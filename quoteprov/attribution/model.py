@@ -59,14 +59,29 @@ def _trees(d: dict[str, Any]) -> Trees:
                  (np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64)))
 
 
+@dataclass(frozen=True)
+class Rankers:
+    speaker: Trees
+    recipient: Trees
+    # how the rankers and the rules share the decision, chosen by held-out accuracy when the
+    # model was trained: "ranker" (the ranker's best candidate) or "rules-first" (the rules'
+    # proposal stands unless the ranker believes another `margin` times more)
+    policy: str = "ranker"
+    margin: float = 2.0
+
+    def __getitem__(self, name: str) -> Trees:
+        return self.speaker if name == "speaker" else self.recipient
+
+
 @lru_cache(maxsize=4)
-def load(path: str | None = None) -> dict[str, Trees] | None:
+def load(path: str | None = None) -> Rankers | None:
     """The speaker and recipient rankers, or None when no model file ships (rules only)."""
     p = Path(path) if path else MODEL_FILE
     if not p.exists():
         return None
     data = json.loads(p.read_text(encoding="utf-8"))
-    return {name: _trees(d) for name, d in data["rankers"].items()}
+    return Rankers(_trees(data["rankers"]["speaker"]), _trees(data["rankers"]["recipient"]),
+                   str(data.get("policy", "ranker")), float(data.get("margin", 2.0)))
 
 
 def lightgbm_to_flat(dump: dict[str, Any]) -> list[dict[str, list[float]]]:
