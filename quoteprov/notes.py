@@ -1,0 +1,122 @@
+"""Notes as data: each note of a source with its number, text, offsets, the quotations whose
+footnote points at it, and the works it cites (`citations.py`). Pure functions over a `Source`
+and its records.
+
+Sections. Books number their notes per chapter as often as through the book, and print them at
+the foot of a chapter, at its end or in one notes section. A *notes section* is a run of note
+paragraphs (`source.note_paragraphs`: `[n] text`, a notes heading and what follows it); a new
+one begins after body text, at a notes heading, or where the numbers start again. A quotation's
+footnote n is the note n of the first section that follows the quotation's marker: that is
+where the printer put it, whether the numbers restart or not. A footnote with no such note
+links to nothing (never to a note of another chapter).
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .citations import Citation, resolve
+from .source import _NOTES_HEADING, Source, note_start
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str  # SOURCE:SECTION:NUMBER
+    source_id: str
+    section: int  # 0-based index of the notes section in the source
+    number: int
+    text: str  # source[start:end]: the note after its printed marker, over all its paragraphs
+    start: int
+    end: int
+    paragraph: int  # the line the note starts on
+    quotations: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "source_id": self.source_id, "section": self.section, "number": self.number,
+                "text": self.text, "start": self.start, "end": self.end, "paragraph": self.paragraph,
+                "quotations": list(self.quotations), "citations": [c.to_dict() for c in self.citations]}
+
+
+def note_id(source_id: str, section: int, number: int) -> str:
+    return f"{source_id}:{section}:{number}"
+
+
+def find_note_spans(source: Source) -> list[tuple[int, int, int, int, int]]:
+    """(section, number, start, end, paragraph) of every note, in source order.
+
+    The text starts after the printed marker and runs to the end of the note's last paragraph
+    (a quotation a note carries on over paragraphs is part of it)."""
+    out: list[list[int]] = []
+    section = -1
+    prev_par = None  # the last note paragraph seen
+    prev_number = None
+    text = source.text
+    for i in sorted(source.note_paragraphs):
+        s, e = source.paragraphs[i]
+        line = text[s:e]
+        body_between = prev_par is None or any(
+            text[a:b].strip() for a, b in source.paragraphs[prev_par + 1:i])
+        if _NOTES_HEADING.match(line):
+            section += 1
+            prev_number, prev_par = None, i
+            continue
+        start = note_start(line)
+        if start is None:
+            # a continuation paragraph of the previous note
+            if out and not body_between:
+                out[-1][3] = e
+            prev_par = i
+            continue
+        number, prefix = start
+        if body_between and prev_number is not None or prev_number is not None and number <= prev_number \
+                or section < 0:
+            section += 1
+        elif body_between and prev_number is None and prev_par is not None and not _NOTES_HEADING.match(
+                text[source.paragraphs[prev_par][0]:source.paragraphs[prev_par][1]]):
+            section += 1
+        lead = len(line[prefix:]) - len(line[prefix:].lstrip())
+        out.append([section, number, s + prefix + lead, e, i])
+        prev_number, prev_par = number, i
+    return [tuple(x) for x in out]  # type: ignore[misc]
+
+
+def _get(r: Any, key: str) -> Any:
+    return r.get(key) if isinstance(r, Mapping) else getattr(r, key, None)
+
+
+def _marker_offset(r: Any) -> int:
+    # the footnote's marker stands after the quotation; its start is where the link is made
+    if isinstance(r, Mapping):
+        m = (r.get("evidence") or {}).get("marker")
+        return m["start"] if m else r["end"]
+    return r.marker.start if r.marker else r.end
+
+
+def link_quotations(spans: list[tuple[int, int, int, int, int]], records: Iterable[Any]) -> dict[tuple[int, int], list[str]]:
+    """(section, number) -> ids of the records whose footnote is that note."""
+    starts = [s[2] for s in spans]
+    links: dict[tuple[int, int], list[str]] = {}
+    for r in records:
+        n = _get(r, "footnote")
+        if n is None:
+            continue
+        at = _marker_offset(r)
+        for k in range(bisect.bisect_left(starts, at), len(spans)):
+            if spans[k][1] == n:
+                links.setdefault((spans[k][0], n), []).append(_get(r, "id"))
+                break
+    return links
+
+
+def extract_notes(source: Source, records: Iterable[Any] = ()) -> list[Note]:
+    """Every note of `source` with its citations resolved and the ids of the records (of this
+    source, `Record`s or their dicts) whose footnote it is."""
+    spans = find_note_spans(source)
+    mine = [r for r in records if _get(r, "source_id") == source.id]
+    links = link_quotations(spans, mine)
+    ids = [note_id(source.id, sec, n) for sec, n, *_ in spans]
+    cites = resolve((nid, source.text[s:e], s) for nid, (_, _, s, e, _) in zip(ids, spans))
+    return [Note(nid, source.id, sec, n, source.text[s:e], s, e, par, tuple(links.get((sec, n), ())), tuple(c))
+            for nid, (sec, n, s, e, par), c in zip(ids, spans, cites)]
