@@ -36,7 +36,8 @@ LICENSE_DETAILS = ("The annotations (data/, this card, datapackage.json) are CC 
 DEFAULT_LANGUAGE = "en"
 WHAT = {"quotations": "one quoted span of a source, with speaker, recipient, footnote and evidence",
         "sources": "one source text: bibliographic data, rights, checksum, notes",
-        "entities": "one speaker or recipient: canonical name, aliases, kind, sources"}
+        "entities": "one speaker or recipient: canonical name, aliases, kind, sources",
+        "notes": "one note of a source: number, text, offsets, the quotations it documents, the works it cites"}
 CARD = "README.md"
 DATAPACKAGE = "datapackage.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -280,7 +281,7 @@ def table_schema(config: str) -> dict[str, Any]:
     schema = load_schema(config)
     required = set(schema.get("required", []))
     fields = [_frictionless_field(k, v, k in required) for k, v in schema["properties"].items()]
-    key = {"quotations": ["id"], "sources": ["id"], "entities": ["name"]}[config]
+    key = {"quotations": ["id"], "sources": ["id"], "entities": ["name"], "notes": ["id"]}[config]
     return {"fields": fields, "primaryKey": key}
 
 

@@ -120,3 +120,66 @@ def extract_notes(source: Source, records: Iterable[Any] = ()) -> list[Note]:
     cites = resolve((nid, source.text[s:e], s) for nid, (_, _, s, e, _) in zip(ids, spans))
     return [Note(nid, source.id, sec, n, source.text[s:e], s, e, par, tuple(links.get((sec, n), ())), tuple(c))
             for nid, (sec, n, s, e, par), c in zip(ids, spans, cites)]
+
+
+# -- checks (validate) ------------------------------------------------------------------------
+
+def check_note_rows(rows: Iterable[tuple[int, dict[str, Any]]], sources: Mapping[str, Source],
+                    records: Iterable[Mapping[str, Any]]) -> list[tuple[int, str, str, str]]:
+    """Problems of schema-valid rows of data/notes.jsonl against the sources and the records:
+    (line, code, field, message). Offsets and numbers are recomputed with the builder's own note
+    finder; every quotation a note names must exist and have that footnote; every citation
+    field must be the source text at its offsets."""
+    out: list[tuple[int, str, str, str]] = []
+    by_id = {r["id"]: r for r in records}
+    expected: dict[str, dict[tuple[int, int], tuple[int, int, int]]] = {}
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        sid = row["source_id"]
+        src = sources.get(sid)
+        if row["id"] in seen:
+            out.append((line, "duplicate-id", "id", f"{row['id']!r} is already the note of line {seen[row['id']]}"))
+            continue
+        seen[row["id"]] = line
+        if src is None:
+            out.append((line, "note", "source_id", f"no source {sid!r} in sources/manifest.json"))
+            continue
+        if row["id"] != note_id(sid, row["section"], row["number"]):
+            out.append((line, "id-rule", "id", f"expected {note_id(sid, row['section'], row['number'])!r} "
+                                                "(SOURCE:SECTION:NUMBER)"))
+        if sid not in expected:
+            expected[sid] = {(sec, n): (s, e, p) for sec, n, s, e, p in find_note_spans(src)}
+        text = src.text
+        if text[row["start"]:row["end"]] != row["text"]:
+            out.append((line, "text", "text", f"not the source text at [{row['start']}, {row['end']}), which reads "
+                                              f"{text[row['start']:row['end']][:60]!r}"))
+        want = expected[sid].get((row["section"], row["number"]))
+        if want is None:
+            out.append((line, "note", "number", f"the source prints no note {row['number']} in notes section "
+                                                f"{row['section']}"))
+        elif (want[0], want[1]) != (row["start"], row["end"]):
+            out.append((line, "offsets", "start", f"note {row['number']} of section {row['section']} is at "
+                                                  f"[{want[0]}, {want[1]}), not [{row['start']}, {row['end']})"))
+        elif want[2] != row["paragraph"]:
+            out.append((line, "paragraph", "paragraph", f"the note starts on line {want[2]}, not {row['paragraph']}"))
+        for k, qid in enumerate(row["quotations"]):
+            rec = by_id.get(qid)
+            if rec is None:
+                out.append((line, "note-quotation", f"quotations.{k}", f"no record has id {qid!r}"))
+            elif rec.get("source_id") != sid or rec.get("footnote") != row["number"]:
+                out.append((line, "note-quotation", f"quotations.{k}",
+                            f"record {qid} has footnote {rec.get('footnote')!r} in {rec.get('source_id')!r}, "
+                            f"not note {row['number']} of {sid!r}"))
+        for k, c in enumerate(row["citations"]):
+            if text[c["start"]:c["end"]] != c["text"] or not (row["start"] <= c["start"] <= c["end"] <= row["end"]):
+                out.append((line, "citation", f"citations.{k}.text", "not the source text of this note at its offsets"))
+            for name, f in c.items():
+                if isinstance(f, dict) and text[f["start"]:f["end"]] != f["text"]:
+                    out.append((line, "citation", f"citations.{k}.{name}",
+                                f"{f['text'][:40]!r} is not the source text at [{f['start']}, {f['end']})"))
+    for sid, spans in expected.items():
+        ids = {note_id(sid, sec, n) for sec, n in spans}
+        for missing in sorted(ids - set(seen), key=lambda i: [int(x) for x in i.rsplit(":", 2)[1:]]):
+            out.append((0, "stale-data", "id", f"the source prints note {missing} and no row has it; "
+                                               f"run `quoteprov build`"))
+    return out
