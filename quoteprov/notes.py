@@ -183,3 +183,73 @@ def check_note_rows(rows: Iterable[tuple[int, dict[str, Any]]], sources: Mapping
             out.append((0, "stale-data", "id", f"the source prints note {missing} and no row has it; "
                                                f"run `quoteprov build`"))
     return out
+
+
+# -- scoring against a hand-checked gold (tests/gold/notes/) -----------------------------------
+
+def score_notes(gold: Iterable[Mapping[str, Any]], notes: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Citation figures of `notes` (note dicts) against gold rows ({source_id, section, number,
+    citations: [{form, resolved_to?, field: text, ...}]}).
+
+    Citations of a note are paired in order. `field_accuracy` counts every field that the gold
+    or the prediction fills, over paired and unpaired citations alike (a missed citation loses
+    all its fields, an invented one all of its own); `resolution` is the share of gold Ibid./op.
+    cit./short citations resolved to the right note with the right title; `no_guess` the share
+    of notes without a citation in the gold that get none.
+    """
+    from .citations import FIELDS
+
+    pred = {(n["source_id"], n["section"], n["number"]): n for n in notes}
+    n_gold = found = g_cites = p_cites = paired = 0
+    right = total = 0
+    per_field: dict[str, list[int]] = {k: [0, 0] for k in FIELDS}
+    res_right = res_total = empty = empty_ok = 0
+    errors: list[dict[str, Any]] = []
+
+    def val(c: Mapping[str, Any] | None, k: str) -> str | None:
+        if c is None:
+            return None
+        v = c.get(k)
+        return (v.get("text") if isinstance(v, dict) else v) or None
+
+    for g in gold:
+        n_gold += 1
+        p = pred.get((g["source_id"], g["section"], g["number"]))
+        found += p is not None
+        gc = list(g["citations"])
+        pc = list(p["citations"]) if p else []
+        if not gc:
+            empty += 1
+            empty_ok += not pc
+        g_cites += len(gc)
+        p_cites += len(pc)
+        paired += min(len(gc), len(pc))
+        for i in range(max(len(gc), len(pc))):
+            a = gc[i] if i < len(gc) else None
+            b = pc[i] if i < len(pc) else None
+            for k in FIELDS:
+                ga, pb = val(a, k), val(b, k)
+                if ga is None and pb is None:
+                    continue
+                ok = ga == pb
+                total += 1
+                right += ok
+                per_field[k][0] += ok
+                per_field[k][1] += 1
+                if not ok:
+                    errors.append({"note": f"{g['source_id']}:{g['section']}:{g['number']}", "citation": i,
+                                   "field": k, "gold": ga, "predicted": pb})
+            if a is not None and a.get("form", "full") != "full":
+                res_total += 1
+                res_right += bool(b and b.get("resolved") and b.get("resolved_to") == a.get("resolved_to")
+                                  and val(b, "title") == val(a, "title"))
+    return {
+        "notes": n_gold, "notes_found": found, "gold_citations": g_cites, "predicted_citations": p_cites,
+        "citation_recall": paired / g_cites if g_cites else 1.0,
+        "citation_precision": paired / p_cites if p_cites else 1.0,
+        "field_accuracy": right / total if total else 1.0, "fields_scored": total,
+        "per_field": {k: (v[0] / v[1], v[1]) for k, v in per_field.items() if v[1]},
+        "resolutions": res_total, "resolution_accuracy": res_right / res_total if res_total else 1.0,
+        "comment_notes": empty, "no_guess": empty_ok / empty if empty else 1.0,
+        "errors": errors,
+    }
