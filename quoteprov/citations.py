@@ -237,7 +237,8 @@ def parse_segment(seg: str, base: int, seg_start: int) -> Citation | None:
                 taken.append(tm.span())
         else:
             tm = _TITLE_WORDS.match(seg, body0)
-            if tm and _PAGE_AHEAD.match(seg, tm.end()) and not _IBID.fullmatch(tm.group()):
+            # (two words at least: one capitalised word before a page is a surname, a short form)
+            if tm and _PAGE_AHEAD.match(seg, tm.end()) and not _IBID.fullmatch(tm.group()) and len(tm.group().split()) > 1:
                 title = F(tm, 0)
                 taken.append(tm.span())
     if title is None:
@@ -320,6 +321,8 @@ _SHORT = re.compile(r"((?:[A-Z]\.\s?){0,3}[A-Z][a-z\u00e0-\u00ff'\u2019\-]+)(?:,
 
 def short_form(seg: str, base: int, seg_start: int) -> Citation | None:
     """`Avrich, p. 12` or `Avrich, Kronstadt, p. 12`: a surname (and short title) and a locator."""
+    if _OPCIT.search(seg) or _LOCCIT.search(seg):
+        return None  # op. cit. / loc. cit. have their own form
     lead = _LEAD.match(seg)
     body0 = lead.end() if lead else 0
     m = _SHORT.match(seg, body0)
@@ -348,7 +351,8 @@ def resolve(notes: Iterable[tuple[str, str, int]]) -> list[list[Citation]]:
         cites: list[Citation] = []
         for a, b in _segments(text):
             seg = text[a:b]
-            c = parse_segment(seg, base, a)
+            sf = short_form(seg, base, a)
+            c = sf if sf is not None and _surname(sf.fields["author"]) in by_author else parse_segment(seg, base, a)
             if c is None:
                 c = short_form(seg, base, a)
                 if c is None or _surname(c.fields["author"]) not in by_author:

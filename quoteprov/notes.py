@@ -253,3 +253,53 @@ def score_notes(gold: Iterable[Mapping[str, Any]], notes: Iterable[Mapping[str, 
         "comment_notes": empty, "no_guess": empty_ok / empty if empty else 1.0,
         "errors": errors,
     }
+
+
+# -- diff -----------------------------------------------------------------------------------
+
+def _note_key(n: Mapping[str, Any]) -> tuple[str, int, int]:
+    return (n["source_id"], n["section"], n["number"])
+
+
+def _cite_line(c: Mapping[str, Any]) -> str:
+    parts = [f"{k}={c[k]['text']!r}" for k in ("author", "title", "volume", "pages", "date") if c.get(k)]
+    return f"{c['form']}{' (resolved)' if c.get('resolved') else ''}: " + (", ".join(parts) or repr(c["text"]))
+
+
+def diff_notes(old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """Notes added, removed and changed between two versions, by source, section and number; a
+    changed note lists what changed: its text, the quotations it documents, its citations
+    (each as a short line: form, author, title, volume, pages, date). Offsets alone moving (an
+    edit of the source before the note) is not a change."""
+    a = {_note_key(n): n for n in old}
+    b = {_note_key(n): n for n in new}
+    changed = []
+    for k in sorted(a.keys() & b.keys()):
+        o, n = a[k], b[k]
+        fields: dict[str, list[Any]] = {}
+        if o["text"] != n["text"]:
+            fields["text"] = [o["text"], n["text"]]
+        if list(o["quotations"]) != list(n["quotations"]):
+            fields["quotations"] = [list(o["quotations"]), list(n["quotations"])]
+        oc, nc = [_cite_line(c) for c in o["citations"]], [_cite_line(c) for c in n["citations"]]
+        if oc != nc:
+            fields["citations"] = [oc, nc]
+        if fields:
+            changed.append({"id": n["id"], "fields": fields})
+    return {"added": [b[k]["id"] for k in sorted(b.keys() - a.keys())],
+            "removed": [a[k]["id"] for k in sorted(a.keys() - b.keys())],
+            "changed": changed}
+
+
+def notes_diff_lines(d: Mapping[str, Any]) -> list[str]:
+    """Text lines for `quoteprov diff` (nothing when no note changed)."""
+    if not (d.get("added") or d.get("removed") or d.get("changed")):
+        return []
+    out = [f"notes: {len(d['added'])} added, {len(d['removed'])} removed, {len(d['changed'])} changed"]
+    out += [f"+ note {i}" for i in d["added"]]
+    out += [f"- note {i}" for i in d["removed"]]
+    for c in d["changed"]:
+        out.append(f"~ note {c['id']}")
+        for k, (o, n) in c["fields"].items():
+            out.append(f"    {k}: {o!r} -> {n!r}"[:400])
+    return out
