@@ -126,7 +126,10 @@ def source_tei(src: dict[str, Any], text: str, records: list[dict[str, Any]], no
     if src.get("year") is not None:
         _el(bibl, "date", str(src["year"]))
     names = sorted({r[k] for r in records for k in ("speaker", "recipient") if r.get(k)})
-    ids = {n: xml_id({"group": "org", "document": "doc", "publication": "doc"}.get(kinds.get(n, ""), "pers"), n) for n in names}
+    # per source: the same person in two sources of a corpus is declared in each TEI, and an
+    # xml:id must be unique in the whole document
+    ids = {n: xml_id({"group": "org", "document": "doc", "publication": "doc"}.get(kinds.get(n, ""), "pers")
+                     + "-" + src["id"], n) for n in names}
     partic = _el(_el(header, "profileDesc"), "particDesc")
     people = [n for n in names if kinds.get(n, "person") == "person"]
     groups = [n for n in names if kinds.get(n) == "group"]
