@@ -52,11 +52,14 @@ def parquet_path(config: str) -> str:
 
 
 def read_tables(dataset: str | Path) -> dict[str, list[dict[str, Any]]]:
-    """The rows of the three JSON Lines files of a built dataset folder."""
+    """The rows of the JSON Lines files of a built dataset folder (`notes.jsonl` may be absent)."""
     dataset = Path(dataset)
     tables = {}
     for config in CONFIGS:
         path = dataset / jsonl_path(config)
+        if config == "notes" and not path.is_file():
+            tables[config] = []  # a folder built before notes were data: no notes, nothing stale
+            continue
         if not path.is_file():
             raise QuoteprovError(f"{path}: no such file (run `quoteprov build --dataset {dataset}` first)")
         tables[config] = read_jsonl(path)
