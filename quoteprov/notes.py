@@ -241,8 +241,11 @@ def score_notes(gold: Iterable[Mapping[str, Any]], notes: Iterable[Mapping[str, 
                                    "field": k, "gold": ga, "predicted": pb})
             if a is not None and a.get("form", "full") != "full":
                 res_total += 1
-                res_right += bool(b and b.get("resolved") and b.get("resolved_to") == a.get("resolved_to")
-                                  and val(b, "title") == val(a, "title"))
+                if a.get("resolved_to"):
+                    res_right += bool(b and b.get("resolved") and b.get("resolved_to") == a.get("resolved_to")
+                                      and val(b, "title") == val(a, "title"))
+                else:  # nothing to resolve to: right when the form is seen and left unresolved
+                    res_right += bool(b and b.get("form") == a.get("form") and not b.get("resolved"))
     return {
         "notes": n_gold, "notes_found": found, "gold_citations": g_cites, "predicted_citations": p_cites,
         "citation_recall": paired / g_cites if g_cites else 1.0,
