@@ -50,32 +50,28 @@ def find_note_spans(source: Source) -> list[tuple[int, int, int, int, int]]:
     (a quotation a note carries on over paragraphs is part of it)."""
     out: list[list[int]] = []
     section = -1
-    prev_par = None  # the last note paragraph seen
-    prev_number = None
+    opened = False  # a heading has opened a section that no note has filled yet
+    prev_par: int | None = None  # the last note paragraph (or heading) seen
+    prev_number: int | None = None
     text = source.text
     for i in sorted(source.note_paragraphs):
         s, e = source.paragraphs[i]
         line = text[s:e]
-        body_between = prev_par is None or any(
-            text[a:b].strip() for a, b in source.paragraphs[prev_par + 1:i])
+        # body text between the previous note paragraph and this one ends a section (blank lines do not)
+        body_between = prev_par is not None and any(text[a:b].strip() for a, b in source.paragraphs[prev_par + 1:i])
         if _NOTES_HEADING.match(line):
-            section += 1
-            prev_number, prev_par = None, i
+            section, opened, prev_number, prev_par = section + 1, True, None, i
             continue
         start = note_start(line)
-        if start is None:
-            # a continuation paragraph of the previous note
+        if start is None:  # a paragraph that carries the previous note on (a quotation in it)
             if out and not body_between:
                 out[-1][3] = e
             prev_par = i
             continue
         number, prefix = start
-        if body_between and prev_number is not None or prev_number is not None and number <= prev_number \
-                or section < 0:
-            section += 1
-        elif body_between and prev_number is None and prev_par is not None and not _NOTES_HEADING.match(
-                text[source.paragraphs[prev_par][0]:source.paragraphs[prev_par][1]]):
-            section += 1
+        if not opened and (prev_number is None or body_between or number <= prev_number):
+            section += 1  # the first notes, notes after body text, or numbering that starts again
+        opened = False
         lead = len(line[prefix:]) - len(line[prefix:].lstrip())
         out.append([section, number, s + prefix + lead, e, i])
         prev_number, prev_par = number, i
