@@ -92,17 +92,19 @@ def _marker_offset(r: Any) -> int:
 
 def link_quotations(spans: list[tuple[int, int, int, int, int]], records: Iterable[Any]) -> dict[tuple[int, int], list[str]]:
     """(section, number) -> ids of the records whose footnote is that note."""
-    starts = [s[2] for s in spans]
+    # per number, the notes that carry it in source order: the link is one binary search
+    by_number: dict[int, list[tuple[int, int]]] = {}
+    for sec, n, start, _, _ in spans:
+        by_number.setdefault(n, []).append((start, sec))
     links: dict[tuple[int, int], list[str]] = {}
     for r in records:
         n = _get(r, "footnote")
-        if n is None:
+        if n is None or n not in by_number:
             continue
-        at = _marker_offset(r)
-        for k in range(bisect.bisect_left(starts, at), len(spans)):
-            if spans[k][1] == n:
-                links.setdefault((spans[k][0], n), []).append(_get(r, "id"))
-                break
+        cands = by_number[n]
+        k = bisect.bisect_left(cands, (_marker_offset(r), -1))
+        if k < len(cands):
+            links.setdefault((cands[k][1], n), []).append(_get(r, "id"))
     return links
 
 
@@ -129,6 +131,7 @@ def check_note_rows(rows: Iterable[tuple[int, dict[str, Any]]], sources: Mapping
     out: list[tuple[int, str, str, str]] = []
     by_id = {r["id"]: r for r in records}
     expected: dict[str, dict[tuple[int, int], tuple[int, int, int]]] = {}
+    linked: dict[str, dict[tuple[int, int], list[str]]] = {}
     seen: dict[str, int] = {}
     for line, row in rows:
         sid = row["source_id"]
@@ -158,6 +161,13 @@ def check_note_rows(rows: Iterable[tuple[int, dict[str, Any]]], sources: Mapping
                                                   f"[{want[0]}, {want[1]}), not [{row['start']}, {row['end']})"))
         elif want[2] != row["paragraph"]:
             out.append((line, "paragraph", "paragraph", f"the note starts on line {want[2]}, not {row['paragraph']}"))
+        if want is not None:
+            if sid not in linked:
+                linked[sid] = link_quotations(find_note_spans(src), [r for r in by_id.values() if r.get("source_id") == sid])
+            missing = [q for q in linked[sid].get((row["section"], row["number"]), []) if q not in row["quotations"]]
+            if missing:
+                out.append((line, "note-quotation", "quotations", f"record {missing[0]} has this note's footnote "
+                            f"and stands before it, but is not listed ({len(missing)} such); run `quoteprov build`"))
         for k, qid in enumerate(row["quotations"]):
             rec = by_id.get(qid)
             if rec is None:
