@@ -82,7 +82,7 @@ _PUBLISHED = re.compile(r"\bpublished\s+by\s+(?:Messrs\.\s+)?([A-Z][^,.;()]*?)(?
 _PLACE_YEAR = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:[- ][A-Z][a-z]+)?),\s(?=(?:\d{1,2}\s)?(?:[A-Z][a-z]+\.?\s)?(?:1[4-9]\d\d|20[0-2]\d)\b)")
 _BY = re.compile(r"(?:,\s|\s)(?:by|par|von)\s+((?:[A-Z][\w'\u2019\-]*\.?\s?){1,5})")
 _ARCHIVE = re.compile(r"\b([A-Z][A-Za-z]{1,9}[A-Z])[,\s]+(?=f\.|fond\b)")
-_FOND = re.compile(r"(?:\bf\.|\bfond)\s?(\d+[\w\-]*)")
+_FOND = re.compile(r"(?:\bf\.|\bfond)\s?((?:[A-Z]{1,2}-?)?\d+[\w\-]*)")
 _OPIS = re.compile(r"(?:\bop\.|\bopis['\u2019]?)\s?(\d+[\w\-]*)")
 _DELO = re.compile(r"(?:\bd\.|\bdelo)\s?(\d+[\w\-]*)")
 # a name: initials and capitalised words ("A. Toubeau", "V. Schoelcher", "Pfeffel")
@@ -241,9 +241,9 @@ def parse_segment(seg: str, base: int, seg_start: int) -> Citation | None:
             if tm and _PAGE_AHEAD.match(seg, tm.end()) and not _IBID.fullmatch(tm.group()) and len(tm.group().split()) > 1:
                 title = F(tm, 0)
                 taken.append(tm.span())
-    if title is None:
-        return None
-    if author is None:
+    if title is None and not _FOND.search(seg):
+        return None  # no title and no archival file: a comment, not a citation
+    if author is None and title is not None:
         bm = _BY.search(seg, title_m.end() if title_m else 0)
         if bm and _outside(bm, taken) and not re.search(r"(?:published|edited|printed)\s*$", seg[:bm.start() + 1]):
             author = _strip_field(F(bm))

@@ -214,3 +214,18 @@ def test_diff_reports_changed_notes(tmp_path):
     assert [c["id"] for c in res.notes["changed"]] == [with_cite["id"]]
     assert list(res.notes["changed"][0]["fields"]) == ["citations"]
     assert res.differs and res.to_json()["notes"] == res.notes
+
+
+def test_archival_citations_keep_archive_fond_opis_delo():
+    text = ("Body.[1][2]\n"
+            "NOTES\n"
+            "[1] RGASPI, f. 17, op. 3, d. 45, l. 2.\n"
+            "[2] See \"Pis'mo v TsK,\" in _Pravda_, no. 12, 1921, p. 3; GARF, f. R-130, op. 2, d. 5.\n")
+    notes = extract_notes(make_source(text, "t"))
+    (a,), (b, c) = notes[0].citations, notes[1].citations
+    assert [a.get(k) for k in ("archive", "fond", "opis", "delo", "title")] == ["RGASPI", "17", "3", "45", None]
+    assert [b.get(k) for k in ("title", "periodical", "issue", "date", "pages")] == \
+        ["Pis'mo v TsK", "Pravda", "12", "1921", "3"]
+    assert [c.get(k) for k in ("archive", "fond", "opis", "delo")] == ["GARF", "R-130", "2", "5"]
+    for n in notes:
+        _spans_hold(text, n)
