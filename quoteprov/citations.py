@@ -80,7 +80,9 @@ _IMPRINT = re.compile(r"\(([A-Z][\w .'\-]+?):\s?([^,():]+?),\s?(?:[^()]*?\s)?(1[
 _PUBLISHED = re.compile(r"\bpublished\s+by\s+(?:Messrs\.\s+)?([A-Z][^,.;()]*?)(?=\s+in\s|\s*[,.;()]|$)")
 # "London, 1887": a capitalised place name right before the year, after the title
 _PLACE_YEAR = re.compile(r"(?<![\w'])([A-Z][a-z]+(?:[- ][A-Z][a-z]+)?),\s(?=(?:\d{1,2}\s)?(?:[A-Z][a-z]+\.?\s)?(?:1[4-9]\d\d|20[0-2]\d)\b)")
-_BY = re.compile(r"(?:,\s|\s)(?:by|par|von)\s+((?:[A-Z][\w'\u2019\-]*\.?\s?){1,5})")
+# the author after `by`/`par`: capitalised words, with the particles of names (l', de, van, von)
+_BY = re.compile(r"(?:,\s|\s)(?:by|par|von)\s+((?:(?:l['\u2019]|d['\u2019]|de\s|du\s|van\s|von\s)?"
+                 r"[A-Z][\w'\u2019\-]*\.?\s?){1,5})")
 _ARCHIVE = re.compile(r"\b([A-Z][A-Za-z]{1,9}[A-Z])[,\s]+(?=f\.|fond\b)")
 _FOND = re.compile(r"(?:\bf\.|\bfond)\s?((?:[A-Z]{1,2}-?)?\d+[\w\-]*)")
 _OPIS = re.compile(r"(?:\bop\.|\bopis['\u2019]?)\s?(\d+[\w\-]*)")
@@ -219,7 +221,11 @@ def parse_segment(seg: str, base: int, seg_start: int) -> Citation | None:
             author = Field(base + seg_start + s0, base + seg_start + s0 + len(m.group(1)), m.group(1))
             title = _strip_field(Field(base + seg_start + s0 + m.start(2), base + seg_start + s0 + m.end(2), m.group(2)))
         before = seg[body0:title_m.start()]
-        if author is None:
+        art = re.fullmatch(r"([A-Z][^,;:]{1,60}),\s*(?:article|s\.v\.|under)\s*", before)
+        if art and fields["periodical"] is None:
+            # "Encyclopedia, article "Empire."": the work the article is in
+            fields["periodical"] = Field(base + seg_start + body0, base + seg_start + body0 + art.end(1), art.group(1))
+        if author is None and not art:
             pm = _POSSESSIVE.search(before)
             if pm and before[pm.end():].strip() == "":
                 author = _f(base, seg_start + body0, pm)

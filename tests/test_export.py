@@ -129,5 +129,7 @@ def test_export_command(folder, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "quoteprov.cli", "export", "--format", "tei", "--dataset",
                           str(tmp_path / "nothing")], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "quoteprov build" in bad.stderr
-    with pytest.raises(Exception):
+    from quoteprov.errors import QuoteprovError
+
+    with pytest.raises(QuoteprovError, match="unknown format"):
         render("yaml", {}, {})
