@@ -101,9 +101,17 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         errs = schema_errors("sources", row)
         if errs:
             raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
+    # notes: the notes of every source, linked to the records just built (quoteprov/notes.py)
+    from .notes import extract_notes
+
+    note_rows = [n.to_dict() for s in sources for n in extract_notes(s, records)]
+    for row in note_rows:
+        errs = schema_errors("notes", row)
+        if errs:
+            raise QuoteprovError(f"note {row['id']} is invalid, nothing written: " + "; ".join(errs))
     data = dataset / "data"
     files = []
-    for name, rows_ in (("quotations", rows), ("sources", source_rows), ("entities", entities)):
+    for name, rows_ in (("quotations", rows), ("sources", source_rows), ("entities", entities), ("notes", note_rows)):
         path = data / f"{name}.jsonl"
         write_jsonl(path, rows_)
         files.append(str(path.relative_to(dataset.parent) if dataset.is_absolute() else path))

@@ -37,7 +37,8 @@ LICENSE_DETAILS = ("The annotations (data/, this card, datapackage.json) are CC 
 DEFAULT_LANGUAGE = "en"
 WHAT = {"quotations": "one quoted span of a source, with speaker, recipient, footnote and evidence",
         "sources": "one source text: bibliographic data, rights, checksum, notes",
-        "entities": "one speaker or recipient: canonical name, aliases, kind, sources"}
+        "entities": "one speaker or recipient: canonical name, aliases, kind, sources",
+        "notes": "one note of a source: number, text, offsets, the quotations it documents, the works it cites"}
 CARD = "README.md"
 DATAPACKAGE = "datapackage.json"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -52,11 +53,14 @@ def parquet_path(config: str) -> str:
 
 
 def read_tables(dataset: str | Path) -> dict[str, list[dict[str, Any]]]:
-    """The rows of the three JSON Lines files of a built dataset folder."""
+    """The rows of the JSON Lines files of a built dataset folder (`notes.jsonl` may be absent)."""
     dataset = Path(dataset)
     tables = {}
     for config in CONFIGS:
         path = dataset / jsonl_path(config)
+        if config == "notes" and not path.is_file():
+            tables[config] = []  # a folder built before notes were data: no notes, nothing stale
+            continue
         if not path.is_file():
             raise QuoteprovError(f"{path}: no such file (run `quoteprov build --dataset {dataset}` first)")
         tables[config] = read_jsonl(path)
@@ -293,7 +297,7 @@ def table_schema(config: str) -> dict[str, Any]:
     schema = load_schema(config)
     required = set(schema.get("required", []))
     fields = [_frictionless_field(k, v, k in required) for k, v in schema["properties"].items()]
-    key = {"quotations": ["id"], "sources": ["id"], "entities": ["name"]}[config]
+    key = {"quotations": ["id"], "sources": ["id"], "entities": ["name"], "notes": ["id"]}[config]
     return {"fields": fields, "primaryKey": key}
 
 

@@ -120,6 +120,8 @@ class DiffResult:
     summary: dict[str, int]
     # the new version itself, for renderers that show unchanged records too (not in the JSON)
     new_version: Version | None = field(default=None, repr=False, compare=False)
+    # notes added / removed / changed (data/notes.jsonl beside the records; quoteprov.notes.diff_notes)
+    notes: dict[str, Any] = field(default_factory=lambda: {"added": [], "removed": [], "changed": []})
 
     @property
     def differs(self) -> bool:
@@ -130,7 +132,8 @@ class DiffResult:
                 "added": self.added, "removed": self.removed,
                 "changed": [c.to_json() for c in self.changed],
                 "reanchored": [r.to_json() for r in self.reanchored],
-                "sources": [s.to_json() for s in self.sources], "schema": self.schema.to_json()}
+                "sources": [s.to_json() for s in self.sources], "schema": self.schema.to_json(),
+                "notes": self.notes}
 
 
 # -- reading only the lines that differ -----------------------------------------------------
@@ -474,8 +477,36 @@ def _compare_versions(old: Version, new: Version) -> DiffResult:
     }
     summary["differences"] = sum(summary[k] for k in ("added", "removed", "changed", "reanchored", "sources_changed",
                                                       "fields_added", "fields_removed"))
+    notes = _notes_changes(old, new)
+    summary["differences"] += sum(len(v) for v in notes.values())
     return DiffResult(old.label, new.label, [r for _, r in added_rows], [r for _, r in removed_rows],
-                      changed, reanchored, sources, schema, summary, new)
+                      changed, reanchored, sources, schema, summary, new, notes)
+
+
+def _notes_rows(version: Version) -> list[dict[str, Any]]:
+    """The notes beside a version's records (`notes.jsonl` in the same folder), if any."""
+    from .versions import FileBlob, GitBlob, git_object_type
+
+    blob = version.records
+    if isinstance(blob, FileBlob):
+        path = blob.path.parent / "notes.jsonl"
+        if blob.path.name != "quotations.jsonl" or not path.is_file():
+            return []
+        other: Any = FileBlob(path)
+    elif isinstance(blob, GitBlob):
+        path_ = str(Path(blob.path).parent / "notes.jsonl")
+        if not blob.path.endswith("quotations.jsonl") or git_object_type(blob.repo, blob.rev, path_) != "blob":
+            return []
+        other = GitBlob(blob.repo, blob.rev, path_)
+    else:
+        return []
+    return [json.loads(line) for batch in other.line_batches() for line in batch if line.strip()]
+
+
+def _notes_changes(old: Version, new: Version) -> dict[str, Any]:
+    from .notes import diff_notes
+
+    return diff_notes(_notes_rows(old), _notes_rows(new))
 
 
 def diff(old: str | Path, new: str | Path | None = None, repo: str | Path = ".",
@@ -566,6 +597,9 @@ def format_text(result: DiffResult, color: bool = False) -> str:
         out.append(f"re-anchored: {n} record{'s' if n != 1 else ''} of {sid} moved by {shift:+d}")
     if not s["differences"]:
         out.append("no differences")
+    from .notes import notes_diff_lines
+
+    out += notes_diff_lines(result.notes)
     for c in result.changed:
         how = "" if c.matched_by == "id" else f" (matched by {c.matched_by})"
         if c.confidence_only:  # a minor change: the values stand, their probability moved
@@ -586,6 +620,10 @@ def format_text(result: DiffResult, color: bool = False) -> str:
 def _bullets(result: DiffResult) -> list[str]:
     """Markdown bullets for what is not a record: source edits, schema, re-anchoring."""
     out = [f"- Source `{src.id}`: {src.summary}" for src in result.sources]
+    n = result.notes
+    if n["added"] or n["removed"] or n["changed"]:
+        out.append(f"- Notes: {len(n['added'])} added, {len(n['removed'])} removed, {len(n['changed'])} changed"
+                   + "".join(f"; `{c['id']}` ({', '.join(c['fields'])})" for c in n["changed"][:20]))
     if result.schema.added or result.schema.removed:
         out.append("- Schema: " + ", ".join([f"added `{p}`" for p in result.schema.added]
                                             + [f"removed `{p}`" for p in result.schema.removed]))

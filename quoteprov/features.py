@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-CONFIGS = ("quotations", "sources", "entities")
+CONFIGS = ("quotations", "sources", "entities", "notes")
 
 
 def __getattr__(name: str) -> Any:
@@ -89,7 +89,22 @@ def _features() -> dict[str, Any]:
         "kind": string,
         "sources": List(string),
     })
-    return {"quotations": quotations, "sources": sources, "entities": entities}
+    cite_fields = ("author", "title", "periodical", "volume", "issue", "place", "publisher", "date", "pages",
+                   "archive", "fond", "opis", "delo")
+    notes = Features({
+        "id": string,
+        "source_id": string,
+        "section": int64,
+        "number": int64,
+        "text": string,
+        "start": int64,
+        "end": int64,
+        "paragraph": int64,
+        "quotations": List(string),
+        "citations": List({"start": int64, "end": int64, "text": string, "form": string, "resolved": bool_,
+                           "resolved_to": string, **{k: span() for k in cite_fields}}),
+    })
+    return {"quotations": quotations, "sources": sources, "entities": entities, "notes": notes}
 
 
 # -- features against the JSON Schema ------------------------------------------------------

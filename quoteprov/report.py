@@ -198,7 +198,7 @@ def _record_view(rec: Mapping[str, Any], n: int, text: str, legend: Mapping[str 
         "uncertain": {k for k, p in confidence.items() if p is not None and p < LOW_CONFIDENCE},
         "corrections": corrections, "corrected": {c.get("field") for c in corrections},
         "nested_in": parent, "parent_n": index_of.get(parent) if parent else None,
-        "problems": problems, "status": None, "changes": [], "moved": None,
+        "problems": problems, "status": None, "changes": [], "moved": None, "note": None,
     }
 
 
@@ -312,6 +312,18 @@ class Page:
                 "removed": len(self.removed)}
 
 
+_CITATION_LABELS = (("author", "author"), ("title", "title"), ("periodical", "in"), ("volume", "vol."),
+                    ("issue", "no."), ("place", "place"), ("publisher", "publisher"), ("date", "date"),
+                    ("pages", "p."), ("archive", "archive"), ("fond", "fond"), ("opis", "opis'"), ("delo", "delo"))
+_FORMS = {"full": "cited in full", "ibid": "Ibid.", "op-cit": "op. cit.", "loc-cit": "loc. cit.", "short": "short form"}
+
+
+def _citation_view(c: Mapping[str, Any]) -> dict[str, Any]:
+    fields = [(label, c[k]["text"]) for k, label in _CITATION_LABELS if isinstance(c.get(k), Mapping)]
+    return {"form": _FORMS.get(str(c.get("form")), str(c.get("form"))), "resolved": bool(c.get("resolved")),
+            "resolved_to": c.get("resolved_to"), "fields": fields, "text": c.get("text")}
+
+
 def page_filename(source_id: str) -> str:
     """The page's file name: the id when it is a safe file name (schema ids are), else a digest."""
     if _SAFE_NAME.match(source_id) and source_id not in (".", ".."):
@@ -321,7 +333,8 @@ def page_filename(source_id: str) -> str:
 
 def build_page(source: Source, records: list[Mapping[str, Any]], legend: Mapping[str | None, SpeakerEntry],
                meta: Mapping[str, Any] | None = None, problems: Iterable[str] = (),
-               diff: Mapping[str, Any] | None = None) -> Page:
+               diff: Mapping[str, Any] | None = None,
+               notes_of: Mapping[str, Mapping[str, Any]] | None = None) -> Page:
     """The page of one source and its records (pure: the records are not modified).
 
     `diff` (from `render_diff_html`) maps record ids to their status and changes, and holds the
@@ -335,6 +348,11 @@ def build_page(source: Source, records: list[Mapping[str, Any]], legend: Mapping
     records = sorted(records, key=order)
     index_of = {r.get("id"): n for n, r in enumerate(records)}
     views = [_record_view(r, n, source.text, legend, index_of) for n, r in enumerate(records)]
+    for v in views:  # the note of the record's footnote (data/notes.jsonl), shown in its card
+        note = (notes_of or {}).get(v["id"])
+        if note is not None:
+            v["note"] = {"id": note.get("id"), "text": note.get("text"),
+                         "citations": [_citation_view(c) for c in note.get("citations") or ()]}
     if diff:
         for v in views:
             info = diff["records"].get(v["id"])
@@ -427,6 +445,11 @@ def report(dataset: str | Path | None = None, out: str | Path = DEFAULT_OUT) -> 
     dataset = Path(dataset) if dataset is not None else DEFAULT_DATASET
     out = Path(out)
     sources, meta, records = _load_dataset(dataset)
+    notes_path = dataset / "data" / "notes.jsonl"
+    try:
+        notes_of = {q: n for n in (read_jsonl(notes_path) if notes_path.exists() else []) for q in n.get("quotations", ())}
+    except (ValueError, AttributeError, TypeError) as exc:
+        raise QuoteprovError(f"{notes_path}: not valid notes ({exc}); run `quoteprov validate`") from None
     legend = speaker_legend(records)
     by_source: dict[str, list[dict[str, Any]]] = {}
     for r in records:
@@ -440,7 +463,7 @@ def report(dataset: str | Path | None = None, out: str | Path = DEFAULT_OUT) -> 
         elif row.get("sha256") and row["sha256"] != hashlib.sha256(s.text.encode("utf-8")).hexdigest():
             problems.append("the source text changed since the data was built (sha256 differs): "
                             "offsets may point at the wrong words; rebuild with `quoteprov build`")
-        pages.append(build_page(s, by_source.pop(s.id, []), legend, row, problems))
+        pages.append(build_page(s, by_source.pop(s.id, []), legend, row, problems, notes_of=notes_of))
     orphans = sorted(by_source)  # records whose source text is not in the manifest
     index = {"orphans": [(sid, len(by_source[sid])) for sid in orphans], "summary": None,
              "source_changes": [], "dataset": dataset.resolve().name, "unchanged_shown": True}

@@ -1442,6 +1442,23 @@ def _check_entities(path: Path, shown: str, sink: _Sink, max_line: int) -> dict[
     return kinds
 
 
+def _check_notes(path: Path, shown: str, sink: _Sink, ctx: Context, qpath: Path, max_line: int) -> None:
+    """data/notes.jsonl: schema, offsets and numbers against the sources, the quotations named
+    (checks in quoteprov.notes)."""
+    from .notes import check_note_rows
+
+    records = []
+    if qpath.exists():
+        with open(qpath, "rb") as f:
+            for raw in iter_lines(f, max_line=max_line):
+                value, _ = parse_line(raw.data, raw.number)  # its problems are reported with that file
+                if isinstance(value, dict) and "id" in value:
+                    records.append(value)
+    rows = list(_jsonl_rows(path, shown, sink, "notes", max_line))
+    for line, code, fld, message in check_note_rows(rows, ctx.sources, records):
+        sink.add(shown, max(line, 1), 1, ERROR, code, fld, message)
+
+
 def _check_applied(entries: list[CorrectionEntry], captured: dict[str, Any], sources: dict[str, Source],
                    shown: str, sink: _Sink) -> None:
     """Every correction matches a record, and the record carries its value."""
@@ -1479,7 +1496,7 @@ def _kind_of(path: Path) -> str:
         return "registry"
     if path.parent.name == "sources" and (path.parent / MANIFEST).exists():
         return "manifest"  # a source text: checked with the manifest that must list it
-    for kind in ("sources", "entities", "corrections"):
+    for kind in ("sources", "entities", "corrections", "notes"):
         if name == f"{kind}.jsonl":
             return kind
     return "quotations"
@@ -1615,6 +1632,9 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
                 check_corrections(p, shown(p), sink, max_line)
             elif kind == "sources":
                 _check_sources_data(p, shown(p), sink, context_for(folder), max_line)
+            elif kind == "notes":
+                ctx = context_for(folder)
+                _check_notes(p, shown(p), sink, ctx, p.parent / "quotations.jsonl", max_line)
             else:
                 _check_entities(p, shown(p), sink, max_line)
         except OSError as exc:
@@ -1646,6 +1666,10 @@ def _validate_folder(folder: Path, sink: _Sink, shown: Callable[[Path], str], jo
         _check_sources_data(spath, shown(spath), sink, ctx, max_line)
     if (data / "entities.jsonl").exists():
         files += 1
+    npath = data / "notes.jsonl"
+    if npath.exists():
+        files += 1
+        _check_notes(npath, shown(npath), sink, ctx, qpath, max_line)
     cpath = folder / "corrections.jsonl"
     if cpath.exists():
         files += 1

@@ -878,3 +878,25 @@ def decode_png(data: bytes) -> tuple[int, int, bytes]:
             for i in range(0, stride, 4):
                 out += line[i:i + 3]
     return width, height, bytes(out)
+
+
+def test_browser_card_shows_the_note_and_its_citations(opened: Any, tmp_path: Path) -> None:
+    """A quotation whose footnote has a note: hovering shows the note's text and the works it
+    cites (built dataset with the Russell fixture's notes, tests/notes_support.py)."""
+    from notes_support import RUSSELL_ENTRY, built_dataset, rows
+
+    folder = built_dataset()
+    report(folder, tmp_path / "report")
+    notes = {q: n for n in rows(folder, "notes") for q in n["quotations"]}
+    cited = [q for q, n in notes.items() if n["citations"]]
+    assert cited, "the fixture has a quotation documented by a note that cites a work"
+    page = opened(tmp_path / "report" / "sources" / f"{RUSSELL_ENTRY['id']}.html").page
+    ns = {s["id"]: int(s["n"]) for s in _state(page)}
+    qid = cited[0]
+    _hover(page, ns[qid])
+    tip = _tip(page)
+    note = notes[qid]
+    assert qid in tip
+    assert " ".join(note["text"].split()[:8]) in " ".join(tip.split())
+    for c in note["citations"]:
+        assert c["title"]["text"] in tip
