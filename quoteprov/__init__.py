@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 _API = {
     "extract": "quoteprov.pipeline",
     "build": "quoteprov.build_cmd",
+    "add": "quoteprov.importer",
+    "prepare": "quoteprov.importer",
     "score": "quoteprov.evaluate",
     "score_files": "quoteprov.evaluate",
     "read_source": "quoteprov.source",

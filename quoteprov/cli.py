@@ -48,6 +48,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from .importer import add
+
+    summary = add(args.file, id=args.id, title=args.title, author=args.author, year=args.year,
+                  publication=args.publication, origin=args.origin, rights=args.rights,
+                  dataset=args.dataset, encoding=args.encoding, replace=args.replace)
+    for line in summary.lines():
+        print(line)
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from .evaluate import score_files
 
@@ -85,6 +96,26 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--changelog", action="store_true",
                    help="also write the CHANGELOG.md entry of this version from the diff against the last git tag")
     b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("add", help="import a raw text (e.g. a Project Gutenberg file) as a dataset source",
+                       description="Turn a raw text into a source of the dataset: strip a Project Gutenberg header "
+                                   "and licence, decode it (UTF-8, Windows-1252 or Latin-1, detected unless told), "
+                                   "turn CRLF into LF, join hard-wrapped lines into one paragraph per line, keep "
+                                   "block quotations set off by indentation (listed as \"blocks\" in the manifest "
+                                   "entry) and gather printed notes into [n] paragraphs after a NOTES heading. "
+                                   "Writes sources/ID.txt and the manifest entry, and says what it did.")
+    a.add_argument("file", type=Path, help="the raw text file")
+    a.add_argument("--id", required=True, help="source id (lower case, digits, '.', '_', '-'), e.g. russell-1920")
+    for name, what in (("title", "title of the work"), ("author", "author(s)"),
+                       ("publication", "where and when it was published"),
+                       ("origin", "where this copy comes from (e.g. Project Gutenberg ebook 17350)"),
+                       ("rights", "the rights in the text (e.g. public domain in the USA)")):
+        a.add_argument(f"--{name}", required=True, help=what)
+    a.add_argument("--year", type=int, required=True, help="year of publication")
+    a.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
+    a.add_argument("--encoding", help="the file's encoding (default: detected among UTF-8, Windows-1252, Latin-1)")
+    a.add_argument("--replace", action="store_true", help="import again a source the manifest already has")
+    a.set_defaults(func=cmd_add)
 
     s = sub.add_parser("score", help="score records against a gold file",
                        description="Span F1, kind, speaker, recipient and footnote accuracy of RECORDS against GOLD.")
