@@ -36,7 +36,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build_cmd import build
 
-    summary = build(args.dataset, progress=None if args.quiet else _stderr)
+    if args.jobs is not None and args.jobs < 1:
+        raise QuoteprovError("--jobs must be 1 or more")
+    summary = build(args.dataset, progress=None if args.quiet else _stderr, jobs=args.jobs, engine=args.engine,
+                    ray_address=args.ray_address, cache=not args.no_cache,
+                    bar=not args.quiet and sys.stderr.isatty())
     for line in summary.lines():
         print(line)
     if args.changelog:
@@ -95,6 +99,14 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     b.add_argument("--changelog", action="store_true",
                    help="also write the CHANGELOG.md entry of this version from the diff against the last git tag")
+    b.add_argument("--jobs", type=int, metavar="N",
+                   help="extract in N worker processes (default: the CPUs available); the output is the same")
+    b.add_argument("--no-cache", action="store_true",
+                   help="extract every source again, ignoring the per-source cache in DATASET/.cache/")
+    b.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="run the extraction in local processes (default) or as Ray tasks")
+    b.add_argument("--ray-address", metavar="ADDR",
+                   help="with --engine ray: the address of a Ray cluster (default: start a local Ray)")
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("add", help="import a raw text (e.g. a Project Gutenberg file) as a dataset source",
