@@ -1,6 +1,8 @@
-"""`quoteprov add` on a real raw Project Gutenberg file (Russell 1920, ebook 17350, trimmed:
-header, transcriber's box, a chapter with an indented block quotation, a footnote and its
-FOOTNOTES section, the end line and the start of the licence; Latin-1, CRLF, as distributed)."""
+"""`quoteprov add` on a raw Project Gutenberg file: an excerpt of Russell 1920 (ebook 17350) put
+back into the form Gutenberg distributes it in (header, transcriber's box, lines wrapped at 70
+columns, an indented block quotation, a footnote and its FOOTNOTES section, the end line and
+the licence; Latin-1, CRLF) by `tests/fixtures/make_gutenberg_raw.py` from the project's
+development text, whose words it keeps unchanged."""
 import json
 import re
 
@@ -12,7 +14,7 @@ from quoteprov.importer import add, decode, prepare
 from quoteprov.pipeline import extract
 from quoteprov.source import read_manifest, read_source
 
-RAW = ROOT / "tests" / "fixtures" / "gutenberg-17350-part.txt"
+RAW = ROOT / "tests" / "fixtures" / "gutenberg-raw-russell-part.txt"
 META = dict(title="The Practice and Theory of Bolshevism", author="Bertrand Russell", year=1920,
             publication="London: George Allen & Unwin, 1920", origin="Project Gutenberg ebook 17350",
             rights="Public domain")

@@ -11,7 +11,7 @@ from quoteprov.build_cmd import build
 from quoteprov.importer import add
 
 SEED_DATASET = ROOT / "dataset"
-RAW = ROOT / "tests" / "fixtures" / "gutenberg-17350-part.txt"
+RAW = ROOT / "tests" / "fixtures" / "gutenberg-raw-russell-part.txt"
 OUTPUTS = ("data/quotations.jsonl", "data/sources.jsonl", "data/entities.jsonl", "data/quotations.parquet",
            "data/sources.parquet", "data/entities.parquet", "README.md", "datapackage.json")
 
