@@ -24,7 +24,7 @@ import pickle
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
 from pathlib import Path
@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterator, Sequence, TextIO
 from .corrections import CorrectionEntry, CorrectionReport, apply_corrections
 from .errors import QuoteprovError
 from .records import Record
-from .source import MANIFEST, read_manifest, read_registry, read_source
+from .source import MANIFEST, make_source, read_manifest, read_registry, read_source, read_text
 
 CACHE_DIR = ".cache"  # inside the dataset folder; git-ignored
 CACHE_FORMAT = 1  # bump when the cached payload changes shape
@@ -52,6 +52,7 @@ class SourceTask:
     corrections: tuple[CorrectionEntry, ...]
     size: int  # bytes of the source file
     key: str  # the cache key
+    text: str | None = None  # the text itself, for workers that cannot read `path` (Ray on a cluster)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,10 @@ def extract_one(task: SourceTask) -> SourceResult:
     from .importer import looks_hard_wrapped
     from .pipeline import extract
 
-    source = read_source(task.path, task.id, task.entry)
+    if task.text is None:
+        source = read_source(task.path, task.id, task.entry)
+    else:
+        source = make_source(task.text, task.id, task.entry)
     records = extract(source, task.registry)
     records, report = apply_corrections(records, list(task.corrections), {source.id: source.text})
     data = source.text.encode("utf-8")
@@ -228,7 +232,9 @@ def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None) -> Iterato
         # loads once per worker, as in the local pool
         remote = ray.remote(num_cpus=1, max_retries=1)(extract_one)
         cpus = int(ray.cluster_resources().get("CPU", jobs)) or 1
-        yield from _ordered(tasks, lambda t: remote.remote(t), ray.get, 2 * cpus)
+        # the text travels with the task (read here, a window at a time), so the nodes of a
+        # cluster need not see the dataset folder
+        yield from _ordered(tasks, lambda t: remote.remote(replace(t, text=read_text(t.path))), ray.get, 2 * cpus)
     finally:
         if started:
             ray.shutdown()

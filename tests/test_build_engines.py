@@ -112,3 +112,24 @@ def test_a_hard_wrapped_source_is_a_warning_with_the_add_command(tmp_path):
     build(ds, said.append, jobs=1, cache=False)
     warnings = [m for m in said if m.startswith("warning:")]
     assert len(warnings) == 1 and "third" in warnings[0] and "quoteprov add" in warnings[0]
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise():
+    import io
+
+    from quoteprov.buildmap import Progress, SourceResult, SourceTask
+    from quoteprov.corrections import CorrectionReport
+
+    tasks = [SourceTask(f"s{i}", f"s{i}.txt", {}, [], (), 2_000_000, "k") for i in range(2)]
+    result = SourceResult("s0", (), CorrectionReport(0, (), (), ()), (), 0, 0, "", False)
+    bar = io.StringIO()
+    p = Progress(tasks, stream=bar, bar=True)
+    for t in tasks:
+        p.step(t, result)
+    p.done()
+    assert bar.getvalue().count("\r") == 2 and "2/2 sources" in bar.getvalue() and "4.0/4.0 MB" in bar.getvalue()
+    assert "ETA" in bar.getvalue() and bar.getvalue().endswith("\n")
+    lines: list[str] = []
+    p = Progress(tasks, bar=False, say=lines.append)
+    p.step(tasks[0], result)
+    assert lines == ["extracted s0 (2.00 MB, 0 records) [1/2]"]
