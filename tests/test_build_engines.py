@@ -12,6 +12,7 @@ from quoteprov.importer import add
 
 SEED_DATASET = ROOT / "dataset"
 RAW = ROOT / "tests" / "fixtures" / "gutenberg-raw-russell-part.txt"
+SEED_ID = json.loads((SEED_DATASET / "sources" / "manifest.json").read_text(encoding="utf-8"))[0]["id"]
 OUTPUTS = ("data/quotations.jsonl", "data/sources.jsonl", "data/entities.jsonl", "data/quotations.parquet",
            "data/sources.parquet", "data/entities.parquet", "README.md", "datapackage.json")
 
@@ -19,13 +20,17 @@ OUTPUTS = ("data/quotations.jsonl", "data/sources.jsonl", "data/entities.jsonl",
 def _small_dataset(path: Path) -> Path:
     """The seed with its registry and corrections, a raw Gutenberg excerpt added with `add`,
     and a third source cut from the seed (so one source can change without the others)."""
-    shutil.copytree(SEED_DATASET / "sources", path / "sources")
-    shutil.copytree(SEED_DATASET / "registry", path / "registry")
+    seed = json.loads((SEED_DATASET / "sources" / "manifest.json").read_text(encoding="utf-8"))[0]
+    (path / "sources").mkdir(parents=True)
+    (path / "registry").mkdir()
+    shutil.copy(SEED_DATASET / "sources" / seed["file"], path / "sources" / seed["file"])
+    (path / "sources" / "manifest.json").write_text(json.dumps([seed], indent=2), encoding="utf-8")
+    shutil.copy(SEED_DATASET / "registry" / f"{seed['id']}.json", path / "registry" / f"{seed['id']}.json")
     shutil.copy(SEED_DATASET / "corrections.jsonl", path / "corrections.jsonl")
     add(RAW, id="russell-1920-excerpt", title="The Practice and Theory of Bolshevism (excerpt)",
         author="Bertrand Russell", year=1920, publication="London: Allen & Unwin, 1920",
         origin="Project Gutenberg ebook 17350", rights="Public domain", dataset=path)
-    lines = (path / "sources" / "avrich-1984-miasnikov-2.txt").read_text(encoding="utf-8").split("\n")
+    lines = (path / "sources" / seed["file"]).read_text(encoding="utf-8").split("\n")
     (path / "sources" / "third.txt").write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
     manifest = json.loads((path / "sources" / "manifest.json").read_text(encoding="utf-8"))
     manifest.append({**manifest[0], "id": "third", "file": "third.txt", "title": "First paragraphs"})
@@ -54,7 +59,7 @@ def _copy(src: Path, dst: Path) -> Path:
 def test_three_sources_build_with_blocks_and_notes(scratch):
     ds, out = scratch
     rows = [json.loads(x) for x in out["data/quotations.jsonl"].decode().splitlines()]
-    assert {r["source_id"] for r in rows} == {"avrich-1984-miasnikov-2", "russell-1920-excerpt", "third"}
+    assert {r["source_id"] for r in rows} == {SEED_ID, "russell-1920-excerpt", "third"}
     assert any(r["method"]["span"] == "block-indent" for r in rows)
     sources = [json.loads(x) for x in out["data/sources.jsonl"].decode().splitlines()]
     assert [n["number"] for n in sources[1]["notes"]] == [4]
@@ -78,7 +83,7 @@ def test_incremental_build_reextracts_only_the_changed_source_and_equals_scratch
     said.clear()
     build(ds, said.append, jobs=1)
     assert [m.split()[:2] for m in said if m.startswith(("cached", "extracted"))] == [
-        ["cached", "avrich-1984-miasnikov-2"], ["cached", "russell-1920-excerpt"], ["extracted", "third"]]
+        ["cached", SEED_ID], ["cached", "russell-1920-excerpt"], ["extracted", "third"]]
     fresh = _copy(ds, tmp_path / "fresh")
     build(fresh, jobs=1, cache=False)
     assert _outputs(ds) == _outputs(fresh) != scratch[1]
