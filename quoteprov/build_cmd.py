@@ -99,11 +99,8 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         [f"line {c.line}: no record {c.id}" for c in rep.unmatched]
         + [f"line {c.line}: {c.id} {c.field} is no longer {c.expect!r}" for c in rep.stale]
         + [f"line {c.line}: {c.id} {c.field} is already {c.value!r}" for c in rep.redundant])
+    # every record was checked against the schema in the map (buildmap.extract_one)
     rows = [r.to_dict() for r in records]
-    for row in rows:
-        errs = schema_errors("quotations", row)
-        if errs:
-            raise QuoteprovError(f"record {row.get('id')} is invalid, nothing written: " + "; ".join(errs))
     entities = [e.to_dict() for e in build_entities(records, registries)]
     for e in entities:
         errs = schema_errors("entities", e)

@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterator, Sequence, TextIO
 from .corrections import CorrectionEntry, CorrectionReport, apply_corrections
 from .errors import QuoteprovError
 from .records import Record
+from .schema import schema_errors
 from .source import MANIFEST, make_source, read_manifest, read_registry, read_source, read_text
 
 CACHE_DIR = ".cache"  # inside the dataset folder; git-ignored
@@ -81,6 +82,12 @@ def extract_one(task: SourceTask) -> SourceResult:
         source = make_source(task.text, task.id, task.entry)
     records = extract(source, task.registry)
     records, report = apply_corrections(records, list(task.corrections), {source.id: source.text})
+    # every record is checked against the schema here, in the map (in parallel, and once: a
+    # cached result was checked when it was made, and the key covers the schema files)
+    for r in records:
+        errs = schema_errors("quotations", r.to_dict())
+        if errs:
+            raise QuoteprovError(f"record {r.id} is invalid, nothing written: " + "; ".join(errs))
     data = source.text.encode("utf-8")
     return SourceResult(source.id, tuple(records), report, tuple(sorted(source.notes.items())),
                         len(source.text), len(source.paragraphs), hashlib.sha256(data).hexdigest(),
@@ -234,10 +241,22 @@ def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None) -> Iterato
         cpus = int(ray.cluster_resources().get("CPU", jobs)) or 1
         # the text travels with the task (read here, a window at a time), so the nodes of a
         # cluster need not see the dataset folder
-        yield from _ordered(tasks, lambda t: remote.remote(replace(t, text=read_text(t.path))), ray.get, 2 * cpus)
+        yield from _ordered(tasks, lambda t: remote.remote(replace(t, text=read_text(t.path))), _ray_get, 2 * cpus)
     finally:
         if started:
             ray.shutdown()
+
+
+def _ray_get(ref: Any) -> SourceResult:
+    """The task's result; bad input raised in a Ray worker is the same error as at home."""
+    import ray
+
+    try:
+        return ray.get(ref)
+    except ray.exceptions.RayTaskError as exc:
+        if isinstance(exc.cause, QuoteprovError):
+            raise exc.cause from None
+        raise
 
 
 def _ordered(tasks: list[SourceTask], submit: Callable[[SourceTask], Any], wait: Callable[[Any], SourceResult],
