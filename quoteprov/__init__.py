@@ -1,7 +1,7 @@
 """quoteprov: quotation and claim-provenance datasets from historical and scholarly prose.
 
 Every command of the `quoteprov` CLI is also a function here of the same name:
-`extract`, `build`, `score`, `validate`, `diff`, `load`, `to_pandas`, `publish`, `report`.
+`extract`, `build`, `add`, `score`, `validate`, `diff`, `load`, `to_pandas`, `publish`, `report`.
 They are imported lazily so that `import quoteprov` stays cheap (spaCy loads only on use).
 """
 from __future__ import annotations

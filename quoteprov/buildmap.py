@@ -232,7 +232,10 @@ def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None) -> Iterato
             kwargs["address"] = address
         else:
             kwargs["num_cpus"] = jobs
-        ray.init(**kwargs)
+        try:
+            ray.init(**kwargs)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise QuoteprovError(f"could not start or reach Ray{' at ' + address if address else ''}: {exc}") from None
         started = True
     try:
         # a Ray worker is a long-lived process: `syntax.nlp` is cached there, so the model
