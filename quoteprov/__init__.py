@@ -1,7 +1,7 @@
 """quoteprov: quotation and claim-provenance datasets from historical and scholarly prose.
 
 Every command of the `quoteprov` CLI is also a function here of the same name:
-`extract`, `build`, `score`, `validate`, `diff`, `load`, `to_pandas`, `publish`, `report`.
+`extract`, `build`, `add`, `score`, `validate`, `diff`, `load`, `to_pandas`, `publish`, `report`.
 They are imported lazily so that `import quoteprov` stays cheap (spaCy loads only on use).
 """
 from __future__ import annotations
@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 _API = {
     "extract": "quoteprov.pipeline",
     "build": "quoteprov.build_cmd",
+    "add": "quoteprov.importer",
+    "prepare": "quoteprov.importer",
     "score": "quoteprov.evaluate",
     "score_files": "quoteprov.evaluate",
     "read_source": "quoteprov.source",

@@ -1,21 +1,19 @@
 """`quoteprov build`: rebuild dataset/data/ from dataset/sources/, deterministically."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .corrections import apply_corrections, read_corrections
+from .corrections import read_corrections
 from .entities import build_entities
 from .errors import QuoteprovError
-from .pipeline import extract
 from .records import Record, sort_key
 from .schema import schema_errors
-from .source import read_registry, read_sources
 from .store import write_jsonl
 
 DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
+CACHE_DIR = ".cache"  # the per-source extraction cache inside a dataset folder (safe to delete)
 
 
 @dataclass(frozen=True)
@@ -56,47 +54,66 @@ def summarize(records: list[Record], n_sources: int, applied: int, unmatched: tu
     return BuildSummary(n_sources, len(records), by_kind, speakers, unresolved, applied, unmatched, files)
 
 
-def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None] | None = None) -> BuildSummary:
+def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None] | None = None, *,
+          jobs: int | None = None, engine: str = "local", ray_address: str | None = None,
+          cache: bool = True, bar: bool = False) -> BuildSummary:
     """Rebuild `dataset/data/` from `dataset/sources/` (+ registry and corrections).
 
-    Every record is checked against the schema before anything is written: an invalid record
-    stops the build and leaves the previous files intact.
+    Extraction is a map over sources (`buildmap.extract_one`), run from the per-source cache
+    in `dataset/.cache/` (`cache=False` ignores it), in `jobs` worker processes (default: the
+    CPUs available) or as Ray tasks (`engine="ray"`, on `ray_address` or a local Ray); the
+    files written are the same whichever way it runs. Every record is checked against the
+    schema before anything is written: an invalid record stops the build and leaves the
+    previous files intact.
     """
+    from .buildmap import Cache, CorrectionReport, Progress, default_jobs, extract_all, plan
+    from .importer import add_command_hint
+
     dataset = Path(dataset)
     say = progress or (lambda msg: None)
-    sources = read_sources(dataset / "sources")
-    registries = {s.id: read_registry(dataset / "registry" / f"{s.id}.json") for s in sources}
-    records = []
-    for s in sources:
-        say(f"extracting {s.id} ({len(s.text):,} characters)")
-        records.extend(extract(s, registries[s.id]))
     entries = read_corrections(dataset / "corrections.jsonl")
-    texts = {s.id: s.text for s in sources}
-    records, rep = apply_corrections(records, entries, texts)
+    tasks = plan(dataset, entries)
+    registries = {t.id: t.registry for t in tasks}
+    meter = Progress(tasks, bar=bar, say=say) if (progress or bar) else None
+    records: list[Record] = []
+    results = []
+    applied, unmatched_c, stale, redundant = 0, [], [], []
+    for t, res in zip(tasks, extract_all(tasks, jobs=jobs or default_jobs(), engine=engine, address=ray_address,
+                                         cache=Cache(dataset / CACHE_DIR if cache else None), progress=meter)):
+        if res.hard_wrapped:
+            say("warning: " + add_command_hint(t.id, t.entry["file"]))
+        records.extend(res.records)
+        applied += res.report.applied
+        unmatched_c += res.report.unmatched
+        stale += res.report.stale
+        redundant += res.report.redundant
+        results.append(res.__class__(**{**res.__dict__, "records": ()}))  # the records are kept once, above
+    known = {t.id for t in tasks}
+    # corrections that name no source of the manifest match no record
+    unmatched_c += [c for c in entries if c.id.rsplit(":", 2)[0] not in known]
+    by_line = lambda c: c.line  # noqa: E731 - the order of the corrections file
+    rep = CorrectionReport(applied, tuple(sorted(unmatched_c, key=by_line)), tuple(sorted(stale, key=by_line)),
+                           tuple(sorted(redundant, key=by_line)))
     records.sort(key=sort_key)
     unmatched = tuple(
         [f"line {c.line}: no record {c.id}" for c in rep.unmatched]
         + [f"line {c.line}: {c.id} {c.field} is no longer {c.expect!r}" for c in rep.stale]
         + [f"line {c.line}: {c.id} {c.field} is already {c.value!r}" for c in rep.redundant])
+    # every record was checked against the schema in the map (buildmap.extract_one)
     rows = [r.to_dict() for r in records]
-    for row in rows:
-        errs = schema_errors("quotations", row)
-        if errs:
-            raise QuoteprovError(f"record {row.get('id')} is invalid, nothing written: " + "; ".join(errs))
     entities = [e.to_dict() for e in build_entities(records, registries)]
     for e in entities:
         errs = schema_errors("entities", e)
         if errs:
             raise QuoteprovError(f"entity {e.get('name')} is invalid, nothing written: " + "; ".join(errs))
     source_rows = []
-    for s in sources:
-        m = s.metadata
+    for t, res in zip(tasks, results):
+        m = t.entry
         source_rows.append({
-            "id": s.id, "file": m["file"], "title": m["title"], "author": m["author"], "year": m.get("year"),
+            "id": t.id, "file": m["file"], "title": m["title"], "author": m["author"], "year": m.get("year"),
             "publication": m["publication"], "origin": m["origin"], "rights": m["rights"],
-            "sha256": hashlib.sha256(s.text.encode("utf-8")).hexdigest(),
-            "characters": len(s.text), "paragraphs": len(s.paragraphs),
-            "notes": [{"number": k, "text": v} for k, v in sorted(s.notes.items())]})
+            "sha256": res.sha256, "characters": res.characters, "paragraphs": res.paragraphs,
+            "notes": [{"number": k, "text": v} for k, v in res.notes]})
     for row in source_rows:
         errs = schema_errors("sources", row)
         if errs:
@@ -118,4 +135,4 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     # -- extra outputs written from the JSON Lines files (card, Parquet): see hub.py --
     from .card import write_hub_files  # Parquet, dataset card, datapackage.json
     files += write_hub_files(dataset)
-    return summarize(records, len(sources), rep.applied, unmatched, tuple(files))
+    return summarize(records, len(tasks), rep.applied, unmatched, tuple(files))

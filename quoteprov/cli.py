@@ -38,7 +38,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build_cmd import build
 
-    summary = build(args.dataset, progress=None if args.quiet else _stderr)
+    if args.jobs is not None and args.jobs < 1:
+        raise QuoteprovError("--jobs must be 1 or more")
+    summary = build(args.dataset, progress=None if args.quiet else _stderr, jobs=args.jobs, engine=args.engine,
+                    ray_address=args.ray_address, cache=not args.no_cache,
+                    bar=not args.quiet and sys.stderr.isatty())
     for line in summary.lines():
         print(line)
     if args.changelog:
@@ -47,6 +51,17 @@ def cmd_build(args: argparse.Namespace) -> int:
         # the entry for this version, from the diff of the rebuilt dataset against the last tag
         changelog(version=__version__, repo=args.dataset.resolve().parent)
         print(f"wrote CHANGELOG.md entry {__version__}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .importer import add
+
+    summary = add(args.file, id=args.id, title=args.title, author=args.author, year=args.year,
+                  publication=args.publication, origin=args.origin, rights=args.rights,
+                  dataset=args.dataset, encoding=args.encoding, replace=args.replace)
+    for line in summary.lines():
+        print(line)
     return 0
 
 
@@ -89,7 +104,35 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
     b.add_argument("--changelog", action="store_true",
                    help="also write the CHANGELOG.md entry of this version from the diff against the last git tag")
+    b.add_argument("--jobs", type=int, metavar="N",
+                   help="extract in N worker processes (default: the CPUs available); the output is the same")
+    b.add_argument("--no-cache", action="store_true",
+                   help="extract every source again, ignoring the per-source cache in DATASET/.cache/")
+    b.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="run the extraction in local processes (default) or as Ray tasks")
+    b.add_argument("--ray-address", metavar="ADDR",
+                   help="with --engine ray: the address of a Ray cluster (default: start a local Ray)")
     b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("add", help="import a raw text (e.g. a Project Gutenberg file) as a dataset source",
+                       description="Turn a raw text into a source of the dataset: strip a Project Gutenberg header "
+                                   "and licence, decode it (UTF-8, Windows-1252 or Latin-1, detected unless told), "
+                                   "turn CRLF into LF, join hard-wrapped lines into one paragraph per line, keep "
+                                   "block quotations set off by indentation (listed as \"blocks\" in the manifest "
+                                   "entry) and gather printed notes into [n] paragraphs after a NOTES heading. "
+                                   "Writes sources/ID.txt and the manifest entry, and says what it did.")
+    a.add_argument("file", type=Path, help="the raw text file")
+    a.add_argument("--id", required=True, help="source id (lower case, digits, '.', '_', '-'), e.g. russell-1920")
+    for name, what in (("title", "title of the work"), ("author", "author(s)"),
+                       ("publication", "where and when it was published"),
+                       ("origin", "where this copy comes from (e.g. Project Gutenberg ebook 17350)"),
+                       ("rights", "the rights in the text (e.g. public domain in the USA)")):
+        a.add_argument(f"--{name}", required=True, help=what)
+    a.add_argument("--year", type=int, required=True, help="year of publication")
+    a.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
+    a.add_argument("--encoding", help="the file's encoding (default: detected among UTF-8, Windows-1252, Latin-1)")
+    a.add_argument("--replace", action="store_true", help="import again a source the manifest already has")
+    a.set_defaults(func=cmd_add)
 
     s = sub.add_parser("score", help="score records against a gold file",
                        description="Span F1, kind, speaker, recipient and footnote accuracy of RECORDS against GOLD.")

