@@ -13,7 +13,7 @@ from .pipeline import extract
 from .records import Record, sort_key
 from .schema import schema_errors
 from .source import read_registry, read_sources
-from .store import write_jsonl
+from .store import generation, settle, write_jsonl
 
 DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
 
@@ -64,6 +64,9 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     """
     dataset = Path(dataset)
     say = progress or (lambda msg: None)
+    recovered = settle(dataset)  # a build killed earlier: finish its swap or drop its leftovers
+    if recovered:
+        say(f"{dataset}: {recovered}")
     sources = read_sources(dataset / "sources")
     registries = {s.id: read_registry(dataset / "registry" / f"{s.id}.json") for s in sources}
     records = []
@@ -101,13 +104,14 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         errs = schema_errors("sources", row)
         if errs:
             raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
-    data = dataset / "data"
-    files = []
-    for name, rows_ in (("quotations", rows), ("sources", source_rows), ("entities", entities)):
-        path = data / f"{name}.jsonl"
-        write_jsonl(path, rows_)
-        files.append(str(path.relative_to(dataset.parent) if dataset.is_absolute() else path))
-    # -- extra outputs written from the JSON Lines files (card, Parquet): see hub.py --
+    # everything a build publishes is written into a staging folder and swapped in as one
+    # generation (store.generation): killed at any instant, the folder holds the old set or the new
     from .card import write_hub_files  # Parquet, dataset card, datapackage.json
-    files += write_hub_files(dataset)
+    say("writing data/, README.md and datapackage.json")
+    with generation(dataset) as stage:
+        for name, rows_ in (("quotations", rows), ("sources", source_rows), ("entities", entities)):
+            write_jsonl(stage / "data" / f"{name}.jsonl", rows_)
+        # -- extra outputs written from the staged JSON Lines files (card, Parquet): see hub.py --
+        written = [f"data/{name}.jsonl" for name in ("quotations", "sources", "entities")] + write_hub_files(stage)
+    files = [str((dataset / w).relative_to(dataset.parent) if dataset.is_absolute() else dataset / w) for w in written]
     return summarize(records, len(sources), rep.applied, unmatched, tuple(files))

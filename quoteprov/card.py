@@ -337,15 +337,15 @@ def hub_files(dataset: str | Path, tables: dict[str, list[dict[str, Any]]] | Non
 def write_hub_files(dataset: str | Path) -> list[str]:
     """Write the Parquet files, the card and datapackage.json from the dataset's JSON Lines.
 
-    Returns the paths written, spelled as `build` spells its own (relative to the dataset's
-    parent folder when the dataset path is absolute).
+    Returns the paths written, relative to the folder (`build` calls this on the staging folder
+    of a new generation, see `store.generation`).
     """
     dataset = Path(dataset)
     written = []
     for name, data in hub_files(dataset).items():
         write_bytes(dataset / name, data)
-        written.append(dataset / name)
-    return [str(p.relative_to(dataset.parent) if dataset.is_absolute() else p) for p in written]
+        written.append(name)
+    return written
 
 
 def stale_files(dataset: str | Path) -> list[str]:

@@ -46,6 +46,9 @@ def _folder(path: str | Path | None) -> Path:
     folder = Path(path) if path is not None else _default_dataset()
     if not folder.is_dir():
         raise QuoteprovError(f"{folder}: no such dataset folder")
+    from .store import settle
+
+    settle(folder)  # an interrupted build's swap is finished (or undone) before anything is read
     if not (folder / CARD).is_file():
         raise QuoteprovError(f"{folder / CARD}: no dataset card (run `quoteprov build --dataset {folder}` first)")
     return folder

@@ -375,6 +375,9 @@ def render_pages(pages: list[Page], index: Mapping[str, Any], out: Path, legend:
 
 
 def _load_dataset(dataset: Path) -> tuple[list[Source], dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    from .store import settle
+
+    settle(dataset)  # an interrupted build's swap is finished (or undone) before anything is read
     data = dataset / "data"
     path = data / "quotations.jsonl"
     if not (dataset / "sources").is_dir():

@@ -1595,6 +1595,9 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
 
 def _validate_folder(folder: Path, sink: _Sink, shown: Callable[[Path], str], jobs: int, max_line: int,
                      contexts: dict[Path, Any]) -> tuple[int, int]:
+    from .store import settle
+
+    settle(folder)  # an interrupted build's swap is finished (or undone) before anything is read
     ctx, entries = load_context(folder, sink, shown, max_line)
     contexts[folder.resolve()] = (ctx, entries)
     files = 1 + len(ctx.sources)

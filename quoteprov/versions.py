@@ -191,6 +191,9 @@ def path_version(path: Path, label: str | None = None) -> Version:
     data folder that holds `quotations.jsonl`."""
     label = label or str(path)
     if path.is_dir():
+        from .store import settle
+
+        settle(path)  # an interrupted build's swap is finished (or undone) before anything is read
         if (path / RECORDS).is_file():
             records, sources_dir = path / RECORDS, path / "sources"
         elif (path / "quotations.jsonl").is_file():
