@@ -107,6 +107,8 @@ class DiffResult:
     summary: dict[str, int]
     # the new version itself, for renderers that show unchanged records too (not in the JSON)
     new_version: Version | None = field(default=None, repr=False, compare=False)
+    # what could not be compared and why: files a manifest names outside the dataset (not read)
+    problems: tuple[str, ...] = ()
 
     @property
     def differs(self) -> bool:
@@ -117,7 +119,8 @@ class DiffResult:
                 "added": self.added, "removed": self.removed,
                 "changed": [c.to_json() for c in self.changed],
                 "reanchored": [r.to_json() for r in self.reanchored],
-                "sources": [s.to_json() for s in self.sources], "schema": self.schema.to_json()}
+                "sources": [s.to_json() for s in self.sources], "schema": self.schema.to_json(),
+                "problems": list(self.problems)}
 
 
 # -- reading only the lines that differ -----------------------------------------------------
@@ -462,7 +465,7 @@ def _compare_versions(old: Version, new: Version) -> DiffResult:
     summary["differences"] = sum(summary[k] for k in ("added", "removed", "changed", "reanchored", "sources_changed",
                                                       "fields_added", "fields_removed"))
     return DiffResult(old.label, new.label, [r for _, r in added_rows], [r for _, r in removed_rows],
-                      changed, reanchored, sources, schema, summary, new)
+                      changed, reanchored, sources, schema, summary, new, old.problems + new.problems)
 
 
 def diff(old: str | Path, new: str | Path | None = None, repo: str | Path = ".",
@@ -529,6 +532,7 @@ def format_text(result: DiffResult, color: bool = False) -> str:
     s = result.summary
     out = [paint("1", f"{result.old_label} ({s['old_records']} records) -> {result.new_label} ({s['new_records']} records)"),
            summary_line(result)]
+    out += [paint("31", f"problem: {p}") for p in result.problems]
     for src in result.sources:
         out.append(f"source {src.id}: {src.summary}")
     if result.schema.added or result.schema.removed:
@@ -582,6 +586,7 @@ def format_markdown(result: DiffResult) -> str:
            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
            f"| {s['old_records']} \u2192 {s['new_records']} | {s['added']} | {s['removed']} | {s['changed']} | "
            f"{s['reanchored']} | {s['unchanged']} | {s['sources_changed']} |", ""]
+    out += [f"- **Problem:** {_code(p)}" for p in result.problems]
     if not s["differences"]:
         out.append("No differences.")
     out += [b.replace("|", "\\|") for b in _bullets(result)]
