@@ -15,7 +15,19 @@ from .schema import schema_errors
 from .source import read_registry, read_sources
 from .store import generation, settle, write_jsonl
 
-DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
+# The current folder's dataset/, for every command (build, validate, report, load, publish):
+# a user's own repository, not the folder the package happens to be installed from.
+DEFAULT_DATASET = Path("dataset")
+
+
+def require_dataset(dataset: str | Path) -> Path:
+    """`dataset` as a Path, or a clear error when it is not a dataset folder (no sources/)."""
+    dataset = Path(dataset)
+    if not (dataset / "sources").is_dir():
+        here = "no dataset/ folder in the current folder" if dataset == DEFAULT_DATASET else "not a dataset folder"
+        raise QuoteprovError(f"{dataset}: {here} (expected {dataset / 'sources'}/manifest.json); run the command "
+                             "in the folder that holds dataset/, or pass --dataset DIR")
+    return dataset
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     Every record is checked against the schema before anything is written: an invalid record
     stops the build and leaves the previous files intact.
     """
-    dataset = Path(dataset)
+    dataset = require_dataset(dataset)
     say = progress or (lambda msg: None)
     recovered = settle(dataset)  # a build killed earlier: finish its swap or drop its leftovers
     if recovered:

@@ -45,7 +45,8 @@ def _folder(path: str | Path | None) -> Path:
 
     folder = Path(path) if path is not None else _default_dataset()
     if not folder.is_dir():
-        raise QuoteprovError(f"{folder}: no such dataset folder")
+        raise QuoteprovError(f"{folder}: no such dataset folder; run the command in the folder that holds "
+                             "dataset/, or pass --dataset DIR")
     from .store import settle
 
     settle(folder)  # an interrupted build's swap is finished (or undone) before anything is read

@@ -381,7 +381,8 @@ def _load_dataset(dataset: Path) -> tuple[list[Source], dict[str, dict[str, Any]
     data = dataset / "data"
     path = data / "quotations.jsonl"
     if not (dataset / "sources").is_dir():
-        raise QuoteprovError(f"{dataset}: not a dataset folder (no sources/ folder)")
+        raise QuoteprovError(f"{dataset}: not a dataset folder (no sources/ folder); run the command in the "
+                             "folder that holds dataset/, or pass --dataset DIR")
     if not path.exists():
         raise QuoteprovError(f"{path}: no such file; run `quoteprov build --dataset {dataset}` first")
     try:
