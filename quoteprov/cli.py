@@ -15,7 +15,7 @@ from typing import Sequence
 from . import __version__
 from .errors import QuoteprovError
 
-PLUGGED = ("quoteprov.validate", "quoteprov.diff", "quoteprov.hub", "quoteprov.report")
+PLUGGED = ("quoteprov.validate", "quoteprov.diff", "quoteprov.hub", "quoteprov.report", "quoteprov.release")
 
 
 def _stderr(msg: str) -> None:

@@ -132,8 +132,9 @@ def latest_tag(repo: str | Path) -> str:
         raise QuoteprovError(f"{Path(repo).resolve()}: not a git repository, so there is no previous tag to compare with")
     p = _git(top, "describe", "--tags", "--abbrev=0")
     if p.returncode != 0:
-        raise QuoteprovError(f"{top}: no tag reachable from HEAD; tag the previous dataset version "
-                             "(git tag v0.1.0 <commit>) or name it with --since REV")
+        raise QuoteprovError(f"{top}: no release tag yet, so there is no previous version to compare with; "
+                             "make the first release with `quoteprov release` (it tags the version the "
+                             "files state), or name the base with --since REV")
     return p.stdout.decode().strip()
 
 
