@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,74 @@ def test_release_refuses_a_dirty_tree_and_a_lower_version(project: Path, capsys)
     assert main(["release", "--repo", str(project), "--version", "one"]) == 2
     assert "not above the last release" in capsys.readouterr().err
     assert len(_git(project, "tag").split()) == 1
+
+
+# -- a contribution as the README describes it keeps the README's test command green ---------------
+
+CONTRIBUTED_TEXT = (
+    "Minutes of a meeting of the mill committee, written for this test in the style of a report.\n"
+    'The chairman opened the meeting. "We have called you here to decide the question of the mill," '
+    "he declared to the delegates. (1)\n"
+    'A delegate named Petrov replied, "The mill belongs to those who work in it." (2)\n'
+    "The resolution spoke of \"workers' control\" and was adopted by a show of hands.\n"
+    "NOTES\n"
+    "[1] Minutes of the committee, p. 3.\n"
+    "[2] Ibid., p. 4.\n"
+)
+# the tests that read the project's own dataset/ (its records, card, corrections)
+DATASET_TESTS = [
+    "tests/test_build.py::test_published_dataset_matches_the_gold_on_every_record",
+    "tests/test_build.py::test_build_is_deterministic_and_matches_the_committed_data",
+    "tests/test_build.py::test_build_reports_corrections_that_no_longer_match",
+    "tests/test_build.py::test_records_load_with_the_right_types_in_pandas_and_datasets",
+    "tests/test_build.py::test_build_can_write_the_changelog_entry_from_the_diff_against_the_last_tag",
+    "tests/test_card.py::test_real_dataset_gives_a_clean_card",
+    "tests/test_card.py::test_citation_cff_follows_the_project_version",
+    "tests/test_hub.py::test_publish_dry_run_on_the_real_records",
+    "tests/test_validate.py::test_the_project_dataset_validates_clean",
+]
+
+
+def contribute(ds: Path) -> dict:
+    """Add a source and a correction the way README's "Contributing" says: the text in sources/,
+    its manifest entry, its registry, `quoteprov build`, then one correction line and a rebuild."""
+    (ds / "sources" / "mill-committee-1921.txt").write_text(CONTRIBUTED_TEXT, encoding="utf-8")
+    manifest = json.loads((ds / "sources" / "manifest.json").read_text(encoding="utf-8"))
+    manifest.append({"id": "mill-committee-1921", "file": "mill-committee-1921.txt",
+                     "title": "Minutes of the mill committee", "author": "A test contributor", "year": 1921,
+                     "publication": "written for the quoteprov tests", "origin": "typed by hand",
+                     "rights": "public domain (written for the tests)"})
+    (ds / "sources" / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                                  encoding="utf-8")
+    (ds / "registry" / "mill-committee-1921.json").write_text(
+        json.dumps([{"name": "Petrov", "aliases": [], "kind": "person"}]), encoding="utf-8")
+    quoteprov.build(ds)
+    rows = [json.loads(x) for x in (ds / "data" / "quotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    mine = [r for r in rows if r["source_id"] == "mill-committee-1921"]
+    assert len(mine) >= 3
+    target = next(r for r in mine if r["text"] == "workers' control")
+    value = "term" if target["kind"] == "quotation" else "quotation"
+    entry = {"id": target["id"], "field": "kind", "value": value, "expect": target["kind"],
+             "reason": "a reviewer's reading of the resolution's words (test contribution)"}
+    with (ds / "corrections.jsonl").open("a", encoding="utf-8") as f:
+        f.write(json.dumps(entry) + "\n")
+    summary = quoteprov.build(ds)
+    assert not summary.corrections_unmatched
+    return entry
+
+
+def test_a_contributed_source_and_correction_keep_the_tests_green(tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    for name in ("tests", "dataset"):
+        shutil.copytree(ROOT / name, clone / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    for name in ("pyproject.toml", "CITATION.cff", "README.md"):
+        shutil.copy(ROOT / name, clone / name)
+    entry = contribute(clone / "dataset")
+    report = quoteprov.validate(clone / "dataset", jobs=1)
+    assert [p.format() for p in report.problems if p.severity == "error"] == []
+    rows = [json.loads(x) for x in (clone / "dataset" / "data" / "quotations.jsonl").read_text().splitlines()]
+    assert next(r for r in rows if r["id"] == entry["id"])["kind"] == entry["value"]
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:randomly",
+                           *DATASET_TESTS], cwd=clone, capture_output=True, text=True, timeout=1800)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    assert f"{len(DATASET_TESTS)} passed" in proc.stdout
