@@ -601,6 +601,8 @@ def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
             changes.append({"id": d.get("id"), "status": d.get("status"), "summary": d.get("summary")})
         else:
             changes.append({"id": None, "status": None, "summary": str(d)})
+    # files a manifest places outside the dataset: refused by the diff, never read; said here too
+    changes += [{"id": None, "status": "problem", "summary": str(p)} for p in _get(result, "problems") or ()]
     old_label, new_label = _get(result, "old_label") or _get(result, "old"), _get(result, "new_label") or _get(result, "new")
     title = f"quoteprov diff: {old_label} → {new_label}" if isinstance(old_label, str) and isinstance(new_label, str) \
         else "quoteprov diff"

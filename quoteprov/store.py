@@ -203,6 +203,8 @@ def generation(folder: str | Path) -> Iterator[Path]:
     Yields the staging folder: write `data/...`, `README.md`, `datapackage.json` into it as
     into the dataset folder. On a clean exit the staged paths replace the dataset's (see the
     comment above); on an exception nothing of the dataset changes and the stage is deleted.
+    The folder is locked meanwhile: the body must not call `settle` on it (or run a reader
+    that does, such as `validate`), which would wait for this lock.
     """
     folder = Path(folder)
     with _locked(folder):
