@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -177,3 +176,18 @@ def test_load_refuses_a_loading_script(built: Path, capsys: pytest.CaptureFixtur
     assert main(["load", "--dataset", str(built)]) == 2
     err = capsys.readouterr().err
     assert "loading script" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_special_file_inside_sources_is_refused_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A FIFO would hang the reader (and /proc files are special too): only regular files are read."""
+    ds = tmp_path / "ds"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "dataset", ds)
+    os.mkfifo(ds / "sources" / "pipe.txt")
+    manifest = json.loads((ds / "sources" / "manifest.json").read_text(encoding="utf-8"))
+    (ds / "sources" / "manifest.json").write_text(json.dumps(manifest + [{**manifest[0], "id": "pipe", "file": "pipe.txt"}]),
+                                                  encoding="utf-8")
+    assert main(["build", "--dataset", str(ds), "-q"]) == 2  # refused before any extraction
+    assert '"pipe.txt" is not a regular file' in capsys.readouterr().err
+    report = quoteprov.validate(ds, jobs=1)
+    assert [(p.code, p.field) for p in report.problems if "pipe.txt" in p.message] == [("outside-dataset", "1.file")]
