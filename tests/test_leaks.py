@@ -21,6 +21,7 @@ from quoteprov.cli import main  # noqa: E402
 from quoteprov.errors import QuoteprovError  # noqa: E402
 from quoteprov.hub import publish, upload_files  # noqa: E402
 
+from conftest import ROOT  # noqa: E402
 from test_card import tiny  # noqa: E402,F401  (the hand-made folder with its Hub files)
 from test_diff import build_records, git, write_version  # noqa: E402
 from test_hub import FakeApi  # noqa: E402
@@ -39,10 +40,13 @@ def secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _evil_entries(entry: dict) -> list[dict]:
-    return [{**entry, "id": "leak-up", "file": "../../secret.txt"},
-            {**entry, "id": "leak-proc", "file": "/proc/self/environ"},
-            {**entry, "id": "leak-link", "file": "link.txt"}]
+def _evil_entries(entries: list[dict]) -> list[dict]:
+    """The manifest with its first source repointed above the repository (so that a diff that
+    read it would show the file's words as an edit of that source), and two entries added."""
+    first = entries[0]
+    return [{**first, "file": "../../../secret.txt"}, *entries[1:],
+            {**first, "id": "leak-proc", "file": "/proc/self/environ"},
+            {**first, "id": "leak-link", "file": "link.txt"}]
 
 
 @pytest.fixture()
@@ -60,7 +64,7 @@ def repo(tmp_path: Path, secret: Path) -> Path:
     git(root, "commit", "-q", "-m", "v1")
     manifest = root / "dataset" / "sources" / "manifest.json"
     entries = json.loads(manifest.read_text(encoding="utf-8"))
-    manifest.write_text(json.dumps(entries + _evil_entries(entries[0]), indent=1), encoding="utf-8")
+    manifest.write_text(json.dumps(_evil_entries(entries), indent=1), encoding="utf-8")
     (root / "dataset" / "sources" / "link.txt").symlink_to(secret)
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "contribution")
@@ -82,7 +86,7 @@ def test_diff_never_reads_a_file_the_manifest_places_outside(repo: Path, argv: l
         shown += "".join(p.read_text(encoding="utf-8") for p in out_dir.rglob("*.html"))
     assert "hf_not_a_real_token" not in shown
     assert REFUSED in shown
-    for name in ("../../secret.txt", "/proc/self/environ", "link.txt"):
+    for name in ("../../../secret.txt", "/proc/self/environ", "link.txt"):
         assert name in shown
     if fmt == "json":
         problems = json.loads(out)["problems"]
@@ -93,7 +97,7 @@ def test_diff_never_reads_a_file_the_manifest_places_outside(repo: Path, argv: l
 def test_diff_api_reports_refused_files_as_problems(repo: Path) -> None:
     r = quoteprov.diff("HEAD~1", "HEAD", repo=repo)
     assert len(r.problems) == 3 and all(REFUSED in p for p in r.problems)
-    assert "leak-up" in r.problems[0] and "HEAD" in r.problems[0]
+    assert '"../../../secret.txt"' in r.problems[0] and r.problems[0].startswith("HEAD: ")
     assert all(SECRET not in text for text in r.new_version.sources.values())
 
 
@@ -126,7 +130,7 @@ def test_a_symlink_inside_the_folder_is_published(tiny: Path) -> None:  # noqa: 
 
 def test_validate_reports_symlinks_out_and_scripts(tmp_path: Path, secret: Path) -> None:
     ds = tmp_path / "ds"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "dataset", ds)
+    shutil.copytree(ROOT / "dataset", ds)
     (ds / "data" / "extra.jsonl").symlink_to(secret)
     (ds / "ds.py").write_text("print('hello')\n", encoding="utf-8")
     (ds / "sources" / "loader.py").write_text("", encoding="utf-8")
@@ -142,7 +146,7 @@ def test_validate_reports_symlinks_out_and_scripts(tmp_path: Path, secret: Path)
 @pytest.fixture()
 def built(tmp_path: Path) -> Path:
     ds = tmp_path / "ds"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "dataset", ds)
+    shutil.copytree(ROOT / "dataset", ds)
     return ds
 
 
@@ -182,7 +186,7 @@ def test_load_refuses_a_loading_script(built: Path, capsys: pytest.CaptureFixtur
 def test_a_special_file_inside_sources_is_refused_not_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A FIFO would hang the reader (and /proc files are special too): only regular files are read."""
     ds = tmp_path / "ds"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "dataset", ds)
+    shutil.copytree(ROOT / "dataset", ds)
     os.mkfifo(ds / "sources" / "pipe.txt")
     manifest = json.loads((ds / "sources" / "manifest.json").read_text(encoding="utf-8"))
     (ds / "sources" / "manifest.json").write_text(json.dumps(manifest + [{**manifest[0], "id": "pipe", "file": "pipe.txt"}]),
