@@ -1,7 +1,8 @@
 """quoteprov: quotation and claim-provenance datasets from historical and scholarly prose.
 
 Every command of the `quoteprov` CLI is also a function here of the same name:
-`extract`, `build`, `add`, `score`, `validate`, `diff`, `load`, `to_pandas`, `publish`, `report`.
+`extract`, `build`, `add`, `score`, `validate`, `diff`, `load`, `to_pandas`, `publish`, `report`,
+`export`, `release`.
 They are imported lazily so that `import quoteprov` stays cheap (spaCy loads only on use).
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ _API = {
     "to_pandas": "quoteprov.hub",
     "publish": "quoteprov.hub",
     "report": "quoteprov.report",
+    "release": "quoteprov.release",
     "QuoteprovError": "quoteprov.errors",
 }
 __all__ = sorted(_API)

@@ -10,10 +10,23 @@ from .entities import build_entities
 from .errors import QuoteprovError
 from .records import Record, sort_key
 from .schema import schema_errors
-from .store import write_jsonl
+from .source import read_source
+from .store import generation, settle, write_jsonl
 
-DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
+# The current folder's dataset/, for every command (build, validate, report, load, publish):
+# a user's own repository, not the folder the package happens to be installed from.
+DEFAULT_DATASET = Path("dataset")
 CACHE_DIR = ".cache"  # the per-source extraction cache inside a dataset folder (safe to delete)
+
+
+def require_dataset(dataset: str | Path) -> Path:
+    """`dataset` as a Path, or a clear error when it is not a dataset folder (no sources/)."""
+    dataset = Path(dataset)
+    if not (dataset / "sources").is_dir():
+        here = "no dataset/ folder in the current folder" if dataset == DEFAULT_DATASET else "not a dataset folder"
+        raise QuoteprovError(f"{dataset}: {here} (expected {dataset / 'sources'}/manifest.json); run the command "
+                             "in the folder that holds dataset/, or pass --dataset DIR")
+    return dataset
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,11 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     from .buildmap import Cache, CorrectionReport, Progress, default_jobs, extract_all, plan
     from .importer import add_command_hint
 
-    dataset = Path(dataset)
+    dataset = require_dataset(dataset)
     say = progress or (lambda msg: None)
+    recovered = settle(dataset)  # a build killed earlier: finish its swap or drop its leftovers
+    if recovered:
+        say(f"{dataset}: {recovered}")
     entries = read_corrections(dataset / "corrections.jsonl")
     tasks = plan(dataset, entries)
     registries = {t.id: t.registry for t in tasks}
@@ -121,18 +137,20 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     # notes: the notes of every source, linked to the records just built (quoteprov/notes.py)
     from .notes import extract_notes
 
-    note_rows = [n.to_dict() for s in sources for n in extract_notes(s, records)]
+    note_rows = [n.to_dict() for t in tasks for n in extract_notes(read_source(t.path, t.id, t.entry), records)]
     for row in note_rows:
         errs = schema_errors("notes", row)
         if errs:
             raise QuoteprovError(f"note {row['id']} is invalid, nothing written: " + "; ".join(errs))
-    data = dataset / "data"
-    files = []
-    for name, rows_ in (("quotations", rows), ("sources", source_rows), ("entities", entities), ("notes", note_rows)):
-        path = data / f"{name}.jsonl"
-        write_jsonl(path, rows_)
-        files.append(str(path.relative_to(dataset.parent) if dataset.is_absolute() else path))
-    # -- extra outputs written from the JSON Lines files (card, Parquet): see hub.py --
+    # everything a build publishes is written into a staging folder and swapped in as one
+    # generation (store.generation): killed at any instant, the folder holds the old set or the new
     from .card import write_hub_files  # Parquet, dataset card, datapackage.json
-    files += write_hub_files(dataset)
+    say("writing data/, README.md and datapackage.json")
+    names = ("quotations", "sources", "entities", "notes")
+    with generation(dataset) as stage:
+        for name, rows_ in zip(names, (rows, source_rows, entities, note_rows)):
+            write_jsonl(stage / "data" / f"{name}.jsonl", rows_)
+        # -- extra outputs written from the staged JSON Lines files (card, Parquet): see hub.py --
+        written = [f"data/{name}.jsonl" for name in names] + write_hub_files(stage)
+    files = [str((dataset / w).relative_to(dataset.parent) if dataset.is_absolute() else dataset / w) for w in written]
     return summarize(records, len(tasks), rep.applied, unmatched, tuple(files))

@@ -34,7 +34,7 @@ from .corrections import CorrectionEntry, CorrectionReport, apply_corrections
 from .errors import QuoteprovError
 from .records import Record
 from .schema import schema_errors
-from .source import MANIFEST, make_source, read_manifest, read_registry, read_source, read_text
+from .source import MANIFEST, make_source, read_manifest, read_registry, read_source, read_text, source_path
 
 CACHE_DIR = ".cache"  # inside the dataset folder; git-ignored
 CACHE_FORMAT = 1  # bump when the cached payload changes shape
@@ -145,9 +145,7 @@ def plan(dataset: Path, entries: list[CorrectionEntry]) -> list[SourceTask]:
         by_source.setdefault(source_of(c.id), []).append(c)
     tasks = []
     for entry in read_manifest(sources_dir):
-        file = (sources_dir / entry["file"]).resolve()
-        if sources_dir.resolve() not in file.parents:
-            raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['file']} is outside the sources folder")
+        file = source_path(sources_dir, entry["file"])  # the one confinement rule (source.py)
         if not file.exists():
             raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['id']}: file {entry['file']} not found")
         data = file.read_bytes()

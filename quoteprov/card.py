@@ -342,27 +342,31 @@ def datapackage(dataset: str | Path, tables: dict[str, list[dict[str, Any]]],
 
 # -- called by build -----------------------------------------------------------------------
 
-def hub_files(dataset: str | Path, tables: dict[str, list[dict[str, Any]]] | None = None) -> dict[str, bytes]:
-    """The derived files of a dataset folder, path in the folder -> bytes, from its JSON Lines."""
+def hub_files(dataset: str | Path, tables: dict[str, list[dict[str, Any]]] | None = None,
+              version: str | None = None) -> dict[str, bytes]:
+    """The derived files of a dataset folder, path in the folder -> bytes, from its JSON Lines
+    (`version`: the dataset version the card and datapackage.json state, default this package's)."""
+    version = version or __version__
     tables = tables if tables is not None else read_tables(dataset)
     out = {parquet_path(c): parquet_bytes(arrow_table(c, tables[c])) for c in CONFIGS}
-    out[CARD] = render_card(tables).encode("utf-8")
-    out[DATAPACKAGE] = (json.dumps(datapackage(dataset, tables), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    out[CARD] = render_card(tables, version).encode("utf-8")
+    out[DATAPACKAGE] = (json.dumps(datapackage(dataset, tables, version), ensure_ascii=False, indent=2)
+                        + "\n").encode("utf-8")
     return out
 
 
-def write_hub_files(dataset: str | Path) -> list[str]:
+def write_hub_files(dataset: str | Path, version: str | None = None) -> list[str]:
     """Write the Parquet files, the card and datapackage.json from the dataset's JSON Lines.
 
-    Returns the paths written, spelled as `build` spells its own (relative to the dataset's
-    parent folder when the dataset path is absolute).
+    Returns the paths written, relative to the folder (`build` calls this on the staging folder
+    of a new generation, see `store.generation`).
     """
     dataset = Path(dataset)
     written = []
-    for name, data in hub_files(dataset).items():
+    for name, data in hub_files(dataset, version=version).items():
         write_bytes(dataset / name, data)
-        written.append(dataset / name)
-    return [str(p.relative_to(dataset.parent) if dataset.is_absolute() else p) for p in written]
+        written.append(name)
+    return written
 
 
 def stale_files(dataset: str | Path) -> list[str]:

@@ -15,7 +15,8 @@ from typing import Sequence
 from . import __version__
 from .errors import QuoteprovError
 
-PLUGGED = ("quoteprov.validate", "quoteprov.diff", "quoteprov.hub", "quoteprov.report", "quoteprov.export")
+PLUGGED = ("quoteprov.validate", "quoteprov.diff", "quoteprov.hub", "quoteprov.report", "quoteprov.export",
+           "quoteprov.release")
 
 
 def _stderr(msg: str) -> None:

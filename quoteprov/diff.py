@@ -122,6 +122,8 @@ class DiffResult:
     new_version: Version | None = field(default=None, repr=False, compare=False)
     # notes added / removed / changed (data/notes.jsonl beside the records; quoteprov.notes.diff_notes)
     notes: dict[str, Any] = field(default_factory=lambda: {"added": [], "removed": [], "changed": []})
+    # what could not be compared and why: files a manifest names outside the dataset (not read)
+    problems: tuple[str, ...] = ()
 
     @property
     def differs(self) -> bool:
@@ -133,7 +135,7 @@ class DiffResult:
                 "changed": [c.to_json() for c in self.changed],
                 "reanchored": [r.to_json() for r in self.reanchored],
                 "sources": [s.to_json() for s in self.sources], "schema": self.schema.to_json(),
-                "notes": self.notes}
+                "notes": self.notes, "problems": list(self.problems)}
 
 
 # -- reading only the lines that differ -----------------------------------------------------
@@ -480,7 +482,7 @@ def _compare_versions(old: Version, new: Version) -> DiffResult:
     notes = _notes_changes(old, new)
     summary["differences"] += sum(len(v) for v in notes.values())
     return DiffResult(old.label, new.label, [r for _, r in added_rows], [r for _, r in removed_rows],
-                      changed, reanchored, sources, schema, summary, new, notes)
+                      changed, reanchored, sources, schema, summary, new, notes, old.problems + new.problems)
 
 
 def _notes_rows(version: Version) -> list[dict[str, Any]]:
@@ -589,6 +591,7 @@ def format_text(result: DiffResult, color: bool = False) -> str:
     s = result.summary
     out = [paint("1", f"{result.old_label} ({s['old_records']} records) -> {result.new_label} ({s['new_records']} records)"),
            summary_line(result)]
+    out += [paint("31", f"problem: {p}") for p in result.problems]
     for src in result.sources:
         out.append(f"source {src.id}: {src.summary}")
     if result.schema.added or result.schema.removed:
@@ -651,6 +654,7 @@ def format_markdown(result: DiffResult) -> str:
            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
            f"| {s['old_records']} \u2192 {s['new_records']} | {s['added']} | {s['removed']} | {s['changed']} | "
            f"{s['reanchored']} | {s['unchanged']} | {s['sources_changed']} |", ""]
+    out += [f"- **Problem:** {_code(p)}" for p in result.problems]
     if not s["differences"]:
         out.append("No differences.")
     out += [b.replace("|", "\\|") for b in _bullets(result)]

@@ -45,7 +45,11 @@ def _folder(path: str | Path | None) -> Path:
 
     folder = Path(path) if path is not None else _default_dataset()
     if not folder.is_dir():
-        raise QuoteprovError(f"{folder}: no such dataset folder")
+        raise QuoteprovError(f"{folder}: no such dataset folder; run the command in the folder that holds "
+                             "dataset/, or pass --dataset DIR")
+    from .store import settle
+
+    settle(folder)  # an interrupted build's swap is finished (or undone) before anything is read
     if not (folder / CARD).is_file():
         raise QuoteprovError(f"{folder / CARD}: no dataset card (run `quoteprov build --dataset {folder}` first)")
     return folder
@@ -79,6 +83,60 @@ def _offline() -> Iterator[None]:
 
 # -- load ------------------------------------------------------------------------------------
 
+def _data_file_paths(configs: Any) -> Iterator[Any]:
+    """Every path a card's `configs` names, in any of the forms `datasets` accepts (a string,
+    a list of strings, a list of {split, path} with a string or a list)."""
+    for c in configs if isinstance(configs, list) else [configs]:
+        files = c.get("data_files") if isinstance(c, dict) else None
+        for item in files if isinstance(files, list) else [files] if files is not None else []:
+            paths = item.get("path") if isinstance(item, dict) else item
+            yield from paths if isinstance(paths, list) else [paths]
+
+
+def guard_card(folder: Path) -> None:
+    """Refuse, before `datasets` sees it, a folder it would mishandle: a Python file at its top
+    (`datasets` takes `<folder>.py` for a loading script and fails with a traceback), a card
+    whose YAML does not parse, and `data_files` that lead out of the folder (a card comes with
+    a contribution; `load` must not read `../../elsewhere.parquet` or `/proc/...`)."""
+    import yaml
+
+    from .card import CARD
+    from .source import confined
+
+    scripts = sorted(p.name for p in folder.glob("*.py"))
+    if scripts:
+        raise QuoteprovError(f"{folder}: holds {', '.join(scripts)}: `datasets` would take it for a loading "
+                             "script; a quoteprov dataset has none (remove it, then load)")
+    text = (folder / CARD).read_text(encoding="utf-8", errors="replace")
+    header = text.split("---\n", 2)[1] if text.startswith("---\n") and text.count("---\n") >= 2 else ""
+    try:
+        meta = yaml.safe_load(header) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 2}" if mark is not None else ""  # +1 for 0-based, +1 for the opening ---
+        problem = getattr(exc, "problem", None) or str(exc).split("\n", 1)[0]
+        raise QuoteprovError(f"{folder / CARD}{where}: the card's YAML header does not parse ({problem}); "
+                             f"rebuild it with `quoteprov build --dataset {folder}`") from None
+    if not isinstance(meta, dict):
+        raise QuoteprovError(f"{folder / CARD}: the card's YAML header is not a mapping; "
+                             f"rebuild it with `quoteprov build --dataset {folder}`")
+    for p in _data_file_paths(meta.get("configs") or []):
+        if isinstance(p, str) and any(ch in p for ch in "*?["):
+            # a pattern: its name must stay inside, and so must every file it matches
+            from .source import unsafe_name
+
+            if unsafe_name(p, "the dataset folder") or any(
+                    not confined(folder, q.relative_to(folder).as_posix(), "the dataset folder")[0]
+                    for q in folder.glob(p)):
+                raise QuoteprovError(f"{folder / CARD}: configs.data_files {json.dumps(p)} reaches outside the "
+                                     "dataset folder; not loaded")
+            continue
+        _, why = confined(folder, p, "the dataset folder")
+        if why:
+            raise QuoteprovError(f"{folder / CARD}: configs.data_files {json.dumps(p, ensure_ascii=False)} {why}; "
+                                 "not loaded")
+
+
 def load(path: str | Path | None = None, config: str = "quotations", split: str | None = "train",
          cache_dir: str | Path | None = None) -> Any:
     """The `config` of the dataset folder at `path` as a `datasets.Dataset` (a `DatasetDict`
@@ -94,6 +152,7 @@ def load(path: str | Path | None = None, config: str = "quotations", split: str 
 
     folder = _folder(path)
     _config(config)
+    guard_card(folder)
     parquet = folder / parquet_path(config)
     if not parquet.is_file():
         raise QuoteprovError(f"{parquet}: no such file (run `quoteprov build --dataset {folder}` first)")
@@ -232,6 +291,18 @@ def upload_files(folder: Path) -> tuple[Upload, ...]:
     return tuple(out)
 
 
+def refuse_unsafe_files(folder: Path) -> None:
+    """Stop before anything is checked or sent when the folder holds what must never be
+    uploaded: a symbolic link out of it (the upload would follow it) or a Python file."""
+    from .source import dataset_file_problems
+
+    found = dataset_file_problems(folder)
+    if found:
+        lines = "\n  ".join(f"{p}: [{code}] {msg}" for p, code, msg in found)
+        raise QuoteprovError(f"{folder}: not published, nothing was sent; {len(found)} file(s) must not be "
+                             f"uploaded:\n  {lines}")
+
+
 def _record_problems(folder: Path) -> tuple[list[str], str]:
     """Every error `quoteprov validate` finds in the folder, and its one-line summary.
 
@@ -287,6 +358,7 @@ def plan_publish(repo_id: str, dataset: str | Path | None = None, revision: str 
     from .card import CARD
 
     folder = _folder(dataset)
+    refuse_unsafe_files(folder)
     checked = check_for_publish(folder)
     text = (folder / CARD).read_text(encoding="utf-8")
     header = text.split("---\n", 2)[1]

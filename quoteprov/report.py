@@ -417,10 +417,14 @@ def render_pages(pages: list[Page], index: Mapping[str, Any], out: Path, legend:
 
 
 def _load_dataset(dataset: Path) -> tuple[list[Source], dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    from .store import settle
+
+    settle(dataset)  # an interrupted build's swap is finished (or undone) before anything is read
     data = dataset / "data"
     path = data / "quotations.jsonl"
     if not (dataset / "sources").is_dir():
-        raise QuoteprovError(f"{dataset}: not a dataset folder (no sources/ folder)")
+        raise QuoteprovError(f"{dataset}: not a dataset folder (no sources/ folder); run the command in the "
+                             "folder that holds dataset/, or pass --dataset DIR")
     if not path.exists():
         raise QuoteprovError(f"{path}: no such file; run `quoteprov build --dataset {dataset}` first")
     try:
@@ -644,6 +648,8 @@ def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
             changes.append({"id": d.get("id"), "status": d.get("status"), "summary": d.get("summary")})
         else:
             changes.append({"id": None, "status": None, "summary": str(d)})
+    # files a manifest places outside the dataset: refused by the diff, never read; said here too
+    changes += [{"id": None, "status": "problem", "summary": str(p)} for p in _get(result, "problems") or ()]
     old_label, new_label = _get(result, "old_label") or _get(result, "old"), _get(result, "new_label") or _get(result, "new")
     title = f"quoteprov diff: {old_label} → {new_label}" if isinstance(old_label, str) and isinstance(new_label, str) \
         else "quoteprov diff"

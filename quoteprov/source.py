@@ -6,6 +6,7 @@ offsets into `Source.text`, which is the file decoded as UTF-8 with newlines unt
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,14 +238,108 @@ def read_manifest(sources_dir: str | Path) -> list[dict[str, Any]]:
     return entries
 
 
+class OutsideSources(QuoteprovError):
+    """A manifest names a file outside its sources folder (or not a plain file): never read."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason  # what follows the file's name in a message: "is outside ..."
+
+
+_LIVE_THERE = "source files live in sources/"
+_SOURCES = "the sources folder"
+
+
+def unsafe_name(name: Any, inside: str = _SOURCES) -> str | None:
+    """Why a file name taken from a contributed file may not be read, judged from the name
+    alone, or None (the reason reads after the name: `"../x.txt" is outside the sources folder`).
+
+    The rule for every path a dataset's own files name (a manifest's `file`, a card's
+    `data_files`), for every reader (build, validate, report, diff from a folder or a git
+    revision, load): a relative path with no `..` part. Such a file comes with a contribution,
+    and whatever it names is read and shown to reviewers (`diff`) or published (`build`), so it
+    must not reach `/proc/self/environ` or `../../secret.txt`.
+    """
+    if not isinstance(name, str) or not name.strip():
+        return "is not a file name"
+    if "\0" in name:
+        return "contains a NUL character"
+    if Path(name).is_absolute() or name.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", name):
+        return f"is an absolute path, outside {inside}"
+    if ".." in re.split(r"[\\/]", name):
+        return f"is outside {inside}"
+    return None
+
+
+def confined(folder: str | Path, name: Any, inside: str = _SOURCES) -> tuple[Path | None, str | None]:
+    """(resolved path, None) when `name` is a file inside `folder` or missing there; else
+    (None, why): besides the name rule (`unsafe_name`), the resolved path (symbolic links
+    followed) must lie inside the folder, and if it exists be a regular file (not a FIFO that
+    would hang the reader, a device, or a folder)."""
+    why = unsafe_name(name, inside)
+    if why is not None:
+        return None, why
+    folder = Path(folder)
+    target = (folder / name).resolve()
+    if folder.resolve() not in target.parents:
+        return None, f"is outside {inside} (a symbolic link leads out of it)"
+    if target.exists() and not target.is_file():
+        return None, "is not a regular file"
+    return target, None
+
+
+def unsafe_source_name(file: Any) -> str | None:
+    """`unsafe_name` for a manifest's `file`, with the advice for sources."""
+    why = unsafe_name(file)
+    return None if why is None else f"{why}; {_LIVE_THERE}" if "outside" in why else why
+
+
+def source_path(sources_dir: str | Path, file: Any) -> Path:
+    """The resolved path of a manifest's `file` inside `sources_dir` (see `confined`), or
+    OutsideSources, never read."""
+    sources_dir = Path(sources_dir)
+    target, why = confined(sources_dir, file)
+    if target is not None:
+        return target
+    why = f"{why}; {_LIVE_THERE}" if why and "outside" in why else why
+    raise OutsideSources(f"{sources_dir / MANIFEST}: {json.dumps(file, ensure_ascii=False)} {why}", str(why))
+
+
+def dataset_file_problems(folder: str | Path) -> list[tuple[Path, str, str]]:
+    """(path, code, message) for every file of a dataset folder that must not be published:
+    a symbolic link that leads out of the folder (`symlink-outside`: the Hub upload follows it
+    and would publish what it points at) and a Python file (`script`: `datasets` takes
+    `<folder>.py` for a loading script, and the Hub would serve code with the data). Hidden
+    entries are skipped, as `publish` skips them."""
+    folder = Path(folder)
+    root = folder.resolve()
+    out: list[tuple[Path, str, str]] = []
+    for dirpath, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        here = Path(dirpath)
+        for name in sorted(files) + [d for d in dirs if (here / d).is_symlink()]:
+            if name.startswith("."):
+                continue
+            p = here / name
+            if p.is_symlink():
+                target = p.resolve()
+                if target != root and root not in target.parents:
+                    out.append((p, "symlink-outside", "a symbolic link that leads out of the dataset folder; "
+                                "publishing would upload what it points at; put the file itself here or remove it"))
+                    continue
+            if name.endswith(".py"):
+                out.append((p, "script", "a Python file in the dataset folder: `datasets` would take it for a "
+                            "loading script and the Hub would serve it with the data; quoteprov datasets have "
+                            "none; remove it"))
+    return out
+
+
 def read_sources(sources_dir: str | Path) -> list[Source]:
     """Every source of a dataset's sources folder, in manifest order."""
     sources_dir = Path(sources_dir)
     out = []
     for entry in read_manifest(sources_dir):
-        file = (sources_dir / entry["file"]).resolve()
-        if sources_dir.resolve() not in file.parents:
-            raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['file']} is outside the sources folder")
+        file = source_path(sources_dir, entry["file"])
         if not file.exists():
             raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['id']}: file {entry['file']} not found")
         out.append(read_source(file, entry["id"], entry))

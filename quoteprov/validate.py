@@ -45,7 +45,7 @@ from .markers import find_markers
 from .records import SELECTOR_CONTEXT, MarkerSpan, selector_context, words_digest
 from .schema import load_schema, validator
 from .speedups import c_clean, delimiters
-from .source import MANIFEST, MANIFEST_FIELDS, Source, make_source, read_text
+from .source import MANIFEST, MANIFEST_FIELDS, OutsideSources, dataset_file_problems, Source, make_source, read_text, source_path
 
 try:  # the happy path's fallback when msgspec cannot express the schema
     import jsonschema_rs
@@ -1263,7 +1263,6 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
     id_pattern = load_schema("sources")["properties"]["id"]["pattern"]
     files_listed: set[Path] = set()
     seen: dict[str, int] = {}
-    root = sdir.resolve()
     for n, entry in enumerate(entries):
         line, col = _line_col(text, offsets[n]) if n < len(offsets) else (1, 1)
         if not isinstance(entry, dict):
@@ -1287,10 +1286,10 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
             if "file" in entry:
                 sink.add(where, line, col, ERROR, "manifest", f"{n}.file", "expected a file name")
             continue
-        target = (sdir / file).resolve()
-        if Path(file).is_absolute() or root not in target.parents:
-            sink.add(where, line, col, ERROR, "outside-dataset", f"{n}.file",
-                     f"{_q(file)} is outside the sources folder; source files live in sources/")
+        try:
+            target = source_path(sdir, file)  # the one confinement rule (build, diff, report use it too)
+        except OutsideSources as exc:
+            sink.add(where, line, col, ERROR, "outside-dataset", f"{n}.file", f"{_q(file)} {exc.reason}")
             continue
         files_listed.add(target)
         if not target.is_file():
@@ -1646,6 +1645,11 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
 
 def _validate_folder(folder: Path, sink: _Sink, shown: Callable[[Path], str], jobs: int, max_line: int,
                      contexts: dict[Path, Any]) -> tuple[int, int]:
+    from .store import settle
+
+    settle(folder)  # an interrupted build's swap is finished (or undone) before anything is read
+    for path, code, message in dataset_file_problems(folder):  # what `publish` refuses to upload
+        sink.add(f"{shown(path.parent)}/{path.name}", 1, 1, ERROR, code, "", message)  # the link, not its target
     ctx, entries = load_context(folder, sink, shown, max_line)
     contexts[folder.resolve()] = (ctx, entries)
     files = 1 + len(ctx.sources)

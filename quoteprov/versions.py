@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from .errors import QuoteprovError
-from .source import MANIFEST, read_manifest, read_text, split_paragraphs
+from .source import MANIFEST, OutsideSources, read_manifest, read_text, source_path, split_paragraphs, unsafe_source_name
 
 RECORDS = "data/quotations.jsonl"  # inside a dataset folder
 CHUNK = 1 << 24  # 16 MiB: big enough that the per-chunk Python work is negligible
@@ -85,6 +85,8 @@ class Version:
     sources: dict[str, str] = field(default_factory=dict)
     # False when the version has no sources folder: offsets cannot be checked against text then
     has_sources: bool = False
+    # files its manifest names that were refused, never read (outside the dataset, not a file)
+    problems: tuple[str, ...] = ()
 
 
 # -- git ------------------------------------------------------------------------------------
@@ -130,8 +132,9 @@ def latest_tag(repo: str | Path) -> str:
         raise QuoteprovError(f"{Path(repo).resolve()}: not a git repository, so there is no previous tag to compare with")
     p = _git(top, "describe", "--tags", "--abbrev=0")
     if p.returncode != 0:
-        raise QuoteprovError(f"{top}: no tag reachable from HEAD; tag the previous dataset version "
-                             "(git tag v0.1.0 <commit>) or name it with --since REV")
+        raise QuoteprovError(f"{top}: no release tag yet, so there is no previous version to compare with; "
+                             "make the first release with `quoteprov release` (it tags the version the "
+                             "files state), or name the base with --since REV")
     return p.stdout.decode().strip()
 
 
@@ -154,25 +157,53 @@ def _manifest_entries(raw: bytes, name: str) -> list[dict]:
     return entries
 
 
-def folder_sources(sources_dir: Path) -> dict[str, str]:
-    """Source texts of a sources folder on disk, by id (through the manifest)."""
-    out = {}
+def _refused(manifest: str, entry: dict, reason: str) -> str:
+    return (f"{manifest}: the manifest names a file outside the dataset, not read: source "
+            f"{json.dumps(entry.get('id'), ensure_ascii=False)}: file "
+            f"{json.dumps(entry.get('file'), ensure_ascii=False)} {reason}")
+
+
+def folder_sources(sources_dir: Path) -> tuple[dict[str, str], list[str]]:
+    """Source texts of a sources folder on disk, by id (through the manifest), and the files
+    refused by the confinement rule of `source.source_path` (never read: a diff is shown to
+    reviewers, so a manifest must not make it print `/proc/self/environ`)."""
+    out, problems = {}, []
     for entry in read_manifest(sources_dir):
-        file = sources_dir / entry["file"]
+        try:
+            file = source_path(sources_dir, entry["file"])
+        except OutsideSources as exc:
+            problems.append(_refused(str(sources_dir / MANIFEST), entry, exc.reason))
+            continue
         if not file.exists():
             raise QuoteprovError(f"{sources_dir / MANIFEST}: {entry['id']}: file {entry['file']} not found")
         out[entry["id"]] = read_text(file)
-    return out
+    return out, problems
 
 
-def git_sources(repo: Path, rev: str, sources_dir: str) -> dict[str, str]:
-    """Source texts of a sources folder at a git revision, by id."""
+def _git_entry_mode(repo: Path, rev: str, path: str) -> str | None:
+    """The tree mode of `path` at `rev` (100644 file, 120000 symbolic link, ...), or None."""
+    p = _git(repo, "ls-tree", "-z", rev, "--", path)
+    if p.returncode != 0 or not p.stdout:
+        return None
+    return p.stdout.split(b" ", 1)[0].decode()
+
+
+def git_sources(repo: Path, rev: str, sources_dir: str) -> tuple[dict[str, str], list[str]]:
+    """Source texts of a sources folder at a git revision, by id, and the refused files: the
+    same name rule as on disk, and only plain files of the tree (a symbolic link's target is
+    not followed, a submodule not entered)."""
     name = f"{rev}:{sources_dir}/{MANIFEST}"
-    out = {}
+    out, problems = {}, []
     for entry in _manifest_entries(git_read(repo, rev, f"{sources_dir}/{MANIFEST}"), name):
-        path = f"{sources_dir}/{entry['file']}"
+        why = unsafe_source_name(entry["file"])
+        path = f"{sources_dir}/{entry['file']}" if why is None else ""
+        if why is None and _git_entry_mode(repo, rev, path) not in (None, "100644", "100755"):
+            why = "is not a plain file in the tree (a symbolic link?); source files live in sources/"
+        if why is not None:
+            problems.append(_refused(name, entry, why))
+            continue
         out[entry["id"]] = _decode(git_read(repo, rev, path), f"{rev}:{path}")
-    return out
+    return out, problems
 
 
 # -- resolving what the user named ----------------------------------------------------------
@@ -191,6 +222,9 @@ def path_version(path: Path, label: str | None = None) -> Version:
     data folder that holds `quotations.jsonl`."""
     label = label or str(path)
     if path.is_dir():
+        from .store import settle
+
+        settle(path)  # an interrupted build's swap is finished (or undone) before anything is read
         if (path / RECORDS).is_file():
             records, sources_dir = path / RECORDS, path / "sources"
         elif (path / "quotations.jsonl").is_file():
@@ -203,7 +237,8 @@ def path_version(path: Path, label: str | None = None) -> Version:
         records = path
         found = _records_file_sources(path)
         has, sources_dir = found is not None, found or path
-    return Version(label, FileBlob(records), folder_sources(sources_dir) if has else {}, has)
+    sources, problems = folder_sources(sources_dir) if has else ({}, [])
+    return Version(label, FileBlob(records), sources, has, tuple(f"{label}: {p}" for p in problems))
 
 
 def git_version(repo: Path, rev: str, spec: str, path: str) -> Version:
@@ -225,8 +260,8 @@ def git_version(repo: Path, rev: str, spec: str, path: str) -> Version:
     else:
         raise QuoteprovError(f"{spec}: {rev} has no {path} (is the dataset folder elsewhere? see --dataset-path)")
     has = git_object_type(repo, rev, f"{sources_dir}/{MANIFEST}") == "blob"
-    sources = git_sources(repo, rev, sources_dir) if has else {}
-    return Version(spec, GitBlob(repo, rev, records), sources, has)
+    sources, problems = git_sources(repo, rev, sources_dir) if has else ({}, [])
+    return Version(spec, GitBlob(repo, rev, records), sources, has, tuple(f"{spec}: {p}" for p in problems))
 
 
 def resolve_version(spec: str | Path, repo: str | Path = ".", dataset_path: str = DEFAULT_DATASET_PATH) -> Version:

@@ -32,7 +32,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import quoteprov
-from quoteprov.build_cmd import DEFAULT_DATASET, build
+from quoteprov.build_cmd import build
 from quoteprov.cli import main
 from quoteprov.records import selector_context
 from quoteprov.report import markup_tree, render_diff_html, report
@@ -624,10 +624,10 @@ def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[str,
     """The seed dataset and its report: the repository's dataset/ read as it is when its data
     was built from its current sources, else built from its sources into a temporary folder."""
     tmp = tmp_path_factory.mktemp("seed")
-    ds = DEFAULT_DATASET
+    ds = project = Path(__file__).resolve().parent.parent / "dataset"
     if not _built_from_these_sources(ds):
         ds = tmp / "dataset"
-        shutil.copytree(DEFAULT_DATASET, ds, ignore=shutil.ignore_patterns("data"))
+        shutil.copytree(project, ds, ignore=shutil.ignore_patterns("data"))
         build(ds)
     records = read_jsonl(ds / "data" / "quotations.jsonl")
     assert records, "the seed has quotations"

@@ -174,7 +174,7 @@ def test_made_up_dataset_is_valid(ds: Path) -> None:
 
 
 def test_the_project_dataset_validates_clean() -> None:
-    from quoteprov.build_cmd import DEFAULT_DATASET
+    DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
 
     report = quoteprov.validate(DEFAULT_DATASET)
     errors = [p.format() for p in report.problems if p.severity == "error"]
