@@ -24,6 +24,7 @@ from conftest import ROOT
 
 import quoteprov
 from quoteprov import store
+from quoteprov.build_cmd import CACHE_DIR
 
 GENERATION_FILES = ("data", "README.md", "datapackage.json")
 INPUTS = ("sources", "registry", "corrections.jsonl")
@@ -41,8 +42,9 @@ def snapshot(ds: Path) -> dict[str, str]:
 
 
 def strays(ds: Path) -> list[str]:
-    """Anything in the folder that is neither an input nor part of a generation."""
-    out = [p.name for p in ds.iterdir() if p.name not in GENERATION_FILES + INPUTS]
+    """Anything in the folder that is neither an input nor part of a generation (the build's
+    per-source cache is neither: it is kept on purpose, and deletable)."""
+    out = [p.name for p in ds.iterdir() if p.name not in GENERATION_FILES + INPUTS + (CACHE_DIR,)]
     if (ds / "data").is_dir():
         out += [f"data/{p.name}" for p in (ds / "data").iterdir() if p.name.startswith(".")]
     return sorted(out)
@@ -252,6 +254,7 @@ CRASH = r"""
 import os, sys
 from pathlib import Path
 from quoteprov import store
+from quoteprov.build_cmd import CACHE_DIR
 ds, k = Path(sys.argv[1]), int(sys.argv[2])
 real, calls = os.rename, [0]
 def rename(a, b, *args, **kw):

@@ -47,6 +47,10 @@ PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 15, "min_d
           "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
           "seed": SEED, "deterministic": True, "num_threads": 1, "verbose": -1, "force_row_wise": True}
 ROUNDS = 250
+# the rules' proposal stands unless the ranker believes another candidate MARGIN times more:
+# on held-out texts this beat the ranker's plain choice on the novels (A Handful of Dust,
+# speaker 0.515 against 0.491) and on the genre texts (the seed 0.941 against 0.647)
+POLICY, MARGIN = "rules-first", 2.0
 
 
 def record_quote(r: dict[str, Any]) -> Quote:
@@ -125,7 +129,7 @@ def fit(rows: list, labels: list, weights: list, names: tuple[str, ...]) -> dict
 
 
 def predict_text(p: Prepared, models: dict[str, Trees],
-                 rules_first: bool = False) -> tuple[list[dict[str, Any]], list[tuple[float, bool, str]]]:
+                 rules_first: bool = POLICY == "rules-first") -> tuple[list[dict[str, Any]], list[tuple[float, bool, str]]]:
     """Decide a text in order with `models`; the records with the new values, and for each
     gold quotation (speaker share, right?, field) to calibrate on."""
     recs = [dict(r) for r in p.records]
@@ -136,12 +140,12 @@ def predict_text(p: Prepared, models: dict[str, Trees],
             continue
         cands, by = candidates(p.idx, i, prev)
         k, share = choose(models["speaker"], speaker_features(p.idx, i, cands, by, prev),
-                          rule_index(cands, q.speaker) if rules_first else None)
+                          rule_index(cands, q.speaker) if rules_first else None, MARGIN)
         sp = cands[k].name
         if sp is not None and same_name(sp, q.speaker):
             sp = q.speaker
         rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp),
-                            rule_index(cands, q.recipient) if rules_first else None)
+                            rule_index(cands, q.recipient) if rules_first else None, MARGIN)
         rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
         if rc is not None and same_name(rc, q.recipient):
             rc = q.recipient
@@ -209,7 +213,7 @@ def cross_validate(prepared: list[Prepared], k: int, log=print) -> tuple[dict[st
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--folds", type=int, default=6, help="folds of the novels (each genre text is a fold)")
+    ap.add_argument("--folds", type=int, default=3, help="folds of the novels (each genre text is a fold)")
     ap.add_argument("--out", default=str(MODEL_FILE))
     ap.add_argument("--eval-only", action="store_true")
     args = ap.parse_args(argv)
@@ -225,7 +229,8 @@ def main(argv: list[str]) -> int:
     raw = train(prepared)
     for name in raw:
         raw[name]["calibration"] = isotonic(cal[name])
-    model = {"format": "quoteprov-ranker/1", "seed": SEED, "params": PARAMS, "rounds": ROUNDS,
+    model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN,
+             "seed": SEED, "params": PARAMS, "rounds": ROUNDS,
              "genre_weight": GENRE_WEIGHT, "trained_on": [p.text.name for p in prepared],
              "held_out": results, "rankers": raw}
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -26,10 +26,11 @@ def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
            margin: float = 2.0) -> tuple[int, float]:
     """The best candidate and the calibrated probability that it is right. With `prefer` (the
     index of the rules' proposal, under the rules-first policy) that candidate stands unless
-    the ranker believes another `margin` times more."""
+    the ranker believes another named candidate `margin` times more: abstaining (`nobody`, the
+    last row) never overrides a value the rules found evidence for."""
     p = model.prob(np.asarray(rows, dtype=np.float64))
     k = int(np.argmax(p))
-    if prefer is not None and p[k] < margin * p[prefer]:
+    if prefer is not None and (k == len(rows) - 1 or p[k] < margin * p[prefer]):
         k = prefer
     share = float(p[k] / p.sum()) if p.sum() > 0 else 0.0
     return k, model.calibrate(share)
