@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .corrections import apply_corrections, read_corrections
+from .corrections import apply_corrections
 from .entities import build_entities
 from .errors import QuoteprovError
+from .inputs import InvalidInput, check_inputs, check_output
 from .pipeline import extract
 from .records import Record, sort_key
 from .schema import schema_errors
-from .source import read_registry, read_sources
+from .source import read_registry
 from .store import write_jsonl
 
 DEFAULT_DATASET = Path(__file__).resolve().parent.parent / "dataset"
@@ -28,6 +29,7 @@ class BuildSummary:
     corrections_applied: int
     corrections_unmatched: tuple[str, ...]  # messages
     files: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()  # validate's warnings on the inputs and the data written
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items()))
@@ -59,18 +61,23 @@ def summarize(records: list[Record], n_sources: int, applied: int, unmatched: tu
 def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None] | None = None) -> BuildSummary:
     """Rebuild `dataset/data/` from `dataset/sources/` (+ registry and corrections).
 
-    Every record is checked against the schema before anything is written: an invalid record
-    stops the build and leaves the previous files intact.
+    The inputs are checked first with validate's own checks (`inputs.check_inputs`), and the
+    records about to be written with validate's record checks (`inputs.check_output`): any
+    error raises `InvalidInput` (its problems in validate's format) and nothing is written, so a
+    build never writes what validate rejects. Every record is also checked against the schema.
     """
     dataset = Path(dataset)
     say = progress or (lambda msg: None)
-    sources = read_sources(dataset / "sources")
+    inputs = check_inputs(dataset)
+    if inputs.errors:
+        raise InvalidInput(inputs.problems)
+    sources = list(inputs.context.sources.values())  # manifest order, read and checked once
     registries = {s.id: read_registry(dataset / "registry" / f"{s.id}.json") for s in sources}
     records = []
     for s in sources:
         say(f"extracting {s.id} ({len(s.text):,} characters)")
         records.extend(extract(s, registries[s.id]))
-    entries = read_corrections(dataset / "corrections.jsonl")
+    entries = list(inputs.corrections)  # evidence where its words now stand (inputs.locate_evidence)
     texts = {s.id: s.text for s in sources}
     records, rep = apply_corrections(records, entries, texts)
     records.sort(key=sort_key)
@@ -101,6 +108,9 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         errs = schema_errors("sources", row)
         if errs:
             raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
+    found = check_output(rows, entities, inputs, dataset)
+    if any(p.severity == "error" for p in found):
+        raise InvalidInput(found)
     data = dataset / "data"
     files = []
     for name, rows_ in (("quotations", rows), ("sources", source_rows), ("entities", entities)):
@@ -110,4 +120,5 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     # -- extra outputs written from the JSON Lines files (card, Parquet): see hub.py --
     from .card import write_hub_files  # Parquet, dataset card, datapackage.json
     files += write_hub_files(dataset)
-    return summarize(records, len(sources), rep.applied, unmatched, tuple(files))
+    summary = summarize(records, len(sources), rep.applied, unmatched, tuple(files))
+    return replace(summary, warnings=tuple(p.format() for p in inputs.warnings + found))

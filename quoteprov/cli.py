@@ -36,9 +36,20 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build_cmd import build
 
-    summary = build(args.dataset, progress=None if args.quiet else _stderr)
-    for line in summary.lines():
-        print(line)
+    from .inputs import InvalidInput
+
+    try:
+        summary = build(args.dataset, progress=None if args.quiet else _stderr)
+    except InvalidInput as exc:
+        for p in exc.problems:  # validate's lines, then the verdict
+            _stderr(p.format())
+        _stderr(f"quoteprov build: error: {str(exc).splitlines()[-1]}")
+        return exc.exit_status
+    for w in summary.warnings:  # shown even with -q: something to look at, not progress
+        _stderr(w)
+    if not args.quiet:  # -q: nothing at all on success
+        for line in summary.lines():
+            print(line)
     if args.changelog:
         from .diff import changelog
 
