@@ -1274,7 +1274,13 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
         listed.add(sid)
         if not isinstance(file, str) or not file:
             continue
-        target = (sdir / file).resolve()
+        try:
+            target = (sdir / file).resolve()
+            is_file = target.is_file()
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+            sink.add(where, line, col, ERROR, "missing-file", f"{n}.file",
+                     f"{_q(file)} cannot be a file name ({getattr(exc, 'strerror', None) or exc})")
+            continue
         if Path(file).is_absolute() or root not in target.parents:
             sink.add(where, line, col, ERROR, "outside-dataset", f"{n}.file",
                      f"{_q(file)} is outside the sources folder; source files live in sources/")
@@ -1283,7 +1289,7 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
             sink.add(where, line, col, ERROR, "manifest", f"{n}.file", f"{_q(file)} is already the file of another entry")
             continue
         files_listed.add(target)
-        if not target.is_file():
+        if not is_file:
             sink.add(where, line, col, ERROR, "missing-file", f"{n}.file", f"{_q(file)} not found in sources/")
             continue
         try:
@@ -1542,6 +1548,14 @@ def _dataset_of(path: Path) -> Path | None:
     return None
 
 
+def _exists(path: Path) -> bool:
+    """Path.exists, False for a name the file system cannot hold (too long, say)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
                  max_line: int = MAX_LINE, entities: bool = True) -> tuple[Context, list[CorrectionEntry]]:
     """Read and check everything records are checked against: the inputs a contributor writes
@@ -1555,7 +1569,7 @@ def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
     for sid in sorted(listed):
         rpath = rdir / f"{sid}.json"
         ctx.registry_file[sid] = f"registry/{sid}.json"
-        if rpath.exists():
+        if _exists(rpath):
             got = check_registry(rpath, shown(rpath), sink)
             if got is None:
                 ctx.registry_broken.add(sid)  # reported there; no warning per name on top
