@@ -55,7 +55,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         # the entry for this version, from the diff of the rebuilt dataset against the last tag
         changelog(version=__version__, repo=args.dataset.resolve().parent)
-        print(f"wrote CHANGELOG.md entry {__version__}")
+        if not args.quiet:
+            print(f"wrote CHANGELOG.md entry {__version__}")
     return 0
 
 
