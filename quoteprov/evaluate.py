@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from .source import read_text
-from .store import read_jsonl
 
 _EDGE = " \t\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e,.;:!?()"
 

@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
-from .corrections import CORRECTABLE, CorrectionEntry, parse_corrections
+from .corrections import CORRECTABLE, CorrectionEntry
 from .errors import QuoteprovError
 from .inputs import (EVIDENCE_REACH, SOURCE_FORMAT, entity_advice, evidence_words, locate_evidence,
                      previous_evidence, source_shape)
