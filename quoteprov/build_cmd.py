@@ -1,13 +1,13 @@
 """`quoteprov build`: rebuild dataset/data/ from dataset/sources/, deterministically."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from .corrections import read_corrections
 from .entities import build_entities
 from .errors import QuoteprovError
+from .inputs import InvalidInput, check_inputs, check_output
 from .records import Record, sort_key
 from .schema import schema_errors
 from .source import read_source
@@ -39,6 +39,7 @@ class BuildSummary:
     corrections_applied: int
     corrections_unmatched: tuple[str, ...]  # messages
     files: tuple[str, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()  # validate's warnings on the inputs and the data written
 
     def lines(self) -> list[str]:
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.by_kind.items()))
@@ -78,16 +79,22 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     files written are the same whichever way it runs. Every record is checked against the
     schema before anything is written: an invalid record stops the build and leaves the
     previous files intact.
+    The inputs are checked first with validate's own checks (`inputs.check_inputs`), and the
+    records about to be written with validate's record checks (`inputs.check_output`): any
+    error raises `InvalidInput` (its problems in validate's format) and nothing is written, so a
+    build never writes what validate rejects. Every record is also checked against the schema.
     """
     from .buildmap import Cache, CorrectionReport, Progress, default_jobs, extract_all, plan
-    from .importer import add_command_hint
 
     dataset = require_dataset(dataset)
     say = progress or (lambda msg: None)
     recovered = settle(dataset)  # a build killed earlier: finish its swap or drop its leftovers
     if recovered:
         say(f"{dataset}: {recovered}")
-    entries = read_corrections(dataset / "corrections.jsonl")
+    inputs = check_inputs(dataset)
+    if inputs.errors:
+        raise InvalidInput(inputs.problems)
+    entries = list(inputs.corrections)  # evidence where its words now stand (inputs.locate_evidence)
     tasks = plan(dataset, entries)
     registries = {t.id: t.registry for t in tasks}
     meter = Progress(tasks, bar=bar, say=say) if (progress or bar) else None
@@ -96,8 +103,6 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     applied, unmatched_c, stale, redundant = 0, [], [], []
     for t, res in zip(tasks, extract_all(tasks, jobs=jobs or default_jobs(), engine=engine, address=ray_address,
                                          cache=Cache(dataset / CACHE_DIR if cache else None), progress=meter)):
-        if res.hard_wrapped:
-            say("warning: " + add_command_hint(t.id, t.entry["file"]))
         records.extend(res.records)
         applied += res.report.applied
         unmatched_c += res.report.unmatched
@@ -142,6 +147,10 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         errs = schema_errors("notes", row)
         if errs:
             raise QuoteprovError(f"note {row['id']} is invalid, nothing written: " + "; ".join(errs))
+    # validate's own record checks on exactly what is about to be written (inputs.check_output)
+    found = check_output(rows, entities, inputs, dataset)
+    if any(p.severity == "error" for p in found):
+        raise InvalidInput(found)
     # everything a build publishes is written into a staging folder and swapped in as one
     # generation (store.generation): killed at any instant, the folder holds the old set or the new
     from .card import write_hub_files  # Parquet, dataset card, datapackage.json
@@ -153,4 +162,5 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         # -- extra outputs written from the staged JSON Lines files (card, Parquet): see hub.py --
         written = [f"data/{name}.jsonl" for name in names] + write_hub_files(stage)
     files = [str((dataset / w).relative_to(dataset.parent) if dataset.is_absolute() else dataset / w) for w in written]
-    return summarize(records, len(tasks), rep.applied, unmatched, tuple(files))
+    summary = summarize(records, len(tasks), rep.applied, unmatched, tuple(files))
+    return replace(summary, warnings=tuple(p.format() for p in inputs.warnings + found))

@@ -41,17 +41,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     if args.jobs is not None and args.jobs < 1:
         raise QuoteprovError("--jobs must be 1 or more")
-    summary = build(args.dataset, progress=None if args.quiet else _stderr, jobs=args.jobs, engine=args.engine,
-                    ray_address=args.ray_address, cache=not args.no_cache,
-                    bar=not args.quiet and sys.stderr.isatty())
-    for line in summary.lines():
-        print(line)
+    from .inputs import InvalidInput
+
+    try:
+        summary = build(args.dataset, progress=None if args.quiet else _stderr, jobs=args.jobs, engine=args.engine,
+                        ray_address=args.ray_address, cache=not args.no_cache,
+                        bar=not args.quiet and sys.stderr.isatty())
+    except InvalidInput as exc:
+        for p in exc.problems:  # validate's lines, then the verdict
+            _stderr(p.format())
+        _stderr(f"quoteprov build: error: {str(exc).splitlines()[-1]}")
+        return exc.exit_status
+    for w in summary.warnings:  # shown even with -q: something to look at, not progress
+        _stderr(w)
+    if not args.quiet:  # -q: nothing at all on success
+        for line in summary.lines():
+            print(line)
     if args.changelog:
         from .diff import changelog
 
         # the entry for this version, from the diff of the rebuilt dataset against the last tag
         changelog(version=__version__, repo=args.dataset.resolve().parent)
-        print(f"wrote CHANGELOG.md entry {__version__}")
+        if not args.quiet:
+            print(f"wrote CHANGELOG.md entry {__version__}")
     return 0
 
 

@@ -5,7 +5,9 @@
 the extractor's value the reviewer saw, so a correction whose premise changed is reported
 instead of silently applied; and, for a speaker or recipient, `"evidence": [START, END]`, the
 offsets of the mention that justifies the new value (without it the value is marked as
-`inferred`: a reviewer's judgement that no span of the text states).
+`inferred`: a reviewer's judgement that no span of the text states), with `"evidence_text"`, the
+words at those offsets, so that the evidence follows its words when the source is edited
+(`inputs.locate_evidence`).
 
 A corrected speaker or recipient gets confidence 1.0: a person checked it, which is more than
 any model's probability says (null when the correction removes the value). Its basis still
@@ -33,6 +35,7 @@ class CorrectionEntry:
     line: int
     expect: Any = ...  # Ellipsis: not given
     evidence: tuple[int, int] | None = None
+    evidence_text: str | None = None  # the words at `evidence`, so that they can follow an edit
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,10 @@ def parse_corrections(text: str, path: str = "corrections.jsonl") -> list[Correc
         ev = d.get("evidence")
         if ev is not None and not (isinstance(ev, list) and len(ev) == 2 and all(isinstance(x, int) for x in ev)):
             raise QuoteprovError(f"{path}:{n}: evidence must be [start, end] offsets")
+        words = d.get("evidence_text")
         out.append(CorrectionEntry(d["id"], d["field"], d["value"], d["reason"], n,
-                                   d.get("expect", ...), tuple(ev) if ev else None))
+                                   d.get("expect", ...), tuple(ev) if ev else None,
+                                   words if isinstance(words, str) else None))
     return out
 
 

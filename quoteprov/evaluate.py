@@ -10,13 +10,14 @@ footnote values.
 """
 from __future__ import annotations
 
+import json
+
 import re
 import unicodedata
 from pathlib import Path
 from typing import Any
 
 from .source import read_text
-from .store import read_jsonl
 
 _EDGE = " \t\n\"'\u201c\u201d\u2018\u2019\u00ab\u00bb\u201e,.;:!?()"
 
@@ -169,8 +170,36 @@ def score(gold: list[dict[str, Any]], pred: list[dict[str, Any]], source: str | 
 def score_files(gold: str | Path, records: str | Path, source: str | Path | None = None,
                 source_id: str | None = None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """`score` over files; with `source_id` only that source's records are scored."""
-    pred = read_jsonl(records)
+    gold_rows = _read_rows(gold, {"text": str, "start": int, "end": int, "paragraph": int, "kind": list,
+                                  "speaker": list, "recipient": list, "footnote": list})
+    pred = _read_rows(records, {"start": int, "end": int})
     if source_id:
         pred = [p for p in pred if p.get("source_id") == source_id]
     text = read_text(source) if source else None
-    return score(read_jsonl(gold), pred, text)
+    return score(gold_rows, pred, text)
+
+
+def _read_rows(path: str | Path, required: dict[str, type]) -> list[dict[str, Any]]:
+    """The rows of a gold or records file, each a JSON object with the fields scoring reads;
+    anything else is a `QuoteprovError` naming the line (exit 2, no traceback)."""
+    from .errors import QuoteprovError
+
+    rows = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError as exc:
+                    raise QuoteprovError(f"{path}:{n}: not a JSON Lines file of records ({exc})") from None
+                if not isinstance(row, dict):
+                    raise QuoteprovError(f"{path}:{n}: expected a JSON object")
+                for key, kind in required.items():
+                    if not isinstance(row.get(key), kind) or isinstance(row.get(key), bool):
+                        raise QuoteprovError(f"{path}:{n}: expected {key!r} ({kind.__name__}) in every row")
+                rows.append(row)
+    except UnicodeDecodeError as exc:
+        raise QuoteprovError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    return rows

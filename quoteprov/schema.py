@@ -12,7 +12,10 @@ from jsonschema import Draft202012Validator
 # the pre-commit hook's environment) carries the same files
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SCHEMAS = {"quotations": "quotation.schema.json", "sources": "source.schema.json",
-           "entities": "entity.schema.json", "notes": "note.schema.json"}
+           "entities": "entity.schema.json", "notes": "note.schema.json",
+           # the files a contributor writes, checked by build and validate alike (inputs.py)
+           "manifest": "manifest.schema.json", "registry": "registry.schema.json",
+           "corrections": "correction.schema.json"}
 
 
 @lru_cache(maxsize=None)

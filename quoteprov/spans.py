@@ -83,6 +83,10 @@ def paragraph_spans(text: str, lo: int, hi: int, markers: list[MarkerSpan]) -> l
     """Quoted spans of one paragraph as (start, end, open_mark, close_mark), in the order their
     closing was found."""
     stack: list[tuple[str, int, str]] = []  # (family, position of the mark, mark)
+    # the indexes in `stack` of each family's open marks, so that finding the innermost open
+    # mark of a family is O(1): scanning the stack for it made a paragraph of thousands of
+    # unpaired single marks quadratic (each double mark walked past all of them)
+    tops: dict[str, list[int]] = {DOUBLE: [], SINGLE: []}
     found: list[tuple[int, int, str, str | None]] = []
     for i in range(lo, hi):
         ch = text[i]
@@ -92,12 +96,13 @@ def paragraph_spans(text: str, lo: int, hi: int, markers: list[MarkerSpan]) -> l
         if role is None:
             continue
         family = MARKS[ch][0]
-        open_at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == family), None)
+        open_at = tops[family][-1] if tops[family] else None
         if open_at is not None and (stack[open_at][2], ch) in _REVERSED_PAIRS:
             role = "close"  # German „...“ and »...«: the usual opener closes here
         if role == "either":
             role = "close" if open_at is not None else "open"
         if role == "open":
+            tops[family].append(len(stack))
             stack.append((family, i, ch))
             continue
         if open_at is None:
@@ -105,6 +110,9 @@ def paragraph_spans(text: str, lo: int, hi: int, markers: list[MarkerSpan]) -> l
         _, pos, mark = stack[open_at]
         # single marks left open above a closing double mark were apostrophes
         del stack[open_at:]
+        for t in tops.values():
+            while t and t[-1] >= open_at:
+                t.pop()
         if family == SINGLE and i - pos > MAX_SINGLE:
             continue
         if i > pos + 1:

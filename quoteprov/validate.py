@@ -31,15 +31,17 @@ import re
 import sys
 import types
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
 
 import orjson
 
-from .corrections import CORRECTABLE, CorrectionEntry, parse_corrections
+from .corrections import CORRECTABLE, CorrectionEntry
 from .errors import QuoteprovError
+from .inputs import (EVIDENCE_REACH, SOURCE_FORMAT, entity_advice, evidence_words, locate_evidence,
+                     previous_evidence, source_shape)
 from .jsonl import BOM, MAX_LINE, Unsupported, iter_batches, iter_lines, key_column, parse_line, schema_type
 from .markers import find_markers
 from .records import SELECTOR_CONTEXT, MarkerSpan, selector_context, words_digest
@@ -181,6 +183,12 @@ _TYPE_NAMES = {"object": "an object", "array": "a list", "string": "a string", "
                "number": "a number", "boolean": "true or false", "null": "null"}
 
 
+def schema_type_name(value: Any) -> str:
+    """The JSON type of a parsed value (`object`, `array`, ...)."""
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "integer" if isinstance(value, int) else "number")
+
+
 def explain(error: Any) -> tuple[str, str]:
     """(field, message) for one `jsonschema` error, the field written as the instance path
     (`evidence.marker.number`) and the message saying what was expected and what was found."""
@@ -205,6 +213,10 @@ def explain(error: Any) -> tuple[str, str]:
         return path, f"expected a number >= {want}, got {_q(got)}"
     if v == "maximum":
         return path, f"expected a number <= {want}, got {_q(got)}"
+    if v == "minItems":
+        return path, f"expected at least {want} item{'s' * (want != 1)}, got {len(got) if isinstance(got, list) else _q(got)}"
+    if v == "maxItems":
+        return path, f"expected at most {want} item{'s' * (want != 1)}, got {len(got) if isinstance(got, list) else _q(got)}"
     if v == "minLength":
         return path, f"expected at least {want} character{'s' * (want != 1)}, got {_q(got)}"
     if v == "pattern":
@@ -407,11 +419,9 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: list[tuple[str, str
                 out.append((WARNING, "entity-alias", (role,), role,
                             f"{_q(name)} is an alias of {_q(canonical)} in {reg}; use the canonical name"))
             else:
-                kind = (ctx.entity_names or {}).get(name, "person")  # the builder's guess, if any
-                entry = json.dumps({"name": name, "aliases": [], "kind": kind}, ensure_ascii=False)
-                out.append((WARNING, "unknown-entity", (role,), role,
-                            f"{_q(name)} is not in the entity registry; add {entry} to {reg} "
-                            f"(kind: person, group, document or publication)"))
+                kind = (ctx.entity_names or {}).get(name)  # the builder's guess, if any
+                # a wrong value (a common noun, a description) is corrected, a name registered
+                out.append((WARNING, "unknown-entity", (role,), role, entity_advice(name, role, rec["id"], reg, kind)))
     if not ctx.has_sources:
         return
     info = ctx.info(sid)
@@ -785,7 +795,9 @@ def _summarize(n: int, rec: dict[str, Any], valid: bool, ctx: Context, res: Chun
     if rid in ctx.correction_ids:
         noted = [c.get("field") for c in g("corrections") or () if isinstance(c, dict)] \
             if isinstance(g("corrections"), list) else []
-        res.captured.setdefault(rid, (n, sid, {k: g(k) for k in CORRECTABLE}, noted))
+        values = {k: g(k) for k in CORRECTABLE}
+        values["evidence"] = g("evidence")  # where a corrected speaker's evidence was put
+        res.captured.setdefault(rid, (n, sid, values, noted))
 
 
 _SUBSTITUTED = frozenset({"nan", "number-too-large", "number-format"})
@@ -816,6 +828,9 @@ def _careful(data: bytes, n: int, first_is_file_start: bool, problems: list[Any]
     """The careful path: exact lexical diagnosis, then every schema error of the record.
     Returns (the object when it is one, whether it is schema-valid)."""
     rec, lexical = parse_line(data, n if first_is_file_start else 2, number_at=number_at("quotations"))
+    if rec is None and not lexical:  # the line is JSON `null`
+        problems.append((n, 1, ERROR, "not-object", "", "expected a JSON object (one record per line), got null"))
+        return None, False
     for p in lexical:
         if force and p.code not in _SUBSTITUTED:
             continue  # already reported when the line first took the careful path
@@ -958,7 +973,7 @@ class _Sequence:
     def _taken(self, rid: str) -> bool:
         """Whether a record of the current source has this id and follows the rule."""
         key, _, occ = rid.rpartition(":")
-        return occ.isdigit() and 1 <= int(occ) <= self.counts.get(key, 0) and (key, int(occ)) not in self.vacant
+        return occ.isdecimal() and 1 <= int(occ) <= self.counts.get(key, 0) and (key, int(occ)) not in self.vacant
 
     def _settle(self) -> None:
         """The current source's records have ended: settle what needed all of them."""
@@ -1235,6 +1250,8 @@ def _read_json_file(path: Path, shown: str, sink: _Sink) -> tuple[Any, str] | No
         line, col = (1, 1) if p.code == "bom" else _line_col(text, p.column - 1)
         sink.add(shown, line, col, ERROR, p.code, p.field, p.message)
     if value is None:
+        if not problems:
+            sink.add(shown, 1, 1, ERROR, "json-syntax", "", "the file is JSON null; expected a JSON list")
         return None
     return value, text
 
@@ -1259,23 +1276,26 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
     if not isinstance(entries, list):
         sink.add(where, 1, 1, ERROR, "manifest", "", "expected a JSON list of source entries")
         return sources
+    if not entries:
+        sink.add(where, 1, 1, ERROR, "manifest", "", "lists no source; add one entry per source file "
+                 f"(fields: {', '.join(MANIFEST_FIELDS)})")
     offsets = _element_offsets(text) if entries else []
-    id_pattern = load_schema("sources")["properties"]["id"]["pattern"]
+    id_pattern = load_schema("manifest")["items"]["properties"]["id"]["pattern"]
+
+    def at(n: int) -> tuple[int, int]:
+        return _line_col(text, offsets[n]) if n < len(offsets) else (1, 1)
+
+    # the schema (schema/manifest.schema.json): every entry's every error, at the entry
+    for path_, fld, message in schema_problems("manifest", entries) if entries else ():
+        sink.add(where, *(at(path_[0]) if path_ else (1, 1)), ERROR, "manifest", fld, message)
     files_listed: set[Path] = set()
     seen: dict[str, int] = {}
     for n, entry in enumerate(entries):
-        line, col = _line_col(text, offsets[n]) if n < len(offsets) else (1, 1)
+        line, col = at(n)
         if not isinstance(entry, dict):
-            sink.add(where, line, col, ERROR, "manifest", str(n), "expected an object with " + ", ".join(MANIFEST_FIELDS))
-            continue
-        missing = [k for k in MANIFEST_FIELDS if k not in entry]
-        if missing:
-            sink.add(where, line, col, ERROR, "manifest", str(n), f"entry lacks {', '.join(missing)}")
+            continue  # reported by the schema
         sid, file = entry.get("id"), entry.get("file")
         if not isinstance(sid, str) or not re.match(id_pattern, sid):
-            if "id" in entry:
-                sink.add(where, line, col, ERROR, "manifest", f"{n}.id",
-                         f"{_q(sid)} is not a source id (letters, digits, . _ -)")
             continue
         if sid in seen:
             sink.add(where, line, col, ERROR, "manifest", f"{n}.id", f"{_q(sid)} is already the id of entry {seen[sid]}")
@@ -1283,16 +1303,22 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
         seen[sid] = n
         listed.add(sid)
         if not isinstance(file, str) or not file:
-            if "file" in entry:
-                sink.add(where, line, col, ERROR, "manifest", f"{n}.file", "expected a file name")
             continue
         try:
             target = source_path(sdir, file)  # the one confinement rule (build, diff, report use it too)
+            is_file = target.is_file()
         except OutsideSources as exc:
             sink.add(where, line, col, ERROR, "outside-dataset", f"{n}.file", f"{_q(file)} {exc.reason}")
             continue
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+            sink.add(where, line, col, ERROR, "missing-file", f"{n}.file",
+                     f"{_q(file)} cannot be a file name ({getattr(exc, 'strerror', None) or exc})")
+            continue
+        if target in files_listed:
+            sink.add(where, line, col, ERROR, "manifest", f"{n}.file", f"{_q(file)} is already the file of another entry")
+            continue
         files_listed.add(target)
-        if not target.is_file():
+        if not is_file:
             sink.add(where, line, col, ERROR, "missing-file", f"{n}.file", f"{_q(file)} not found in sources/")
             continue
         try:
@@ -1300,8 +1326,12 @@ def check_manifest(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
         except QuoteprovError as exc:
             msg = str(exc).split(": ", 1)[-1]
             sink.add(shown(target), 1, 1, ERROR, "source-encoding", "", msg)
+            continue
         except OSError as exc:
             sink.add(shown(target), 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
+            continue
+        for message in source_shape(sources[sid].text):
+            sink.add(shown(target), 1, 1, WARNING, SOURCE_FORMAT, "", message)
     for f in sorted(sdir.iterdir()):
         if f.name == MANIFEST or f.name.startswith(".") or f.is_dir():
             continue
@@ -1322,29 +1352,27 @@ def check_registry(path: Path, shown: str, sink: _Sink) -> tuple[frozenset[str],
         return None
     entries, text = got
     if not isinstance(entries, list):
-        sink.add(shown, 1, 1, ERROR, "registry", "", "expected a JSON list of {name, aliases, kind}")
+        sink.add(shown, 1, 1, ERROR, "registry", "", 'expected a JSON list of {"name", "aliases", "kind"}, '
+                 f"got {_TYPE_NAMES.get(schema_type_name(entries), 'a value')}")
         return None
     offsets = _element_offsets(text) if entries else []
-    kinds = load_schema("entities")["properties"]["kind"]["enum"]
+
+    def at(n: int) -> tuple[int, int]:
+        return _line_col(text, offsets[n]) if n < len(offsets) else (1, 1)
+
+    # the schema (schema/registry.schema.json): every entry's every error, at the entry
+    bad: set[int] = set()
+    for path_, fld, message in schema_problems("registry", entries):
+        bad.add(path_[0])
+        sink.add(shown, *at(path_[0]), ERROR, "registry", fld, message)
     for n, e in enumerate(entries):
-        line, col = _line_col(text, offsets[n]) if n < len(offsets) else (1, 1)
-        if not isinstance(e, dict) or not isinstance(e.get("name"), str) or not e["name"].strip():
-            sink.add(shown, line, col, ERROR, "registry", str(n), "expected an object with a non-empty name")
+        if n in bad:
             continue
-        extra = sorted(set(e) - {"name", "aliases", "kind"})
-        if extra:
-            sink.add(shown, line, col, ERROR, "registry", str(n), f"unexpected field{'s' * (len(extra) > 1)} {', '.join(extra)}")
-        al = e.get("aliases", [])
-        if not isinstance(al, list) or not all(isinstance(a, str) for a in al):
-            sink.add(shown, line, col, ERROR, "registry", f"{n}.aliases", "expected a list of names")
-            al = []
-        if e.get("kind", "person") not in kinds:
-            sink.add(shown, line, col, ERROR, "registry", f"{n}.kind",
-                     f"expected one of {', '.join(kinds)}, got {_q(e.get('kind'))}")
+        line, col = at(n)
         if e["name"] in names:
             sink.add(shown, line, col, ERROR, "registry", f"{n}.name", f"{_q(e['name'])} is listed twice")
         names.add(e["name"])
-        for a in al:
+        for a in e.get("aliases", []):
             aliases.setdefault(a, e["name"])
     return frozenset(names), aliases
 
@@ -1361,7 +1389,7 @@ def _jsonl_rows(path: Path, shown: str, sink: _Sink, schema: str | None,
             value, problems = parse_line(raw.data, raw.number)
             for p in problems:
                 sink.add(shown, raw.number, p.column, ERROR, p.code, p.field, p.message)
-            if value is None:
+            if value is None and problems:
                 continue
             if not isinstance(value, dict):
                 sink.add(shown, raw.number, 1, ERROR, "not-object", "", "expected a JSON object")
@@ -1374,8 +1402,8 @@ def _jsonl_rows(path: Path, shown: str, sink: _Sink, schema: str | None,
 
 
 def check_corrections(path: Path, shown: str, sink: _Sink, max_line: int) -> list[CorrectionEntry]:
-    """Parse corrections.jsonl with the builder's own parser, line by line, so that every bad
-    line is reported (the parser itself stops at the first)."""
+    """corrections.jsonl, line by line: each line one JSON object valid against
+    `schema/correction.schema.json` (every error reported); returns the valid entries."""
     entries = []
     with open(path, "rb") as f:
         for raw in iter_lines(f, max_line=max_line):
@@ -1386,18 +1414,72 @@ def check_corrections(path: Path, shown: str, sink: _Sink, max_line: int) -> lis
             blocking = [p for p in problems if p.code != "blank-line"]
             for p in blocking:
                 sink.add(shown, raw.number, p.column, ERROR, p.code, p.field, p.message)
-            if value is None or blocking:
+            if blocking or (value is None and problems):
                 continue
-            # blank lines before it keep the parser's line numbers equal to the file's
-            text = "\n" * (raw.number - 1) + raw.data.decode("utf-8")
-            try:
-                entries.extend(parse_corrections(text, shown))
-            except QuoteprovError as exc:
-                msg = str(exc)[len(shown) + 1:]
-                parts = msg.split(":", 2)
-                col = int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 1
-                sink.add(shown, raw.number, col, ERROR, "correction", "", parts[-1].strip())
+            if not isinstance(value, dict):
+                sink.add(shown, raw.number, 1, ERROR, "not-object", "", "expected a JSON object (one correction per line)")
+                continue
+            bad = schema_problems("corrections", value)
+            for path_, fld, message in bad:
+                sink.add(shown, raw.number, key_column(raw.data, path_), ERROR, "correction", fld or "(correction)",
+                         message)
+            if bad:
+                continue
+            ev = value.get("evidence")
+            entries.append(CorrectionEntry(value["id"], value["field"], value["value"], value["reason"], raw.number,
+                                           value.get("expect", ...), tuple(ev) if ev else None,
+                                           value.get("evidence_text")))
     return entries
+
+
+def check_correction_refs(entries: list[CorrectionEntry], ctx: Context, shown: str, sink: _Sink,
+                          previous: dict[tuple[str, str], str] | None = None) -> list[CorrectionEntry]:
+    """The checks of corrections against the sources (before any record is read): a record
+    nested in itself, a source the manifest lacks, evidence that is not a span of the source or
+    whose words moved (followed, with a warning to update the offsets) or are gone (an error:
+    never applied to other words). Returns the entries with their evidence where it now is."""
+    out = []
+    for c in entries:
+        sid = c.id.split(":", 1)[0]
+        if c.field == "nested_in" and c.value == c.id:
+            sink.add(shown, c.line, 1, ERROR, "correction", "value", f"nests record {c.id} in itself")
+            continue
+        if ctx.has_sources and sid not in ctx.listed:
+            sink.add(shown, c.line, 1, ERROR, "correction", "id", f"no source {_q(sid)} in sources/{MANIFEST}")
+            continue
+        source = ctx.sources.get(sid)
+        if c.evidence is None or source is None:
+            out.append(c)
+            continue
+        s, e = c.evidence
+        text = source.text
+        if not s < e or e > len(text):
+            sink.add(shown, c.line, 1, ERROR, "correction", "evidence",
+                     f"[{s}, {e}) is not a span of source {sid} ({len(text):,} characters)")
+            continue
+        words = evidence_words(c, previous or {})
+        if c.evidence_text is None:
+            said = text[s:e] if words is None else words
+            sink.add(shown, c.line, 1, WARNING, "correction", "evidence_text",
+                     f"add \"evidence_text\": {json.dumps(said, ensure_ascii=False)} (the words of the evidence) so "
+                     "that an edit of the source cannot move the evidence onto other words")
+        if words is None:
+            out.append(c)
+            continue
+        got = locate_evidence(text, s, e, words)
+        if got is None:
+            sink.add(shown, c.line, 1, ERROR, "correction", "evidence",
+                     f"[{s}, {e}) reads {_q(text[s:e])}, not the evidence words {_q(words)}, which are no longer "
+                     f"within {EVIDENCE_REACH} characters of it: the source was edited; find the mention again and "
+                     "update evidence and evidence_text (the correction is not applied)")
+            continue
+        if got != (s, e):
+            sink.add(shown, c.line, 1, WARNING, "correction", "evidence",
+                     f"the evidence words {_q(words)} moved with an edit of the source from [{s}, {e}) to "
+                     f"[{got[0]}, {got[1]}), where the build takes them; update the offsets to {list(got)}")
+            c = replace(c, evidence=got)
+        out.append(c)
+    return out
 
 
 def _check_sources_data(path: Path, shown: str, sink: _Sink, ctx: Context, max_line: int) -> None:
@@ -1468,17 +1550,20 @@ def _check_applied(entries: list[CorrectionEntry], captured: dict[str, Any], sou
                      f"no record has id {_q(c.id)} (an id changes when the quoted words change)")
             continue
         _, sid, values, noted = got
-        if c.evidence is not None:
-            s, e = c.evidence
-            n = len(sources[sid].text) if sid in sources else None
-            if not (0 <= s < e) or (n is not None and e > n):
-                sink.add(shown, c.line, 1, ERROR, "correction", "evidence",
-                         f"[{s}, {e}) is not a span of source {sid}")
         if values.get(c.field) != c.value:
             sink.add(shown, c.line, 1, ERROR, "correction", "value",
                      f"record {c.id} has {c.field} {_q(values.get(c.field))}, not {_q(c.value)}: the correction "
                      "is not applied (run `quoteprov build`) or its `expect` no longer holds")
-        elif c.field not in noted:
+        elif c.field in noted and c.evidence is not None and c.field in ("speaker", "recipient"):
+            ev = values.get("evidence")
+            span = ev.get(c.field) if isinstance(ev, dict) else None
+            got = (span.get("start"), span.get("end")) if isinstance(span, dict) else None
+            if got != tuple(c.evidence):
+                shown_span = f"[{got[0]}, {got[1]}) {_q(span.get('text'))}" if got else "null"
+                sink.add(shown, c.line, 1, ERROR, "correction", "evidence",
+                         f"record {c.id} has {c.field} evidence {shown_span}, not the correction's evidence "
+                         f"[{c.evidence[0]}, {c.evidence[1]}): run `quoteprov build`")
+        if c.field not in noted and values.get(c.field) == c.value:
             sink.add(shown, c.line, 1, WARNING, "correction", "value",
                      f"record {c.id} already has {c.field} {_q(c.value)} without this correction; it can be removed")
 
@@ -1509,9 +1594,20 @@ def _dataset_of(path: Path) -> Path | None:
     return None
 
 
+def _exists(path: Path) -> bool:
+    """Path.exists, False for a name the file system cannot hold (too long, say)."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
+
+
 def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
-                 max_line: int = MAX_LINE) -> tuple[Context, list[CorrectionEntry]]:
-    """Read and check everything records are checked against."""
+                 max_line: int = MAX_LINE, entities: bool = True) -> tuple[Context, list[CorrectionEntry]]:
+    """Read and check everything records are checked against: the inputs a contributor writes
+    (which `inputs.check_inputs` checks for build with this same function, `entities=False`)
+    and, with `entities`, data/entities.jsonl. The corrections returned have their evidence
+    where it now stands (`check_correction_refs`)."""
     listed: set[str] = set()
     sources = check_manifest(dataset, sink, shown, listed)
     ctx = Context(sources=sources, has_sources=(dataset / "sources" / MANIFEST).exists(), listed=frozenset(listed))
@@ -1519,7 +1615,7 @@ def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
     for sid in sorted(listed):
         rpath = rdir / f"{sid}.json"
         ctx.registry_file[sid] = f"registry/{sid}.json"
-        if rpath.exists():
+        if _exists(rpath):
             got = check_registry(rpath, shown(rpath), sink)
             if got is None:
                 ctx.registry_broken.add(sid)  # reported there; no warning per name on top
@@ -1532,11 +1628,21 @@ def load_context(dataset: Path, sink: _Sink, shown: Callable[[Path], str],
     entries: list[CorrectionEntry] = []
     cpath = dataset / "corrections.jsonl"
     if cpath.exists():
-        entries = check_corrections(cpath, shown(cpath), sink, max_line)
-    ctx.corrected = frozenset((c.id, c.field) for c in entries)
-    ctx.correction_ids = frozenset(c.id for c in entries)
+        if not cpath.is_file():
+            sink.add(shown(cpath), 1, 1, ERROR, "unreadable", "", "is a folder; expected a JSON Lines file")
+        else:
+            parsed = check_corrections(cpath, shown(cpath), sink, max_line)
+            # (id, field) of every well-formed line, so that a record noting a correction that
+            # is refused below draws no second error
+            ctx.corrected = frozenset((c.id, c.field) for c in parsed)
+            ctx.correction_ids = frozenset(c.id for c in parsed)
+            previous = previous_evidence(dataset / "data" / "quotations.jsonl",
+                                         {c.id for c in parsed if c.evidence is not None and c.evidence_text is None})
+            entries = check_correction_refs(parsed, ctx, shown(cpath), sink, previous)
+    if ctx.corrected is None:
+        ctx.corrected = frozenset()
     epath = dataset / "data" / "entities.jsonl"
-    if epath.exists():
+    if entities and epath.is_file():
         ctx.entity_names = _check_entities(epath, shown(epath), sink, max_line)
         ctx.entities_file = shown(epath)
     return ctx, entries
@@ -1639,7 +1745,8 @@ def validate(path: str | Path | Sequence[str | Path] | None = None, *, dataset: 
         except OSError as exc:
             sink.add(shown(p), 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
             sink.fatal = True
-    problems = sorted(sink.problems, key=lambda q: (q.path, q.line, q.column))
+    # data older than its sources is the root cause of most other errors: it comes first
+    problems = sorted(sink.problems, key=lambda q: (q.code != "stale-data", q.path, q.line, q.column))
     return Report(tuple(problems), sink.errors, sink.warnings, files, records, sink.omitted, sink.fatal, strict)
 
 

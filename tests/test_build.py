@@ -91,13 +91,14 @@ def test_build_is_deterministic_and_matches_the_committed_data(dataset_copy):
     assert summary.sources == len(json.loads((DATASET / "sources" / "manifest.json").read_text(encoding="utf-8")))
 
 
-def test_build_reports_corrections_that_no_longer_match(dataset_copy):
+def test_build_refuses_corrections_that_no_longer_match(dataset_copy):
+    # validate rejects a correction of no record, so build refuses it too (issue 15, item 5)
     with open(dataset_copy / "corrections.jsonl", "a", encoding="utf-8") as f:
         f.write(json.dumps({"id": "avrich-1984-miasnikov-2:0000000000:1", "field": "speaker",
                             "value": "X", "reason": "test"}) + "\n")
-    summary = build(dataset_copy)
-    assert summary.corrections_applied == len(corrections_in(DATASET))
-    assert any("no record avrich-1984-miasnikov-2:0000000000:1" in m for m in summary.corrections_unmatched)
+    with pytest.raises(QuoteprovError, match='no record has id "avrich-1984-miasnikov-2:0000000000:1"'):
+        build(dataset_copy)
+    assert not (dataset_copy / "data").exists()
 
 
 def test_an_invalid_record_stops_the_build_and_leaves_the_previous_files(dataset_copy):

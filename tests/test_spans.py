@@ -71,3 +71,66 @@ def test_text_is_exactly_the_source_between_the_marks():
 def test_quotes_in_note_paragraphs_are_not_records():
     text = 'Body with a marker.[1]\n[1] See the article "On the role of the Party," in Theses.\n"And a note goes on," it says.'
     assert run(text) == []
+
+
+def _paragraph_spans_by_scanning(text: str, lo: int, hi: int, markers: list) -> list:
+    """The pairing as it was before the per-family index (issue 15, item 9): the innermost open
+    mark of a family found by scanning the stack, which is quadratic on marks-only text. Kept
+    here as the definition the fast version must agree with."""
+    from quoteprov.markers import footnote_after
+    from quoteprov.spans import _REVERSED_PAIRS, DOUBLE, MARKS, MAX_SINGLE, SINGLE, _role
+
+    stack: list = []
+    found: list = []
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch not in MARKS:
+            continue
+        role = _role(text, i, lo, hi)
+        if role is None:
+            continue
+        family = MARKS[ch][0]
+        open_at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k][0] == family), None)
+        if open_at is not None and (stack[open_at][2], ch) in _REVERSED_PAIRS:
+            role = "close"
+        if role == "either":
+            role = "close" if open_at is not None else "open"
+        if role == "open":
+            stack.append((family, i, ch))
+            continue
+        if open_at is None:
+            continue
+        _, pos, mark = stack[open_at]
+        del stack[open_at:]
+        if family == SINGLE and i - pos > MAX_SINGLE:
+            continue
+        if i > pos + 1:
+            found.append((pos + 1, i, mark, ch))
+    for _, pos, mark in [x for x in stack if x[0] == DOUBLE][:1]:
+        marker = footnote_after(markers, pos + 1, hi)
+        end = marker.start if marker else hi
+        while end > pos + 1 and text[end - 1].isspace():
+            end -= 1
+        if end > pos + 1:
+            found.append((pos + 1, end, mark, None))
+    return found
+
+
+def test_pairing_with_the_family_index_equals_the_stack_scan() -> None:
+    """The O(1) lookup of a family's innermost open mark pairs exactly as the scan did, on
+    random paragraphs of marks of every style, words, apostrophes and markers."""
+    import random
+
+    from quoteprov.markers import find_markers
+    from quoteprov.source import make_source
+    from quoteprov.spans import paragraph_spans
+
+    rng = random.Random(15)
+    pieces = ['"', "\u201c", "\u201d", "\u201e", "\u00ab", "\u00bb", "'", "\u2018", "\u2019", "\u201a", "\u2039",
+              "\u203a", " ", " ", "word", "Il'ich", "(12)", ".", ",", "\u2014", "a", "1921"]
+    for _ in range(600):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 120)))
+        source = make_source(text, "t")
+        markers = find_markers(source)
+        lo, hi = source.paragraphs[0]
+        assert paragraph_spans(text, lo, hi, markers) == _paragraph_spans_by_scanning(text, lo, hi, markers), text

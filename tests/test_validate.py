@@ -389,8 +389,9 @@ def test_unknown_speaker_is_a_warning_that_says_how_to_add_it(ds: Path) -> None:
         f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: error [entity-missing] speaker: "Gavriil Miasnikov" is not in '
         f'ds/data/entities.jsonl; run `quoteprov build` to regenerate it',
         f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [unknown-entity] speaker: "Gavriil Miasnikov" is not in '
-        f'the entity registry; add {{"name": "Gavriil Miasnikov", "aliases": [], "kind": "person"}} to '
-        f'registry/tiny.json (kind: person, group, document or publication)',
+        f'the entity registry; if it is right, add {{"name": "Gavriil Miasnikov", "aliases": [], "kind": "person"}} to '
+        f'registry/tiny.json (kind: person, group, document or publication); if it is wrong, correct the '
+        f'record in corrections.jsonl',
     ]
     report = V.validate("ds", strict=True)
     assert report.exit_status == 1 and all(p.severity == "error" for p in report.problems)
@@ -426,13 +427,15 @@ def test_every_correction_matches_a_record_and_is_applied(ds: Path) -> None:
         json.dumps({**good, "field": "text", "value": "x"}),
         "{not json",
     ]) + "\n")
+    text_column = json.dumps({**good, "field": "text", "value": "x"}).index('"field"') + 1  # at the key
     assert problems() == [
         'ds/corrections.jsonl:2:1: error [correction] id: no record has id "tiny:0123456789:1" (an id changes '
         'when the quoted words change)',
         f'ds/corrections.jsonl:3:1: error [correction] value: record {good["id"]} has speaker null, not "Lenin": '
         'the correction is not applied (run `quoteprov build`) or its `expect` no longer holds',
-        "ds/corrections.jsonl:4:1: error [correction] field 'text' cannot be corrected (one of kind, speaker, "
-        "recipient, footnote, nested_in)",
+        f'ds/corrections.jsonl:4:{text_column}: '
+        'error [correction] field: expected one of "kind", "speaker", "recipient", "footnote", "nested_in", '
+        'got "text"',
         "ds/corrections.jsonl:5:2: error [json-syntax] invalid JSON: Expecting property name enclosed in double "
         "quotes",
     ]
@@ -461,7 +464,7 @@ def test_manifest_and_files_must_match(ds: Path) -> None:
         'ds/sources/manifest.json:12:3: error [missing-file] 1.file: "gone.txt" not found in sources/',
         'ds/sources/manifest.json:22:3: error [outside-dataset] 2.file: "../data/x.txt" is outside the sources '
         'folder; source files live in sources/',
-        "ds/sources/manifest.json:32:3: error [manifest] 3: entry lacks title, author, year, publication, origin, "
+        "ds/sources/manifest.json:32:3: error [manifest] 3: missing title, author, year, publication, origin, "
         "rights",
         'ds/sources/manifest.json:32:3: error [manifest] 3.id: "tiny" is already the id of entry 0',
         "ds/sources/stray.txt:1:1: error [unlisted-file] no entry in sources/manifest.json names this file; add one "
@@ -713,8 +716,9 @@ def test_a_whole_probability_may_be_written_as_a_float(ds: Path) -> None:
 def test_registry_suggestion_takes_the_kind_from_entities(ds: Path) -> None:
     i = speaker_only_in_entities(ds, "We demand freedom of the press,", "Workers' Group", "group")
     assert problems() == [f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [unknown-entity] speaker: "Workers\' '
-                          f'Group" is not in the entity registry; add {{"name": "Workers\' Group", "aliases": [], '
-                          f'"kind": "group"}} to registry/tiny.json (kind: person, group, document or publication)']
+                          f'Group" is not in the entity registry; if it is right, add {{"name": "Workers\' Group", '
+                          f'"aliases": [], "kind": "group"}} to registry/tiny.json (kind: person, group, document or '
+                          f'publication); if it is wrong, correct the record in corrections.jsonl']
 
 
 # --------------------------------------------------------------------------------------------
