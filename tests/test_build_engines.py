@@ -87,13 +87,18 @@ def test_incremental_build_reextracts_only_the_changed_source_and_equals_scratch
     fresh = _copy(ds, tmp_path / "fresh")
     build(fresh, jobs=1, cache=False)
     assert _outputs(ds) == _outputs(fresh) != scratch[1]
-    # a correction naming a source invalidates that source only
+    # a correction naming a source invalidates that source only (a record of it, from the data)
+    rows = [json.loads(x) for x in (ds / "data" / "quotations.jsonl").read_text(encoding="utf-8").splitlines()]
+    target = next(r for r in rows if r["source_id"] == "third")
+    flipped = "term" if target["kind"] != "term" else "quotation"
     with open(ds / "corrections.jsonl", "a", encoding="utf-8") as f:
-        f.write(json.dumps({"id": "third:0000000000:1", "field": "kind", "value": "term", "reason": "test"}) + "\n")
+        f.write(json.dumps({"id": target["id"], "field": "kind", "value": flipped, "expect": target["kind"],
+                            "reason": "test"}) + "\n")
+    before = build(fresh, jobs=1, cache=False).corrections_applied
     said.clear()
     summary = build(ds, said.append, jobs=1)
     assert [m.split()[0] for m in said if m.startswith(("cached", "extracted"))] == ["cached", "cached", "extracted"]
-    assert any("third:0000000000:1" in m for m in summary.corrections_unmatched)
+    assert summary.corrections_applied == before + 1 and not summary.corrections_unmatched
 
 
 def test_jobs_2_writes_what_jobs_1_writes(scratch, tmp_path):
@@ -113,9 +118,8 @@ def test_a_hard_wrapped_source_is_a_warning_with_the_add_command(tmp_path):
     ds = _copy(_small_dataset(tmp_path / "src"), tmp_path / "wrapped")
     raw = RAW.read_bytes().decode("latin-1").replace("\r\n", "\n")
     (ds / "sources" / "third.txt").write_text(raw, encoding="utf-8")
-    said: list[str] = []
-    build(ds, said.append, jobs=1, cache=False)
-    warnings = [m for m in said if m.startswith("warning:")]
+    summary = build(ds, jobs=1, cache=False)
+    warnings = [w for w in summary.warnings if "source-format" in w]
     assert len(warnings) == 1 and "third" in warnings[0] and "quoteprov add" in warnings[0]
 
 

@@ -32,7 +32,7 @@ def _tree(folder: Path) -> dict[str, int]:
 def test_build_report_publish_default_to_the_current_folders_dataset(own_repo: Path, capsys) -> None:
     project = _tree(ROOT / "dataset")
     (own_repo / "dataset" / "corrections.jsonl").write_text("", encoding="utf-8")  # make it differ
-    assert main(["build", "-q"]) == 0
+    assert main(["build"]) == 0  # not -q: quiet prints nothing on success
     out = capsys.readouterr().out
     assert "wrote dataset/data/quotations.jsonl" in out and "corrections applied: 0" in out
     assert _tree(ROOT / "dataset") == project  # the installed package's dataset is left alone
@@ -163,7 +163,7 @@ CONTRIBUTED_TEXT = (
 DATASET_TESTS = [
     "tests/test_build.py::test_published_dataset_matches_the_gold_on_every_record",
     "tests/test_build.py::test_build_is_deterministic_and_matches_the_committed_data",
-    "tests/test_build.py::test_build_reports_corrections_that_no_longer_match",
+    "tests/test_build.py::test_build_refuses_corrections_that_no_longer_match",
     "tests/test_build.py::test_records_load_with_the_right_types_in_pandas_and_datasets",
     "tests/test_build.py::test_build_can_write_the_changelog_entry_from_the_diff_against_the_last_tag",
     "tests/test_card.py::test_real_dataset_gives_a_clean_card",

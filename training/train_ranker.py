@@ -227,12 +227,18 @@ def main(argv: list[str]) -> int:
     if args.eval_only:
         return 0
     raw = train(prepared)
+    reliability = {}
     for name in raw:
         raw[name]["calibration"] = isotonic(cal[name])
+        curve = _trees({"features": [], "trees": [], "calibration": raw[name]["calibration"]})
+        sure = [ok for share, ok in cal[name] if curve.calibrate(share) >= 0.8]
+        reliability[name] = {"decisions": len(cal[name]), "confidence>=0.8": len(sure),
+                             "right": round(sum(sure) / len(sure), 3) if sure else None}
+        print(f"{name}: {reliability[name]}")
     model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN,
              "seed": SEED, "params": PARAMS, "rounds": ROUNDS,
              "genre_weight": GENRE_WEIGHT, "trained_on": [p.text.name for p in prepared],
-             "held_out": results, "rankers": raw}
+             "held_out": results, "reliability": reliability, "rankers": raw}
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
