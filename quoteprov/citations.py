@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
+from .records import Span
+
 FIELDS = ("author", "title", "periodical", "volume", "issue", "place", "publisher", "date", "pages",
           "archive", "fond", "opis", "delo")
 FORMS = ("full", "ibid", "op-cit", "loc-cit", "short")
@@ -29,14 +31,8 @@ FORMS = ("full", "ibid", "op-cit", "loc-cit", "short")
 LOCATORS = ("volume", "issue", "pages")
 
 
-@dataclass(frozen=True)
-class Field:
-    start: int
-    end: int
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"start": self.start, "end": self.end, "text": self.text}
+# a citation field is a span of the source like any evidence: `source[start:end] == text`
+Field = Span
 
 
 @dataclass(frozen=True)
