@@ -23,12 +23,14 @@ BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "
 
 
 def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
-           margin: float = 2.0) -> tuple[int, float]:
+           margin: float = 2.0, exclude: int | None = None) -> tuple[int, float]:
     """The best candidate and the calibrated probability that it is right. With `prefer` (the
     index of the rules' proposal, under the rules-first policy) that candidate stands unless
     the ranker believes another named candidate `margin` times more: abstaining (`nobody`, the
     last row) never overrides a value the rules found evidence for."""
     p = model.prob(np.asarray(rows, dtype=np.float64))
+    if exclude is not None:
+        p[exclude] = 0.0
     k = int(np.argmax(p))
     if prefer is not None and (k == len(rows) - 1 or p[k] < margin * p[prefer]):
         k = prefer
@@ -68,13 +70,22 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
             continue
         r = rules[i]
         cands, by = candidates(idx, i, prev)
+        # the one the rules found addressed ("he told the delegates") is not the speaker
+        addressed = rule_index(cands, r.recipient.value) if r.recipient.value and not same_name(
+            r.recipient.value, r.speaker.value) else None
         k, conf = choose(models.speaker, speaker_features(idx, i, cands, by, prev),
-                         rule_index(cands, r.speaker.value) if first else None, models.margin)
+                         rule_index(cands, r.speaker.value) if first else None, models.margin, addressed)
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
         rk, rconf = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value),
                            rule_index(cands, r.recipient.value) if first else None, models.margin)
-        if same_name(cands[rk].name, speaker.value):
-            rk = len(cands) - 1  # nobody speaks to himself here
+        lo = idx.paragraphs[q.paragraph][0]
+        turn_of_dialogue = idx.text[lo:q.start].strip(" \"'\u201c\u2018_") == ""
+        if same_name(cands[rk].name, speaker.value) or (r.recipient.value is None and rconf < 0.5) or (
+                cands[rk].origin == "turn" and not turn_of_dialogue):
+            # nobody speaks to himself here; an addressee the rules did not find is given only when
+            # it is more likely right than wrong; and "the last speaker is spoken to" holds in a
+            # conversation (a quotation opening its paragraph), not in narrated speeches
+            rk = len(cands) - 1
         recipient, recipient_span = _value(cands[rk], r.recipient, r.recipient_span, rconf, idx.text, evidence)
         out[i] = SpanAttribution(r.kind, r.kind_method, speaker, recipient, speaker_span,
                                  r.cue_span if speaker.method == r.speaker.method and speaker.value else None,
