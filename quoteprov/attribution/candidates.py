@@ -74,6 +74,7 @@ class TextIndex:
     stats: dict[str, float] | None = None  # text-level features, computed once (features.text_context)
     outer_by_par: dict[int, list[Quote]] = field(default_factory=dict)  # outermost quotes of each paragraph
     starts: list[int] = field(default_factory=list)  # starts of all quotes, in order
+    inside_by_par: dict[int, int] = field(default_factory=dict)  # quoted characters of a paragraph
 
 
 def proper_words(text: str) -> frozenset[str]:
@@ -87,8 +88,8 @@ def _clean(name: str) -> str:
     return re.sub(r"\s+", " ", name)
 
 
-def _outside(pos: int, quotes: list[tuple[int, int]]) -> bool:
-    k = bisect_right([a for a, _ in quotes], pos) - 1
+def _outside(pos: int, quotes: list[tuple[int, int]], starts: list[int] | None = None) -> bool:
+    k = bisect_right(starts if starts is not None else [a for a, _ in quotes], pos) - 1
     return not (k >= 0 and pos < quotes[k][1] + 1 and pos >= quotes[k][0] - 1)
 
 
@@ -114,9 +115,10 @@ def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) ->
     """Names, resolved he/she and the narrator's I in paragraph p, outside quotation marks."""
     lo, hi = idx.paragraphs[p]
     text = idx.text
+    qs = [a for a, _ in quoted]  # once per paragraph: a line of thousands of quotations stays linear
     out: list[Mention] = []
     for m in NAME.finditer(text, lo, hi):
-        if not _outside(m.start(), quoted):
+        if not _outside(m.start(), quoted, qs):
             continue
         words = m.group().split()
         while words and words[0].lower().rstrip(".") in _LEADING_STOP:
@@ -135,18 +137,31 @@ def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) ->
     names = sorted((x for x in out if kind_of(x.key) == "person"), key=lambda x: x.start)
     starts = [x.start for x in names]
     for m in PRONOUN.finditer(text, lo, hi):
-        if not _outside(m.start(), quoted):
+        if not _outside(m.start(), quoted, qs):
             continue
         k = bisect_left(starts, m.start()) - 1
         if k >= 0:
             out.append(Mention(m.start(), m.end(), names[k].key, "pronoun"))
     if idx.author:
         for m in FIRST_PERSON.finditer(text, lo, hi):
-            if _outside(m.start(), quoted):
+            if _outside(m.start(), quoted, qs):
                 out.append(Mention(m.start(), m.end(), idx.author, "narrator"))
     out.sort(key=lambda x: x.start)
     return out
 
 
+WINDOW = 3000  # characters either side of a quotation in which names are candidates (bounded work per quotation)
+
+
 def window_mentions(idx: TextIndex, q: Quote) -> list[Mention]:
-    return [m for d in (-1, 0, 1) for m in idx.mentions_by_par.get(q.paragraph + d, [])]
+    """The mentions of the quotation's paragraph and its neighbours, within WINDOW characters:
+    a paragraph of thousands of quotations must not make every name a candidate of each."""
+    out = []
+    for d in (-1, 0, 1):
+        ms = idx.mentions_by_par.get(q.paragraph + d, [])
+        starts = [m.start for m in ms] if len(ms) > 64 else None
+        if starts is None:
+            out += [m for m in ms if q.start - WINDOW <= m.start <= q.end + WINDOW]
+        else:
+            out += ms[bisect_left(starts, q.start - WINDOW):bisect_right(starts, q.end + WINDOW)]
+    return out

@@ -133,7 +133,7 @@ def quote_context(idx: TextIndex, i: int) -> dict[str, float]:
     q = idx.quotes[i]
     lo, hi = idx.paragraphs[q.paragraph]
     same = idx.outer_by_par.get(q.paragraph, [])
-    inside = sum(x.end - x.start for x in same)
+    inside = idx.inside_by_par.setdefault(q.paragraph, sum(x.end - x.start for x in same))
     qtext = idx.text[q.start:q.end]
     return {
         "q_words": float(_words(qtext)), "q_term": float(q.kind == "term"), "q_title": float(q.kind == "title"),
