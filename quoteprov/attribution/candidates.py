@@ -16,6 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .. import cues
 from ..entities import _LEADING_STOP, kind_of
 
 # titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
@@ -30,6 +31,18 @@ NAME = re.compile(rf"\b(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD})*")
 # opens a sentence: such words are proper names of this text
 _MID_CAP = re.compile(r"(?<=[a-z,;] )([A-Z][\w'\u2019\-]+)")
 PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b")
+# titles that tell a name's grammatical gender (English usage, not any text's people)
+MALE_TITLES = frozenset("Mr Sir Lord Father Uncle Count Prince Baron Herr Signor Don Monsieur".split())
+FEMALE_TITLES = frozenset("""Mrs Miss Ms Mme Mlle Lady Madame Mademoiselle Aunt Countess Princess Madam Dame Frau
+Signora Baroness""".split())
+_SUBJECT_PRONOUN = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.!?;]")
+# a description of a person: a determiner, at most three modifiers, and a noun this text uses as
+# the subject of a reporting verb ("the conductor said", "said an old general")
+_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Aa]nother)"
+_LOWER = r"[a-z][a-z'\u2019-]*"
+_DESCRIPTION = re.compile(rf"\b{_DETERMINER}\s+((?:{_LOWER}\s+){{0,3}}?{_LOWER})\b")
+CARRY_PARAGRAPHS = 3  # a he/she with no name before it in its paragraph stands for a person named this many paragraphs back
 FIRST_PERSON = re.compile(r"\b(?:I|me)\b")
 REPORTING_HINT_WIDTH = 40
 
@@ -75,6 +88,26 @@ class TextIndex:
     outer_by_par: dict[int, list[Quote]] = field(default_factory=dict)  # outermost quotes of each paragraph
     starts: list[int] = field(default_factory=list)  # starts of all quotes, in order
     inside_by_par: dict[int, int] = field(default_factory=dict)  # quoted characters of a paragraph
+    gender: dict[str, int] = field(default_factory=dict)  # name -> +1 (he), -1 (she); absent: unknown
+    counts: Counter = field(default_factory=Counter)  # last word of a name -> its mentions in the text
+    speaking: frozenset[str] = frozenset()  # nouns this text uses as the subject of a reporting verb
+
+
+def speaking_nouns(text: str) -> frozenset[str]:
+    """Common nouns the text makes speak: the last word of a description just before a reporting
+    verb (`the conductor said`) or just after one (`said the old general`). Read from the text
+    itself, so a book of soldiers and a novel of governesses each get their own."""
+    verbs = "|".join(sorted(cues.REPORTING_VERBS, key=len, reverse=True))
+    out: Counter = Counter()
+    for m in re.finditer(rf"\b{_DETERMINER}\s+(?:{_LOWER}\s+){{0,3}}?({_LOWER})\s+(?:{verbs})(?=\s*[,:\"\u201c]|\s+(?:that|to)\b)", text):
+        out[m.group(1)] += 1
+    for m in re.finditer(rf"\b(?:{verbs})\s+{_DETERMINER}\s+(?:{_LOWER}\s+){{0,3}}?({_LOWER})\b(?=[,.;:!?])", text):
+        out[m.group(1)] += 1
+    # a noun also ends a noun phrase elsewhere ("the conductor, ...", "the conductor who"); an
+    # auxiliary or adjective caught by the patterns ("the crowd was told") does not
+    return frozenset(w for w in out if len(w) > 2 and w not in _LEADING_STOP and not w.endswith("ly")
+                     and w not in cues.REPORTING_VERBS and re.search(
+                         rf"\b{_DETERMINER}\s+{re.escape(w)}(?:\s*[,.;:!?)]|\s+(?:of|who|{verbs})\b)", text))
 
 
 def proper_words(text: str) -> frozenset[str]:
@@ -95,7 +128,7 @@ def _outside(pos: int, quotes: list[tuple[int, int]], starts: list[int] | None =
 
 def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
                author: str | None, body: set[int] | None = None) -> TextIndex:
-    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text))
+    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text), speaking=speaking_nouns(text))
     idx.starts = sorted(q.start for q in quotes)
     for q in quotes:
         if not q.nested:
@@ -104,15 +137,60 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
     for q in quotes:
         if not q.nested:
             by_par.setdefault(q.paragraph, []).append((q.start, q.end))
-    wanted = {p + d for q in quotes for p in (q.paragraph,) for d in (-1, 0, 1)}
-    for p in sorted(wanted):
-        if 0 <= p < len(paragraphs) and (body is None or p in body):
-            idx.mentions_by_par[p] = paragraph_mentions(idx, p, sorted(by_par.get(p, [])))
+    wanted = {p + d for q in quotes for p in (q.paragraph,) for d in range(-CARRY_PARAGRAPHS, 2)}
+    pars = [p for p in sorted(wanted) if 0 <= p < len(paragraphs) and (body is None or p in body)]
+    quoted = {p: sorted(by_par.get(p, [])) for p in pars}
+    names = {p: name_mentions(idx, p, quoted[p]) for p in pars}
+    idx.gender = name_genders(text, [m for p in pars for m in names[p]])
+    idx.counts = Counter(m.key.split()[-1] for p in pars for m in names[p])
+    # the last person of each gender named, carried from paragraph to paragraph: in a
+    # conversation "she said" usually stands for a woman named a few paragraphs before
+    last: dict[int, tuple[int, str]] = {}  # gender -> (paragraph, name)
+    for p in pars:
+        idx.mentions_by_par[p] = paragraph_mentions(idx, p, quoted[p], names[p], last)
     return idx
 
 
-def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list[Mention]:
-    """Names, resolved he/she and the narrator's I in paragraph p, outside quotation marks."""
+def name_genders(text: str, names: list[Mention]) -> dict[str, int]:
+    """+1 for a name the text refers to as "he", -1 for "she": from its title, else from the
+    first he/she after its mentions in the same sentence, by a clear majority."""
+    votes: dict[str, list[int]] = {}
+    for m in names:
+        first = m.key.split()[0].rstrip(".")
+        if first in MALE_TITLES or first in FEMALE_TITLES:
+            continue
+        stop = _SENTENCE_STOP.search(text, m.end, m.end + 160)
+        hit = _SUBJECT_PRONOUN.search(text, m.end, stop.start() if stop else m.end + 160)
+        if hit:
+            v = votes.setdefault(m.key.split()[-1], [0, 0])
+            v[0 if hit.group(1) else 1] += 1
+    out: dict[str, int] = {}
+    for m in names:
+        words = m.key.split()
+        first = words[0].rstrip(".")
+        if first in MALE_TITLES:
+            out[m.key] = 1
+        elif first in FEMALE_TITLES:
+            out[m.key] = -1
+        else:
+            he, she = votes.get(words[-1], (0, 0))
+            if he + she >= 2 and max(he, she) >= 3 * min(he, she):
+                out[m.key] = 1 if he > she else -1
+    return out
+
+
+def gender_of(idx: TextIndex, name: str | None) -> int:
+    if not name:
+        return 0
+    g = idx.gender.get(name)
+    if g is None:
+        first = name.split()[0].rstrip(".")
+        g = 1 if first in MALE_TITLES else -1 if first in FEMALE_TITLES else 0
+    return g
+
+
+def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list[Mention]:
+    """Names in paragraph p, outside quotation marks."""
     lo, hi = idx.paragraphs[p]
     text = idx.text
     qs = [a for a, _ in quoted]  # once per paragraph: a line of thousands of quotations stays linear
@@ -134,14 +212,41 @@ def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) ->
             continue
         start = m.end() - len(" ".join(words))
         out.append(Mention(start, start + len(name), name, "name"))
-    names = sorted((x for x in out if kind_of(x.key) == "person"), key=lambda x: x.start)
-    starts = [x.start for x in names]
-    for m in PRONOUN.finditer(text, lo, hi):
-        if not _outside(m.start(), quoted, qs):
+    if idx.speaking:
+        for m in _DESCRIPTION.finditer(text, lo, hi):
+            if not _outside(m.start(), quoted, qs):
+                continue
+            words = m.group(1).split()
+            k = next((j for j, w in enumerate(words) if w in idx.speaking), None)
+            if k is not None:
+                phrase = " ".join(words[:k + 1])
+                out.append(Mention(m.start(1), m.start(1) + len(phrase), phrase, "description"))
+        out.sort(key=lambda x: x.start)
+    return out
+
+
+def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]], names: list[Mention],
+                       last: dict[int, tuple[int, str]]) -> list[Mention]:
+    """Names, resolved he/she and the narrator's I in paragraph p, outside quotation marks.
+    A he/she stands for the last person of its gender (or of unknown gender) named before it,
+    in this paragraph or up to CARRY_PARAGRAPHS before; `last` carries that across calls."""
+    lo, hi = idx.paragraphs[p]
+    text = idx.text
+    qs = [a for a, _ in quoted]
+    out = list(names)
+    persons = sorted((x for x in names if kind_of(x.key) == "person"), key=lambda x: x.start)
+    pronouns = [m for m in PRONOUN.finditer(text, lo, hi) if _outside(m.start(), quoted, qs)]
+    events = sorted([(x.start, 0, x) for x in persons] + [(m.start(), 1, m) for m in pronouns], key=lambda e: e[:2])
+    for _, is_pron, x in events:
+        if not is_pron:
+            g = gender_of(idx, x.key)
+            for want in ((g,) if g else (1, -1)):
+                last[want] = (p, x.key)
             continue
-        k = bisect_left(starts, m.start()) - 1
-        if k >= 0:
-            out.append(Mention(m.start(), m.end(), names[k].key, "pronoun"))
+        want = 1 if x.group().lower() in ("he", "him") else -1
+        hit = last.get(want)
+        if hit is not None and p - hit[0] <= CARRY_PARAGRAPHS:
+            out.append(Mention(x.start(), x.end(), hit[1], "pronoun"))
     if idx.author:
         for m in FIRST_PERSON.finditer(text, lo, hi):
             if _outside(m.start(), quoted, qs):
@@ -150,6 +255,7 @@ def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) ->
     return out
 
 
+WINDOW_PARAGRAPHS = 2  # paragraphs before the quotation's whose names are candidates
 WINDOW = 3000  # characters either side of a quotation in which names are candidates (bounded work per quotation)
 
 
@@ -157,7 +263,7 @@ def window_mentions(idx: TextIndex, q: Quote) -> list[Mention]:
     """The mentions of the quotation's paragraph and its neighbours, within WINDOW characters:
     a paragraph of thousands of quotations must not make every name a candidate of each."""
     out = []
-    for d in (-1, 0, 1):
+    for d in range(-WINDOW_PARAGRAPHS, 2):
         ms = idx.mentions_by_par.get(q.paragraph + d, [])
         starts = [m.start for m in ms] if len(ms) > 64 else None
         if starts is None:

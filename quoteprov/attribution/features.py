@@ -8,19 +8,22 @@ entity it is. Every candidate list ends with `nobody`, so the ranker can abstain
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
 from .. import cues
 from ..entities import kind_of
-from .candidates import HONORIFICS, Mention, Quote, TextIndex, window_mentions
+from .candidates import HONORIFICS, Mention, Quote, TextIndex, gender_of, window_mentions
 
 NOBODY = "\u2205"  # the candidate "no one the text names"
 FAR = 2000.0
 _REPORTING = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS, key=len, reverse=True)) + r")\b",
                         re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+[A-Z]")
+_HE_SHE = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
+PRONOUN_REACH = 30  # characters after (or before) a quotation in which "he said" / "she said" stands
 _ADDRESS_BEFORE = re.compile(r"\b(?:to|told|tell|tells|asked|ask|asks|answered|assured|informed|addressing|"
                              r"addressed|warned|reminded|begged|urged|implored)\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -38,6 +41,7 @@ SPEAKER_FEATURES = (
     "kind_person", "kind_group", "kind_document", "kind_publication", "honorific",
     "rank_dist", "n_cands", "q_words", "q_term", "q_title", "q_par_start", "q_par_end", "q_quotes_in_par",
     "q_first_in_par", "q_rule_none", "q_text_outside", "t_dialogue", "t_rule_rate",
+    "gender", "pron_agree_after", "pron_agree_before", "salience", "description",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -158,6 +162,18 @@ def text_context(idx: TextIndex) -> dict[str, float]:
     return idx.stats
 
 
+def adjacent_genders(idx: TextIndex, q: Quote) -> tuple[int, int]:
+    """The gender of a he/she just after the quotation and just before it (0 for none): in
+    `"...," she said` the speaker is a woman, whoever was named last."""
+    nxt = bisect_left(idx.starts, q.end)
+    stop = min(q.end + PRONOUN_REACH, idx.starts[nxt] if nxt < len(idx.starts) else len(idx.text))
+    after = _HE_SHE.search(idx.text, q.end, max(q.end, stop))
+    lo = max(q.start - PRONOUN_REACH, idx.paragraphs[q.paragraph][0])
+    before = list(_HE_SHE.finditer(idx.text, lo, q.start))
+    g = lambda m: 0 if m is None else (1 if m.group(1) else -1)  # noqa: E731
+    return g(after), g(before[-1] if before else None)
+
+
 def _prev_quotes(idx: TextIndex, i: int, k: int = 3) -> list[Quote]:
     out = []
     j = i - 1
@@ -179,6 +195,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
     prev_text = text[pq[0].start:pq[0].end] if pq else ""
     last = prev[::-1] + [None, None, None]
     fam = family(q.speaker_method)
+    g_after, g_before = adjacent_genders(idx, q)
     rows: list[dict[str, float]] = []
     for c in cands:
         f = dict.fromkeys(SPEAKER_FEATURES, 0.0)
@@ -231,6 +248,12 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         k = kind_of(c.name)
         f[f"kind_{k}"] = 1.0 if f"kind_{k}" in f else 0.0
         f["honorific"] = float(c.name.split()[0].rstrip(".") in HONORIFICS)
+        g = gender_of(idx, c.name)
+        f["gender"] = float(g)
+        f["pron_agree_after"] = float(g * g_after)
+        f["pron_agree_before"] = float(g * g_before)
+        f["salience"] = math.log1p(idx.counts.get(c.name.split()[-1], 0))
+        f["description"] = float(c.name[:1].islower())  # names are capitalised; descriptions are not
         rows.append(f)
     # rank by distance among the named candidates
     dists = sorted({min(r["before_dist"], r["after_dist"]) for r in rows if not r["nobody"]})
