@@ -16,7 +16,6 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .. import cues
 from ..entities import _LEADING_STOP, kind_of
 
 # titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
@@ -37,11 +36,6 @@ FEMALE_TITLES = frozenset("""Mrs Miss Ms Mme Mlle Lady Madame Mademoiselle Aunt 
 Signora Baroness""".split())
 _SUBJECT_PRONOUN = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
 _SENTENCE_STOP = re.compile(r"[.!?;]")
-# a description of a person: a determiner, at most three modifiers, and a noun this text uses as
-# the subject of a reporting verb ("the conductor said", "said an old general")
-_DETERMINER = r"(?:[Tt]he|[Aa]n?|[Tt]his|[Tt]hat|[Aa]nother)"
-_LOWER = r"[a-z][a-z'\u2019-]*"
-_DESCRIPTION = re.compile(rf"\b{_DETERMINER}\s+((?:{_LOWER}\s+){{0,3}}?{_LOWER})\b")
 CARRY_PARAGRAPHS = 3  # a he/she with no name before it in its paragraph stands for a person named this many paragraphs back
 FIRST_PERSON = re.compile(r"\b(?:I|me)\b")
 REPORTING_HINT_WIDTH = 40
@@ -90,24 +84,6 @@ class TextIndex:
     inside_by_par: dict[int, int] = field(default_factory=dict)  # quoted characters of a paragraph
     gender: dict[str, int] = field(default_factory=dict)  # name -> +1 (he), -1 (she); absent: unknown
     counts: Counter = field(default_factory=Counter)  # last word of a name -> its mentions in the text
-    speaking: frozenset[str] = frozenset()  # nouns this text uses as the subject of a reporting verb
-
-
-def speaking_nouns(text: str) -> frozenset[str]:
-    """Common nouns the text makes speak: the last word of a description just before a reporting
-    verb (`the conductor said`) or just after one (`said the old general`). Read from the text
-    itself, so a book of soldiers and a novel of governesses each get their own."""
-    verbs = "|".join(sorted(cues.REPORTING_VERBS, key=len, reverse=True))
-    out: Counter = Counter()
-    for m in re.finditer(rf"\b{_DETERMINER}\s+(?:{_LOWER}\s+){{0,3}}?({_LOWER})\s+(?:{verbs})(?=\s*[,:\"\u201c]|\s+(?:that|to)\b)", text):
-        out[m.group(1)] += 1
-    for m in re.finditer(rf"\b(?:{verbs})\s+{_DETERMINER}\s+(?:{_LOWER}\s+){{0,3}}?({_LOWER})\b(?=[,.;:!?])", text):
-        out[m.group(1)] += 1
-    # a noun also ends a noun phrase elsewhere ("the conductor, ...", "the conductor who"); an
-    # auxiliary or adjective caught by the patterns ("the crowd was told") does not
-    return frozenset(w for w in out if len(w) > 2 and w not in _LEADING_STOP and not w.endswith("ly")
-                     and w not in cues.REPORTING_VERBS and re.search(
-                         rf"\b{_DETERMINER}\s+{re.escape(w)}(?:\s*[,.;:!?)]|\s+(?:of|who|{verbs})\b)", text))
 
 
 def proper_words(text: str) -> frozenset[str]:
@@ -128,7 +104,7 @@ def _outside(pos: int, quotes: list[tuple[int, int]], starts: list[int] | None =
 
 def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
                author: str | None, body: set[int] | None = None) -> TextIndex:
-    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text), speaking=speaking_nouns(text))
+    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text))
     idx.starts = sorted(q.start for q in quotes)
     for q in quotes:
         if not q.nested:
@@ -212,16 +188,6 @@ def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list
             continue
         start = m.end() - len(" ".join(words))
         out.append(Mention(start, start + len(name), name, "name"))
-    if idx.speaking:
-        for m in _DESCRIPTION.finditer(text, lo, hi):
-            if not _outside(m.start(), quoted, qs):
-                continue
-            words = m.group(1).split()
-            k = next((j for j, w in enumerate(words) if w in idx.speaking), None)
-            if k is not None:
-                phrase = " ".join(words[:k + 1])
-                out.append(Mention(m.start(1), m.start(1) + len(phrase), phrase, "description"))
-        out.sort(key=lambda x: x.start)
     return out
 
 
