@@ -115,7 +115,7 @@ def test_kinds(text, words, kind):
 
 
 def test_terms_and_titles_have_no_speaker():
-    r = by_text(run('He was thus tarred with the brush of "Makhaevism."'), "Makhaevism")
+    r = by_text(run('He was thus tarred with the epithet "Makhaevism."'), "Makhaevism")
     assert r.speaker is None and r.recipient is None and r.method["kind"] == "term-lead"
 
 

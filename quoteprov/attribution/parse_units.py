@@ -125,7 +125,9 @@ def assemblies_in(ctx: Ctx, a: int, b: int) -> None:
     for m in _ASSEMBLY_AT.finditer(ctx.text, a, b):
         words = m.group(1).split()
         head = words[-1].lower()
-        noun = head if head in cues.ASSEMBLY_NOUNS else head[:-1]  # OCR: "Congressi"
+        # the pattern lets one stray letter follow the head noun (a misprint glued to the
+        # word by OCR): it is not part of the body's name
+        noun = head if head in cues.ASSEMBLY_NOUNS else head[:-1]
         name = " ".join(words[:-1] + [noun.capitalize()])
         p = ctx.source.paragraph_of(m.start(1))
         ctx.d.assemblies.append((p, Who(name, Span(m.start(1), m.end(1), m.group(1)), "inferred", "group")))

@@ -20,7 +20,7 @@ def who_of(ctx: Ctx, tok: Any, off: int) -> Who | None:
     """The participant a subject/object token stands for (resolving pronouns)."""
     if isinstance(tok, Span):
         name = ctx.names.canonical_proper(clean(tok.text), ctx.known)
-        return Who(name, tok, "explicit" if name == tok.text else "resolved", kind_of(name))
+        return Who(name, tok, "explicit" if name == tok.text else "resolved", ctx.names.kind(name))
     low = tok.lower_
     start = off + tok.idx
     mention = Span(start, start + len(tok.text), tok.text)
@@ -118,6 +118,9 @@ def proper(ctx: Ctx, tok: Any, off: int) -> Who:
 
 
 def kind_of_token(ctx: Ctx, tok: Any, name: str) -> str:
+    registered = ctx.names.registered_kind(name)
+    if registered:
+        return registered  # the source's registry knows what the name is
     label = tok.ent_type_ or None
     if label in PLACE_LABELS:
         return "place"
@@ -158,7 +161,7 @@ def description(ctx: Ctx, tok: Any, off: int) -> Who:
     else:
         head = tok.text.lower() if tok.tag_ == "NN" else tok.text
         name = ctx.names.canonical_description(head, off + tok.idx) or clean(mention.text)
-    kind = kind_of(name)
+    kind = ctx.names.kind(name)
     if kind == "person" and tok.lower_ not in cues.PERSON_NOUNS:
         kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
     elif kind == "person" and tok.tag_ == "NNS":
