@@ -125,9 +125,19 @@ def subject_of(ctx: Ctx, cue: Any, off: int) -> Any | None:
 
 
 def recipient_of(ctx: Ctx, cue: Any, off: int) -> tuple[Who | None, str | None]:
-    """The addressee stated with the cue: `to X`, a dative, `told X`, or `in a letter to X`."""
+    """The addressee stated with the cue and the rule that found it: `to X`, a dative, `told X`
+    (cue-addressee), `in a letter to X` (letter-to), `writing to X` (writing-to)."""
     if cue.lower_ in ("according", "words"):
         return None, None
+    for rule, method in ((cue_addressee, "cue-addressee"), (letter_to, "letter-to"), (writing_to, "writing-to")):
+        w = rule(ctx, cue, off)
+        if w is not None:
+            return w, method
+    return None, None
+
+
+def cue_addressee(ctx: Ctx, cue: Any, off: int) -> Who | None:
+    """`said to X`, `told X`, a dative: the cue's own object."""
     low = cue.lower_
     for c in cue.children:
         obj = None
@@ -140,15 +150,25 @@ def recipient_of(ctx: Ctx, cue: Any, off: int) -> tuple[Who | None, str | None]:
         if obj is not None and outside(ctx, obj, off):
             w = who_of(ctx, obj, off)
             if w and w.kind != "place":
-                return w, "cue-addressee"
-    for c in cue.children:  # "In a letter to X, ..., he described"
+                return w
+    return None
+
+
+def letter_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
+    """"In a letter to X, ..., he described": the addressee of a document the cue is made in."""
+    for c in cue.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "by", "through", "with"):
             noun = next((g for g in c.children if g.dep_ == "pobj"), None)
             if noun is not None and cues.is_document_noun(noun.lower_):
                 w = noun_addressee(ctx, noun, off)
                 if w:
-                    return w, "letter-to"
-    # "Gorky, writing to Romain Rolland, described ...": a participle of writing on the speaker
+                    return w
+    return None
+
+
+def writing_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
+    """"Gorky, writing to Romain Rolland, described ...": a participle of writing on the cue or
+    on its subject."""
     subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
     for part in [*cue.children, *(subj.children if subj is not None else ())]:
         if part.dep_ in ("acl", "advcl") and part.lower_ in cues.ADDRESSING_VERBS:
@@ -157,8 +177,8 @@ def recipient_of(ctx: Ctx, cue: Any, off: int) -> tuple[Who | None, str | None]:
             if obj is not None and outside(ctx, obj, off):
                 w = who_of(ctx, obj, off)
                 if w and w.kind != "place":
-                    return w, "writing-to"
-    return None, None
+                    return w
+    return None
 
 
 def noun_addressee(ctx: Ctx, noun: Any, off: int) -> Who | None:
