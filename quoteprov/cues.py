@@ -94,7 +94,7 @@ TERM_LEADS = ("so-called", "so called", "such words as", "such terms as", "words
               "terms such as", "the word", "the words", "the term", "the terms", "the phrase",
               "the expression", "the slogan", "the label", "the name", "the epithet", "the notion of",
               "the concept of", "known as", "called", "dubbed", "termed", "labelled", "labeled",
-              "styled", "brush of", "word", "term")
+              "styled", "word", "term")
 
 # leads that make a term even of a capitalised phrase (which would otherwise pass for a title)
 STRONG_TERM_LEADS = ("so-called", "so called", "such words as", "such terms as", "the slogan", "the term",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 _CAP = r"(?:[A-Z][\w\u2019'\-]*[\w\u2019']|[A-Z]\.|[A-Z])"
@@ -26,11 +26,13 @@ according like unlike despite it he she they we i you there here both all some m
 KIND_WORDS = {
     "group": """group party committee bureau opposition union league society council congress conference
     soviet international army government ministry commission federation movement organization organisation
-    association faction section workers bolsheviks mensheviks communists socialists people class delegation""",
+    association faction section workers communists socialists people class delegation""",
     "document": """manifesto appeal platform letter resolution program programme declaration memorandum
     theses thesis report decree statement address speech article pamphlet book memoir memoirs manuscript""",
-    "publication": "journal newspaper review gazette magazine bulletin times herald pravda izvestiia vestnik",
+    "publication": "journal newspaper review gazette magazine bulletin times herald",
 }
+# general head words only: the kind of a particular body or periodical ("Pravda", "the
+# Mensheviks") is data, in the source's registry (`NameIndex.registered_kind`), else the NER label
 _KIND_OF_WORD = {w: k for k, ws in KIND_WORDS.items() for w in ws.split()}
 
 
@@ -60,9 +62,19 @@ class NameIndex:
 
     registry: dict[str, str]  # alias (lower case) -> canonical name
     # multi-word names by their last word, lower case, tolerating one stray OCR letter after
-    # it ("Congressi" counts as "congress"): [(start, name)] in text order
+    # it (a misprint glued to the head noun): [(start, name)] in text order
     by_head: dict[str, list[tuple[int, str]]]
     fuller_forms: frozenset[str] = frozenset()  # names that may expand a surname
+    kinds: dict[str, str] = field(default_factory=dict)  # canonical name (lower case) -> the registry's kind
+
+    def registered_kind(self, name: str) -> str | None:
+        """The registry's kind of a name it lists (as its name or an alias), else None."""
+        canonical = self.registry.get(name.strip().lower())
+        return self.kinds.get(canonical.lower()) if canonical else None
+
+    def kind(self, name: str, ner_label: str | None = None) -> str:
+        """The registry's kind of a name it lists; otherwise `kind_of` (head word, NER label)."""
+        return self.registered_kind(name) or kind_of(name, ner_label)
 
     def canonical_proper(self, mention: str, known: frozenset[str] | set[str] = frozenset()) -> str:
         """The fullest name ending with `mention` (a surname or short form), when there is
@@ -119,8 +131,11 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         if len(words) == len(raw) or raw[len(raw) - len(words) - 1].lower() not in _PREPOSITIONS:
             fuller.add(name)
     reg: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for e in registry or []:
         reg[e["name"].lower()] = e["name"]
+        if e.get("kind"):
+            kinds[e["name"].lower()] = e["kind"]
         for a in e.get("aliases", []):
             reg[a.lower()] = e["name"]
     by_head: dict[str, list[tuple[int, str]]] = {}
@@ -132,7 +147,7 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         by_head.setdefault(last, []).append((st, name))
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
-    return NameIndex(reg, by_head, frozenset(fuller))
+    return NameIndex(reg, by_head, frozenset(fuller), kinds)
 
 
 @dataclass(frozen=True)

@@ -115,7 +115,7 @@ def test_kinds(text, words, kind):
 
 
 def test_terms_and_titles_have_no_speaker():
-    r = by_text(run('He was thus tarred with the brush of "Makhaevism."'), "Makhaevism")
+    r = by_text(run('He was thus tarred with the epithet "Makhaevism."'), "Makhaevism")
     assert r.speaker is None and r.recipient is None and r.method["kind"] == "term-lead"
 
 
@@ -215,3 +215,25 @@ def test_pronoun_antecedent_named_sentences_before_the_cue():
             'ending with a call for "three cheers for the workers of Petrograd," and sat down.')
     r = by_text(run(text), "three cheers")
     assert r.speaker == "Maxim Gorky" and r.speaker_span.text == "he" and r.basis["speaker"] == "resolved"
+
+
+def test_a_name_takes_its_kind_from_the_source_registry():
+    """No word list knows a periodical's name: the registry's `kind` says "Golos Truda" is a
+    publication, so "It" can stand for it; without the entry the name passes for a person."""
+    from quoteprov.attribution import attribute_rules
+    from quoteprov.entities import name_index
+    from quoteprov.markers import find_markers
+    from quoteprov.source import make_source
+    from quoteprov.spans import find_spans
+
+    text = 'Golos Truda appeared in April. It declared that "the war must end at once."'
+    src = make_source(text, "t")
+    spans = find_spans(src, find_markers(src))
+    registry = [{"name": "Golos Truda", "aliases": ["the paper"], "kind": "publication"}]
+    with_entry = attribute_rules(src, spans, registry)[0]
+    assert (with_entry.speaker.value, with_entry.speaker.basis) == ("Golos Truda", "resolved")
+    assert with_entry.speaker_span.text == "It"
+    assert attribute_rules(src, spans, [])[0].speaker.value != "Golos Truda"
+    names = name_index(text, registry)
+    assert names.kind("the paper") == names.kind("Golos Truda") == "publication"
+    assert names.kind("the Central Committee") == "group"  # not listed: its head word

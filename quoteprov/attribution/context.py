@@ -1,0 +1,68 @@
+"""The context every rule reads: the source, its quotations, the names known in it, the
+reader's memory, and the quotations of the paragraph being parsed; plus the token helpers
+that need it (a token's span, whether it stands inside a quotation)."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..discourse import Discourse, Found
+from ..entities import NameIndex, strip_leading_stop
+from ..records import Span
+from ..source import Source
+from ..spans import QuotedSpan
+
+_GLUED_TAIL = re.compile(r"[.,;:]*[\[({]\d{1,3}[\])}]?$")
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """Read-only for the rules, except the reader's memory: `d` (the discourse: mentions,
+    running speaker, addressees) and `results` (the spans attributed so far) are updated in
+    text order by the driver and the discourse rules. One per parsed stretch: `para_spans`,
+    `outer` and `outer_starts` are the quotations of its paragraph."""
+
+    source: Source
+    spans: list[QuotedSpan]
+    names: NameIndex
+    known: frozenset[str]  # full names the parser tagged as persons or bodies
+    author: str | None
+    d: Discourse = field(default_factory=Discourse)
+    results: dict[int, Found] = field(default_factory=dict)
+    person_re: re.Pattern[str] | None = None
+    memory_only: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # paragraph -> stretches parsed for names only
+    para_spans: tuple[QuotedSpan, ...] = ()
+    outer: tuple[QuotedSpan, ...] = ()
+    outer_starts: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+
+def span_of(ctx: Ctx, off: int, toks: list[Any]) -> Span:
+    s = off + toks[0].idx
+    e = off + toks[-1].idx + len(toks[-1].text)
+    m = _GLUED_TAIL.search(ctx.text, s, e)
+    if m and m.start() > s:
+        e = m.start()  # "delegates.[2": the tokenizer left a footnote marker on the word
+    return Span(s, e, ctx.text[s:e])
+
+
+def in_quote(ctx: Ctx, offset: int) -> bool:
+    # the outermost quotations of the paragraph do not overlap: one bisection suffices
+    k = bisect_right(ctx.outer_starts, offset) - 1
+    return k >= 0 and offset < ctx.outer[k].end
+
+
+def outside(ctx: Ctx, tok: Any, off: int) -> bool:
+    return not in_quote(ctx, off + tok.idx)
+
+
+def clean(name: str) -> str:
+    """A mention as a name: no leading stop words, possessive or surrounding punctuation."""
+    name = re.sub(r"\s+", " ", " ".join(strip_leading_stop(name.split())))
+    name = re.sub(r"\s+'s$|'s$|\u2019s$", "", name)
+    return name.strip(" ,.;:\"'()") or name

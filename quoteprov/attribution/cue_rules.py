@@ -1,0 +1,202 @@
+"""Reporting cues ("said", "according to", "in the words of"), which of them governs a
+quotation, the cue's subject (its speaker) and the addressee stated with it."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import cues
+from ..discourse import Who
+from .context import Ctx, outside, span_of
+from .who import who_of
+
+
+def cues_in(ctx: Ctx, sents: list[Any], off: int) -> list[Any]:
+    out = []
+    for sent in sents:
+        for t in sent:
+            if not outside(ctx, t, off):
+                continue
+            if t.lower_ == "according" and t.i + 2 < len(t.doc) and t.nbor(1).lower_ == "to":
+                if t.nbor(2).lower_ not in ("which", "whom"):  # "the view according to which"
+                    out.append(t)
+            elif t.lower_ == "words" and t.head.lower_ == "in" and any(
+                    c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of") for c in t.children):
+                out.append(t)  # "in the words of Kautsky", "in Kautsky's words"
+            elif t.lower_ in cues.REPORTING_VERBS and t.dep_ != "amod" and (t.tag_.startswith("VB") or (
+                    t.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in t.children))):  # "speak" mis-tagged NN
+                if t.i > 0 and t.nbor(-1).lower_ in ("so", "so-"):
+                    continue  # so-called
+                if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
+                    continue  # "as he put it", not "put into practice"
+                out.append(t)
+    return out
+
+
+def ranked_cues(cands: list[Any], qtoks: list[Any], short: bool = False) -> list[Any]:
+    """Cues that govern the quotation or frame its sentence, best first: a parenthetical
+    reporting clause ("Miasnikov, he added, maintains that ...", "as Fischer recalls")
+    frames the whole sentence; otherwise the governing cue nearest in the tree."""
+    anchors = [t for t in qtoks if t.head not in qtoks or t.head.i == t.i]
+
+    def depth(c: Any) -> int | None:
+        best = None
+        for a in anchors:
+            if a.i == c.i:
+                return 0
+            for k, anc in enumerate(a.ancestors, 1):
+                if anc.i == c.i:
+                    best = k if best is None else min(best, k)
+                    break
+        return best
+
+    def framing(c: Any) -> bool:
+        if _in_brackets(c):
+            return False  # "(what I can well believe)" is an aside, not the report
+        return c.lower_ in ("according", "words") or c.dep_ == "parataxis" or (
+            c.dep_ == "advcl" and any(m.lower_ == "as" and m.dep_ in ("mark", "advmod") for m in c.children))
+
+    q0 = qtoks[0].i if qtoks else 0
+    q1 = qtoks[-1].i if qtoks else 0
+    scored = []
+    for c in cands:
+        d = depth(c)
+        if d is None and not framing(c):
+            continue
+        if short and not framing(c) and d > 2:
+            continue  # a label deep in a clause is not what the cue reports
+        adjacent = min(abs(c.i - q0), abs(c.i - q1)) <= 4
+        opinion = c.lower_ in cues.OPINION_VERBS
+        scored.append(((not framing(c), not adjacent, opinion, d if d is not None else 99, abs(c.i - q0)), c))
+    return [c for _, c in sorted(scored, key=lambda x: x[0])]
+
+
+def subject_of(ctx: Ctx, cue: Any, off: int) -> Any | None:
+    """The reporting cue's speaker token (or a Span for a name the parser split)."""
+    if cue.lower_ == "according":
+        return next((c for c in cue.subtree if c.dep_ == "pobj" and outside(ctx, c, off)), None)
+    if cue.lower_ == "words":
+        for c in cue.children:
+            if c.dep_ == "poss":
+                return c
+            if c.dep_ == "prep" and c.lower_ == "of":
+                return next((g for g in c.children if g.dep_ == "pobj"), None)
+        return None
+    doc = cue.doc
+    if cue.lower_.startswith(("quot", "cit")):  # "Quoting Marx's address": the author quoted
+        for c in cue.children:
+            if c.dep_ == "dobj":
+                poss = next((g for g in c.children if g.dep_ == "poss"), None)
+                if poss is not None:
+                    return poss
+    v = cue
+    for _ in range(4):
+        subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)
+                     and c.lower_ not in ("there",)), None)
+        if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
+            return subj
+        agent = next((c for c in v.children if c.dep_ == "agent"), None)
+        if agent is not None:
+            obj = next((g for g in agent.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+        if v.i == cue.i:
+            prev = doc[cue.i - 1] if cue.i > 0 else None
+            # "..., Sotsialisticheskii vestnik, hailed": a capitalised phrase set off by commas
+            if prev is not None and prev.text == ",":
+                k = cue.i - 2
+                while k >= 0 and doc[k].text != "," and cue.i - k <= 6 and doc[k].is_alpha:
+                    k -= 1
+                if k >= 0 and doc[k].text == "," and k < cue.i - 2 and doc[k + 1].text[:1].isupper() \
+                        and doc[k + 1].tag_ in ("NNP", "NNPS"):
+                    return span_of(ctx, off, list(doc[k + 1:cue.i - 1]))
+            # inverted order after a quotation or comma: '..." declared the manifesto'
+            if prev is not None and (prev.text in (",", '"', "\u201d", "'") or not outside(ctx, prev, off)):
+                for c in cue.rights:
+                    if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
+                            and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
+                        return c
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
+            break  # "which was demanded": a passive without agent names no speaker
+        if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
+            v = v.head
+        else:
+            break
+    return None
+
+
+def recipient_of(ctx: Ctx, cue: Any, off: int) -> tuple[Who | None, str | None]:
+    """The addressee stated with the cue and the rule that found it: `to X`, a dative, `told X`
+    (cue-addressee), `in a letter to X` (letter-to), `writing to X` (writing-to)."""
+    if cue.lower_ in ("according", "words"):
+        return None, None
+    for rule, method in ((cue_addressee, "cue-addressee"), (letter_to, "letter-to"), (writing_to, "writing-to")):
+        w = rule(ctx, cue, off)
+        if w is not None:
+            return w, method
+    return None, None
+
+
+def cue_addressee(ctx: Ctx, cue: Any, off: int) -> Who | None:
+    """`said to X`, `told X`, a dative: the cue's own object."""
+    low = cue.lower_
+    for c in cue.children:
+        obj = None
+        if c.dep_ == "dative":
+            obj = c if c.tag_ not in ("IN", "TO") else next((g for g in c.children if g.dep_ == "pobj"), None)
+        elif c.dep_ == "prep" and c.lower_ == "to" and low in cues.ADDRESSING_VERBS:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        elif c.dep_ == "dobj" and low in cues.OBJECT_ADDRESSEE_VERBS:
+            obj = c
+        if obj is not None and outside(ctx, obj, off):
+            w = who_of(ctx, obj, off)
+            if w and w.kind != "place":
+                return w
+    return None
+
+
+def letter_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
+    """"In a letter to X, ..., he described": the addressee of a document the cue is made in."""
+    for c in cue.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "by", "through", "with"):
+            noun = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if noun is not None and cues.is_document_noun(noun.lower_):
+                w = noun_addressee(ctx, noun, off)
+                if w:
+                    return w
+    return None
+
+
+def writing_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
+    """"Gorky, writing to Romain Rolland, described ...": a participle of writing on the cue or
+    on its subject."""
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+    for part in [*cue.children, *(subj.children if subj is not None else ())]:
+        if part.dep_ in ("acl", "advcl") and part.lower_ in cues.ADDRESSING_VERBS:
+            to = next((c for c in part.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+            obj = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
+            if obj is not None and outside(ctx, obj, off):
+                w = who_of(ctx, obj, off)
+                if w and w.kind != "place":
+                    return w
+    return None
+
+
+def noun_addressee(ctx: Ctx, noun: Any, off: int) -> Who | None:
+    for c in noun.children:
+        if c.dep_ == "prep" and c.lower_ == "to":
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None and outside(ctx, obj, off):
+                w = who_of(ctx, obj, off)
+                if w and w.kind != "place":
+                    return w
+    return None
+
+
+def _in_brackets(tok: Any) -> bool:
+    """Whether a token stands inside round brackets within its sentence."""
+    depth = 0
+    for t in tok.sent:
+        if t.i >= tok.i:
+            break
+        depth += (t.text == "(") - (t.text == ")")
+    return depth > 0

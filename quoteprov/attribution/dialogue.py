@@ -1,0 +1,150 @@
+"""The conversation around a quotation: the running speaker, who the narrator talks with, the
+addressees a quotation names itself, those a speaker addressed before, the assembly a speech
+was made at, and reporting clauses without a quotation."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import cues
+from ..discourse import Found, Who
+from ..records import Span
+from ..spans import QuotedSpan
+from .context import Ctx, span_of
+from .cue_rules import cues_in, recipient_of, subject_of
+from .terms import SHORT_WORDS
+from .documents import document_before
+from .who import description, who_of
+
+RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
+_DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|questioned|told|talked\s+(?:to|with)|"
+                       r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")
+
+
+def in_dialogue(ctx: Ctx, sp: QuotedSpan) -> bool:
+    """The narrator questions someone in this paragraph (before the quotation) or the one
+    before it: "I asked him ...", "When I questioned one of them"."""
+    lo = ctx.source.paragraphs[max(0, sp.paragraph - 1)][0]
+    m = None
+    for m in _DIALOGUE.finditer(ctx.text, lo, sp.start):
+        pass
+    if m is None:
+        return False
+    ctx.d.dialogue_cue = Span(m.start(), m.end(), m.group())
+    return True
+
+
+def quote_addressee(ctx: Ctx, sp: QuotedSpan, qtext: str, qtoks: list[Any], scope: list[Any], off: int) -> Who | None:
+    m = re.match(r"(?i)to\s+", qtext)
+    names_addressee = False
+    if m and len(qtoks) > 1 and not qtoks[1].tag_.startswith("VB") and document_before(ctx, sp, scope, off) is not None:
+        names_addressee = True  # an appeal ... "to Communist comrades of all lands"
+    elif any(t.head.lower_ in ("on", "upon") and t.head.head.lower_ in ("call", "calls", "called", "calling")
+             for t in qtoks if t.head not in qtoks):
+        names_addressee = True  # called on "all honest proletarian elements"
+    if not names_addressee:
+        return None
+    name = qtext[m.end():] if m else qtext
+    name = name.strip(" ,.;:")
+    s = sp.start + qtext.find(name)
+    return Who(name, Span(s, s + len(name), name), "explicit", "group")
+
+
+def cue_without_quote(ctx: Ctx, sent: Any, off: int) -> None:
+    """A reporting clause without a quotation still says who is talking ("Partial measures
+    were useless, Miasnikov insisted."; "To his GPU interrogators he later declared,")."""
+    for cue in cues_in(ctx, [sent], off):
+        if cue.lower_ not in cues.OBJECT_ADDRESSEE_VERBS and any(
+                c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
+            continue  # "he declared a hunger strike", "recalling his experience": not speech
+        subj = subject_of(ctx, cue, off)
+        who = who_of(ctx, subj, off) if subj is not None else None
+        if who and who.kind == "person" and not isinstance(subj, Span) and subj.tag_ in ("NNP", "NNPS") \
+                and subj.ent_type_ != "PERSON" and cue.lower_ in cues.OPINION_VERBS:
+            continue  # an unknown name as the subject of "considered": not enough to go on
+        if who and who.kind not in ("place", "thing", "anonymous"):
+            rec, rmethod = recipient_of(ctx, cue, off)
+            ctx.d.running = Found("quotation", "running-speaker", who, "cue", span_of(ctx, off, [cue]), rec, rmethod)
+            ctx.d.running_sentence = ctx.d.sentence_no
+            return
+
+
+def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks: list[Any], scope: list[Any],
+                          off: int) -> None:
+    """3. The quoted words name the addressees: an appeal "to Communist comrades of all
+    lands", a platform that called on "all honest proletarian elements"; the document noun
+    before such a quotation speaks it (`document-noun`) if nothing else did."""
+    addressee = quote_addressee(ctx, sp, qtext, qtoks, scope, off)
+    if addressee is None:
+        return
+    f.recipient, f.recipient_method = addressee, "quote-names-addressee"
+    if f.speaker is None:
+        noun = document_before(ctx, sp, scope, off)
+        if noun is not None:
+            f.speaker, f.method, f.cue = description(ctx, noun, off), "document-noun", span_of(ctx, off, [noun])
+
+
+def running_speaker(ctx: Ctx, f: Found, heard: bool, document: Any | None, words: int) -> bool:
+    """5. No rule named a speaker: the running speaker of the paragraph (or of the block
+    quotation's introduction) if it is fresh. Fills `f`'s kind method; False if the span is
+    then a short term after all."""
+    running = ctx.d.running
+    fresh = running is not None and ctx.d.sentence_no - ctx.d.running_sentence <= RUNNING_SENTENCES
+    if heard:
+        f.kind_method = "cue-unresolved"  # "he said": someone spoke whom we cannot name
+    elif fresh and document is None:
+        f.speaker, f.method, f.cue = running.speaker.inferred(), "running-speaker", running.cue
+        f.kind_method = "running-speaker"
+        if f.recipient is None and running.recipient is not None:
+            f.recipient, f.recipient_method = running.recipient.inferred(), "running-recipient"
+    elif words > SHORT_WORDS:
+        f.kind_method = "sentence-length"
+    else:
+        return False
+    return True
+
+
+def context_recipient(ctx: Ctx, f: Found, sp: QuotedSpan, heard: bool) -> None:
+    """6. Recipients from context: the narrator's interlocutor speaks to the narrator; what
+    this speaker addressed before; an assembly met "at"."""
+    if f.recipient is None and ctx.author and (f.speaker is None or f.speaker.name != ctx.author) \
+            and (f.speaker is not None or heard) and in_dialogue(ctx, sp):
+        narrator_dialogue(ctx, f)
+    if f.recipient is None and f.speaker is not None:
+        if not speaker_addressee(ctx, f, sp) and f.speaker.kind == "person":
+            assembly_setting(ctx, f, sp)
+
+
+def narrator_dialogue(ctx: Ctx, f: Found) -> None:
+    """Someone the narrator questions speaks to the narrator (the cue `in_dialogue` found)."""
+    f.recipient, f.recipient_method = Who(ctx.author, ctx.d.dialogue_cue, "inferred", "person"), "narrator-dialogue"
+
+
+def speaker_addressee(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
+    """What this speaker addressed recently; whether there was one."""
+    prev = ctx.d.addressees.get(f.speaker.name)
+    # a document keeps its addressees (an appeal's closing slogans); a person's letter
+    # to X does not make X the audience of what the person says next paragraph
+    reach = sp.paragraph - (1 if f.speaker.kind != "person" else 0)
+    if prev and prev[0] >= reach:
+        f.recipient, f.recipient_method = prev[1].inferred(), "speaker-addressee"
+        return True
+    return False
+
+
+def assembly_setting(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
+    """A person speaking after an assembly was met "at" (this or the paragraph before) addresses it."""
+    for p, who in reversed(ctx.d.assemblies):
+        if p >= sp.paragraph - 1 and who.mention.start < sp.start:
+            f.recipient, f.recipient_method = who, "assembly-setting"
+            return
+
+
+def carry_speaker(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
+    """A found speaker becomes the running speaker; a recipient found here (not carried over)
+    is remembered as the speaker's addressee."""
+    if f.speaker is not None:
+        ctx.d.running = f
+        ctx.d.running_sentence = ctx.d.sentence_no
+        if f.recipient is not None and f.recipient_method not in ("running-recipient", "speaker-addressee"):
+            ctx.d.addressees[f.speaker.name] = (sp.paragraph, f.recipient)

@@ -1,0 +1,171 @@
+"""What is parsed and what is only skimmed: the stretches around quotations are parsed; the
+rest of the text is read sentence by sentence for the names it mentions (and the assemblies
+met "at"), so that pronouns and running speakers still resolve."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import Any
+
+from .. import cues
+from ..discourse import STOP_WORDS, SUBJECT_NAME, Who, rough_sentences
+from ..entities import kind_of
+from ..records import Span
+from ..source import Source
+from ..spans import QuotedSpan
+from .context import Ctx, outside, span_of
+from .who import who_of
+
+CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
+MEMORY_SENTENCES = 3  # sentences of the paragraph parsed before it only to remember who is named
+_PERSON_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(cues.PERSON_PRONOUNS)) + r")\b", re.IGNORECASE)
+_ASSEMBLY_AT = re.compile(r"\bat\s+the\s+((?:[A-Z][\w'\u2019-]*\s+)+(?:" + "|".join(
+    a.capitalize() for a in sorted(cues.ASSEMBLY_NOUNS)) + r")\w?)\b")
+
+
+def plan_units(source: Source, spans: list[QuotedSpan], by_par: dict[int, list[int]]
+               ) -> tuple[list[tuple[int, int, int]], dict[int, list[tuple[int, int]]]]:
+    """The stretches worth parsing, as (start, end, paragraph): for every quotation the
+    sentences from the one before its opening mark to the one where it ends (up to
+    MEMORY_SENTENCES before, read for names only, when a pronoun there may need them); for
+    a block quotation also the last sentence of the paragraph before. Everything else is
+    skimmed. Also, by paragraph, the sentences parsed only for the names they mention."""
+    want: dict[int, set[int]] = {}
+    sents_of: dict[int, list[tuple[int, int]]] = {}
+
+    def sents(p: int) -> list[tuple[int, int]]:
+        if p not in sents_of:
+            sents_of[p] = rough_sentences(source.text, *source.paragraphs[p])
+        return sents_of[p]
+
+    ends_of: dict[int, list[int]] = {}
+
+    def index(p: int, offset: int) -> int:
+        if p not in ends_of:
+            ends_of[p] = [b for _, b in sents(p)]
+        return min(bisect_right(ends_of[p], offset), len(ends_of[p]) - 1)
+
+    cue_band: dict[int, set[int]] = {}
+    for p, idxs in by_par.items():
+        for i in idxs:
+            sp = spans[i]
+            k, m = index(p, sp.start - 1), index(p, max(sp.start, sp.end - 1))
+            lo = max(0, k - CONTEXT_SENTENCES)
+            cue_band.setdefault(p, set()).update(range(lo, m + 1))
+            # the sentences before the cue band matter only when a pronoun there may need
+            # a person they name (and parsing costs: most quotations are introduced by name)
+            band = source.text[sents(p)[lo][0]:sents(p)[m][1]]
+            back = MEMORY_SENTENCES if _PERSON_PRONOUN.search(band) else CONTEXT_SENTENCES
+            want.setdefault(p, set()).update(range(max(0, k - back), m + 1))
+        if p > 0 and is_block(source, spans[idxs[0]]) and source.is_body(p - 1):
+            want.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
+            cue_band.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
+    # sentences parsed only so that the people they name are remembered: a reporting verb
+    # there is too far from the quotation to say who speaks it
+    memory_only = {p: [sents(p)[k] for k in sorted(want[p] - cue_band.get(p, set()))] for p in want}
+    out = []
+    for p in sorted(want):
+        ks = sorted(want[p])
+        run = [ks[0]]
+        for k in ks[1:] + [None]:
+            if k is not None and k == run[-1] + 1:
+                run.append(k)
+                continue
+            ss = sents(p)
+            out.append((ss[run[0]][0], ss[run[-1]][1], p))
+            if k is not None:
+                run = [k]
+    return out, memory_only
+
+
+def skim(ctx: Ctx, lo: int, hi: int) -> None:
+    """Text that is not parsed: the reader still notes the persons it names (by the names
+    the parser found elsewhere) and the sentences and paragraphs that pass."""
+    if hi <= lo:
+        return
+    first, last = ctx.source.paragraph_of(lo), ctx.source.paragraph_of(max(lo, hi - 1))
+    for p in range(first, last + 1):
+        a, b = ctx.source.paragraphs[p]
+        a, b = max(a, lo), min(b, hi)
+        if not ctx.source.is_body(p) or b <= a:
+            continue
+        if a == ctx.source.paragraphs[p][0] and p != ctx.d.paragraph:
+            ctx.d.running = None  # a new paragraph without quotations
+            ctx.d.paragraph = p
+        for sa, sb in rough_sentences(ctx.text, a, b):
+            skim_sentence(ctx, sa, sb)
+
+
+def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
+    """A name early in a sentence is taken for its subject, later ones for other mentions;
+    a sentence that opens with he/she keeps the current subject alive."""
+    ctx.d.sentence_no += 1
+    head = ctx.text[a:min(b, a + 60)]
+    names = list(ctx.person_re.finditer(ctx.text, a, b)) if ctx.person_re is not None else []
+    pron = re.search(r"\b(?:he|she|He|She)\b", head)
+    if pron and (not names or names[0].start() > a + pron.start()):
+        subj = next((w for sent, rank, w in reversed(ctx.d.mentions) if rank == 0 and w.kind == "person"), None)
+        if subj is not None:
+            ctx.d.remember(subj, 0)
+    for k, m in enumerate(names):
+        name = ctx.names.canonical_proper(m.group(), ctx.known)
+        rank = 0 if k == 0 and m.start() - a < 60 and not pron else 2
+        ctx.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), rank)
+    first = SUBJECT_NAME.search(ctx.text, a, b)
+    if first and not names and not pron and first.group(1).split()[0].lower() not in STOP_WORDS:
+        # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb
+        name = ctx.names.canonical_proper(first.group(1), ctx.known)
+        ctx.d.remember(Who(name, Span(first.start(1), first.end(1), first.group(1)), "explicit", "person"), 0)
+    assemblies_in(ctx, a, b)
+
+
+def assemblies_in(ctx: Ctx, a: int, b: int) -> None:
+    """A deliberative body met `at` ("at the Twelfth Party Congress"): speeches reported
+    after it, in the same or the next paragraph, were addressed to it."""
+    for m in _ASSEMBLY_AT.finditer(ctx.text, a, b):
+        words = m.group(1).split()
+        head = words[-1].lower()
+        # the pattern lets one stray letter follow the head noun (a misprint glued to the
+        # word by OCR): it is not part of the body's name
+        noun = head if head in cues.ASSEMBLY_NOUNS else head[:-1]
+        name = " ".join(words[:-1] + [noun.capitalize()])
+        p = ctx.source.paragraph_of(m.start(1))
+        ctx.d.assemblies.append((p, Who(name, Span(m.start(1), m.end(1), m.group(1)), "inferred", "group")))
+
+
+def is_block(source: Source, sp: QuotedSpan) -> bool:
+    """A quotation that opens its paragraph (a block quotation)."""
+    lo = source.paragraphs[sp.paragraph][0]
+    return not source.text[lo:sp.start - 1].strip()
+
+
+def only_remembered(ctx: Ctx, p: int, s0: int, s1: int) -> bool:
+    """Whether the parsed sentence [s0, s1) lies in a stretch parsed only for its names."""
+    return any(a <= s0 and s1 <= b + 1 for a, b in ctx.memory_only.get(p, ()))
+
+
+def remember(ctx: Ctx, sent: Any, off: int) -> None:
+    """Note the sentence's subjects, their possessors and named people for later pronouns."""
+    for t in sent:
+        if not outside(ctx, t, off):
+            continue
+        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ not in ("WP", "WDT", "EX"):
+            rank = 0
+        elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
+            rank = 1
+        elif (t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound") or (
+                t.dep_ in ("dobj", "pobj") and (t.lower_ in cues.PERSON_NOUNS)):
+            rank = 2
+        else:
+            continue
+        if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS:
+            continue
+        if t.lower_ == "one" and any(c.lower_ == "of" for c in t.children):
+            ctx.d.remember(Who("", span_of(ctx, off, [t]), "resolved", "anonymous"), rank)
+            continue
+        if t.tag_ in ("NN", "NNS") and t.lower_ not in cues.COMMUNICATION_NOUNS and kind_of(t.lower_) == "person" \
+                and t.lower_ not in cues.PERSON_NOUNS:
+            continue  # common nouns enter the memory as documents, groups or people
+        w = who_of(ctx, t, off)
+        if w is not None:
+            ctx.d.remember(w, rank)

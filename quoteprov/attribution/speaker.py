@@ -1,0 +1,136 @@
+"""Who speaks a quotation and to whom, rule by rule in order of strength: the author of the
+document it belongs to, the subject of a reporting cue, a named subject of the verb that
+governs it, the subject of the clause before its colon, then the discourse (running speaker,
+dialogue, earlier addressees). Each rule is named after the `method` value it gives."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .. import cues
+from ..discourse import Found, Who
+from ..records import Span
+from ..spans import QuotedSpan
+from .context import Ctx, outside, span_of
+from .cue_rules import cues_in, ranked_cues, recipient_of, subject_of
+from .dialogue import carry_speaker, context_recipient, quote_names_addressee, running_speaker
+from .documents import document_of
+from .terms import SHORT_WORDS, term_rules
+from .who import proper, who_of
+
+_COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains remained".split())
+
+
+def attribute_one(ctx: Ctx, i: int, scope: list[Any], off: int) -> Found:
+    """Kind, speaker and recipient of span i, whose sentences `scope` were parsed at `off`."""
+    sp = ctx.spans[i]
+    qtext = ctx.text[sp.start:sp.end]
+    qtoks = [t for s in scope for t in s if sp.start <= off + t.idx < sp.end]
+    words = len(re.findall(r"\w+", qtext))
+    term = term_rules(ctx, i, qtext, qtoks, words)
+    if term is not None:
+        return term
+    f = Found("quotation")
+    document = document_author(ctx, f, qtoks, off) if qtoks else None
+    heard = cue_subject(ctx, f, scope, qtoks, words, off) if f.speaker is None else False
+    quote_names_addressee(ctx, f, sp, qtext, qtoks, scope, off)
+    if f.speaker is None:
+        subject_of_governing_verb(ctx, f, qtoks, off)
+    if f.speaker is None and not heard and qtoks:
+        colon_clause_subject(ctx, f, sp, scope, off)
+    if f.speaker is None:
+        if not running_speaker(ctx, f, heard, document, words):
+            return Found("term", "short-no-cue")
+    else:
+        f.kind_method = f.method if f.kind == "quotation" else f"{f.method}-label"
+    context_recipient(ctx, f, sp, heard)
+    carry_speaker(ctx, f, sp)
+    return f
+
+
+def document_author(ctx: Ctx, f: Found, qtoks: list[Any], off: int) -> Any | None:
+    """1. A document with a named author: "Marx's inaugural address (...)". Fills `f`; returns
+    the document noun (None if the quotation belongs to none)."""
+    who, rec, noun = document_of(ctx, qtoks, off)
+    if who is not None:
+        f.speaker, f.method, f.cue = who, "document-author", span_of(ctx, off, [noun])
+    if rec is not None:
+        f.recipient, f.recipient_method = rec, "document-addressee"
+    return noun
+
+
+def cue_subject(ctx: Ctx, f: Found, scope: list[Any], qtoks: list[Any], words: int, off: int) -> bool:
+    """2. The subject of a reporting cue that governs the quotation or frames its sentence
+    (also `according-to`, `in-the-words-of`). Fills `f`; returns whether some cue had a
+    subject the text does not name ("he said" with no antecedent)."""
+    heard = False
+    for cue in ranked_cues(cues_in(ctx, scope, off), qtoks, words <= SHORT_WORDS):
+        subj = subject_of(ctx, cue, off)
+        who = who_of(ctx, subj, off) if subj is not None else None
+        if who is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
+                and subj.head.i == cue.i:
+            # the named subject of a reporting verb speaks, whatever the tagger thought the
+            # name was ("Kamenev wrote", "Moscow declared")
+            who = Who(who.name, who.mention, who.basis, "group" if subj.ent_type_ in ("GPE", "LOC") else "person")
+        if who is None or who.kind == "place":
+            heard = heard or subj is not None  # someone the text does not name spoke
+            continue
+        f.speaker, f.method = who, {"according": "according-to", "words": "in-the-words-of"}.get(
+            cue.lower_, "cue-subject")
+        first = cue.head if cue.lower_ == "words" else cue
+        end = cue.nbor(1) if cue.lower_ == "according" else cue
+        f.cue = span_of(ctx, off, [first, end])
+        if words <= SHORT_WORDS and (cue.lower_ in cues.OPINION_VERBS or any(
+                c.lower_ == "what" for c in cue.children)):
+            # "Kuznetsov regarded them as 'antithetical forces'", "what MacDougall
+            # calls 'negative self-feeling'": a label that is theirs, not an utterance
+            f.kind = "term"
+        rec, rmethod = recipient_of(ctx, cue, off)
+        if rec is not None:
+            f.recipient, f.recipient_method = rec, rmethod
+        break
+    return heard
+
+
+def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list[Any], off: int) -> None:
+    """4. A named person as the active subject of the verb that governs the quotation:
+    "Radek poured contempt on Miasnikov's 'high-flown formula'"."""
+    for a in [t for t in qtoks if t.head not in qtoks]:
+        v = a.head
+        while not (v.tag_.startswith("VB") or v.tag_ == "MD") and v.head.i != v.i:
+            v = v.head
+        if v in qtoks or v.lower_ in _COPULAS:
+            continue  # "He was a 'bourgeois specialist'": a description, not his words
+        subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
+        if subj is not None and (subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS):
+            who = who_of(ctx, subj, off)
+            if who is not None and who.kind == "person":
+                f.speaker, f.method, f.cue = who, "subject-of-governing-verb", span_of(ctx, off, [v])
+                return
+
+
+def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list[Any], off: int) -> None:
+    """4b. A quotation introduced by a colon: the subject of the clause before it speaks ("the
+    chairman cut him off: 'Sit down!'")."""
+    lo = ctx.source.paragraphs[sp.paragraph][0]
+    window = ctx.text[max(lo, sp.start - 80):sp.start - 1].rstrip()
+    if not window.endswith(":"):
+        return
+    colon_at = max(lo, sp.start - 80) + len(window) - 1  # offset of the colon
+    before = [t for s_ in scope for t in s_ if off + t.idx + len(t.text) <= colon_at]
+    v = before[-1] if before else None
+    while v is not None and not v.tag_.startswith("VB") and v.head.i != v.i:
+        v = v.head
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
+    who = who_of(ctx, subj, off) if subj is not None else None
+    if subj is not None and cues.is_document_noun(subj.lower_):
+        # "Plekhanov's reply was short: '...'": the author of the reply speaks (a
+        # capitalised possessor, however the tagger labelled it)
+        poss = next((c for c in subj.children if c.dep_ == "poss" and c.text[:1].isupper()
+                     and c.tag_ not in ("PRP$", "WP$")), None)
+        if poss is not None:
+            who = proper(ctx, poss, off)
+    if who is not None and who.kind == "place" and v.lower_ in cues.REPORTING_VERBS:
+        who = Who(who.name, who.mention, who.basis, "person")  # "Kollontai later wrote: ..."
+    if who is not None and who.kind in ("person", "group", "document", "publication"):
+        f.speaker, f.method, f.cue = who, "colon-clause-subject", span_of(ctx, off, [v])

@@ -1,0 +1,169 @@
+"""Who a token stands for: a proper name (expanded to its fullest known form), a pronoun
+(resolved to a clause antecedent or the most salient earlier mention), a relative pronoun (its
+noun) or a description ("the manifesto", "the group"), each with the kind of participant it is."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import cues
+from ..discourse import Who
+from ..entities import kind_of
+from ..records import Span
+from .context import Ctx, clean, outside, span_of
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
+                          "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+LOCATIVE = frozenset("in at from to into near across through toward towards via within".split())
+
+
+def who_of(ctx: Ctx, tok: Any, off: int) -> Who | None:
+    """The participant a subject/object token stands for (resolving pronouns)."""
+    if isinstance(tok, Span):
+        name = ctx.names.canonical_proper(clean(tok.text), ctx.known)
+        return Who(name, tok, "explicit" if name == tok.text else "resolved", ctx.names.kind(name))
+    low = tok.lower_
+    start = off + tok.idx
+    mention = Span(start, start + len(tok.text), tok.text)
+    if low in cues.FIRST_PERSON:
+        return Who(ctx.author, mention, "resolved", "person") if ctx.author else None
+    if low in cues.PERSON_PRONOUNS:
+        local = clause_antecedent(ctx, tok, off)
+        if local is not None:
+            return None if local.kind == "anonymous" else Who(local.name, mention, "resolved", local.kind)
+    if low in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS | cues.PLURAL_PRONOUNS:
+        want = "person" if low in cues.PERSON_PRONOUNS else ("thing" if low in cues.THING_PRONOUNS else "plural")
+        ante = ctx.d.resolve(want, start)
+        if ante is None or ante.kind == "anonymous":
+            return None  # "one of them ... he said": someone the text does not name
+        return Who(ante.name, mention, "resolved", ante.kind)
+    if tok.tag_ in ("WP", "WDT") or (low == "that" and tok.dep_ in ("nsubj", "nsubjpass")):
+        head = tok.head
+        for _ in range(4):
+            if head.dep_ == "relcl":
+                w = who_of(ctx, head.head, off)
+                return Who(w.name, mention, "resolved", w.kind) if w else None
+            head = head.head
+        return None
+    if tok.tag_ in ("NNP", "NNPS"):
+        return proper(ctx, tok, off)
+    if tok.tag_ in ("NN", "NNS"):
+        for c in tok.children:  # "the journal, Sotsialisticheskii vestnik," -> the name
+            if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS") and outside(ctx, c, off):
+                return proper(ctx, c, off)
+        return description(ctx, tok, off)
+    return None
+
+
+def clause_antecedent(ctx: Ctx, pron: Any, off: int) -> Who | None:
+    """'When I questioned one of them ..., he grew impatient': a person named in an adverbial
+    clause that opens the pronoun's sentence is its antecedent; so is a named person who is
+    the subject of an earlier clause of the sentence ('Then Rykov spoke: "...," he said')."""
+    p0 = off + pron.idx
+    for t in reversed(list(pron.sent)[: pron.i - pron.sent.start]):
+        if t.dep_ == "nsubj" and t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON" and outside(ctx, t, off) \
+                and any(off + t.idx < q.start and q.end <= p0 for q in ctx.para_spans):
+            # only across a quotation: in "Miasnikov, he added, maintains that", Miasnikov is
+            # what the speaker reports on, not the speaker
+            return proper(ctx, t, off)
+    verb = pron.head
+    for _ in range(3):
+        for cl in verb.children:
+            if cl.dep_ != "advcl" or cl.i > pron.i:
+                continue
+            for t in cl.subtree:
+                if t.i >= pron.i or t.dep_ not in ("dobj", "pobj", "nsubj") or t.lower_ in cues.FIRST_PERSON:
+                    continue
+                if t.lower_ == "one" and any(c.lower_ == "of" for c in t.children):
+                    return Who("", span_of(ctx, off, [t]), "resolved", "anonymous")
+                if t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON":
+                    return proper(ctx, t, off)
+                if t.tag_ in ("NN",) and t.lower_ in cues.PERSON_NOUNS:
+                    return description(ctx, t, off)
+        if verb.dep_ in ("conj", "xcomp", "ccomp") and verb.head.i != verb.i:
+            verb = verb.head
+        else:
+            break
+    return None
+
+
+def proper(ctx: Ctx, tok: Any, off: int) -> Who:
+    """A proper name: the contiguous run of proper nouns around the head (with `of the`
+    inside: "Industrial Workers of the World"), expanded to the fullest known form."""
+    doc = tok.doc
+    i, j = tok.i, tok.i
+    while i > 0 and (doc[i - 1].tag_ in ("NNP", "NNPS") or (doc[i - 1].tag_ == "POS" and i > 1 and doc[i - 2].tag_ in ("NNP", "NNPS"))) \
+            and outside(ctx, doc[i - 1], off):
+        i -= 1
+    while j + 1 < len(doc) and outside(ctx, doc[j + 1], off):
+        nxt = doc[j + 1]
+        if nxt.tag_ in ("NNP", "NNPS"):
+            j += 1
+        elif nxt.lower_ == "of" and j + 2 < len(doc) and (doc[j + 2].tag_ in ("NNP", "NNPS") or (
+                doc[j + 2].lower_ == "the" and j + 3 < len(doc) and doc[j + 3].tag_ in ("NNP", "NNPS"))):
+            j += 2 if doc[j + 2].lower_ != "the" else 3
+        else:
+            break
+    if tok.ent_type_ in ("PERSON", "ORG", "NORP") and tok.ent_iob_ in ("B", "I"):
+        # the parser's entity is the better boundary ("Quoting Marx's" -> "Marx")
+        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        if ent is not None and i <= ent.start and ent.end - 1 <= j:
+            i, j = ent.start, ent.end - 1
+            while j > i and doc[j].tag_ == "POS":
+                j -= 1
+    if j > i and doc[i].is_sent_start and doc[i].lower_.endswith("ing"):
+        i += 1  # "Quoting Marx's address": a participle that opens the sentence
+    mention = span_of(ctx, off, list(doc[i:j + 1]))
+    name = ctx.names.canonical_proper(clean(mention.text), ctx.known)
+    return Who(name, mention, "explicit" if name == mention.text else "resolved", kind_of_token(ctx, tok, name))
+
+
+def kind_of_token(ctx: Ctx, tok: Any, name: str) -> str:
+    registered = ctx.names.registered_kind(name)
+    if registered:
+        return registered  # the source's registry knows what the name is
+    label = tok.ent_type_ or None
+    if label in PLACE_LABELS:
+        return "place"
+    k = kind_of(name, label)
+    if k == "person" and label != "PERSON" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE:
+        return "place"  # "In Tomsk", "to Turkey": a place unless the parser knows a person
+    if k == "person" and label is None and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "conj", "appos"):
+        return "place"  # an unknown name as object of a verb ("Nearing Dzhul'fa")
+    return k
+
+
+def description(ctx: Ctx, tok: Any, off: int) -> Who:
+    """A common-noun mention (`the manifesto`, `the group`, `the Russian section of the
+    Industrial Workers of the World`): its name-bearing words, or the most recent
+    capitalised name built on the same head noun."""
+    for c in tok.children:  # "the resolutions passed by the Ninth Congress": the body
+        if c.dep_ == "acl" and c.tag_ == "VBN" and cues.is_document_noun(tok.lower_):
+            agent = next((g for g in c.children if g.dep_ == "agent"), None)
+            obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+            if obj is not None and obj.tag_ in ("NNP", "NNPS"):
+                return proper(ctx, obj, off)
+    toks = [tok]
+    for c in tok.lefts:
+        if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
+            toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            sub = [t for t in c.subtree if outside(ctx, t, off)]
+            cut = next((k for k, t in enumerate(sub) if k and t.dep_ in ("prep", "relcl", "punct", "acl") and t.lower_ != "of"), len(sub))
+            toks.extend(sub[:cut])
+    toks = sorted(set(toks), key=lambda t: t.i)
+    while toks and (toks[0].dep_ in ("det", "punct") or toks[0].tag_ in ("DT", "PRP$")):
+        toks = toks[1:]
+    toks = toks or [tok]
+    mention = span_of(ctx, off, toks)
+    if any(t.tag_ in ("NNP", "NNPS") for t in toks):
+        name = clean(mention.text)
+    else:
+        head = tok.text.lower() if tok.tag_ == "NN" else tok.text
+        name = ctx.names.canonical_description(head, off + tok.idx) or clean(mention.text)
+    kind = ctx.names.kind(name)
+    if kind == "person" and tok.lower_ not in cues.PERSON_NOUNS:
+        kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
+    elif kind == "person" and tok.tag_ == "NNS":
+        kind = "group"  # "men", "the workers": not the antecedent of "he"
+    return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, tok.tag_ == "NNS")
