@@ -153,7 +153,7 @@ def time_jsonschema(path: Path, sample: int) -> tuple[float, float]:
 def time_validate(folder: Path, jobs: int | None) -> tuple[float, float, int, str]:
     """(wall seconds, CPU seconds of validate and its workers, peak RSS in KiB of the largest
     of those processes, summary line)."""
-    cmd = [sys.executable, "-m", "quoteprov.validate", str(folder)]
+    cmd = [sys.executable, "-m", "quoteprov.validation", str(folder)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}

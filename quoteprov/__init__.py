@@ -21,7 +21,7 @@ _API = {
     "score_files": "quoteprov.evaluate",
     "read_source": "quoteprov.source",
     "make_source": "quoteprov.source",
-    "validate": "quoteprov.validate",
+    "validate": "quoteprov.validation",
     "diff": "quoteprov.diff",
     "load": "quoteprov.hub",
     "to_pandas": "quoteprov.hub",

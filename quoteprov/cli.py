@@ -10,12 +10,12 @@ import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import __version__
 from .errors import QuoteprovError
 
-PLUGGED = ("quoteprov.validate", "quoteprov.diff", "quoteprov.hub", "quoteprov.report", "quoteprov.export",
+PLUGGED = ("quoteprov.diff", "quoteprov.hub", "quoteprov.report", "quoteprov.export",
            "quoteprov.release")
 
 
@@ -92,6 +92,48 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate
+
+    report = validate(args.paths or None, dataset=args.dataset, strict=args.strict, jobs=args.jobs,
+                      max_problems=args.max_problems or None)
+    out = sys.stdout
+    if args.format == "json":
+        out.write(json.dumps([p.to_dict() for p in report.problems], ensure_ascii=False, indent=1) + "\n")
+        print(report.summary(), file=sys.stderr)
+    else:
+        for p in report.problems:
+            out.write((p.github() if args.format == "github" else p.format()) + "\n")
+        if args.format == "github" and not report.ok:
+            out.write(f"::error title=quoteprov validate::{report.summary()}\n")
+        print(report.summary(), file=sys.stderr if args.format == "github" else out)
+    return report.exit_status
+
+
+
+def add_validate_parser(sub: Any) -> None:
+    from .validation import MAX_PROBLEMS
+
+    v = sub.add_parser(
+        "validate", help="check a dataset, or files of one, before they are merged",
+        description="Check JSON Lines records, sources, entities and corrections: JSON syntax, the JSON Schema, "
+                    "provenance against the source text, ids, order, nesting, entities and corrections. "
+                    "Prints one line per problem (PATH:LINE:COL: error|warning [code] field: message), then a "
+                    "summary. Exit status: 0 valid, 1 errors, 2 usage or unreadable input.")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="dataset folder, file, or - for records on standard input (default: ./dataset if there is one, else the project's dataset/)")
+    v.add_argument("--dataset", type=Path, help="dataset folder to check lone files and standard input against "
+                                                "(default: the folder the file sits in)")
+    v.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text (default), json (the problems as a list), github (workflow annotations)")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for large record files (default: the CPUs available)")
+    v.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
+                   help="problems shown per file, all are counted (default: %(default)s; 0 = no limit)")
+    v.set_defaults(func=cmd_validate)
+
+
 def parser() -> argparse.ArgumentParser:
     from .build_cmd import DEFAULT_DATASET
 
@@ -157,6 +199,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors to standard error")
     s.set_defaults(func=cmd_score)
 
+    add_validate_parser(sub)
     for name in PLUGGED:
         try:
             mod = importlib.import_module(name)

@@ -310,9 +310,9 @@ def _record_problems(folder: Path) -> tuple[list[str], str]:
     this installation.
     """
     try:
-        from .validate import validate as full_validate
+        from .validation import validate as full_validate
     except ModuleNotFoundError as exc:
-        if exc.name != "quoteprov.validate":
+        if exc.name != "quoteprov.validation":
             raise  # a broken install, not a missing command
         full_validate = None
     if full_validate is not None:
