@@ -316,8 +316,7 @@ def t_extract(rng: random.Random, st: State) -> str:
 
 
 def t_diff(rng: random.Random, st: State) -> str:
-    from quoteprov.diff import compare_versions, format_markdown, format_text
-    from quoteprov.versions import path_version
+    from quoteprov.versions import compare_versions, format_markdown, format_text, path_version
 
     if st.new.exists():
         shutil.rmtree(st.new)

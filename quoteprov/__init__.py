@@ -22,7 +22,7 @@ _API = {
     "read_source": "quoteprov.source",
     "make_source": "quoteprov.source",
     "validate": "quoteprov.validation",
-    "diff": "quoteprov.diff",
+    "diff": "quoteprov.versions",
     "load": "quoteprov.hub",
     "to_pandas": "quoteprov.hub",
     "publish": "quoteprov.hub",

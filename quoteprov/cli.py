@@ -15,7 +15,7 @@ from typing import Any, Sequence
 from . import __version__
 from .errors import QuoteprovError
 
-PLUGGED = ("quoteprov.diff", "quoteprov.hub", "quoteprov.report", "quoteprov.export",
+PLUGGED = ("quoteprov.hub", "quoteprov.report", "quoteprov.export",
            "quoteprov.release")
 
 
@@ -58,7 +58,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         for line in summary.lines():
             print(line)
     if args.changelog:
-        from .diff import changelog
+        from .versions import changelog
 
         # the entry for this version, from the diff of the rebuilt dataset against the last tag
         changelog(version=__version__, repo=args.dataset.resolve().parent)
@@ -134,6 +134,57 @@ def add_validate_parser(sub: Any) -> None:
     v.set_defaults(func=cmd_validate)
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .versions import diff, render
+
+    result = diff(args.old, args.new, args.repo, args.dataset_path)
+    sys.stdout.write(render(result, args.format, args.out))
+    return 1 if args.exit_code and result.differs else 0
+
+
+def cmd_changelog(args: argparse.Namespace) -> int:
+    from .versions import changelog
+
+    entry = changelog(args.since, args.version, args.repo, args.file, args.dataset_path, write=not args.dry_run)
+    sys.stdout.write(entry)
+    return 0
+
+
+def add_diff_parsers(sub: Any) -> None:
+    from .versions import DEFAULT_DATASET_PATH, FORMATS
+
+    d = sub.add_parser(
+        "diff", help="what changed between two versions of the dataset",
+        description="Compare two versions of the dataset record by record: added, removed, changed (field by "
+                    "field), re-anchored (moved only because the source text was edited), source text edits and "
+                    "schema changes. OLD and NEW are each a records file, a dataset folder or a git revision "
+                    "(HEAD~1, a tag, a commit, or REV:PATH), read with git without a checkout. With only OLD, "
+                    "it is compared with the working tree's dataset.",
+        epilog="An existing path is taken as a path; anything else must be a revision of --repo. "
+               "Exit status: 0, or 1 with --exit-code when there are differences; 2 on bad input.")
+    d.add_argument("old", metavar="OLD", help="records file, dataset folder or git revision")
+    d.add_argument("new", metavar="NEW", nargs="?", help="the same kinds (default: the working tree's dataset)")
+    d.add_argument("--format", choices=FORMATS, default="text", help="output format (default: %(default)s)")
+    d.add_argument("--out", type=Path, metavar="DIR", help="folder for --format html (default: report)")
+    d.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences")
+    d.add_argument("--repo", default=".", metavar="DIR", help="git repository for revisions (default: the current folder)")
+    d.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, metavar="PATH",
+                   help="dataset folder inside the repository (default: %(default)s)")
+    d.set_defaults(func=cmd_diff)
+
+    c = sub.add_parser(
+        "changelog", help="write the CHANGELOG entry of a new dataset version",
+        description="Diff the working tree's dataset against the previous tag (or --since) and write the "
+                    "entry for the new version into CHANGELOG.md, replacing an entry of the same version.")
+    c.add_argument("--since", metavar="REV", help="revision to compare with (default: the latest tag, git describe --tags)")
+    c.add_argument("--version", dest="version", metavar="V", help="version heading of the entry (default: Unreleased)")
+    c.add_argument("--file", type=Path, metavar="FILE", help="changelog file (default: CHANGELOG.md at the repository root)")
+    c.add_argument("--repo", default=".", metavar="DIR", help="git repository (default: the current folder)")
+    c.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, metavar="PATH", help="dataset folder inside the repository")
+    c.add_argument("--dry-run", action="store_true", help="print the entry without writing it")
+    c.set_defaults(func=cmd_changelog)
+
+
 def parser() -> argparse.ArgumentParser:
     from .build_cmd import DEFAULT_DATASET
 
@@ -200,6 +251,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_score)
 
     add_validate_parser(sub)
+    add_diff_parsers(sub)
     for name in PLUGGED:
         try:
             mod = importlib.import_module(name)

@@ -107,8 +107,7 @@ def plan_release(version: str | None = None, bump: str | None = None, repo: str 
     file to change (nothing is written)."""
     from datetime import date as _date
 
-    from .diff import changelog_entry, diff, update_changelog
-    from .versions import git_toplevel
+    from .versions import changelog_entry, diff, git_toplevel, update_changelog
 
     top = git_toplevel(repo)
     if top is None:

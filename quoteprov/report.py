@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from .diff import readable
+from .versions import readable
 from .errors import QuoteprovError
 from .source import Source, make_source, read_manifest, read_sources
 from .records import CONFIDENT, KINDS, LOW_CONFIDENCE
@@ -571,7 +571,7 @@ def _changed_records(result: Any) -> list[dict[str, Any]]:
 
 def render_diff_html(result: Any, out_dir: str | Path, sources: Any = None,
                      records: Iterable[Mapping[str, Any]] | None = None) -> Path:
-    """Render a diff (a `quoteprov.diff.DiffResult`, or its JSON form) as the report's pages.
+    """Render a diff (a `quoteprov.versions.DiffResult`, or its JSON form) as the report's pages.
 
     The new version's text carries the added, changed (re-attributed) and re-anchored
     quotations, each marked and labelled; removed quotations are listed in a panel of their

@@ -449,7 +449,7 @@ def _check_diff_page(out: Path, result: Any, get: Any) -> El:
 def test_diff_page_marks_each_kind_of_change(tmp_path: Path) -> None:
     """With the real `quoteprov.diff`: every added, changed and re-anchored record is marked in
     the new text; removed ones are listed; the re-attribution is shown old -> new, escaped."""
-    from quoteprov.diff import diff
+    from quoteprov.versions import diff
 
     new_ds, _ = _new_version(tmp_path)
     result = diff(FIXTURE, new_ds)
@@ -468,7 +468,7 @@ def test_diff_page_marks_each_kind_of_change(tmp_path: Path) -> None:
 
 def test_cli_diff_format_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`quoteprov diff OLD NEW --format html` (wired in diff.py) writes these pages."""
-    from quoteprov.diff import diff
+    from quoteprov.versions import diff
 
     new_ds, _ = _new_version(tmp_path)
     out = tmp_path / "html"
