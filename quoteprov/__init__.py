@@ -26,8 +26,9 @@ _API = {
     "load": "quoteprov.hub",
     "to_pandas": "quoteprov.hub",
     "publish": "quoteprov.hub",
-    "report": "quoteprov.report",
+    "report": "quoteprov.reporting",
     "release": "quoteprov.release",
+    "export": "quoteprov.exports",
     "QuoteprovError": "quoteprov.errors",
 }
 __all__ = sorted(_API)

@@ -457,7 +457,7 @@ def test_html_format_calls_the_report_module(tmp_path, capsys, monkeypatch):
 
     a = write_version(tmp_path / "a", build_records())
     calls = []
-    fake = types.ModuleType("quoteprov.report")
+    fake = types.ModuleType("quoteprov.reporting")
 
     def render_diff_html(result, out_dir, sources=None, records=None):
         calls.append((result, out_dir))
@@ -465,12 +465,11 @@ def test_html_format_calls_the_report_module(tmp_path, capsys, monkeypatch):
         return Path(out_dir) / "diff.html"
 
     fake.render_diff_html = render_diff_html
-    fake.register_cli = lambda sub: None
-    monkeypatch.setitem(sys.modules, "quoteprov.report", fake)
+    monkeypatch.setitem(sys.modules, "quoteprov.reporting", fake)
     assert main(["diff", str(a), str(a), "--format", "html", "--out", str(tmp_path / "r")]) == 0
     assert isinstance(calls[0][0], DiffResult) and calls[0][1] == tmp_path / "r"
     assert capsys.readouterr().out.strip() == str(tmp_path / "r" / "diff.html")
-    monkeypatch.setitem(sys.modules, "quoteprov.report", None)  # the module is not there
+    monkeypatch.setitem(sys.modules, "quoteprov.reporting", None)  # the module is not there
     assert main(["diff", str(a), str(a), "--format", "html"]) == 2
     assert "render_diff_html" in capsys.readouterr().err
 

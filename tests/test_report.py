@@ -35,7 +35,7 @@ import quoteprov
 from quoteprov.build_cmd import build
 from quoteprov.cli import main
 from quoteprov.records import selector_context
-from quoteprov.report import markup_tree, render_diff_html, report
+from quoteprov.reporting import markup_tree, render_diff_html, report
 from quoteprov.schema import schema_errors
 from quoteprov.store import read_jsonl, write_jsonl
 
@@ -900,3 +900,11 @@ def test_browser_card_shows_the_note_and_its_citations(opened: Any, tmp_path: Pa
     assert " ".join(note["text"].split()[:8]) in " ".join(tip.split())
     for c in note["citations"]:
         assert c["title"]["text"] in tip
+
+
+def test_the_command_line_default_out_is_the_library_default():
+    # the parser does not import quoteprov.reporting (jinja2), so it names the folder itself
+    from quoteprov.cli import parser
+    from quoteprov.reporting import DEFAULT_OUT
+
+    assert parser().parse_args(["report"]).out == DEFAULT_OUT

@@ -195,9 +195,9 @@ def render(result: DiffResult, fmt: str, out_dir: str | Path | None = None) -> s
         return format_markdown(result)
     if fmt == "html":
         try:
-            from ..report import render_diff_html  # written by the report module
+            from ..reporting import render_diff_html  # written by the report module
         except ImportError:
-            raise QuoteprovError("--format html needs quoteprov.report.render_diff_html, which this "
+            raise QuoteprovError("--format html needs quoteprov.reporting.render_diff_html, which this "
                                  "version does not have; use --format text, json or markdown") from None
         new = result.new_version
         if new is None:
