@@ -59,7 +59,7 @@ def make_source_text(rng: random.Random, paragraphs: int) -> tuple[str, list[lis
     for p in range(paragraphs):
         parts, quotes = [], []
         cur = pos
-        for q in range(PER_PARAGRAPH):
+        for _ in range(PER_PARAGRAPH):
             name = rng.choice(NAMES)
             lead = f"{_phrase(rng, 3, 8)} {name} declared, \""
             body = _phrase(rng, 6, 16)

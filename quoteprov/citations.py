@@ -52,7 +52,7 @@ class Citation:
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "form": self.form,
                 "resolved": self.resolved, "resolved_to": self.resolved_to,
-                **{k: (self.fields[k].to_dict() if self.fields.get(k) else None) for k in FIELDS}}
+                **{k: (f.to_dict() if (f := self.fields.get(k)) else None) for k in FIELDS}}
 
 
 # -- the printed conventions (closed classes of English and Latin citation practice) ---------

@@ -298,7 +298,7 @@ def _record_problems(folder: Path) -> tuple[list[str], str]:
     except ModuleNotFoundError as exc:
         if exc.name != "quoteprov.validation":
             raise  # a broken install, not a missing command
-        full_validate = None
+        full_validate = None  # type: ignore[assignment]
     if full_validate is not None:
         report = full_validate(folder, jobs=1)
         errors = [p.format() for p in report.problems if p.severity == "error" or report.strict]

@@ -68,7 +68,7 @@ def iter_batches(f: BinaryIO, limit: int | None = None, max_line: int = MAX_LINE
             carry = tail  # type: ignore[assignment]
             yield parts
         elif dropping:
-            dropping += len(tail)
+            dropping += len(tail)  # type: ignore[arg-type]
         else:
             carry += tail  # type: ignore[operator]
         if not dropping and len(carry) > max_line:
@@ -280,8 +280,9 @@ def schema_type(node: dict[str, Any], name: str = "Record", struct: bool = False
     difference is closed by the caller: a TypedDict drops unknown keys, so the caller proves
     by counting keys that there were none (`additionalProperties: false`).
     """
-    import msgspec
     from typing import Annotated, Literal, NotRequired, Optional, TypedDict, Union
+
+    import msgspec
 
     unknown = set(node) - _NOTES - _HANDLED
     if unknown:
@@ -322,12 +323,12 @@ def schema_type(node: dict[str, Any], name: str = "Record", struct: bool = False
             # of range, so only finite numbers arrive
             if "integer" in kinds:
                 raise Unsupported(f"{name}: integer and number")
-            bounds = {}
-            for key, meta in (("minimum", "ge"), ("maximum", "le")):
+            bounds: dict[str, Any] = {}
+            for key, bound in (("minimum", "ge"), ("maximum", "le")):
                 if key in node:
                     if type(node[key]) not in (int, float):
                         raise Unsupported(f"{name}: {key}")
-                    bounds[meta] = node[key]
+                    bounds[bound] = node[key]
             members.append(Annotated[float, msgspec.Meta(**bounds)] if bounds else float)
         elif kind == "array" and "items" in node:
             members.append(list[schema_type(node["items"], f"{name}Item", struct)])  # type: ignore[misc]

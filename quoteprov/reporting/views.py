@@ -5,7 +5,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..records import CONFIDENT, KINDS, LOW_CONFIDENCE
 from ..source import Source
@@ -46,7 +46,7 @@ def speaker_legend(records: Iterable[Mapping[str, Any]]) -> dict[str | None, Spe
     Built over the whole dataset so that a speaker keeps its colour and label on every page.
     """
     counts = Counter(r.get("speaker") for r in records)
-    legend = {None: SpeakerEntry(None, "0", counts.pop(None, 0), "#e4e4e4", "#6b6b6b")}
+    legend: dict[str | None, SpeakerEntry] = {None: SpeakerEntry(None, "0", counts.pop(None, 0), "#e4e4e4", "#6b6b6b")}
     for i, (name, n) in enumerate(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))):
         base = PALETTE[i % len(PALETTE)]
         legend[name] = SpeakerEntry(name, str(i + 1), n, _mix(base, "#ffffff", 0.62), _mix(base, "#000000", 0.45))
@@ -66,7 +66,7 @@ def _span_text(text: str, ev: Mapping[str, Any] | None) -> tuple[int, int, str] 
 
 
 def _record_view(rec: Mapping[str, Any], n: int, text: str, legend: Mapping[str | None, SpeakerEntry],
-                 index_of: Mapping[str, int]) -> dict[str, Any]:
+                 index_of: Mapping[Any, int]) -> dict[str, Any]:
     """What a page shows of one record: its values, evidence, corrections and problems."""
     start, end = rec.get("start"), rec.get("end")
     problems = []
@@ -236,7 +236,7 @@ def page_filename(source_id: str) -> str:
     return "source-" + hashlib.sha1(source_id.encode("utf-8")).hexdigest()[:12] + ".html"
 
 
-def build_page(source: Source, records: list[Mapping[str, Any]], legend: Mapping[str | None, SpeakerEntry],
+def build_page(source: Source, records: Sequence[Mapping[str, Any]], legend: Mapping[str | None, SpeakerEntry],
                meta: Mapping[str, Any] | None = None, problems: Iterable[str] = (),
                diff: Mapping[str, Any] | None = None,
                notes_of: Mapping[str, Mapping[str, Any]] | None = None) -> Page:

@@ -117,7 +117,7 @@ def check_applied(entries: list[CorrectionEntry], captured: dict[str, Any], sour
             span = ev.get(c.field) if isinstance(ev, dict) else None
             got = (span.get("start"), span.get("end")) if isinstance(span, dict) else None
             if got != tuple(c.evidence):
-                shown_span = f"[{got[0]}, {got[1]}) {_q(span.get('text'))}" if got else "null"
+                shown_span = f"[{got[0]}, {got[1]}) {_q(span.get('text'))}" if got and span else "null"
                 sink.add(shown, c.line, 1, ERROR, "correction", "evidence",
                          f"record {c.id} has {c.field} evidence {shown_span}, not the correction's evidence "
                          f"[{c.evidence[0]}, {c.evidence[1]}): run `quoteprov build`")

@@ -21,7 +21,7 @@ def _element_offsets(text: str) -> list[int]:
     """Start offsets of the elements of a top-level JSON list (for locating manifest entries)."""
     dec = json.JSONDecoder()
     i = text.index("[") + 1
-    out = []
+    out: list[int] = []
     while True:
         while i < len(text) and text[i] in " \t\r\n,":
             i += 1

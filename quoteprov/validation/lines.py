@@ -45,6 +45,7 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
     problems = res.problems
     names: set[tuple[str, str, str]] = set()  # unknown names already reported in this batch
     n = 0
+    data: Any  # bytes, or the length of a line too long to keep (an int)
     for data in chain.from_iterable(batches):
         n += 1
         if type(data) is int:
@@ -106,7 +107,7 @@ def check_lines(batches: Iterable[list[bytes | int]], ctx: Context, first_is_fil
 def _summarize(n: int, rec: dict[str, Any], valid: bool, ctx: Context, res: ChunkResult) -> None:
     """The record's summary for the in-order checks; a schema-invalid record takes part with
     whatever fields have the right type, so that its id still counts as taken."""
-    g = rec.get
+    g: Callable[[str], Any] = rec.get
     rid, sid, text, start, end, nested = g("id"), g("source_id"), g("text"), g("start"), g("end"), g("nested_in")
     if not valid:
         if not isinstance(rid, str):
@@ -118,7 +119,7 @@ def _summarize(n: int, rec: dict[str, Any], valid: bool, ctx: Context, res: Chun
     key = id_key(sid, text) if valid or (sid is not None and isinstance(text, str)) else None
     res.seq.append((n, rid, key, sid, start, end, nested))
     if rid in ctx.correction_ids:
-        noted = [c.get("field") for c in g("corrections") or () if isinstance(c, dict)] \
+        noted: list[Any] = [c.get("field") for c in g("corrections") or () if isinstance(c, dict)] \
             if isinstance(g("corrections"), list) else []
         values = {k: g(k) for k in CORRECTABLE}
         values["evidence"] = g("evidence")  # where a corrected speaker's evidence was put

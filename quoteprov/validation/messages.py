@@ -15,7 +15,7 @@ from .problems import quoted as _q
 try:  # the happy path's fallback when msgspec cannot express the schema
     import jsonschema_rs
 except ImportError:  # pragma: no cover - declared as a dependency
-    jsonschema_rs = None
+    jsonschema_rs = None  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def _source_seam(f: BinaryIO, pos: int, size: int, max_line: int) -> int | None:
                     return offset
                 prev = sid
             first = False
-            offset += (item if type(item) is int else len(item)) + 1  # type: ignore[operator,arg-type]
+            offset += (item if type(item) is int else len(item)) + 1  # type: ignore[arg-type]
     return None
 
 
@@ -170,7 +170,7 @@ def check_records(stream: BinaryIO | None, path: Path | None, shown: str, ctx: C
         sink.add(shown, line, col, severity, code, fld, message)
 
     checker = Records(report, ctx, max_line)
-    f = stream if stream is not None else open(path, "rb")  # type: ignore[arg-type]
+    f: BinaryIO = stream if stream is not None else open(path, "rb")  # type: ignore[arg-type,assignment]
     try:
         checker.run(f)
     finally:

@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-
 ERROR, WARNING = "error", "warning"
 MAX_PROBLEMS = 10000  # problems kept per file; the rest are counted (memory stays bounded)
 

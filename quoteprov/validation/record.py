@@ -19,8 +19,6 @@ from .problems import ERROR, WARNING
 from .problems import quoted as _q
 
 
-
-
 def _span_problem(src: str, sp: Any) -> str | None:
     s, e, t = sp["start"], sp["end"], sp["text"]
     if not (0 <= s <= e <= len(src)):
@@ -94,8 +92,8 @@ def check_provenance(rec: dict[str, Any], ctx: Context, out: Out, seen_names: se
     # Source.paragraph_of, with the C bisect: the last paragraph starting at or before `start`
     par = bisect_right(starts, start) - 1
     place = Place(source, src, par, source.paragraphs[par][1], markers, mstarts)
-    for _, check in SOURCE_CHECKS:
-        check(rec, place, out)
+    for _, source_check_ in SOURCE_CHECKS:
+        source_check_(rec, place, out)
 
 
 @record_check("offsets")

@@ -18,8 +18,18 @@ from .changelog import CHANGELOG_HEADER, changelog, changelog_entry, update_chan
 from .compare import compare_versions, diff
 from .edits import OffsetMap, SourceChange, TextEdit, compare_sources, text_opcodes
 from .formats import FORMATS, dumps_json, format_markdown, format_text, readable, render, summary_line
-from .read import (DEFAULT_DATASET_PATH, FileBlob, GitBlob, Version, git_toplevel, iter_records, latest_tag,
-                   path_version, resolve_version, working_tree)
+from .read import (
+                   DEFAULT_DATASET_PATH,
+                   FileBlob,
+                   GitBlob,
+                   Version,
+                   git_toplevel,
+                   iter_records,
+                   latest_tag,
+                   path_version,
+                   resolve_version,
+                   working_tree,
+)
 from .result import Change, DiffResult, Reanchor, SchemaChange
 
 __all__ = ["CHANGELOG_HEADER", "DEFAULT_DATASET_PATH", "FORMATS", "Change", "DiffResult", "FileBlob", "GitBlob",

@@ -92,7 +92,7 @@ def compare_records(old: dict, new: dict, matched_by: str, anchors: dict[str, An
     content = {p: v for p, v in fields.items() if p not in moved}
     s0, s1 = old.get("start"), new.get("start")
     shift = s1 - s0 if moved and isinstance(s0, int) and isinstance(s1, int) else None
-    rid = new.get("id", old.get("id"))
+    rid: str = new["id"]  # every parsed record has a string id (read._parse)
     if content:
         return Change(rid, old, new, content, matched_by, shift)
     return Reanchor(rid, old, new, shift or 0, moved)

@@ -11,7 +11,7 @@ import json
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from ..errors import QuoteprovError
 from ..source import (
@@ -71,7 +71,7 @@ class GitBlob:
                 raise QuoteprovError(f"{self.name}: git cannot read it: {err}")
 
 
-def _readlines(f: BinaryIO) -> Iterator[list[bytes]]:
+def _readlines(f: IO[bytes]) -> Iterator[list[bytes]]:
     # readlines(hint) splits in C and needs no carry-over between chunks: about twice as fast
     # as read() + split(); lines keep their newline (the last may lack one)
     while lines := f.readlines(CHUNK):
