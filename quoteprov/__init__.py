@@ -21,13 +21,14 @@ _API = {
     "score_files": "quoteprov.evaluate",
     "read_source": "quoteprov.source",
     "make_source": "quoteprov.source",
-    "validate": "quoteprov.validate",
-    "diff": "quoteprov.diff",
+    "validate": "quoteprov.validation",
+    "diff": "quoteprov.versions",
     "load": "quoteprov.hub",
     "to_pandas": "quoteprov.hub",
     "publish": "quoteprov.hub",
-    "report": "quoteprov.report",
+    "report": "quoteprov.reporting",
     "release": "quoteprov.release",
+    "export": "quoteprov.exports",
     "QuoteprovError": "quoteprov.errors",
 }
 __all__ = sorted(_API)

@@ -55,7 +55,7 @@ def parquet_path(config: str) -> str:
 def read_tables(dataset: str | Path) -> dict[str, list[dict[str, Any]]]:
     """The rows of the JSON Lines files of a built dataset folder (`notes.jsonl` may be absent)."""
     dataset = Path(dataset)
-    tables = {}
+    tables: dict[str, Any] = {}
     for config in CONFIGS:
         path = dataset / jsonl_path(config)
         if config == "notes" and not path.is_file():

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .records import Span
 
@@ -52,7 +52,7 @@ class Citation:
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text, "form": self.form,
                 "resolved": self.resolved, "resolved_to": self.resolved_to,
-                **{k: (self.fields[k].to_dict() if self.fields.get(k) else None) for k in FIELDS}}
+                **{k: (f.to_dict() if (f := self.fields.get(k)) else None) for k in FIELDS}}
 
 
 # -- the printed conventions (closed classes of English and Latin citation practice) ---------
@@ -162,6 +162,32 @@ def _is_name(text: str) -> bool:
     return bool(t) and len(t.split()) <= 5 and bool(_NAME.fullmatch(t)) and not _IBID.fullmatch(t)
 
 
+def _locators(seg: str, fields: dict[str, Field | None], F: Callable[..., Field | None], after: int,
+              taken: list[tuple[int, int]]) -> None:
+    """The imprint, volume, issue, pages, date and archival file of a full citation, into
+    `fields` (`after`: where the title ends; `taken`: the spans title and periodical hold)."""
+    imprint = _IMPRINT.search(seg)
+    if imprint:
+        fields["place"], fields["publisher"] = _strip_field(F(imprint, 1)), _strip_field(F(imprint, 2))
+    else:
+        pub = _PUBLISHED.search(seg)
+        fields["publisher"] = _strip_field(F(pub)) if pub else None
+        pl = _PLACE_YEAR.search(seg, after)
+        if pl and _outside(pl, taken):
+            fields["place"] = F(pl)
+    for name, rx in (("volume", _VOLUME), ("issue", _ISSUE), ("pages", _PAGES)):
+        m = next((m for m in rx.finditer(seg) if _outside(m, taken)), None)
+        fields[name] = F(m)
+    dates = [m for m in _DATE.finditer(seg) if _outside(m, taken)]
+    if dates:
+        fields["date"] = _strip_field(F(dates[0], 0))
+    arch = _ARCHIVE.search(seg)
+    fields["archive"] = F(arch) if arch and _FOND.search(seg) else None
+    fields["fond"] = F(_FOND.search(seg))
+    fields["opis"] = F(_OPIS.search(seg)) if fields["fond"] else None
+    fields["delo"] = F(_DELO.search(seg)) if fields["fond"] else None
+
+
 def parse_segment(seg: str, base: int, seg_start: int) -> Citation | None:
     """One stretch of a note as a citation, or None when it names no work (no title, no archive
     file, no Ibid./op. cit.): the note keeps its text and nothing is guessed."""
@@ -251,27 +277,7 @@ def parse_segment(seg: str, base: int, seg_start: int) -> Citation | None:
             author = _strip_field(F(bm))
     fields["author"], fields["title"] = author, title
 
-    imprint = _IMPRINT.search(seg)
-    if imprint:
-        fields["place"], fields["publisher"] = _strip_field(F(imprint, 1)), _strip_field(F(imprint, 2))
-    else:
-        pub = _PUBLISHED.search(seg)
-        fields["publisher"] = _strip_field(F(pub)) if pub else None
-        after = title_m.end() if title_m else 0
-        pl = _PLACE_YEAR.search(seg, after)
-        if pl and _outside(pl, taken):
-            fields["place"] = F(pl)
-    for name, rx in (("volume", _VOLUME), ("issue", _ISSUE), ("pages", _PAGES)):
-        m = next((m for m in rx.finditer(seg) if _outside(m, taken)), None)
-        fields[name] = F(m)
-    dates = [m for m in _DATE.finditer(seg) if _outside(m, taken)]
-    if dates:
-        fields["date"] = _strip_field(F(dates[0], 0))
-    arch = _ARCHIVE.search(seg)
-    fields["archive"] = F(arch) if arch and _FOND.search(seg) else None
-    fields["fond"] = F(_FOND.search(seg))
-    fields["opis"] = F(_OPIS.search(seg)) if fields["fond"] else None
-    fields["delo"] = F(_DELO.search(seg)) if fields["fond"] else None
+    _locators(seg, fields, F, title_m.end() if title_m else 0, taken)
     return Citation(*absolute, seg, "full", fields)
 
 

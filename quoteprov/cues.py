@@ -11,36 +11,62 @@ say tell declare write state assert insist argue claim maintain add note remark 
 announce proclaim exclaim cry shout reply answer respond retort explain complain protest warn
 urge demand ask inquire wonder recall recount relate report describe acknowledge admit concede
 confess deny affirm aver contend charge accuse denounce condemn brand call term dub label hail
-praise pledge promise vow swear suggest propose predict prophesy conclude concede agree object
+praise pledge promise vow swear suggest propose predict prophesy conclude agree object
 lament deplore boast recollect remember reflect comment opine put quote cite summarize emphasize
-stress repeat reiterate mention announce telegraph cable testify confide whisper scream write
+stress repeat reiterate mention telegraph cable testify confide whisper scream
 regard consider believe think feel hold reason plead appeal challenge threaten assure inform
 question
 advise instruct order command decree resolve vote address characterize dismiss mock ridicule
 """.split()
 
+# the verbs whose past is not regular (all of their forms but -s and -ing)
 _IRREGULAR = {
-    "say": ["said"], "tell": ["told"], "write": ["wrote", "written", "writ"], "think": ["thought"],
+    "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "think": ["thought"],
     "feel": ["felt"], "hold": ["held"], "swear": ["swore", "sworn"], "put": ["put"],
-    "cry": ["cried", "cries"], "reply": ["replied", "replies"], "deny": ["denied", "denies"],
-    "prophesy": ["prophesied", "prophesies"], "testify": ["testified", "testifies"],
-    "opine": ["opined"], "speak": ["spoke", "spoken"],
+    "speak": ["spoke", "spoken"],
 }
+# verbs of more than one syllable stressed on the last, which double their final consonant
+# (admit -> admitted); verbs of one syllable ending in one vowel and one consonant do it too
+# (dub -> dubbed), which `_doubles` sees from the spelling
+_DOUBLING = frozenset("admit commit omit permit submit refer prefer confer aver".split())
+# a final -l after one vowel is doubled in British spelling and not in American (labelled, labeled)
+_BRITISH_L = frozenset("label cancel signal".split())
+_VOWELS = "aeiou"
+
+
+def _doubles(base: str) -> bool:
+    """Whether the final consonant is doubled before -ed and -ing."""
+    if base in _DOUBLING:
+        return True
+    groups = sum(1 for i, c in enumerate(base) if c in _VOWELS and (i == 0 or base[i - 1] not in _VOWELS))
+    return (groups == 1 and len(base) >= 3 and base[-1] not in _VOWELS + "wxy" and base[-2] in _VOWELS
+            and base[-3] not in _VOWELS)
 
 
 def _forms(base: str) -> set[str]:
-    out = {base, base + "s", base + "ing", base + "ed"}
-    if base.endswith("e"):
-        out |= {base + "d", base[:-1] + "ing"}
-        out -= {base + "ed", base + "ing"}
-    if base.endswith(("s", "sh", "ch", "x")):
-        out.add(base + "es")
-    if len(base) >= 3 and base[-1] in "bdgmnprt" and base[-2] in "aeiou" and base[-3] not in "aeiou" \
-            and base not in {"answer", "consider", "order", "remember", "offer", "deliver", "recollect"}:
-        # consonant doubling (admit -> admitted, refer -> referred) for the verbs that do it
-        if base in {"admit", "commit", "omit", "permit", "submit", "refer", "prefer", "confer", "aver", "put"}:
-            out |= {base + base[-1] + "ed", base + base[-1] + "ing"}
-    return out | set(_IRREGULAR.get(base, []))
+    """The base form and its inflections: -s, -ing, and the past (regular, or `_IRREGULAR`)."""
+    e_final = base.endswith("e") and not base.endswith("ee")  # quote (not agree)
+    y_final = base.endswith("y") and base[-2] not in _VOWELS  # deny (not say)
+    if base.endswith(("s", "sh", "ch", "x", "z")):
+        third = base + "es"  # stress -> stresses
+    elif y_final:
+        third = base[:-1] + "ies"  # deny -> denies
+    else:
+        third = base + "s"
+    if e_final:
+        ing, ed = base[:-1] + "ing", base + "d"  # quoting, quoted
+    elif y_final:
+        ing, ed = base + "ing", base[:-1] + "ied"  # denying, denied
+    elif base.endswith("ee"):
+        ing, ed = base + "ing", base + "d"  # agreeing, agreed
+    elif _doubles(base):
+        ing, ed = base + base[-1] + "ing", base + base[-1] + "ed"  # dubbing, dubbed
+    else:
+        ing, ed = base + "ing", base + "ed"
+    out = {base, third, ing, *_IRREGULAR.get(base, [ed])}
+    if base in _BRITISH_L:
+        out |= {base + "led", base + "ling"}
+    return out
 
 
 REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] for f in _forms(b))
@@ -62,7 +88,7 @@ manifesto proclamation platform program programme resolution report statement ar
 pamphlet book memoir memoirs diary petition leaflet broadside editorial interview lecture sermon
 testimony confession circular decree order reply answer contention remark words slogan slogans
 preface introduction thesis theses treatise manuscript journal newspaper review
-exhortation motto maxim watchword inscription inscriptions proclamation telegram placard banner
+exhortation motto maxim watchword inscription inscriptions placard banner
 """.split())
 
 # verbs of opinion: they report a view, more weakly than verbs of saying; a quotation they

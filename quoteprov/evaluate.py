@@ -11,7 +11,6 @@ footnote values.
 from __future__ import annotations
 
 import json
-
 import re
 import unicodedata
 from pathlib import Path

@@ -8,7 +8,6 @@ the data that version 0.1.0 of the card describes.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections import Counter
@@ -40,7 +39,7 @@ class CheckFailed(QuoteprovError):
     exit_status = 1
 
 
-def _folder(path: str | Path | None) -> Path:
+def dataset_folder(path: str | Path | None) -> Path:
     from .card import CARD
 
     folder = Path(path) if path is not None else _default_dataset()
@@ -150,7 +149,7 @@ def load(path: str | Path | None = None, config: str = "quotations", split: str 
     from .card import parquet_path
     from .features import FEATURES
 
-    folder = _folder(path)
+    folder = dataset_folder(path)
     _config(config)
     guard_card(folder)
     parquet = folder / parquet_path(config)
@@ -212,21 +211,6 @@ def summary(ds: Any, config: str, folder: Path) -> list[str]:
     elif config == "entities" and ds.num_rows:
         lines.append("kind: " + ", ".join(f"{k} {n}" for k, n in sorted(Counter(ds["kind"]).items())))
     return lines
-
-
-def cmd_load(args: argparse.Namespace) -> int:
-    import datasets
-
-    datasets.disable_progress_bars()  # the summary is the output; bars would clutter stderr
-    folder = _folder(args.dataset)
-    if args.head < 0:
-        raise QuoteprovError(f"--head: expected a number >= 0, got {args.head}")
-    ds = load(folder, args.config, "train")
-    for line in summary(ds, args.config, folder):
-        print(line)
-    for row in ds.select(range(min(args.head, ds.num_rows))):
-        print(json.dumps(row, ensure_ascii=False))
-    return 0
 
 
 # -- publish ---------------------------------------------------------------------------------
@@ -310,11 +294,11 @@ def _record_problems(folder: Path) -> tuple[list[str], str]:
     this installation.
     """
     try:
-        from .validate import validate as full_validate
+        from .validation import validate as full_validate
     except ModuleNotFoundError as exc:
-        if exc.name != "quoteprov.validate":
+        if exc.name != "quoteprov.validation":
             raise  # a broken install, not a missing command
-        full_validate = None
+        full_validate = None  # type: ignore[assignment]
     if full_validate is not None:
         report = full_validate(folder, jobs=1)
         errors = [p.format() for p in report.problems if p.severity == "error" or report.strict]
@@ -357,7 +341,7 @@ def plan_publish(repo_id: str, dataset: str | Path | None = None, revision: str 
         raise QuoteprovError(f"--revision: {tag!r} is not a usable tag name")
     from .card import CARD
 
-    folder = _folder(dataset)
+    folder = dataset_folder(dataset)
     refuse_unsafe_files(folder)
     checked = check_for_publish(folder)
     text = (folder / CARD).read_text(encoding="utf-8")
@@ -413,41 +397,3 @@ def publish(repo_id: str, dataset: str | Path | None = None, revision: str | Non
         # metadata check (`/api/validate-yaml`, run by upload_folder) raises for a rejected card
         raise QuoteprovError(f"{repo_id}: could not {step}: {exc}") from exc
     return Published(plan, getattr(commit, "commit_url", None))
-
-
-def cmd_publish(args: argparse.Namespace) -> int:
-    import sys
-
-    result = publish(args.repo_id, args.dataset, args.revision, args.dry_run, args.private,
-                     progress=lambda m: print(m, file=sys.stderr, flush=True))
-    if args.dry_run:
-        print("dry run: nothing was sent")
-    for line in result.plan.lines(args.dry_run):
-        print(line)
-    if not args.dry_run:
-        print(f"published {result.commit_url or args.repo_id}, tagged {result.plan.tag}")
-    return 0
-
-
-def register_cli(subparsers: Any) -> None:
-    default = _default_dataset()
-    lo = subparsers.add_parser(
-        "load", help="load the dataset folder with `datasets` and print a summary",
-        description="Load one config of a built dataset folder with datasets.load_dataset, exactly as the Hub "
-                    "would serve it (no network), and print its size, columns and main counts.")
-    lo.add_argument("--config", default="quotations", choices=CONFIGS, help="which table (default: %(default)s)")
-    lo.add_argument("--dataset", type=Path, default=default, metavar="DIR", help="dataset folder (default: %(default)s)")
-    lo.add_argument("--head", type=int, default=0, metavar="N", help="also print the first N rows as JSON")
-    lo.set_defaults(func=cmd_load)
-
-    pu = subparsers.add_parser(
-        "publish", help="upload the dataset folder to a Hugging Face dataset repository and tag it",
-        description="Check the dataset folder (records valid, Parquet/card/datapackage.json up to date, card "
-                    "metadata valid), then create the Hub dataset repository REPO_ID if missing, upload the "
-                    "folder in one commit and tag it with the dataset version. Token: HF_TOKEN or `hf auth login`.")
-    pu.add_argument("repo_id", metavar="REPO_ID", help="Hub dataset repository, namespace/name")
-    pu.add_argument("--revision", metavar="TAG", help=f"tag for the commit (default: v{__version__}, the dataset version)")
-    pu.add_argument("--dry-run", action="store_true", help="check and list what would be uploaded; send nothing")
-    pu.add_argument("--private", action="store_true", help="create the repository as private")
-    pu.add_argument("--dataset", type=Path, default=default, metavar="DIR", help="dataset folder (default: %(default)s)")
-    pu.set_defaults(func=cmd_publish)

@@ -2,7 +2,7 @@
 the source texts, the registries, the corrections) is checked once, by the same code, so that
 build refuses exactly what validate rejects and never writes data its own validate rejects.
 
-The checks themselves are validate's (`validate.load_context`: JSON Schemas `schema/manifest`,
+The checks themselves are validate's (`validation.load_context`: JSON Schemas `schema/manifest`,
 `registry` and `correction`, then the checks across files); this module adds what both need on
 top: the shape of a source text (hard-wrapped, CRLF), correction evidence that follows its
 words when the source is edited, the advice on an unknown speaker or recipient, and
@@ -20,7 +20,7 @@ from .errors import QuoteprovError
 
 if TYPE_CHECKING:  # validate imports this module; the reverse import happens at call time
     from .corrections import CorrectionEntry
-    from .validate import Context, Problem
+    from .validation import Context, Problem
 
 SOURCE_FORMAT = "source-format"
 ADD_ADVICE = "re-import it with `quoteprov add FILE`, which writes one paragraph per line with LF endings"
@@ -224,10 +224,10 @@ def check_inputs(dataset: str | Path) -> InputReport:
     """Check what a contributor writes in a dataset folder with validate's own checks: the
     manifest and source files, the registries, the corrections (schema, and the checks across
     files), and that `data/` can be written. Never raises for bad input."""
-    from .validate import ERROR, _Sink, load_context
+    from .validation import ERROR, Sink, load_context
 
     dataset = Path(dataset)
-    sink = _Sink(False, None)
+    sink = Sink(False, None)
     cwd = Path.cwd()
 
     def shown(p: Path) -> str:
@@ -238,7 +238,7 @@ def check_inputs(dataset: str | Path) -> InputReport:
 
     if not dataset.is_dir():
         sink.add(str(dataset), 1, 1, ERROR, "not-dataset", "", "no such folder")
-        from .validate import Context
+        from .validation import Context
         return InputReport(tuple(sink.problems), Context(), ())
     ctx, entries = load_context(dataset, sink, shown, entities=False)
     data = dataset / "data"
@@ -258,13 +258,13 @@ def check_output(rows: list[dict[str, Any]], entities: list[dict[str, Any]], inp
     from dataclasses import replace
 
     from .store import dumps
-    from .validate import MAX_LINE, _check_applied, _check_records, _Sink
+    from .validation import MAX_LINE, Sink, check_applied, check_records
 
-    sink = _Sink(False, None)
+    sink = Sink(False, None)
     ctx = replace(inputs.context, entity_names={e["name"]: e["kind"] for e in entities}, _lanes={})
     data = "".join(dumps(row) + "\n" for row in rows).encode("utf-8")
     dataset = Path(dataset)
-    _, captured = _check_records(io.BytesIO(data), None, str(dataset / "data" / "quotations.jsonl"), ctx, sink, 1,
+    _, captured = check_records(io.BytesIO(data), None, str(dataset / "data" / "quotations.jsonl"), ctx, sink, 1,
                                  MAX_LINE)
-    _check_applied(list(inputs.corrections), captured, ctx.sources, str(dataset / "corrections.jsonl"), sink)
+    check_applied(list(inputs.corrections), captured, ctx.sources, str(dataset / "corrections.jsonl"), sink)
     return tuple(sorted(sink.problems, key=lambda q: (q.path, q.line, q.column)))

@@ -68,7 +68,7 @@ def iter_batches(f: BinaryIO, limit: int | None = None, max_line: int = MAX_LINE
             carry = tail  # type: ignore[assignment]
             yield parts
         elif dropping:
-            dropping += len(tail)
+            dropping += len(tail)  # type: ignore[arg-type]
         else:
             carry += tail  # type: ignore[operator]
         if not dropping and len(carry) > max_line:
@@ -116,6 +116,108 @@ class _Whole(float):
     text: str
 
 
+class _Hooks:
+    """The `json.loads` hooks of one line: each records the problem of a value it had to replace
+    (NaN, an oversized number, a whole number written as a float, a duplicate key)."""
+
+    def __init__(self, text: str, problems: list[LineProblem],
+                 number_at: Callable[[tuple[Any, ...]], bool] | None) -> None:
+        self.text, self.problems, self.number_at = text, problems, number_at
+        self.wholes: list[_Whole] = []
+
+    def locate(self, token: str) -> int:
+        at = self.text.find(token)
+        return at + 1 if at >= 0 else 1
+
+    def on_constant(self, name: str) -> Any:
+        self.problems.append(LineProblem(self.locate(name), "nan", f"{name} is not JSON; use null or a number"))
+        return None
+
+    def on_int(self, s: str) -> int:
+        # compare by digit count first: int() of a 5000-digit string raises in Python 3.11+
+        digits = s.lstrip("-")
+        if len(digits) > 19 or int(s) > INT_LIMIT or int(s) < -INT_LIMIT - 1:
+            short = s if len(s) <= 30 else s[:27] + "..."
+            self.problems.append(LineProblem(self.locate(s), "number-too-large",
+                                             f"number {short} is too large (more than 64 bits)"))
+            return 0
+        return int(s)
+
+    def on_float(self, s: str) -> Any:
+        value = float(s)
+        if value in (float("inf"), float("-inf")):
+            short = s if len(s) <= 30 else s[:27] + "..."
+            self.problems.append(LineProblem(self.locate(s), "number-too-large", f"number {short} is too large"))
+            return 0
+        if value.is_integer():
+            # 59.0 passes a JSON Schema `integer` but is not an offset Python (or Arrow) can use
+            # as one; where the schema wants a number (a probability), 1.0 is right
+            if self.number_at is not None:
+                whole = _Whole(value)
+                whole.text = s
+                self.wholes.append(whole)
+                return whole
+            self.problems.append(self.number_format(s, value))
+            return int(value)
+        return value
+
+    def number_format(self, s: str, value: float) -> LineProblem:
+        return LineProblem(self.locate(s), "number-format", f"number {s} must be written as an integer ({int(value)})")
+
+    def settle(self, node: Any, path: tuple[Any, ...]) -> Any:
+        """Each _Whole under `node` made a float where a number is due, else an int (a problem)."""
+        if type(node) is _Whole:
+            if self.number_at(path):  # type: ignore[misc]
+                return float(node)
+            self.problems.append(self.number_format(node.text, node))
+            return int(node)
+        if type(node) is dict:
+            for k, v in node.items():
+                if type(v) in (_Whole, dict, list):
+                    node[k] = self.settle(v, path + (k,))
+        elif type(node) is list:
+            for i, v in enumerate(node):
+                if type(v) in (_Whole, dict, list):
+                    node[i] = self.settle(v, path + (i,))
+        return node
+
+    def on_pairs(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in pairs:
+            if k in out:
+                key = json.dumps(k, ensure_ascii=False)
+                first = self.text.find(key)
+                second = self.text.find(key, first + 1) if first >= 0 else -1
+                self.problems.append(LineProblem(second + 1 if second >= 0 else 1, "duplicate-key",
+                                                 f"duplicate key {key}; the later value would silently win",
+                                                 field=k))
+            out[k] = v
+        return out
+
+
+def _decode(data: bytes, number: int, problems: list[LineProblem]) -> str | None:
+    """The line as text, its BOM and CR ending reported and dropped; None (reported) when it is
+    not UTF-8 or blank."""
+    if number == 1 and data.startswith(BOM):
+        problems.append(LineProblem(1, "bom", "the file starts with a byte-order mark; save it as UTF-8 without BOM"))
+        data = data[len(BOM):]
+    if data.endswith(b"\r"):
+        problems.append(LineProblem(char_column(data, len(data) - 1), "crlf",
+                                    "line ends with CRLF; use LF (\\n) line endings"))
+        data = data[:-1]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(LineProblem(char_column(data, exc.start), "invalid-utf8",
+                                    f"invalid UTF-8: byte 0x{data[exc.start]:02x} ({exc.reason}); "
+                                    "save the file as UTF-8"))
+        return None
+    if not text.strip():
+        problems.append(LineProblem(1, "blank-line", "blank line; JSON Lines has one JSON value on every line"))
+        return None
+    return text
+
+
 def parse_line(data: bytes, number: int = 1, whole_file: bool = False,
                number_at: Callable[[tuple[Any, ...]], bool] | None = None) -> tuple[Any, list[LineProblem]]:
     """Parse one line exactly, returning (value or None, problems). With `whole_file`, `data`
@@ -131,98 +233,13 @@ def parse_line(data: bytes, number: int = 1, whole_file: bool = False,
     cannot resynchronise inside a line).
     """
     problems: list[LineProblem] = []
-    if number == 1 and data.startswith(BOM):
-        problems.append(LineProblem(1, "bom", "the file starts with a byte-order mark; save it as UTF-8 without BOM"))
-        data = data[len(BOM):]
-    if data.endswith(b"\r"):
-        problems.append(LineProblem(char_column(data, len(data) - 1), "crlf",
-                                    "line ends with CRLF; use LF (\\n) line endings"))
-        data = data[:-1]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.append(LineProblem(char_column(data, exc.start), "invalid-utf8",
-                                    f"invalid UTF-8: byte 0x{data[exc.start]:02x} ({exc.reason}); "
-                                    "save the file as UTF-8"))
+    text = _decode(data, number, problems)
+    if text is None:
         return None, problems
-    if not text.strip():
-        problems.append(LineProblem(1, "blank-line", "blank line; JSON Lines has one JSON value on every line"))
-        return None, problems
-
-    def locate(token: str) -> int:
-        at = text.find(token)
-        return at + 1 if at >= 0 else 1
-
-    def on_constant(name: str) -> Any:
-        problems.append(LineProblem(locate(name), "nan", f"{name} is not JSON; use null or a number"))
-        return None
-
-    def on_int(s: str) -> int:
-        # compare by digit count first: int() of a 5000-digit string raises in Python 3.11+
-        digits = s.lstrip("-")
-        if len(digits) > 19 or int(s) > INT_LIMIT or int(s) < -INT_LIMIT - 1:
-            short = s if len(s) <= 30 else s[:27] + "..."
-            problems.append(LineProblem(locate(s), "number-too-large",
-                                        f"number {short} is too large (more than 64 bits)"))
-            return 0
-        return int(s)
-
-    def on_float(s: str) -> Any:
-        value = float(s)
-        if value in (float("inf"), float("-inf")):
-            short = s if len(s) <= 30 else s[:27] + "..."
-            problems.append(LineProblem(locate(s), "number-too-large", f"number {short} is too large"))
-            return 0
-        if value.is_integer():
-            # 59.0 passes a JSON Schema `integer` but is not an offset Python (or Arrow) can use
-            # as one; where the schema wants a number (a probability), 1.0 is right
-            if number_at is not None:
-                whole = _Whole(value)
-                whole.text = s
-                wholes.append(whole)
-                return whole
-            problems.append(number_format(s, value))
-            return int(value)
-        return value
-
-    def number_format(s: str, value: float) -> LineProblem:
-        return LineProblem(locate(s), "number-format", f"number {s} must be written as an integer ({int(value)})")
-
-    def settle(node: Any, path: tuple[Any, ...]) -> Any:
-        """Each _Whole under `node` made a float where a number is due, else an int (a problem)."""
-        if type(node) is _Whole:
-            if number_at(path):  # type: ignore[misc]
-                return float(node)
-            problems.append(number_format(node.text, node))
-            return int(node)
-        if type(node) is dict:
-            for k, v in node.items():
-                if type(v) in (_Whole, dict, list):
-                    node[k] = settle(v, path + (k,))
-        elif type(node) is list:
-            for i, v in enumerate(node):
-                if type(v) in (_Whole, dict, list):
-                    node[i] = settle(v, path + (i,))
-        return node
-
-    wholes: list[_Whole] = []
-
-    def on_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for k, v in pairs:
-            if k in out:
-                key = json.dumps(k, ensure_ascii=False)
-                first = text.find(key)
-                second = text.find(key, first + 1) if first >= 0 else -1
-                problems.append(LineProblem(second + 1 if second >= 0 else 1, "duplicate-key",
-                                            f"duplicate key {key}; the later value would silently win",
-                                            field=k))
-            out[k] = v
-        return out
-
+    hooks = _Hooks(text, problems, number_at)
     try:
-        value = json.loads(text, object_pairs_hook=on_pairs, parse_constant=on_constant,
-                           parse_int=on_int, parse_float=on_float)
+        value = json.loads(text, object_pairs_hook=hooks.on_pairs, parse_constant=hooks.on_constant,
+                           parse_int=hooks.on_int, parse_float=hooks.on_float)
     except json.JSONDecodeError as exc:
         problems.append(LineProblem(exc.pos + 1 if whole_file else exc.colno, "json-syntax",
                                     f"invalid JSON: {exc.msg}"))
@@ -233,9 +250,9 @@ def parse_line(data: bytes, number: int = 1, whole_file: bool = False,
     except (ValueError, OverflowError) as exc:  # defensive: a number the hooks could not read
         problems.append(LineProblem(1, "json-syntax", f"invalid JSON: {exc}"))
         return None, problems
-    if wholes:
+    if hooks.wholes:
         try:
-            value = settle(value, ())
+            value = hooks.settle(value, ())
         except RecursionError:
             problems.append(LineProblem(1, "too-deep", "JSON nested too deeply"))
             return None, problems
@@ -280,8 +297,9 @@ def schema_type(node: dict[str, Any], name: str = "Record", struct: bool = False
     difference is closed by the caller: a TypedDict drops unknown keys, so the caller proves
     by counting keys that there were none (`additionalProperties: false`).
     """
-    import msgspec
     from typing import Annotated, Literal, NotRequired, Optional, TypedDict, Union
+
+    import msgspec
 
     unknown = set(node) - _NOTES - _HANDLED
     if unknown:
@@ -322,12 +340,12 @@ def schema_type(node: dict[str, Any], name: str = "Record", struct: bool = False
             # of range, so only finite numbers arrive
             if "integer" in kinds:
                 raise Unsupported(f"{name}: integer and number")
-            bounds = {}
-            for key, meta in (("minimum", "ge"), ("maximum", "le")):
+            bounds: dict[str, Any] = {}
+            for key, bound in (("minimum", "ge"), ("maximum", "le")):
                 if key in node:
                     if type(node[key]) not in (int, float):
                         raise Unsupported(f"{name}: {key}")
-                    bounds[meta] = node[key]
+                    bounds[bound] = node[key]
             members.append(Annotated[float, msgspec.Meta(**bounds)] if bounds else float)
         elif kind == "array" and "items" in node:
             members.append(list[schema_type(node["items"], f"{name}Item", struct)])  # type: ignore[misc]

@@ -185,8 +185,8 @@ def check_note_rows(rows: Iterable[tuple[int, dict[str, Any]]], sources: Mapping
                                 f"{f['text'][:40]!r} is not the source text at [{f['start']}, {f['end']})"))
     for sid, spans in expected.items():
         ids = {note_id(sid, sec, n) for sec, n in spans}
-        for missing in sorted(ids - set(seen), key=lambda i: [int(x) for x in i.rsplit(":", 2)[1:]]):
-            out.append((0, "stale-data", "id", f"the source prints note {missing} and no row has it; "
+        for absent in sorted(ids - set(seen), key=lambda i: [int(x) for x in i.rsplit(":", 2)[1:]]):
+            out.append((0, "stale-data", "id", f"the source prints note {absent} and no row has it; "
                                                f"run `quoteprov build`"))
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .speedups import ascii_words
 
@@ -188,7 +188,7 @@ def assign_ids(source_id: str, spans: Iterable[tuple[int, int, str]]) -> list[st
 def sort_key(d: dict[str, Any] | Record) -> tuple[str, int, int]:
     """Records are ordered by source, then start, then *longer first*, so an enclosing quotation
     comes before the quotations nested in it."""
-    get = d.get if isinstance(d, dict) else lambda k: getattr(d, k)
+    get: Callable[[str], Any] = d.get if isinstance(d, dict) else lambda k: getattr(d, k)
     return (get("source_id"), get("start"), -get("end"))
 
 

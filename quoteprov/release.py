@@ -8,12 +8,10 @@ version, a tag that does not exist yet. `publish` then tags the Hub commit with 
 """
 from __future__ import annotations
 
-import argparse
 import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import QuoteprovError
 
@@ -107,8 +105,7 @@ def plan_release(version: str | None = None, bump: str | None = None, repo: str 
     file to change (nothing is written)."""
     from datetime import date as _date
 
-    from .diff import changelog_entry, diff, update_changelog
-    from .versions import git_toplevel
+    from .versions import changelog_entry, diff, git_toplevel, update_changelog
 
     top = git_toplevel(repo)
     if top is None:
@@ -208,30 +205,3 @@ def release(version: str | None = None, bump: str | None = None, repo: str | Pat
         raise QuoteprovError(f"git tag failed: {done.stderr.strip()}")
     return ReleasePlan(plan.repo, plan.previous_tag, plan.old_version, plan.version, plan.tag, plan.files,
                        plan.changelog_entry, committed=bool(plan.files))
-
-
-def cmd_release(args: argparse.Namespace) -> int:
-    plan = release(args.version, args.bump, args.repo, args.dry_run, args.dataset_path)
-    if args.dry_run:
-        print("dry run: nothing was written")
-    for line in plan.lines(args.dry_run):
-        print(line)
-    if not args.dry_run:
-        print(f"released {plan.version}: tagged {plan.tag} (push it with `git push origin {plan.tag}`; "
-              f"then `quoteprov publish REPO_ID`)")
-    return 0
-
-
-def register_cli(subparsers: Any) -> None:
-    r = subparsers.add_parser(
-        "release", help="release a dataset version: set the version, write the changelog, commit and tag",
-        description="Set the version in pyproject.toml, CITATION.cff, the package and the dataset card, write "
-                    "the CHANGELOG.md entry from the diff against the previous tag, commit, and tag the commit "
-                    "vX.Y.Z. With no --version or --bump, the first release tags the version already set.")
-    g = r.add_mutually_exclusive_group()
-    g.add_argument("--version", dest="version", metavar="X.Y.Z", help="the new version")
-    g.add_argument("--bump", choices=BUMPS, help="raise this part of the current version")
-    r.add_argument("--dry-run", action="store_true", help="print what would be done; write nothing")
-    r.add_argument("--repo", default=".", metavar="DIR", help="the git repository (default: the current folder)")
-    r.add_argument("--dataset-path", default="dataset", metavar="PATH", help="the dataset folder in the repository")
-    r.set_defaults(func=cmd_release)

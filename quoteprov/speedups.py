@@ -23,9 +23,8 @@ def py_ascii_words(text: str) -> bytes | None:
 
 
 try:
-    from ._speedups import ascii_words
+    from ._speedups import ascii_words, delimiters
     from ._speedups import clean as c_clean  # validate.clean's twin, used by check_lines
-    from ._speedups import delimiters
 except ImportError:  # pragma: no cover - no C compiler where quoteprov was installed
     ascii_words = py_ascii_words
     c_clean = None

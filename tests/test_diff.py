@@ -6,6 +6,7 @@ dataset folder (sources + data), and a git repository is made in tmp_path for th
 """
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import shutil
@@ -20,12 +21,11 @@ from hypothesis import strategies as st
 
 import quoteprov
 from quoteprov.cli import main
-from quoteprov.diff import DiffResult, changelog, diff, format_text, update_changelog
 from quoteprov.errors import QuoteprovError
 from quoteprov.records import MarkerSpan, Record, Span, assign_ids, selector_context
 from quoteprov.source import make_source
 from quoteprov.store import write_jsonl, write_text
-from quoteprov.versions import compare_sources
+from quoteprov.versions import DiffResult, changelog, compare_sources, diff, format_text, update_changelog
 
 FIXTURES = Path(__file__).parent / "fixtures" / "diff"
 TEXT = (FIXTURES / "tiny.txt").read_text(encoding="utf-8")
@@ -303,7 +303,7 @@ def test_reformatted_lines_are_unchanged(tmp_path):
 @pytest.mark.parametrize("pending_bytes", [None, 0])
 def test_reordered_records_are_unchanged_even_past_the_memory_cap(tmp_path, monkeypatch, pending_bytes):
     # with a zero cap no unmatched line is held in memory: they are re-read from the file
-    from quoteprov import diff as diff_module
+    from quoteprov.versions import read as diff_module  # where the cap is read
 
     if pending_bytes is not None:
         monkeypatch.setattr(diff_module, "PENDING_BYTES", pending_bytes)
@@ -431,7 +431,7 @@ def test_text_output_summary_first_then_blocks(tmp_path, capsys):
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(tmp_path, monkeypatch):
-    from quoteprov import diff as diff_module
+    from quoteprov.versions import formats as diff_module
 
     r = pair(tmp_path, build_records(), build_records()[:4])
     assert "\033[31m" in format_text(r, color=True)
@@ -457,7 +457,7 @@ def test_html_format_calls_the_report_module(tmp_path, capsys, monkeypatch):
 
     a = write_version(tmp_path / "a", build_records())
     calls = []
-    fake = types.ModuleType("quoteprov.report")
+    fake = types.ModuleType("quoteprov.reporting")
 
     def render_diff_html(result, out_dir, sources=None, records=None):
         calls.append((result, out_dir))
@@ -465,12 +465,11 @@ def test_html_format_calls_the_report_module(tmp_path, capsys, monkeypatch):
         return Path(out_dir) / "diff.html"
 
     fake.render_diff_html = render_diff_html
-    fake.register_cli = lambda sub: None
-    monkeypatch.setitem(sys.modules, "quoteprov.report", fake)
+    monkeypatch.setitem(sys.modules, "quoteprov.reporting", fake)
     assert main(["diff", str(a), str(a), "--format", "html", "--out", str(tmp_path / "r")]) == 0
     assert isinstance(calls[0][0], DiffResult) and calls[0][1] == tmp_path / "r"
     assert capsys.readouterr().out.strip() == str(tmp_path / "r" / "diff.html")
-    monkeypatch.setitem(sys.modules, "quoteprov.report", None)  # the module is not there
+    monkeypatch.setitem(sys.modules, "quoteprov.reporting", None)  # the module is not there
     assert main(["diff", str(a), str(a), "--format", "html"]) == 2
     assert "render_diff_html" in capsys.readouterr().err
 
@@ -492,7 +491,8 @@ def test_folder_without_records_is_an_error(tmp_path, capsys):
 def test_python_api_is_the_package_function(tmp_path):
     a = write_version(tmp_path / "a", build_records())
     assert isinstance(quoteprov.diff(a, a), DiffResult)
-    assert isinstance(quoteprov.diff(a, a), DiffResult)  # also once quoteprov.diff is imported
+    importlib.import_module("quoteprov.versions")  # a package of another name: the function stays
+    assert isinstance(quoteprov.diff(a, a), DiffResult) and callable(quoteprov.diff)
 
 
 def test_to_json_round_trips_through_json(tmp_path):
@@ -587,3 +587,23 @@ def test_counts_match_random_edits(tmp_path_factory, n, data):
     assert r.summary["unchanged"] == fate.count("keep") and r.summary["reanchored"] == 0
     for c in r.changed:
         assert list(c.fields) in (["speaker"], ["footnote"]) and c.matched_by == "id"
+
+
+@pytest.mark.parametrize("field,value,kind", [("text", ["a", "list"], "a list"), ("source_id", ["tiny"], "a list"),
+                                              ("start", "3", "a string"), ("end", True, "true or false"),
+                                              ("text", {"a": 1}, "an object")])
+@pytest.mark.parametrize("which", ["old", "new"])
+def test_a_field_records_align_by_of_another_type_is_a_clear_error(tmp_path, capsys, field, value, kind, which):
+    # (issue 15) a list in `text` or `source_id` made the alignment hash it: a traceback
+    bad = build_records()
+    bad[1] = {**bad[1], field: value, "id": bad[1]["id"] + "x"}  # its line differs: it is parsed
+    versions = {"old": build_records(), "new": build_records()}
+    versions[which] = bad
+    a = write_version(tmp_path / "old", versions["old"])
+    b = write_version(tmp_path / "new", versions["new"])
+    assert main(["diff", str(a), str(b)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("quoteprov diff: error: ") and "Traceback" not in err
+    assert f"quotations.jsonl:2: {field} must be " in err and f"got {kind}" in err
+    with pytest.raises(QuoteprovError, match=f"{field} must be"):
+        diff(a, b)

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from notes_support import built_dataset, rows
-from quoteprov.export import export, render
-from quoteprov.export.tei import TEI_NS, relaxng, xml_id
+from quoteprov.exports import export, render
+from quoteprov.exports.tei import TEI_NS, relaxng, xml_id
 
 lxml_etree = pytest.importorskip("lxml.etree")
 
@@ -73,7 +73,7 @@ def test_tei_schema_rejects_what_is_not_the_subset(folder):
 
 
 def test_web_annotation_expands_offline_and_round_trips_to_the_offsets(folder, records):
-    from quoteprov.export.web_annotation import expand, offsets_from_annotations
+    from quoteprov.exports.web_annotation import expand, offsets_from_annotations
 
     doc = json.loads(export("web-annotation", folder))
     expanded = expand(doc)
@@ -88,7 +88,7 @@ def test_web_annotation_expands_offline_and_round_trips_to_the_offsets(folder, r
 def test_web_annotation_loader_refuses_the_network():
     from pyld.jsonld import JsonLdError
 
-    from quoteprov.export.web_annotation import document_loader
+    from quoteprov.exports.web_annotation import document_loader
 
     with pytest.raises(JsonLdError):
         document_loader("https://example.org/other-context.jsonld")

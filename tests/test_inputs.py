@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import pytest
 
-import quoteprov.validate as V
+import quoteprov.validation as V
 from quoteprov.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

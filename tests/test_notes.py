@@ -195,7 +195,7 @@ def test_validate_checks_notes(tmp_path):
 
 
 def test_diff_reports_changed_notes(tmp_path):
-    from quoteprov.diff import diff
+    from quoteprov.versions import diff
 
     folder = _copy(tmp_path)
     old = tmp_path / "old"

@@ -35,7 +35,7 @@ import quoteprov
 from quoteprov.build_cmd import build
 from quoteprov.cli import main
 from quoteprov.records import selector_context
-from quoteprov.report import markup_tree, render_diff_html, report
+from quoteprov.reporting import markup_tree, render_diff_html, report
 from quoteprov.schema import schema_errors
 from quoteprov.store import read_jsonl, write_jsonl
 
@@ -449,7 +449,7 @@ def _check_diff_page(out: Path, result: Any, get: Any) -> El:
 def test_diff_page_marks_each_kind_of_change(tmp_path: Path) -> None:
     """With the real `quoteprov.diff`: every added, changed and re-anchored record is marked in
     the new text; removed ones are listed; the re-attribution is shown old -> new, escaped."""
-    from quoteprov.diff import diff
+    from quoteprov.versions import diff
 
     new_ds, _ = _new_version(tmp_path)
     result = diff(FIXTURE, new_ds)
@@ -468,7 +468,7 @@ def test_diff_page_marks_each_kind_of_change(tmp_path: Path) -> None:
 
 def test_cli_diff_format_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`quoteprov diff OLD NEW --format html` (wired in diff.py) writes these pages."""
-    from quoteprov.diff import diff
+    from quoteprov.versions import diff
 
     new_ds, _ = _new_version(tmp_path)
     out = tmp_path / "html"
@@ -900,3 +900,11 @@ def test_browser_card_shows_the_note_and_its_citations(opened: Any, tmp_path: Pa
     assert " ".join(note["text"].split()[:8]) in " ".join(tip.split())
     for c in note["citations"]:
         assert c["title"]["text"] in tip
+
+
+def test_the_command_line_default_out_is_the_library_default():
+    # the parser does not import quoteprov.reporting (jinja2), so it names the folder itself
+    from quoteprov.cli import parser
+    from quoteprov.reporting import DEFAULT_OUT
+
+    assert parser().parse_args(["report"]).out == DEFAULT_OUT

@@ -25,8 +25,11 @@ from quoteprov.markers import find_markers, footnote_after
 from quoteprov.records import Record, Span, assign_ids, selector_context, sort_key
 from quoteprov.source import make_source
 from quoteprov.store import dumps, write_jsonl
+from quoteprov.validation.lane import may_hide_duplicates
+from quoteprov.validation.messages import Rejected
 
-V = importlib.import_module("quoteprov.validate")  # the module (its function has the same name)
+V = importlib.import_module("quoteprov.validation")  # the package (its function `validate` is quoteprov.validate)
+P = importlib.import_module("quoteprov.validation.parallel")
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 SID = "tiny"
 Q = "ds/data/quotations.jsonl"
@@ -140,7 +143,9 @@ def run(*args: str, stdin: bytes | None = None) -> tuple[int, str]:
     """The validate command (through its own parser, so other commands' state cannot matter)."""
     out = io.StringIO()
     p = argparse.ArgumentParser(prog="quoteprov")
-    V.register_cli(p.add_subparsers(dest="command"))
+    from quoteprov.cli import add_validate_parser
+
+    add_validate_parser(p.add_subparsers(dest="command"))
     ns = p.parse_args(["validate", *args])
     import contextlib
     import sys
@@ -183,7 +188,8 @@ def test_the_project_dataset_validates_clean() -> None:
 
 
 def test_api_name_is_the_command_name(ds: Path) -> None:
-    # whether `quoteprov.validate` resolves to the module or the function, it validates
+    # `quoteprov.validate` is a plain function, also after the validation package is imported
+    assert callable(quoteprov.validate) and quoteprov.validate is V.validate
     assert quoteprov.validate(ds).ok
     from quoteprov import validate
 
@@ -538,8 +544,8 @@ def test_parallel_chunks_find_the_same_problems(ds: Path, monkeypatch: pytest.Mo
     many[3] = {**many[3], "footnote": "x"}
     rewrite(ds / "data" / "quotations.jsonl", many)
     one = V.validate("ds", jobs=1)
-    monkeypatch.setattr(V, "CHUNK", 4096)
-    monkeypatch.setattr(V, "PARALLEL_MIN", 0)
+    monkeypatch.setattr(P, "CHUNK", 4096)
+    monkeypatch.setattr(P, "PARALLEL_MIN", 0)
     two = V.validate("ds", jobs=2)
     assert one.problems == two.problems and one.errors == two.errors and one.errors > 40
 
@@ -745,9 +751,9 @@ def _paths(value, prefix=()):
 def _fast_accepts(line: bytes) -> bool:
     try:
         rec = V.fast_decoder("quotations")(line)
-    except V._Rejected:
+    except Rejected:
         return False
-    return not V._may_hide_duplicates(line, rec)
+    return not may_hide_duplicates(line, rec)
 
 
 @settings(max_examples=300, deadline=None)

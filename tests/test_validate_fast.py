@@ -18,6 +18,8 @@ from quoteprov import speedups
 from quoteprov.records import assign_ids, normalize_words, sort_key
 from quoteprov.source import make_source, split_paragraphs
 from quoteprov.store import dumps, write_jsonl
+from quoteprov.validation import lines as L
+from quoteprov.validation import parallel as P
 from test_validate import FIXTURES, JSON_VALUES, SID, V, _paths, _records, lines_of, make_dataset, rewrite
 
 # --------------------------------------------------------------------------------------------
@@ -95,7 +97,7 @@ def _mutate(data: st.DataObject, rec: dict) -> bytes:
 
 
 def _context(folder: Path):
-    sink = V._Sink(False, None)
+    sink = V.Sink(False, None)
     return V.load_context(folder, sink, str)[0]
 
 
@@ -105,7 +107,7 @@ def ctx(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _slow(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(V, "struct_decoder", lambda name: None)
+    monkeypatch.setattr(L, "struct_decoder", lambda name: None)  # where check_lines looks it up
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -223,7 +225,7 @@ def _both(monkeypatch: pytest.MonkeyPatch, folder: Path):
     """(one pass, parallel in chunks of about 2 kB, whether the parallel run kept its chunks)."""
     one = V.validate(folder, jobs=1)
     kept = []
-    real = V._check_parallel
+    real = P.check_parallel
 
     def spy(*a, **k):
         got = real(*a, **k)
@@ -231,9 +233,9 @@ def _both(monkeypatch: pytest.MonkeyPatch, folder: Path):
         return got
 
     with monkeypatch.context() as m:
-        m.setattr(V, "CHUNK", 2048)
-        m.setattr(V, "PARALLEL_MIN", 0)
-        m.setattr(V, "_check_parallel", spy)
+        m.setattr(P, "CHUNK", 2048)
+        m.setattr(P, "PARALLEL_MIN", 0)
+        m.setattr(P, "check_parallel", spy)
         two = V.validate(folder, jobs=2)
     return one, two, kept == [True]
 

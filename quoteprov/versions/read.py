@@ -1,22 +1,27 @@
 """Versions of the dataset for `quoteprov diff`: a records file, a dataset folder, or a git revision.
 
 A version is read without loading every record: `diff` only parses the lines that differ
-between two versions (see `diff.py`), so a version hands out its records file as a stream of
+between two versions (`Side`, `differing`), so a version hands out its records file as a stream of
 byte chunks, from disk or from `git cat-file` (git revisions are read with git itself, never
 checked out). Source texts are small and are read whole, through the sources manifest.
 """
 from __future__ import annotations
 
 import json
-import re
 import subprocess
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
-from .errors import QuoteprovError
-from .source import MANIFEST, OutsideSources, read_manifest, read_text, source_path, split_paragraphs, unsafe_source_name
+from ..errors import QuoteprovError
+from ..source import (
+    MANIFEST,
+    OutsideSources,
+    read_manifest,
+    read_text,
+    source_path,
+    unsafe_source_name,
+)
 
 RECORDS = "data/quotations.jsonl"  # inside a dataset folder
 CHUNK = 1 << 24  # 16 MiB: big enough that the per-chunk Python work is negligible
@@ -66,7 +71,7 @@ class GitBlob:
                 raise QuoteprovError(f"{self.name}: git cannot read it: {err}")
 
 
-def _readlines(f: BinaryIO) -> Iterator[list[bytes]]:
+def _readlines(f: IO[bytes]) -> Iterator[list[bytes]]:
     # readlines(hint) splits in C and needs no carry-over between chunks: about twice as fast
     # as read() + split(); lines keep their newline (the last may lack one)
     while lines := f.readlines(CHUNK):
@@ -222,7 +227,7 @@ def path_version(path: Path, label: str | None = None) -> Version:
     data folder that holds `quotations.jsonl`."""
     label = label or str(path)
     if path.is_dir():
-        from .store import settle
+        from ..store import settle
 
         settle(path)  # an interrupted build's swap is finished (or undone) before anything is read
         if (path / RECORDS).is_file():
@@ -292,192 +297,133 @@ def working_tree(repo: str | Path = ".", dataset_path: str = DEFAULT_DATASET_PAT
     return path_version(folder, "working tree")
 
 
-# -- what changed in a source text ----------------------------------------------------------
+try:  # orjson parses the differing lines several times faster; json is the fallback
+    import orjson
 
-SNIPPET = 60  # characters of edited text quoted in a summary
-_WORD_DIFF_LIMIT = 4_000_000  # tokens(a) * tokens(b) above which a changed run of lines is one replace
-
-
-@dataclass(frozen=True)
-class TextEdit:
-    """One edit of a source text: `old[old_start:old_end]` became `new[new_start:new_end]`."""
-
-    op: str  # insert | delete | replace
-    old_start: int
-    old_end: int
-    new_start: int
-    new_end: int
-    paragraph: int  # paragraph (line) of the old text where the edit starts
-    old_text: str
-    new_text: str
-
-    def describe(self) -> str:
-        where = f"at offset {self.old_start} in paragraph {self.paragraph}"
-        if self.op == "insert":
-            return f"inserted {_chars(len(self.new_text))} {where}: {_snip(self.new_text)}"
-        if self.op == "delete":
-            return f"deleted {_chars(len(self.old_text))} {where}: {_snip(self.old_text)}"
-        return (f"replaced {_chars(len(self.old_text))} {where} with {_chars(len(self.new_text))}: "
-                f"{_snip(self.old_text)} -> {_snip(self.new_text)}")
-
-    def to_json(self) -> dict:
-        return {"op": self.op, "old_start": self.old_start, "old_end": self.old_end,
-                "new_start": self.new_start, "new_end": self.new_end, "paragraph": self.paragraph,
-                "old_text": self.old_text, "new_text": self.new_text}
+    loads: Callable[[bytes], Any] = orjson.loads
+    JSONError: type[Exception] = orjson.JSONDecodeError
+except ImportError:  # pragma: no cover - orjson is a declared dependency
+    loads, JSONError = json.loads, json.JSONDecodeError
 
 
-def _chars(n: int) -> str:
-    return f"{n} character" + ("" if n == 1 else "s")
+Row = tuple[int, dict[str, Any]]  # (line number, record)
+PENDING_BYTES = 256 << 20  # unmatched lines kept in memory; past this only line numbers are kept
+_BLANK = frozenset(map(hash, (b"", b"\n", b"\r\n")))
 
 
-def _snip(s: str) -> str:
-    return json.dumps(s if len(s) <= SNIPPET else s[:SNIPPET - 1] + "\u2026", ensure_ascii=False)
+def _parse(line: bytes, name: str, lineno: int) -> dict[str, Any]:
+    try:
+        rec = loads(line)
+    except JSONError as exc:
+        raise QuoteprovError(f"{name}:{lineno}: not valid JSON: {exc}") from None
+    if not isinstance(rec, dict) or not isinstance(rec.get("id"), str):
+        raise QuoteprovError(f"{name}:{lineno}: expected a record (a JSON object with a string id)")
+    for key, kind in _ALIGNED_BY:
+        value = rec.get(key)
+        if value is not None and not _is(value, kind):
+            raise QuoteprovError(f"{name}:{lineno}: {key} must be {_KIND_NAMES[kind]}, got {_json_kind(value)}; "
+                                 f"records are aligned by it (`quoteprov validate` explains the file)")
+    return rec
 
 
-Opcode = tuple[str, int, int, int, int]
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# the fields records are aligned by (hashed, compared, normalised): another type cannot be diffed
+_ALIGNED_BY = (("source_id", str), ("text", str), ("start", int), ("end", int))
+_KIND_NAMES = {str: "a string", int: "an integer"}
 
 
-def _line_starts(lines: list[str]) -> list[int]:
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line))
-    return starts
+def _is(value: Any, kind: type) -> bool:
+    return type(value) is kind  # (JSON true is not the integer 1)
 
 
-def text_opcodes(a: str, b: str) -> list[Opcode]:
-    """difflib opcodes in character offsets, computed lines first and then words inside each
-    changed run of lines: a character-level SequenceMatcher over a whole book would be quadratic,
-    and a paragraph is where edits happen (a corrected word, a sentence added)."""
-    from difflib import SequenceMatcher
-
-    al, bl = a.splitlines(keepends=True), b.splitlines(keepends=True)
-    sa, sb = _line_starts(al), _line_starts(bl)
-    out: list[Opcode] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, al, bl, autojunk=False).get_opcodes():
-        a1, a2, b1, b2 = sa[i1], sa[i2], sb[j1], sb[j2]
-        if tag == "equal":
-            out.append(("equal", a1, a2, b1, b2))
-            continue
-        # words, not characters: "goverment" -> "government" reads as one replaced word
-        ta, tb = _TOKEN.findall(a[a1:a2]), _TOKEN.findall(b[b1:b2])
-        if len(ta) * len(tb) > _WORD_DIFF_LIMIT:
-            out.append((tag, a1, a2, b1, b2))
-        else:
-            oa, ob = _line_starts(ta), _line_starts(tb)
-            sm = SequenceMatcher(None, ta, tb, autojunk=False)
-            out.extend((t, a1 + oa[x1], a1 + oa[x2], b1 + ob[y1], b1 + ob[y2]) for t, x1, x2, y1, y2 in sm.get_opcodes())
-    return _merge(out)
+def _json_kind(value: Any) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true or false", float: "a number",
+            int: "an integer"}.get(type(value), type(value).__name__)
 
 
-def _merge(ops: list[Opcode], min_equal: int = 3) -> list[Opcode]:
-    """Join neighbouring edits, absorbing equal runs shorter than `min_equal` characters between
-    two edits (a character diff of a rewritten phrase otherwise reads as dozens of tiny edits)."""
-    out: list[Opcode] = []
-    for i, (tag, a1, a2, b1, b2) in enumerate(ops):
-        if a1 == a2 and b1 == b2:
-            continue
-        inner = 0 < i < len(ops) - 1
-        if tag == "equal" and not (inner and a2 - a1 < min_equal):
-            if out and out[-1][0] == "equal":
-                out[-1] = ("equal", out[-1][1], a2, out[-1][3], b2)
-            else:
-                out.append((tag, a1, a2, b1, b2))
-            continue
-        if out and out[-1][0] != "equal":
-            _, p1, _, q1, _ = out[-1]
-            out[-1] = ("edit", p1, a2, q1, b2)
-        else:
-            out.append(("edit", a1, a2, b1, b2))
-    return [(("insert" if a1 == a2 else "delete" if b1 == b2 else "replace") if t == "edit" else t, a1, a2, b1, b2)
-            for t, a1, a2, b1, b2 in out]
+@dataclass
+class Side:
+    """The lines of one version not (yet) seen in the other: hash -> (line number, line or None)."""
+
+    blob: Blob
+    pending: dict[int, tuple[int, bytes | None]] = field(default_factory=dict)
+    records: int = 0
+    lines: int = 0
+    kept: int = 0  # bytes held in `pending`
+
+    def add(self, hashes: list[int], lines: list[bytes], unmatched: set[int]) -> None:
+        base = self.lines
+        if unmatched:
+            # the index is built in C; Python only loops over the few unmatched lines
+            where = dict(zip(hashes, range(len(hashes))))
+            for h in unmatched:
+                i = where[h]
+                keep = self.kept < PENDING_BYTES
+                self.pending[h] = (base + i + 1, lines[i] if keep else None)
+                self.kept += len(lines[i]) if keep else 0
+        self.lines += len(lines)
+
+    def rows(self) -> list[Row]:
+        """Parse the unmatched lines, re-reading the file only for those not kept in memory."""
+        missing = {n for n, line in self.pending.values() if line is None}
+        found: dict[int, bytes] = {}
+        if missing:
+            n = 0
+            for lines in self.blob.line_batches():
+                for i in range(len(lines)):
+                    if n + i + 1 in missing:
+                        found[n + i + 1] = lines[i]
+                n += len(lines)
+        texts = ((n, line if line is not None else found[n]) for n, line in self.pending.values())
+        out = [(n, _parse(line, self.blob.name, n)) for n, line in texts if line.strip()]
+        out.sort(key=lambda row: row[0])
+        return out
 
 
-@dataclass(frozen=True)
-class OffsetMap:
-    """Maps offsets of an old source text to the new one through its edits. A character that
-    survived the edit maps to where it now stands; an edited character maps to None."""
-
-    equal: tuple[tuple[int, int, int], ...]  # (old start, old end, new start) of unchanged runs
-    old_len: int
-    new_len: int
-
-    @classmethod
-    def from_opcodes(cls, ops: list[Opcode], old_len: int, new_len: int) -> "OffsetMap":
-        return cls(tuple((a1, a2, b1) for t, a1, a2, b1, _ in ops if t == "equal"), old_len, new_len)
-
-    def char(self, c: int) -> int | None:
-        if c >= self.old_len:
-            return self.new_len + (c - self.old_len) if c == self.old_len else None
-        k = bisect_right(self.equal, (c, float("inf"))) - 1
-        if k >= 0:
-            a1, a2, b1 = self.equal[k]
-            if a1 <= c < a2:
-                return b1 + c - a1
-        return None
-
-    def start(self, s: int) -> int | None:
-        """Where a span that began at `s` begins now (its first character moved with the text)."""
-        return self.char(s)
-
-    def end(self, e: int) -> int | None:
-        """Where a span that ended at `e` (exclusive) ends now: one past its last character."""
-        if e <= 0:
-            return self.char(e)
-        last = self.char(e - 1)
-        return None if last is None else last + 1
+def differing(old: Blob, new: Blob) -> tuple[Side, Side]:
+    """Read both versions once, side by side, batch by batch, and keep the lines that do not
+    appear in the other version. Versions of a dataset list their records in the same order, so
+    almost every line finds its twin in the other side's batch (a set intersection, in C) and
+    only the few that differ, or straddle a batch boundary, are held. Lines are compared by their
+    64-bit SipHash (Python's bytes hash): a collision among millions of lines has odds near 1e-7."""
+    a, b = Side(old), Side(new)
+    batches_a, batches_b = old.line_batches(), new.line_batches()
+    while True:
+        la, lb = next(batches_a, None), next(batches_b, None)
+        if la is None and lb is None:
+            break
+        ha, hb = list(map(hash, la or ())), list(map(hash, lb or ()))
+        sa, sb = set(ha) - _BLANK, set(hb) - _BLANK
+        both = sa & sb
+        sa -= both
+        sb -= both
+        for mine, theirs in ((sa, b), (sb, a)):  # twins among the other side's held lines
+            seen = mine & theirs.pending.keys()
+            for h in seen:
+                theirs.kept -= len(theirs.pending.pop(h)[1] or b"")
+            mine -= seen
+        for side, lines, hashes, unmatched in ((a, la, ha, sa), (b, lb, hb, sb)):
+            if lines:
+                side.add(hashes, lines, unmatched)
+                side.records += len(lines) - lines.count(b"\n") - lines.count(b"\r\n")
+    return a, b
 
 
-def paragraph_starts(text: str) -> list[int]:
-    """Start offsets of the paragraphs (lines) of a text, as the source reader splits them."""
-    return [start for start, _ in split_paragraphs(text)]
+def iter_records(blob: Blob) -> Iterable[dict[str, Any]]:
+    """Every record of a version (for output that shows them all; the diff itself never needs to)."""
+    n = 0
+    for lines in blob.line_batches():
+        for i, line in enumerate(lines):
+            if line.strip():
+                yield _parse(line, blob.name, n + i + 1)
+        n += len(lines)
 
 
-def paragraph_at(starts: list[int], offset: int) -> int:
-    """0-based paragraph index of `offset` (binary search over `paragraph_starts`)."""
-    return max(0, bisect_right(starts, offset) - 1)
-
-
-@dataclass(frozen=True)
-class SourceChange:
-    """A source text that was added, removed or edited between two versions."""
-
-    id: str
-    status: str  # added | removed | changed
-    old_chars: int
-    new_chars: int
-    edits: tuple[TextEdit, ...] = ()
-
-    @property
-    def summary(self) -> str:
-        if self.status != "changed":
-            return f"source {self.status} ({_chars(self.new_chars if self.status == 'added' else self.old_chars)})"
-        ins = sum(len(e.new_text) for e in self.edits)
-        dels = sum(len(e.old_text) for e in self.edits)
-        head = f"{len(self.edits)} edit{'' if len(self.edits) == 1 else 's'} (+{ins} -{dels} characters)"
-        return head + ": " + "; ".join(e.describe() for e in self.edits[:3]) + ("; ..." if len(self.edits) > 3 else "")
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "status": self.status, "summary": self.summary, "old_chars": self.old_chars,
-                "new_chars": self.new_chars, "edits": [e.to_json() for e in self.edits]}
-
-
-def compare_sources(old: dict[str, str], new: dict[str, str]) -> tuple[list[SourceChange], dict[str, OffsetMap]]:
-    """Source changes between two versions, and an offset map for each source in both."""
-    changes: list[SourceChange] = []
-    maps: dict[str, OffsetMap] = {}
-    for sid in list(old) + [s for s in new if s not in old]:
-        a, b = old.get(sid), new.get(sid)
-        if a is None or b is None:
-            changes.append(SourceChange(sid, "added" if a is None else "removed", len(a or ""), len(b or "")))
-            continue
-        if a == b:
-            maps[sid] = OffsetMap(((0, len(a), 0),), len(a), len(b))
-            continue
-        ops = text_opcodes(a, b)
-        maps[sid] = OffsetMap.from_opcodes(ops, len(a), len(b))
-        starts = paragraph_starts(a)
-        edits = tuple(TextEdit(t, a1, a2, b1, b2, paragraph_at(starts, a1), a[a1:a2], b[b1:b2])
-                      for t, a1, a2, b1, b2 in ops if t != "equal")
-        changes.append(SourceChange(sid, "changed", len(a), len(b), edits))
-    return changes, maps
+def shared_records(side: Side, other: Side) -> Iterable[dict]:
+    """The records of `side` that the other version has too (only for confirming a schema change)."""
+    n = 0
+    for lines in side.blob.line_batches():
+        for i, line in enumerate(lines):
+            h = hash(line)
+            if h not in side.pending and h not in _BLANK:
+                yield _parse(line, side.blob.name, n + i + 1)
+        n += len(lines)

@@ -64,28 +64,3 @@ def export(fmt: str, dataset: str | Path | None = None, out: str | Path | None =
     if out is not None:
         write_text(out, text)
     return text
-
-
-def cmd_export(args: Any) -> int:
-    import sys
-
-    text = export(args.format, args.dataset, args.out)
-    if args.out is None:
-        sys.stdout.write(text)
-    else:
-        print(f"wrote {args.out} ({args.format})", file=sys.stderr)
-    return 0
-
-
-def register_cli(subparsers: Any) -> None:
-    from ..build_cmd import DEFAULT_DATASET
-
-    e = subparsers.add_parser(
-        "export", help="export the dataset as TEI, W3C Web Annotation, PROV-O or CSV",
-        description="Export a built dataset: TEI P5 XML (checked against the RELAX NG of its subset), W3C Web "
-                    "Annotation JSON-LD (one Annotation per record), PROV-O (Turtle; prov-jsonld for JSON-LD), "
-                    "or CSV (one row per record, nested fields flattened).")
-    e.add_argument("--format", required=True, choices=FORMATS, help="output format")
-    e.add_argument("--out", type=Path, help="file to write (atomically); default: standard output")
-    e.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
-    e.set_defaults(func=cmd_export)

@@ -20,7 +20,7 @@ from typing import Any
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 RNG = Path(__file__).with_name("tei_subset.rng")
-_BIBL = (("author", "author", {}), ("title", "title", {"level": "a"}), ("periodical", "title", {"level": "j"}),
+_BIBL: tuple[tuple[str, str, dict[str, str]], ...] = (("author", "author", {}), ("title", "title", {"level": "a"}), ("periodical", "title", {"level": "j"}),
          ("volume", "biblScope", {"unit": "volume"}), ("issue", "biblScope", {"unit": "issue"}),
          ("pages", "biblScope", {"unit": "page"}), ("place", "pubPlace", {}), ("publisher", "publisher", {}),
          ("date", "date", {}), ("archive", "idno", {"type": "archive"}), ("fond", "idno", {"type": "fond"}),

@@ -102,7 +102,7 @@ def expand(doc: Any) -> list[dict[str, Any]]:
     return jsonld.expand(doc, {"documentLoader": document_loader})
 
 
-def offsets_from_annotations(doc: Any) -> dict[str, tuple[str, int, int, str]]:
+def offsets_from_annotations(doc: Any) -> dict[str, tuple[str, int | None, int | None, str | None]]:
     """Back from the export to records: record id -> (source id, start, end, exact), read from
     the *expanded* JSON-LD (so it holds for any equivalent serialisation)."""
     oa = "http://www.w3.org/ns/oa#"
