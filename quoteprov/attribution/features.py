@@ -41,7 +41,7 @@ SPEAKER_FEATURES = (
     "kind_person", "kind_group", "kind_document", "kind_publication", "honorific",
     "rank_dist", "n_cands", "q_words", "q_term", "q_title", "q_par_start", "q_par_end", "q_quotes_in_par",
     "q_first_in_par", "q_rule_none", "q_text_outside", "t_dialogue", "t_rule_rate",
-    "gender", "pron_agree_after", "pron_agree_before", "salience", "description",
+    "gender", "pron_agree_after", "pron_agree_before", "salience",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -253,7 +253,6 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         f["pron_agree_after"] = float(g * g_after)
         f["pron_agree_before"] = float(g * g_before)
         f["salience"] = math.log1p(idx.counts.get(c.name.split()[-1], 0))
-        f["description"] = float(c.name[:1].islower())  # names are capitalised; descriptions are not
         rows.append(f)
     # rank by distance among the named candidates
     dists = sorted({min(r["before_dist"], r["after_dist"]) for r in rows if not r["nobody"]})
