@@ -40,7 +40,7 @@ from .schema import schema_errors
 from .source import MANIFEST, make_source, read_manifest, read_registry, read_source, read_text, source_path
 
 CACHE_DIR = ".cache"  # inside the dataset folder; git-ignored
-CACHE_FORMAT = 2  # bump when the cached payload changes shape (2: records before corrections)
+CACHE_FORMAT = 3  # bump when the cached payload changes shape (2: records before corrections; 3: note rows)
 ENGINES = ("local", "ray")
 
 
@@ -70,6 +70,9 @@ class SourceResult:
     sha256: str
     hard_wrapped: bool
     cached: bool = False
+    # the rows of data/notes.jsonl of this source, linked to `records` (made with the source at
+    # hand, so the build never reads and parses every source again to write the notes)
+    note_rows: tuple[dict[str, Any], ...] = ()
 
 
 # --- the function mapped ----------------------------------------------------------------------
@@ -95,7 +98,20 @@ def extract_one(task: SourceTask) -> SourceResult:
     data = source.text.encode("utf-8")
     return SourceResult(source.id, tuple(records), NO_CORRECTIONS, tuple(sorted(source.notes.items())),
                         len(source.text), len(source.paragraphs), hashlib.sha256(data).hexdigest(),
-                        looks_hard_wrapped(source.text))
+                        looks_hard_wrapped(source.text), note_rows=_note_rows(source, records))
+
+
+def _note_rows(source: Any, records: Sequence[Record]) -> tuple[dict[str, Any], ...]:
+    """The source's notes as rows, linked to `records` taken in the published order."""
+    from .notes import extract_notes
+    from .records import sort_key
+
+    rows = tuple(n.to_dict() for n in extract_notes(source, sorted(records, key=sort_key)))
+    for row in rows:
+        errs = schema_errors("notes", row)
+        if errs:
+            raise QuoteprovError(f"note {row['id']} is invalid, nothing written: " + "; ".join(errs))
+    return rows
 
 
 def _check_schema(records: Sequence[Record]) -> None:
@@ -110,12 +126,11 @@ def correct(task: SourceTask, result: SourceResult) -> SourceResult:
     records as applying them inside the extraction, at the cost of the corrections alone."""
     if not task.corrections:
         return result
-    # the text is only read for the words of a correction's evidence
-    text = "" if not any(c.evidence for c in task.corrections) else (
-        task.text if task.text is not None else read_source(task.path, task.id, task.entry).text)
-    records, report = apply_corrections(list(result.records), list(task.corrections), {task.id: text})
+    source = read_source(task.path, task.id, task.entry) if task.text is None else make_source(task.text, task.id, task.entry)
+    records, report = apply_corrections(list(result.records), list(task.corrections), {task.id: source.text})
     _check_schema([r for r, raw in zip(records, result.records) if r is not raw])
-    return replace(result, records=tuple(records), report=report)
+    # a corrected footnote moves a quotation to another note: the notes are linked again
+    return replace(result, records=tuple(records), report=report, note_rows=_note_rows(source, records))
 
 
 def _warm_worker() -> None:
