@@ -111,7 +111,7 @@ def main() -> None:
         for label, jobs, engine in [] if a.incremental_only else runs:
             r = run(ds, jobs, engine)
             rows.append((label, r))
-            print(f"{label:32} {r['wall']:7.1f} s  {size / r['wall']:6.2f} MB/s  parent peak {r['parent_mb']:6.0f} MB  "
+            print(f"{label:32} {r['wall']:7.1f} s  {size / r['wall']:7.4f} MB/s  parent peak {r['parent_mb']:6.0f} MB  "
                   f"largest worker {r['worker_mb']:6.0f} MB  records {r['records']}  output {r['digest']}", flush=True)
         full = run(ds, 2, cache=True)  # fills the cache
         changed = ds / "sources" / "bench-000.txt"
