@@ -10,7 +10,6 @@ from .errors import QuoteprovError
 from .inputs import InvalidInput, check_inputs, check_output
 from .records import Record, sort_key
 from .schema import schema_errors
-from .source import read_source
 from .store import generation, settle, write_jsonl
 
 # The current folder's dataset/, for every command (build, validate, report, load, publish):
@@ -139,14 +138,9 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         errs = schema_errors("sources", row)
         if errs:
             raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
-    # notes: the notes of every source, linked to the records just built (quoteprov/notes.py)
-    from .notes import extract_notes
-
-    note_rows = [n.to_dict() for t in tasks for n in extract_notes(read_source(t.path, t.id, t.entry), records)]
-    for row in note_rows:
-        errs = schema_errors("notes", row)
-        if errs:
-            raise QuoteprovError(f"note {row['id']} is invalid, nothing written: " + "; ".join(errs))
+    # notes: the notes of every source, linked to its corrected records, made in the map with the
+    # source at hand and checked against the schema there (buildmap._note_rows)
+    note_rows = [row for res in results for row in res.note_rows]
     # validate's own record checks on exactly what is about to be written (inputs.check_output)
     found = check_output(rows, entities, inputs, dataset)
     if any(p.severity == "error" for p in found):

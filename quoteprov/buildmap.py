@@ -1,13 +1,16 @@
 """The extraction half of `quoteprov build`: a map over sources, run three ways.
 
-A build is `extract_one` (a pure function: one source, its registry and the corrections that
-name it -> that source's corrected records) mapped over the manifest, followed by one write.
+A build is `extract_one` (a pure function: one source and its registry -> that source's
+records) mapped over the manifest, then `correct` (the corrections that name the source applied
+to its records), followed by one write.
 That makes three ways to run the same function, whose outputs are identical by construction:
 
 - the per-source cache (`dataset/.cache/`, safe to delete): a source whose key (everything its
-  records depend on: the text, the manifest entry, the registry, the corrections naming it,
-  the code of this package and the versions of spaCy and its model) is unchanged is not
-  extracted again;
+  extracted records depend on: the text, the manifest entry, the registry, the code of this
+  package and the versions of spaCy and its model) is unchanged is not extracted again. The
+  cache holds the records as extracted; the corrections naming the source are applied to them
+  after the cache (`correct`, a pure and cheap step), so editing `corrections.jsonl`, the most
+  common contribution, extracts nothing again;
 - `--jobs N`: a pool of worker processes, the spaCy model loaded once in each;
 - `--engine ray`: the same function as Ray tasks, on a local Ray or a cluster.
 
@@ -37,7 +40,7 @@ from .schema import schema_errors
 from .source import MANIFEST, make_source, read_manifest, read_registry, read_source, read_text, source_path
 
 CACHE_DIR = ".cache"  # inside the dataset folder; git-ignored
-CACHE_FORMAT = 1  # bump when the cached payload changes shape
+CACHE_FORMAT = 3  # bump when the cached payload changes shape (2: records before corrections; 3: note rows)
 ENGINES = ("local", "ray")
 
 
@@ -67,12 +70,19 @@ class SourceResult:
     sha256: str
     hard_wrapped: bool
     cached: bool = False
+    # the rows of data/notes.jsonl of this source, linked to `records` (made with the source at
+    # hand, so the build never reads and parses every source again to write the notes)
+    note_rows: tuple[dict[str, Any], ...] = ()
 
 
 # --- the function mapped ----------------------------------------------------------------------
 
+NO_CORRECTIONS = CorrectionReport(0, (), (), ())
+
+
 def extract_one(task: SourceTask) -> SourceResult:
-    """One source's corrected records (pure: the same task gives the same result anywhere)."""
+    """One source's records as extracted, before corrections (pure: the same task gives the
+    same result anywhere). What is cached; `correct` then applies the corrections."""
     from .importer import looks_hard_wrapped
     from .pipeline import extract
 
@@ -81,17 +91,46 @@ def extract_one(task: SourceTask) -> SourceResult:
     else:
         source = make_source(task.text, task.id, task.entry)
     records = extract(source, task.registry)
-    records, report = apply_corrections(records, list(task.corrections), {source.id: source.text})
     # every record is checked against the schema here, in the map (in parallel, and once: a
-    # cached result was checked when it was made, and the key covers the schema files)
+    # cached result was checked when it was made, and the key covers the schema files); the
+    # records a correction changes are checked again in `correct`
+    _check_schema(records)
+    data = source.text.encode("utf-8")
+    return SourceResult(source.id, tuple(records), NO_CORRECTIONS, tuple(sorted(source.notes.items())),
+                        len(source.text), len(source.paragraphs), hashlib.sha256(data).hexdigest(),
+                        looks_hard_wrapped(source.text), note_rows=_note_rows(source, records))
+
+
+def _note_rows(source: Any, records: Sequence[Record]) -> tuple[dict[str, Any], ...]:
+    """The source's notes as rows, linked to `records` taken in the published order."""
+    from .notes import extract_notes
+    from .records import sort_key
+
+    rows = tuple(n.to_dict() for n in extract_notes(source, sorted(records, key=sort_key)))
+    for row in rows:
+        errs = schema_errors("notes", row)
+        if errs:
+            raise QuoteprovError(f"note {row['id']} is invalid, nothing written: " + "; ".join(errs))
+    return rows
+
+
+def _check_schema(records: Sequence[Record]) -> None:
     for r in records:
         errs = schema_errors("quotations", r.to_dict())
         if errs:
             raise QuoteprovError(f"record {r.id} is invalid, nothing written: " + "; ".join(errs))
-    data = source.text.encode("utf-8")
-    return SourceResult(source.id, tuple(records), report, tuple(sorted(source.notes.items())),
-                        len(source.text), len(source.paragraphs), hashlib.sha256(data).hexdigest(),
-                        looks_hard_wrapped(source.text))
+
+
+def correct(task: SourceTask, result: SourceResult) -> SourceResult:
+    """`result` (as extracted) with the corrections naming its source applied: the same
+    records as applying them inside the extraction, at the cost of the corrections alone."""
+    if not task.corrections:
+        return result
+    source = read_source(task.path, task.id, task.entry) if task.text is None else make_source(task.text, task.id, task.entry)
+    records, report = apply_corrections(list(result.records), list(task.corrections), {task.id: source.text})
+    _check_schema([r for r, raw in zip(records, result.records) if r is not raw])
+    # a corrected footnote moves a quotation to another note: the notes are linked again
+    return replace(result, records=tuple(records), report=report, note_rows=_note_rows(source, records))
 
 
 def _warm_worker() -> None:
@@ -121,14 +160,11 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def task_key(text_sha256: str, entry: dict[str, Any], registry: list[dict[str, Any]],
-             corrections: Sequence[CorrectionEntry]) -> str:
-    """The cache key of a source: a digest of everything its records depend on. A correction's
-    line number is part of it (the build reports corrections by line)."""
+def task_key(text_sha256: str, entry: dict[str, Any], registry: list[dict[str, Any]]) -> str:
+    """The cache key of a source: a digest of everything its extracted records depend on (the
+    corrections are applied after the cache, so they are no part of it)."""
     parts = {"format": CACHE_FORMAT, "code": code_version(), "text": text_sha256, "entry": entry,
-             "registry": registry,
-             "corrections": [[c.id, c.field, c.value, c.reason, c.line,
-                              "<not given>" if c.expect is ... else c.expect, c.evidence] for c in corrections]}
+             "registry": registry}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=repr).encode()).hexdigest()
 
 
@@ -152,7 +188,7 @@ def plan(dataset: Path, entries: list[CorrectionEntry]) -> list[SourceTask]:
         registry = read_registry(dataset / "registry" / f"{entry['id']}.json")
         corr = tuple(by_source.get(entry["id"], ()))
         tasks.append(SourceTask(entry["id"], str(file), entry, registry, corr, len(data),
-                                task_key(hashlib.sha256(data).hexdigest(), entry, registry, corr)))
+                                task_key(hashlib.sha256(data).hexdigest(), entry, registry)))
     return tasks
 
 
@@ -278,8 +314,8 @@ def _ordered(tasks: list[SourceTask], submit: Callable[[SourceTask], Any], wait:
 
 def extract_all(tasks: list[SourceTask], *, jobs: int = 1, engine: str = "local", address: str | None = None,
                 cache: Cache | None = None, progress: "Progress | None" = None) -> Iterator[SourceResult]:
-    """Every task's result, in task order: from the cache where the key matches, else from the
-    engine (and then cached)."""
+    """Every task's corrected result, in task order: the extracted records from the cache where
+    the key matches, else from the engine (and then cached), then `correct`ed."""
     if engine not in ENGINES:
         raise QuoteprovError(f"--engine {engine!r}: one of {', '.join(ENGINES)}")
     cache = cache or Cache(None)
@@ -293,6 +329,7 @@ def extract_all(tasks: list[SourceTask], *, jobs: int = 1, engine: str = "local"
             result = next(computed)
             assert result.id == t.id
             cache.put(t, result)
+        result = correct(t, result)
         if progress:
             progress.step(t, result)
         yield result

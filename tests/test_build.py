@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, RUSSELL, RUSSELL_GOLD, SEED, SEED_GOLD, SHARED
+from conftest import ROOT, RUSSELL, RUSSELL_GOLD, SEED, SEED_GOLD, SHARED, copy_inputs
 
 import quoteprov
 from quoteprov.build_cmd import build
@@ -70,17 +70,15 @@ def test_seed_is_byte_identical_to_the_shared_copy():
 
 
 @pytest.fixture
-def dataset_copy(tmp_path):
-    d = tmp_path / "dataset"
-    shutil.copytree(DATASET / "sources", d / "sources")
-    shutil.copytree(DATASET / "registry", d / "registry")
-    shutil.copy(DATASET / "corrections.jsonl", d / "corrections.jsonl")
-    return d
+def dataset_copy(tmp_path, real_build):
+    # the project's inputs with the session's cache (conftest.real_build): the whole dataset
+    # is extracted once per session, not once per test
+    return copy_inputs(tmp_path / "dataset", cache_from=real_build[0])
 
 
-def test_build_is_deterministic_and_matches_the_committed_data(dataset_copy):
-    summary = build(dataset_copy)
-    first = {p.name: p.read_bytes() for p in (dataset_copy / "data").iterdir()}
+def test_build_is_deterministic_and_matches_the_committed_data(real_build, dataset_copy):
+    folder, summary = real_build
+    first = {p.name: p.read_bytes() for p in (folder / "data").iterdir()}
     build(dataset_copy)
     second = {p.name: p.read_bytes() for p in (dataset_copy / "data").iterdir()}
     assert first == second
@@ -185,14 +183,11 @@ def test_records_load_with_the_right_types_in_pandas_and_datasets():
     assert ds.num_rows == len(rows) and ds["id"] == [r["id"] for r in rows]
 
 
-def test_build_can_write_the_changelog_entry_from_the_diff_against_the_last_tag(tmp_path):
+def test_build_can_write_the_changelog_entry_from_the_diff_against_the_last_tag(tmp_path, real_build):
     from quoteprov.cli import main
 
     repo = tmp_path / "repo"
-    d = repo / "dataset"
-    shutil.copytree(DATASET / "sources", d / "sources")
-    shutil.copytree(DATASET / "registry", d / "registry")
-    shutil.copy(DATASET / "corrections.jsonl", d / "corrections.jsonl")
+    d = copy_inputs(repo / "dataset", cache_from=real_build[0])
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     assert main(["build", "--dataset", str(d), "-q"]) == 0
@@ -207,7 +202,13 @@ def test_build_can_write_the_changelog_entry_from_the_diff_against_the_last_tag(
     ids = {c["id"] for c in dropped}
     assert f"## {quoteprov.__version__}" in entry and "Compared with `v0.0.9`" in entry
     assert f"0 added, 0 removed, {len(ids)} changed" in entry
-    for c in dropped:
-        assert f"`{c['id']}`" in entry
+    # the entry lists the first CHANGELOG_ITEMS changed records and counts the others
+    from quoteprov.diff import CHANGELOG_ITEMS
+
+    listed = [c for c in dropped if f"`{c['id']}`" in entry]
+    assert len({c["id"] for c in listed}) == min(len(ids), CHANGELOG_ITEMS)
+    if len(ids) > CHANGELOG_ITEMS:
+        assert f"\u2026 and {len(ids) - CHANGELOG_ITEMS} more" in entry
+    for c in listed:
         if c["field"] == "kind" and "expect" in c:
             assert f'kind "{c["value"]}" \u2192 "{c["expect"]}"' in entry

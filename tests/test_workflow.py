@@ -17,10 +17,11 @@ from conftest import ROOT
 
 
 @pytest.fixture()
-def own_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def own_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real_build) -> Path:
     """A user's own folder with a dataset/ in it (a copy of this project's), as the current folder."""
     here = tmp_path / "mine"
-    shutil.copytree(ROOT / "dataset", here / "dataset")
+    shutil.copytree(ROOT / "dataset", here / "dataset", ignore=shutil.ignore_patterns(".cache"))
+    shutil.copytree(real_build[0] / ".cache", here / "dataset" / ".cache")  # extracted once per session
     monkeypatch.chdir(here)
     return here
 
@@ -60,11 +61,12 @@ def _git(root: Path, *args: str) -> str:
 
 
 @pytest.fixture()
-def project(tmp_path: Path) -> Path:
+def project(tmp_path: Path, real_build) -> Path:
     """A git repository laid out like this project: pyproject.toml, CITATION.cff, the package's
     __init__.py, CHANGELOG.md and a built dataset/, committed, with no tag yet."""
     root = tmp_path / "proj"
-    shutil.copytree(ROOT / "dataset", root / "dataset")
+    shutil.copytree(ROOT / "dataset", root / "dataset", ignore=shutil.ignore_patterns(".cache"))
+    shutil.copytree(real_build[0] / ".cache", root / "dataset" / ".cache")  # git-ignored by its own .gitignore
     for name in ("pyproject.toml", "CITATION.cff", "CHANGELOG.md"):
         shutil.copy(ROOT / name, root / name)
     (root / "quoteprov").mkdir()
@@ -201,10 +203,12 @@ def contribute(ds: Path) -> dict:
     return entry
 
 
-def test_a_contributed_source_and_correction_keep_the_tests_green(tmp_path: Path) -> None:
+def test_a_contributed_source_and_correction_keep_the_tests_green(tmp_path: Path, real_build) -> None:
     clone = tmp_path / "clone"
     for name in ("tests", "dataset"):
         shutil.copytree(ROOT / name, clone / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
+    # a contributor's warm cache: only the contributed source is extracted (here and in the tests run below)
+    shutil.copytree(real_build[0] / ".cache", clone / "dataset" / ".cache")
     for name in ("pyproject.toml", "CITATION.cff", "README.md"):
         shutil.copy(ROOT / name, clone / name)
     entry = contribute(clone / "dataset")
