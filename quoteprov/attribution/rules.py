@@ -27,11 +27,46 @@ from ..syntax import parse
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
 MEMORY_SENTENCES = 3  # sentences of the paragraph parsed before it only to remember who is named
+# bounds on what one parse holds, far above prose (its sentences run to ~600 characters, its
+# quotations to ~2000, its paragraphs to ~4000), so that a paragraph of megabytes on one line is
+# parsed in windows around its quotations, never whole: spaCy's time and memory per document
+# grow with its length, and every quotation reads its own sentence token by token
+SENTENCE_MAX = 3000  # a rough sentence longer than this is cut (at a space when there is one)
+LONG_QUOTE = 8000  # a quotation running longer: only its opening and its last sentence are parsed
+UNIT_MAX = 20000  # a run of wanted sentences longer than this is parsed in several pieces
 _PERSON_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(cues.PERSON_PRONOUNS)) + r")\b", re.IGNORECASE)
 SHORT_WORDS = 4  # a quote this short, without a cue or reporting context, is a term
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
                           "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 LOCATIVE = frozenset("in at from to into near across through toward towards via within".split())
+
+
+def bounded(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences, each longer than SENTENCE_MAX cut into pieces of at most that length,
+    at the last space of a piece when it has one."""
+    out = []
+    for a, b in sentences:
+        while b - a > SENTENCE_MAX:
+            cut = text.rfind(" ", a + SENTENCE_MAX // 2, a + SENTENCE_MAX) + 1 or a + SENTENCE_MAX
+            out.append((a, cut))
+            a = cut
+        out.append((a, b))
+    return out
+
+
+def unit_spans(spans: list[QuotedSpan], idxs: list[int], starts: list[int], lo: int, hi: int) -> list[int]:
+    """The quotations of a paragraph (`idxs`, in order of `starts`) that a parsed stretch
+    [lo, hi) needs: those opening in it, the outermost quotation around the last one opening
+    before it (a quotation still going on) and the paragraph's first (whether the paragraph
+    opens with a block quotation). On a paragraph of prose that is all of them that matter; on
+    a line of thousands of quotations, each stretch gets its own, not all of them."""
+    a, b = bisect_right(starts, lo - 2), bisect_right(starts, hi + 1)
+    if a <= 1:
+        return idxs[:b]
+    outer = idxs[a - 1]
+    while spans[outer].nested_in is not None:
+        outer = spans[outer].nested_in
+    return sorted({idxs[0], outer, *idxs[a:b]}, key=lambda i: (spans[i].start, i))
 
 
 @dataclass(frozen=True)
@@ -475,6 +510,7 @@ class _Attributor:
             by_par.setdefault(sp.paragraph, []).append(i)
         units = self.units(by_par)
         docs = parse([self.text[lo:hi] for lo, hi, _ in units])
+        starts = {p: [self.spans[i].start for i in idxs] for p, idxs in by_par.items()}
         for doc in docs:  # full names the parser knows as persons or bodies
             for ent in doc.ents:
                 if ent[0].is_sent_start and ent[0].lower_.endswith("ing") and len(ent) > 1:
@@ -487,7 +523,7 @@ class _Attributor:
         pos = 0
         for (lo, hi, p), doc in zip(units, docs):
             self.skim(pos, lo)
-            self.unit(p, doc, lo, by_par.get(p, []))
+            self.unit(p, doc, lo, unit_spans(self.spans, by_par.get(p, []), starts.get(p, []), lo, hi))
             pos = hi
         out = []
         for i in range(len(self.spans)):
@@ -511,7 +547,7 @@ class _Attributor:
 
         def sents(p: int) -> list[tuple[int, int]]:
             if p not in sents_of:
-                sents_of[p] = rough_sentences(self.text, *self.source.paragraphs[p])
+                sents_of[p] = bounded(self.text, rough_sentences(self.text, *self.source.paragraphs[p]))
             return sents_of[p]
 
         ends_of: dict[int, list[int]] = {}
@@ -527,12 +563,16 @@ class _Attributor:
                 sp = self.spans[i]
                 k, m = index(p, sp.start - 1), index(p, max(sp.start, sp.end - 1))
                 lo = max(0, k - CONTEXT_SENTENCES)
-                cue_band.setdefault(p, set()).update(range(lo, m + 1))
+                if sents(p)[m][1] - sents(p)[k][0] > LONG_QUOTE:
+                    m0, span_sents = min(m, k + 1), {*range(lo, min(m, k + 1) + 1), m}  # its ends
+                else:
+                    m0, span_sents = m, set(range(lo, m + 1))
+                cue_band.setdefault(p, set()).update(span_sents)
                 # the sentences before the cue band matter only when a pronoun there may need
                 # a person they name (and parsing costs: most quotations are introduced by name)
-                band = self.text[sents(p)[lo][0]:sents(p)[m][1]]
+                band = self.text[sents(p)[lo][0]:sents(p)[m0][1]]
                 back = MEMORY_SENTENCES if _PERSON_PRONOUN.search(band) else CONTEXT_SENTENCES
-                want.setdefault(p, set()).update(range(max(0, k - back), m + 1))
+                want.setdefault(p, set()).update(range(max(0, k - back), lo), span_sents)
             if p > 0 and self.is_block(idxs[0]) and self.source.is_body(p - 1):
                 want.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
                 cue_band.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
@@ -544,7 +584,7 @@ class _Attributor:
             ks = sorted(want[p])
             run = [ks[0]]
             for k in ks[1:] + [None]:
-                if k is not None and k == run[-1] + 1:
+                if k is not None and k == run[-1] + 1 and sents(p)[k][1] - sents(p)[run[0]][0] <= UNIT_MAX:
                     run.append(k)
                     continue
                 ss = sents(p)
