@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..entities import _LEADING_STOP, kind_of
 
@@ -75,6 +76,19 @@ class TextIndex:
     outer_by_par: dict[int, list[Quote]] = field(default_factory=dict)  # outermost quotes of each paragraph
     starts: list[int] = field(default_factory=list)  # starts of all quotes, in order
     inside_by_par: dict[int, int] = field(default_factory=dict)  # quoted characters of a paragraph
+
+
+@lru_cache(maxsize=8)
+def _only(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]*")
+
+
+def blank(text: str, a: int, b: int, chars: str) -> bool:
+    """Whether text[a:b] holds nothing but `chars` (`text[a:b].strip(chars) == ""`), reading it
+    only up to its first other character: a quotation deep in a paragraph of megabytes must not
+    cost a copy of everything before it."""
+    b = min(b, len(text))
+    return b <= a or _only(chars).match(text, a, b).end() == b
 
 
 def proper_words(text: str) -> frozenset[str]:

@@ -206,7 +206,11 @@ class _Attributor:
                 break
         if tok.ent_type_ in ("PERSON", "ORG", "NORP") and tok.ent_iob_ in ("B", "I"):
             # the parser's entity is the better boundary ("Quoting Marx's" -> "Marx")
-            ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+            if "ents" not in doc.user_data:  # Doc.ents builds every entity anew: once per parse
+                doc.user_data["ents"] = (list(doc.ents), [e.start for e in doc.ents])
+            ents, starts = doc.user_data["ents"]
+            k = bisect_right(starts, tok.i) - 1
+            ent = ents[k] if k >= 0 and tok.i < ents[k].end else None
             if ent is not None and i <= ent.start and ent.end - 1 <= j:
                 i, j = ent.start, ent.end - 1
                 while j > i and doc[j].tag_ == "POS":
