@@ -153,7 +153,7 @@ N_UNMATCHED = 2000
 # a guard against a hang, not a timing: each case takes a few seconds here. Stray opening marks once
 # blew up (n of them in one paragraph opened n quotations nested n deep: ~n^3 time, "'\"word ' * 800"
 # took ~70 s); only the outermost unclosed mark of a paragraph opens a quotation now.
-GUARD_S = 240  # a hang guard, not a timing: the ranker made thousands of stray marks slower (issue 15, item 9)
+GUARD_S = 60  # a hang guard, not a timing
 
 
 def unmatched_cases() -> list:

@@ -12,7 +12,7 @@ attribution never needs the rest, and the parse is the expensive part of extract
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +51,21 @@ def bounded(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]
             out.append((a, cut))
             a = cut
         out.append((a, b))
+    return out
+
+
+def tokens_between(sents: list[Any], a: int, b: int) -> list[Any]:
+    """The tokens of `sents` (in order) that start at a character offset in [a, b) of their
+    document, found by bisection on the document's token offsets (kept once per parse)."""
+    out: list[Any] = []
+    for sent in sents:
+        doc = sent.doc
+        if "idx" not in doc.user_data:
+            doc.user_data["idx"] = [t.idx for t in doc]
+        idx = doc.user_data["idx"]
+        i = max(sent.start, bisect_left(idx, a, sent.start, sent.end))
+        j = bisect_left(idx, b, sent.start, sent.end)
+        out += [doc[k] for k in range(i, j)]
     return out
 
 
@@ -288,6 +303,17 @@ class _Attributor:
                     if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
                         continue  # "as he put it", not "put into practice"
                     out.append(t)
+        return out
+
+    def scope_cues(self, sents: list[Any], off: int) -> list[Any]:
+        """`cues_in(sents)`, each sentence's read once per parsed stretch: a sentence of
+        thousands of quotations is not read again for each of them."""
+        out = []
+        for sent in sents:
+            key = (id(sent.doc), sent.start, off)
+            if key not in self._cues:
+                self._cues[key] = self.cues_in([sent], off)
+            out += self._cues[key]
         return out
 
     def ranked_cues(self, cands: list[Any], qtoks: list[Any], short: bool = False) -> list[Any]:
@@ -654,6 +680,7 @@ class _Attributor:
 
     def unit(self, p: int, doc: Any, off: int, idxs: list[int]) -> None:
         """Attribute the quotations that open in one parsed stretch of paragraph p."""
+        self._cues: dict[tuple[int, int, int], list[Any]] = {}  # whether a token is quoted depends on idxs
         self._para_spans = [self.spans[i] for i in idxs]
         self._outer = [sp for sp in self._para_spans if sp.nested_in is None]
         self._outer_starts = [sp.start for sp in self._outer]
@@ -731,7 +758,7 @@ class _Attributor:
     def attribute_one(self, i: int, scope: list[Any], off: int) -> Found:
         sp = self.spans[i]
         qtext = self.text[sp.start:sp.end]
-        qtoks = [t for s in scope for t in s if sp.start <= off + t.idx < sp.end]
+        qtoks = tokens_between(scope, sp.start - off, sp.end - off)
         words = len(re.findall(r"\w+", qtext))
         if self.before(sp).rstrip(" ,:(").endswith(cues.STRONG_TERM_LEADS):
             return Found("term", "term-lead")  # 'the so-called "New Course"': a name, not a work
@@ -758,7 +785,7 @@ class _Attributor:
         # 2. a reporting cue that governs the quotation or frames its sentence
         heard = False
         if f.speaker is None:
-            for cue in self.ranked_cues(self.cues_in(scope, off), qtoks, words <= SHORT_WORDS):
+            for cue in self.ranked_cues(self.scope_cues(scope, off), qtoks, words <= SHORT_WORDS):
                 subj = self.subject_of(cue, off)
                 who = self.who_of(subj, off) if subj is not None else None
                 if who is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
