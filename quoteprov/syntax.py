@@ -68,6 +68,24 @@ def tokenized(text: str) -> Any:
     return Doc(nlp().vocab, words=words, spaces=spaces)
 
 
+BATCH = 64  # texts per batch given to spaCy
+BATCH_CHARS = 200_000  # and at most about this many characters: a batch's activations are held at once
+
+
 def parse(texts: Iterable[str]) -> list[Any]:
-    """Parse texts in one batch (sentences, tags, dependencies, entities)."""
-    return list(nlp().pipe((tokenized(t) for t in texts), batch_size=64))
+    """Parse texts in batches (sentences, tags, dependencies, entities). The batches are
+    spaCy's own (BATCH texts) unless that would hold more than BATCH_CHARS characters, which
+    only windows of a paragraph of megabytes reach (64 stretches of 20,000 characters held
+    ~1 GB of activations)."""
+    out: list[Any] = []
+    group: list[str] = []
+    size = 0
+    for t in texts:
+        if group and (len(group) == BATCH or size + len(t) > BATCH_CHARS):
+            out += nlp().pipe((tokenized(x) for x in group), batch_size=BATCH)
+            group, size = [], 0
+        group.append(t)
+        size += len(t)
+    if group:
+        out += nlp().pipe((tokenized(x) for x in group), batch_size=BATCH)
+    return out
