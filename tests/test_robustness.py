@@ -233,7 +233,7 @@ def test_a_long_paragraph_is_parsed_in_windows_never_whole(monkeypatch) -> None:
     # issue 15, item 9: one line of prose with a stray opening mark every few hundred words (one
     # quotation running to the end of the line) and dense quotations: what spaCy is given stays
     # bounded, whatever the paragraph's length
-    from quoteprov.attribution import rules
+    from quoteprov.attribution import rules, windows
 
     seen: list[int] = []
     real = rules.parse
@@ -246,7 +246,7 @@ def test_a_long_paragraph_is_parsed_in_windows_never_whole(monkeypatch) -> None:
     words = "the workers of the party met in the hall and Lenin said to them that the press must be free. "
     text = (words * 40 + '"' + words * 2000 + ' "a" "b" said Lenin. ' * 3000)
     records = check(text)
-    assert records and max(seen) <= rules.UNIT_MAX + rules.SENTENCE_MAX < len(text) // 10
+    assert records and max(seen) <= windows.UNIT_MAX + windows.SENTENCE_MAX < len(text) // 10
 
 
 def test_runs_without_spaces_are_tokenized_with_their_offsets() -> None:

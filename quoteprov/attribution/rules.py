@@ -12,76 +12,43 @@ attribution never needs the rest, and the parse is the expensive part of extract
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
 from .. import cues
-from ..discourse import STOP_WORDS, SUBJECT_NAME, Discourse, Found, Who, author_of, rough_sentences
+from ..discourse import (
+    STOP_WORDS,
+    SUBJECT_NAME,
+    Discourse,
+    Found,
+    Who,
+    author_of,
+    rough_sentences,
+)
 from ..entities import NameIndex, kind_of, name_index, strip_leading_stop
 from ..records import Attribution, Span
 from ..source import Source
 from ..spans import QuotedSpan
 from ..syntax import parse
+from .windows import (
+    LONG_QUOTE,
+    UNIT_MAX,
+    bounded,
+    entity_at,
+    scope_cues,
+    tokens_between,
+    unit_spans,
+)
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
 MEMORY_SENTENCES = 3  # sentences of the paragraph parsed before it only to remember who is named
-# bounds on what one parse holds, far above prose (its sentences run to ~600 characters, its
-# quotations to ~2000, its paragraphs to ~4000), so that a paragraph of megabytes on one line is
-# parsed in windows around its quotations, never whole: spaCy's time and memory per document
-# grow with its length, and every quotation reads its own sentence token by token
-SENTENCE_MAX = 3000  # a rough sentence longer than this is cut (at a space when there is one)
-LONG_QUOTE = 8000  # a quotation running longer: only its opening and its last sentence are parsed
-UNIT_MAX = 20000  # a run of wanted sentences longer than this is parsed in several pieces
 _PERSON_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(cues.PERSON_PRONOUNS)) + r")\b", re.IGNORECASE)
 SHORT_WORDS = 4  # a quote this short, without a cue or reporting context, is a term
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
                           "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 LOCATIVE = frozenset("in at from to into near across through toward towards via within".split())
-
-
-def bounded(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The sentences, each longer than SENTENCE_MAX cut into pieces of at most that length,
-    at the last space of a piece when it has one."""
-    out = []
-    for a, b in sentences:
-        while b - a > SENTENCE_MAX:
-            cut = text.rfind(" ", a + SENTENCE_MAX // 2, a + SENTENCE_MAX) + 1 or a + SENTENCE_MAX
-            out.append((a, cut))
-            a = cut
-        out.append((a, b))
-    return out
-
-
-def tokens_between(sents: list[Any], a: int, b: int) -> list[Any]:
-    """The tokens of `sents` (in order) that start at a character offset in [a, b) of their
-    document, found by bisection on the document's token offsets (kept once per parse)."""
-    out: list[Any] = []
-    for sent in sents:
-        doc = sent.doc
-        if "idx" not in doc.user_data:
-            doc.user_data["idx"] = [t.idx for t in doc]
-        idx = doc.user_data["idx"]
-        i = max(sent.start, bisect_left(idx, a, sent.start, sent.end))
-        j = bisect_left(idx, b, sent.start, sent.end)
-        out += [doc[k] for k in range(i, j)]
-    return out
-
-
-def unit_spans(spans: list[QuotedSpan], idxs: list[int], starts: list[int], lo: int, hi: int) -> list[int]:
-    """The quotations of a paragraph (`idxs`, in order of `starts`) that a parsed stretch
-    [lo, hi) needs: those opening in it, the outermost quotation around the last one opening
-    before it (a quotation still going on) and the paragraph's first (whether the paragraph
-    opens with a block quotation). On a paragraph of prose that is all of them that matter; on
-    a line of thousands of quotations, each stretch gets its own, not all of them."""
-    a, b = bisect_right(starts, lo - 2), bisect_right(starts, hi + 1)
-    if a <= 1:
-        return idxs[:b]
-    outer = idxs[a - 1]
-    while spans[outer].nested_in is not None:
-        outer = spans[outer].nested_in
-    return sorted({idxs[0], outer, *idxs[a:b]}, key=lambda i: (spans[i].start, i))
 
 
 @dataclass(frozen=True)
@@ -221,11 +188,7 @@ class _Attributor:
                 break
         if tok.ent_type_ in ("PERSON", "ORG", "NORP") and tok.ent_iob_ in ("B", "I"):
             # the parser's entity is the better boundary ("Quoting Marx's" -> "Marx")
-            if "ents" not in doc.user_data:  # Doc.ents builds every entity anew: once per parse
-                doc.user_data["ents"] = (list(doc.ents), [e.start for e in doc.ents])
-            ents, starts = doc.user_data["ents"]
-            k = bisect_right(starts, tok.i) - 1
-            ent = ents[k] if k >= 0 and tok.i < ents[k].end else None
+            ent = entity_at(tok)
             if ent is not None and i <= ent.start and ent.end - 1 <= j:
                 i, j = ent.start, ent.end - 1
                 while j > i and doc[j].tag_ == "POS":
@@ -303,17 +266,6 @@ class _Attributor:
                     if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
                         continue  # "as he put it", not "put into practice"
                     out.append(t)
-        return out
-
-    def scope_cues(self, sents: list[Any], off: int) -> list[Any]:
-        """`cues_in(sents)`, each sentence's read once per parsed stretch: a sentence of
-        thousands of quotations is not read again for each of them."""
-        out = []
-        for sent in sents:
-            key = (id(sent.doc), sent.start, off)
-            if key not in self._cues:
-                self._cues[key] = self.cues_in([sent], off)
-            out += self._cues[key]
         return out
 
     def ranked_cues(self, cands: list[Any], qtoks: list[Any], short: bool = False) -> list[Any]:
@@ -785,7 +737,7 @@ class _Attributor:
         # 2. a reporting cue that governs the quotation or frames its sentence
         heard = False
         if f.speaker is None:
-            for cue in self.ranked_cues(self.scope_cues(scope, off), qtoks, words <= SHORT_WORDS):
+            for cue in self.ranked_cues(scope_cues(self._cues, scope, off, self.cues_in), qtoks, words <= SHORT_WORDS):
                 subj = self.subject_of(cue, off)
                 who = self.who_of(subj, off) if subj is not None else None
                 if who is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
