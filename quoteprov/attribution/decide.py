@@ -15,13 +15,7 @@ import numpy as np
 
 from ..records import Attribution, Span
 from .candidates import Quote, TextIndex, blank
-from .features import (
-    Candidate,
-    candidates,
-    recipient_features,
-    same_name,
-    speaker_features,
-)
+from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 from .rules import SpanAttribution
 
