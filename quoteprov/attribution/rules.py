@@ -17,29 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import cues
-from ..discourse import (
-    STOP_WORDS,
-    SUBJECT_NAME,
-    Discourse,
-    Found,
-    Who,
-    author_of,
-    rough_sentences,
-)
+from ..discourse import STOP_WORDS, SUBJECT_NAME, Discourse, Found, Who, author_of, rough_sentences
 from ..entities import NameIndex, kind_of, name_index, strip_leading_stop
 from ..records import Attribution, Span
 from ..source import Source
 from ..spans import QuotedSpan
 from ..syntax import parse
-from .windows import (
-    LONG_QUOTE,
-    UNIT_MAX,
-    bounded,
-    entity_at,
-    scope_cues,
-    tokens_between,
-    unit_spans,
-)
+from .windows import LONG_QUOTE, UNIT_MAX, bounded, entity_at, scope_cues, tokens_between, unit_spans
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
