@@ -86,9 +86,11 @@ def measure_isolated(path: Path) -> tuple[float, float, int]:
         os._exit(0)
     os.close(w)
     with os.fdopen(r) as f:
-        s, peak, rc = f.read().split()
+        got = f.read().split()
     os.waitpid(pid, 0)
-    return float(s), float(peak), int(rc)
+    if len(got) != 3:
+        raise SystemExit(f"the measuring process of {path.name} died without a result")
+    return float(got[0]), float(got[1]), int(got[2])
 
 
 def main() -> None:
