@@ -69,7 +69,7 @@ def tokenized(text: str) -> Any:
 
 
 BATCH = 64  # texts per batch given to spaCy
-BATCH_CHARS = 200_000  # and at most about this many characters: a batch's activations are held at once
+BATCH_CHARS = 50_000  # and at most about this many characters: a batch's activations are held at once
 
 
 def parse(texts: Iterable[str]) -> list[Any]:
