@@ -153,7 +153,7 @@ N_UNMATCHED = 2000
 # a guard against a hang, not a timing: each case takes a few seconds here. Stray opening marks once
 # blew up (n of them in one paragraph opened n quotations nested n deep: ~n^3 time, "'\"word ' * 800"
 # took ~70 s); only the outermost unclosed mark of a paragraph opens a quotation now.
-GUARD_S = 240  # a hang guard, not a timing: the ranker made thousands of stray marks slower (issue 15, item 9)
+GUARD_S = 60  # a hang guard, not a timing
 
 
 def unmatched_cases() -> list:
@@ -227,3 +227,33 @@ def test_extract_missing_file_exits_2_without_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "no-such-file.txt" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_a_long_paragraph_is_parsed_in_windows_never_whole(monkeypatch) -> None:
+    # issue 15, item 9: one line of prose with a stray opening mark every few hundred words (one
+    # quotation running to the end of the line) and dense quotations: what spaCy is given stays
+    # bounded, whatever the paragraph's length
+    from quoteprov.attribution import rules, windows
+
+    seen: list[int] = []
+    real = rules.parse
+
+    def parse(texts: list[str]) -> list:
+        seen.extend(map(len, texts))
+        return real(texts)
+
+    monkeypatch.setattr(rules, "parse", parse)
+    words = "the workers of the party met in the hall and Lenin said to them that the press must be free. "
+    text = (words * 40 + '"' + words * 2000 + ' "a" "b" said Lenin. ' * 3000)
+    records = check(text)
+    assert records and max(seen) <= windows.UNIT_MAX + windows.SENTENCE_MAX < len(text) // 10
+
+
+def test_runs_without_spaces_are_tokenized_with_their_offsets() -> None:
+    from quoteprov.syntax import parse
+
+    text = 'He said, "' + "\u201c'\u201d\"" * 1500 + ' then' + "ab" * 300 + ' and "so." she wrote.'
+    doc = parse([text])[0]
+    assert doc.text == text
+    assert all(text[t.idx:t.idx + len(t.text)] == t.text for t in doc)
+    assert max(len(t.text) for t in doc) <= 100

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..entities import _LEADING_STOP, kind_of
 
@@ -84,6 +85,19 @@ class TextIndex:
     inside_by_par: dict[int, int] = field(default_factory=dict)  # quoted characters of a paragraph
     gender: dict[str, int] = field(default_factory=dict)  # name -> +1 (he), -1 (she); absent: unknown
     counts: Counter = field(default_factory=Counter)  # last word of a name -> its mentions in the text
+
+
+@lru_cache(maxsize=8)
+def _only(chars: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(chars) + "]*")
+
+
+def blank(text: str, a: int, b: int, chars: str) -> bool:
+    """Whether text[a:b] holds nothing but `chars` (`text[a:b].strip(chars) == ""`), reading it
+    only up to its first other character: a quotation deep in a paragraph of megabytes must not
+    cost a copy of everything before it."""
+    b = min(b, len(text))
+    return b <= a or _only(chars).match(text, a, b).end() == b
 
 
 def proper_words(text: str) -> frozenset[str]:

@@ -36,6 +36,7 @@ class Ctx:
     para_spans: tuple[QuotedSpan, ...] = ()
     outer: tuple[QuotedSpan, ...] = ()
     outer_starts: tuple[int, ...] = ()
+    cue_cache: dict[tuple[int, int, int], list[Any]] = field(default_factory=dict)  # per parsed stretch
 
     @property
     def text(self) -> str:

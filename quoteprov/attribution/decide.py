@@ -14,7 +14,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..records import Attribution, Span
-from .candidates import Quote, TextIndex
+from .candidates import Quote, TextIndex, blank
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 from .rules import SpanAttribution
@@ -79,7 +79,7 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         rk, rconf = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value),
                            rule_index(cands, r.recipient.value) if first else None, models.margin)
         lo = idx.paragraphs[q.paragraph][0]
-        turn_of_dialogue = idx.text[lo:q.start].strip(" \"'\u201c\u2018_") == ""
+        turn_of_dialogue = blank(idx.text, lo, q.start, " \"'\u201c\u2018_")
         if same_name(cands[rk].name, speaker.value) or (r.recipient.value is None and rconf < 0.5) or (
                 cands[rk].origin == "turn" and not turn_of_dialogue):
             # nobody speaks to himself here; an addressee the rules did not find is given only when

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .. import cues
 from ..entities import kind_of
-from .candidates import HONORIFICS, Mention, Quote, TextIndex, gender_of, window_mentions
+from .candidates import HONORIFICS, Mention, Quote, TextIndex, blank, gender_of, window_mentions
 
 NOBODY = "\u2205"  # the candidate "no one the text names"
 FAR = 2000.0
@@ -137,12 +137,14 @@ def quote_context(idx: TextIndex, i: int) -> dict[str, float]:
     q = idx.quotes[i]
     lo, hi = idx.paragraphs[q.paragraph]
     same = idx.outer_by_par.get(q.paragraph, [])
-    inside = idx.inside_by_par.setdefault(q.paragraph, sum(x.end - x.start for x in same))
+    if q.paragraph not in idx.inside_by_par:  # once per paragraph (setdefault would sum every time)
+        idx.inside_by_par[q.paragraph] = sum(x.end - x.start for x in same)
+    inside = idx.inside_by_par[q.paragraph]
     qtext = idx.text[q.start:q.end]
     return {
         "q_words": float(_words(qtext)), "q_term": float(q.kind == "term"), "q_title": float(q.kind == "title"),
-        "q_par_start": float(idx.text[lo:q.start].strip(" \"'\u201c\u2018_") == ""),
-        "q_par_end": float(idx.text[q.end:hi].strip(" \"'\u201d\u2019.,!?_") == ""),
+        "q_par_start": float(blank(idx.text, lo, q.start, " \"'\u201c\u2018_")),
+        "q_par_end": float(blank(idx.text, q.end, hi, " \"'\u201d\u2019.,!?_")),
         "q_quotes_in_par": float(len(same)), "q_first_in_par": float(bool(same) and same[0].start == q.start),
         "q_rule_none": float(q.speaker is None),
         "q_text_outside": float(max(0, (hi - lo) - inside - 2 * len(same))),
@@ -157,7 +159,7 @@ def text_context(idx: TextIndex) -> dict[str, float]:
     if idx.stats is None:
         outer = [q for q in idx.quotes if not q.nested]
         n = len(outer) or 1
-        opening = sum(1 for q in outer if idx.text[idx.paragraphs[q.paragraph][0]:q.start].strip(" \"'\u201c\u2018_") == "")
+        opening = sum(1 for q in outer if blank(idx.text, idx.paragraphs[q.paragraph][0], q.start, " \"'\u201c\u2018_"))
         idx.stats = {"t_dialogue": opening / n, "t_rule_rate": sum(1 for q in outer if q.speaker) / n}
     return idx.stats
 

@@ -15,6 +15,7 @@ from ..source import Source
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
 from .who import who_of
+from .windows import LONG_QUOTE, UNIT_MAX, bounded
 
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
 MEMORY_SENTENCES = 3  # sentences of the paragraph parsed before it only to remember who is named
@@ -35,7 +36,7 @@ def plan_units(source: Source, spans: list[QuotedSpan], by_par: dict[int, list[i
 
     def sents(p: int) -> list[tuple[int, int]]:
         if p not in sents_of:
-            sents_of[p] = rough_sentences(source.text, *source.paragraphs[p])
+            sents_of[p] = bounded(source.text, rough_sentences(source.text, *source.paragraphs[p]))
         return sents_of[p]
 
     ends_of: dict[int, list[int]] = {}
@@ -51,12 +52,16 @@ def plan_units(source: Source, spans: list[QuotedSpan], by_par: dict[int, list[i
             sp = spans[i]
             k, m = index(p, sp.start - 1), index(p, max(sp.start, sp.end - 1))
             lo = max(0, k - CONTEXT_SENTENCES)
-            cue_band.setdefault(p, set()).update(range(lo, m + 1))
+            if sents(p)[m][1] - sents(p)[k][0] > LONG_QUOTE:
+                m0, span_sents = min(m, k + 1), {*range(lo, min(m, k + 1) + 1), m}  # its ends
+            else:
+                m0, span_sents = m, set(range(lo, m + 1))
+            cue_band.setdefault(p, set()).update(span_sents)
             # the sentences before the cue band matter only when a pronoun there may need
             # a person they name (and parsing costs: most quotations are introduced by name)
-            band = source.text[sents(p)[lo][0]:sents(p)[m][1]]
+            band = source.text[sents(p)[lo][0]:sents(p)[m0][1]]
             back = MEMORY_SENTENCES if _PERSON_PRONOUN.search(band) else CONTEXT_SENTENCES
-            want.setdefault(p, set()).update(range(max(0, k - back), m + 1))
+            want.setdefault(p, set()).update(range(max(0, k - back), lo), span_sents)
         if p > 0 and is_block(source, spans[idxs[0]]) and source.is_body(p - 1):
             want.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
             cue_band.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
@@ -68,7 +73,7 @@ def plan_units(source: Source, spans: list[QuotedSpan], by_par: dict[int, list[i
         ks = sorted(want[p])
         run = [ks[0]]
         for k in ks[1:] + [None]:
-            if k is not None and k == run[-1] + 1:
+            if k is not None and k == run[-1] + 1 and sents(p)[k][1] - sents(p)[run[0]][0] <= UNIT_MAX:
                 run.append(k)
                 continue
             ss = sents(p)

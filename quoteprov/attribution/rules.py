@@ -31,6 +31,7 @@ from .context import Ctx, clean
 from .dialogue import cue_without_quote
 from .parse_units import assemblies_in, is_block, only_remembered, plan_units, remember, skim
 from .speaker import attribute_one
+from .windows import unit_spans
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,11 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     known = _known_names(docs)
     ctx = Ctx(source, spans, names, known, author_of(source), person_re=_person_pattern(docs, known),
               memory_only=memory_only)
+    starts = {p: [spans[i].start for i in idxs] for p, idxs in by_par.items()}
     pos = 0
     for (lo, hi, p), doc in zip(units, docs):
         skim(ctx, pos, lo)
-        unit(ctx, p, doc, lo, by_par.get(p, []))
+        unit(ctx, p, doc, lo, unit_spans(spans, by_par.get(p, []), starts.get(p, []), lo, hi))
         pos = hi
     return [_span_attribution(ctx.results.get(i) or Found()) for i in range(len(spans))]
 
@@ -97,7 +99,9 @@ def unit(ctx: Ctx, p: int, doc: Any, off: int, idxs: list[int]) -> None:
     """Attribute the quotations that open in one parsed stretch of paragraph p."""
     para_spans = tuple(ctx.spans[i] for i in idxs)
     outer = tuple(sp for sp in para_spans if sp.nested_in is None)
-    ctx = dataclasses.replace(ctx, para_spans=para_spans, outer=outer, outer_starts=tuple(sp.start for sp in outer))
+    # the cues of a sentence are read once per parsed stretch (whether a token is quoted depends on idxs)
+    ctx = dataclasses.replace(ctx, para_spans=para_spans, outer=outer, outer_starts=tuple(sp.start for sp in outer),
+                              cue_cache={})
     if p != ctx.d.paragraph:
         if not (ctx.d.paragraph == p - 1 and idxs and is_block(ctx.source, ctx.spans[idxs[0]])):
             ctx.d.running = None

@@ -17,6 +17,7 @@ from .dialogue import carry_speaker, context_recipient, quote_names_addressee, r
 from .documents import document_of
 from .terms import SHORT_WORDS, term_rules
 from .who import proper, who_of
+from .windows import scope_cues, tokens_between
 
 _COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains remained".split())
 
@@ -25,7 +26,7 @@ def attribute_one(ctx: Ctx, i: int, scope: list[Any], off: int) -> Found:
     """Kind, speaker and recipient of span i, whose sentences `scope` were parsed at `off`."""
     sp = ctx.spans[i]
     qtext = ctx.text[sp.start:sp.end]
-    qtoks = [t for s in scope for t in s if sp.start <= off + t.idx < sp.end]
+    qtoks = tokens_between(scope, sp.start - off, sp.end - off)
     words = len(re.findall(r"\w+", qtext))
     term = term_rules(ctx, i, qtext, qtoks, words)
     if term is not None:
@@ -64,7 +65,7 @@ def cue_subject(ctx: Ctx, f: Found, scope: list[Any], qtoks: list[Any], words: i
     (also `according-to`, `in-the-words-of`). Fills `f`; returns whether some cue had a
     subject the text does not name ("he said" with no antecedent)."""
     heard = False
-    for cue in ranked_cues(cues_in(ctx, scope, off), qtoks, words <= SHORT_WORDS):
+    for cue in ranked_cues(scope_cues(ctx.cue_cache, scope, off, lambda ss, o: cues_in(ctx, ss, o)), qtoks, words <= SHORT_WORDS):
         subj = subject_of(ctx, cue, off)
         who = who_of(ctx, subj, off) if subj is not None else None
         if who is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \

@@ -10,6 +10,7 @@ from ..discourse import Who
 from ..entities import kind_of
 from ..records import Span
 from .context import Ctx, clean, outside, span_of
+from .windows import entity_at
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
                           "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
@@ -105,7 +106,7 @@ def proper(ctx: Ctx, tok: Any, off: int) -> Who:
             break
     if tok.ent_type_ in ("PERSON", "ORG", "NORP") and tok.ent_iob_ in ("B", "I"):
         # the parser's entity is the better boundary ("Quoting Marx's" -> "Marx")
-        ent = next((e for e in doc.ents if e.start <= tok.i < e.end), None)
+        ent = entity_at(tok)
         if ent is not None and i <= ent.start and ent.end - 1 <= j:
             i, j = ent.start, ent.end - 1
             while j > i and doc[j].tag_ == "POS":
