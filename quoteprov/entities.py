@@ -34,6 +34,9 @@ KIND_WORDS = {
 # general head words only: the kind of a particular body or periodical ("Pravda", "the
 # Mensheviks") is data, in the source's registry (`NameIndex.registered_kind`), else the NER label
 _KIND_OF_WORD = {w: k for k, ws in KIND_WORDS.items() for w in ws.split()}
+# a plural of adherents or of a people names a group, whatever the movement or country
+# ("Communists", "Trotskyites", "Parisians", "Narodniks"): English morphology, not a list of names
+_GROUP_PLURAL = re.compile(r"(?:ists|ites|ians|iks)$")
 
 
 def kind_of(name: str, ner_label: str | None = None) -> str:
@@ -43,6 +46,8 @@ def kind_of(name: str, ner_label: str | None = None) -> str:
         k = _KIND_OF_WORD.get(words[-1].rstrip("'"))
         if k:
             return k
+        if _GROUP_PLURAL.search(words[-1].rstrip("'")):
+            return "group"
     if ner_label in ("ORG", "NORP"):
         return "group"
     if ner_label == "WORK_OF_ART":
