@@ -112,7 +112,8 @@ def test_document_nouns_singular_and_plural():
     ("the Communist Manifesto", None, "document"), ("Daily Gazette", None, "publication"),
     ("The New York Times", None, "publication"), ("Alexandra Kollontai", "PERSON", "person"),
     ("Acme", "ORG", "group"), ("Acme", "NORP", "group"), ("Something", "WORK_OF_ART", "publication"),
-    ("Somebody", None, "person"),
+    ("Somebody", None, "person"), ("the Anarchists", None, "group"), ("Parisians", None, "group"),
+    ("the Trotskyites", None, "group"), ("Holmes", None, "person"),
 ])
 def test_kind_of_a_name_by_its_head_word_then_its_label(name, label, kind):
     assert entities.kind_of(name, label) == kind

@@ -140,3 +140,55 @@ def test_the_vectorised_evaluator_is_the_tree_walk_exactly():
             expected.append(s)
         assert model.raw(X).tolist() == expected
         assert model.raw(X[:1]).tolist() == expected[:1]
+
+
+def _index(text: str):
+    """The candidates' index of a text whose quotations are every double-quoted stretch."""
+    import re
+
+    from quoteprov.attribution.candidates import Quote, index_text
+
+    src = make_source(text, "t")
+    quotes = []
+    for m in re.finditer(r'"([^"]+)"', text):
+        p = next(k for k, (a, b) in enumerate(src.paragraphs) if a <= m.start() < b)
+        quotes.append(Quote(m.start(1), m.end(1), p, False, "quotation"))
+    return index_text(src.text, src.paragraphs, quotes, None), quotes
+
+
+def test_he_and_she_stand_for_the_last_person_of_their_gender_across_paragraphs():
+    # "she said" two paragraphs after the woman is named, with a man named in between: the
+    # pronoun is a mention of the woman (the title tells the gender), not of the man
+    text = ('Mrs. Harlow came into the room where Mr. Pell was waiting. Mr. Pell rose.\n'
+            '"You are late," he said.\n'
+            '"The roads were bad," she said.\n')
+    idx, quotes = _index(text)
+    from quoteprov.attribution.candidates import window_mentions
+
+    def pronoun_keys(q):
+        return {m.key for m in window_mentions(idx, q) if m.how == "pronoun" and q.end <= m.start <= q.end + 12}
+
+    assert pronoun_keys(quotes[0]) == {"Mr. Pell"}
+    assert pronoun_keys(quotes[1]) == {"Mrs. Harlow"}
+
+
+def test_a_name_takes_the_gender_of_the_pronouns_that_follow_it():
+    from quoteprov.attribution.candidates import Mention, name_genders
+
+    text = "Ardent came in; she sat. Ardent laughed as she spoke. Later Ardent said she would go. Borin nodded."
+    names = [Mention(m.start(), m.end(), m.group(), "name") for m in __import__("re").finditer(r"Ardent|Borin", text)]
+    genders = name_genders(text, names)
+    assert genders.get("Ardent") == -1
+    assert "Borin" not in genders  # no pronoun after it: unknown, not guessed
+
+
+def test_gender_agreement_is_a_feature_of_each_candidate():
+    from quoteprov.attribution.features import candidates, speaker_features
+
+    text = ('Mrs. Harlow came into the room where Mr. Pell was waiting.\n'
+            '"The roads were bad," she said.\n')
+    idx, _ = _index(text)
+    cands, by = candidates(idx, 0, [])
+    rows = speaker_features(idx, 0, cands, by, [])
+    agree = {c.name: r[SPEAKER_FEATURES.index("pron_agree_after")] for c, r in zip(cands, rows) if c.name}
+    assert agree == {"Mrs. Harlow": 1.0, "Mr. Pell": -1.0}
