@@ -186,6 +186,37 @@ def _prev_quotes(idx: TextIndex, i: int, k: int = 3) -> list[Quote]:
     return out
 
 
+def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Mention]) -> None:
+    """Where and how the candidate is mentioned around quotation q (its nearest mention before
+    and after it in the paragraph, what stands between), written into row f."""
+    text = idx.text
+    par = [m for m in ms if idx.paragraphs[q.paragraph][0] <= m.start < idx.paragraphs[q.paragraph][1]]
+    f["in_par"] = float(bool(par))
+    f["n_par"] = float(len(par))
+    f["n_prev_par"] = float(sum(1 for m in ms if m.start < idx.paragraphs[q.paragraph][0]))
+    f["n_next_par"] = float(sum(1 for m in ms if m.start >= idx.paragraphs[q.paragraph][1]))
+    f["n_pronoun"] = float(sum(1 for m in par if m.how == "pronoun"))
+    f["is_narrator"] = float(any(m.how == "narrator" for m in ms))
+    before = [m for m in par if m.end <= q.start]
+    after = [m for m in par if m.start >= q.end]
+    if before:
+        m = max(before, key=lambda m: m.end)
+        gap = text[m.end:q.start]
+        f["before_dist"] = float(q.start - m.end)
+        f["verb_between_before"] = float(bool(_REPORTING.search(gap)))
+        f["quote_between_before"] = float(bisect_left(idx.starts, q.start) > bisect_left(idx.starts, m.end))
+        f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
+        f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
+    if after:
+        m = min(after, key=lambda m: m.start)
+        gap = text[q.end:m.start]
+        f["after_dist"] = float(m.start - q.end)
+        f["verb_between_after"] = float(bool(_REPORTING.search(gap)))
+        f["sentence_between_after"] = float(bool(_SENTENCE_END.search(gap)))
+        tail = text[m.end:m.end + 25]
+        f["verb_next_to"] = float(bool(_REPORTING.match(tail.lstrip(" ,")))) if m.start - q.end < 30 else 0.0
+
+
 def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
                      prev: list[str | None]) -> list[list[float]]:
     """One row of SPEAKER_FEATURES per candidate."""
@@ -216,32 +247,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
             f["rule_explicit"] = float(q.speaker_basis == "explicit")
             f["rule_resolved"] = float(q.speaker_basis == "resolved")
             f["rule_inferred"] = float(q.speaker_basis == "inferred")
-        ms = by.get(c.name, [])
-        par = [m for m in ms if idx.paragraphs[q.paragraph][0] <= m.start < idx.paragraphs[q.paragraph][1]]
-        f["in_par"] = float(bool(par))
-        f["n_par"] = float(len(par))
-        f["n_prev_par"] = float(sum(1 for m in ms if m.start < idx.paragraphs[q.paragraph][0]))
-        f["n_next_par"] = float(sum(1 for m in ms if m.start >= idx.paragraphs[q.paragraph][1]))
-        f["n_pronoun"] = float(sum(1 for m in par if m.how == "pronoun"))
-        f["is_narrator"] = float(any(m.how == "narrator" for m in ms))
-        before = [m for m in par if m.end <= q.start]
-        after = [m for m in par if m.start >= q.end]
-        if before:
-            m = max(before, key=lambda m: m.end)
-            gap = text[m.end:q.start]
-            f["before_dist"] = float(q.start - m.end)
-            f["verb_between_before"] = float(bool(_REPORTING.search(gap)))
-            f["quote_between_before"] = float(bisect_left(idx.starts, q.start) > bisect_left(idx.starts, m.end))
-            f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
-            f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
-        if after:
-            m = min(after, key=lambda m: m.start)
-            gap = text[q.end:m.start]
-            f["after_dist"] = float(m.start - q.end)
-            f["verb_between_after"] = float(bool(_REPORTING.search(gap)))
-            f["sentence_between_after"] = float(bool(_SENTENCE_END.search(gap)))
-            tail = text[m.end:m.end + 25]
-            f["verb_next_to"] = float(bool(_REPORTING.match(tail.lstrip(" ,")))) if m.start - q.end < 30 else 0.0
+        _mention_features(f, idx, q, by.get(c.name, []))
         f["prev1"] = float(same_name(c.name, last[0]))
         f["prev2"] = float(same_name(c.name, last[1]))
         f["prev3"] = float(same_name(c.name, last[2]))
