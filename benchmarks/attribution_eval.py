@@ -73,12 +73,13 @@ def main(argv: list[str]) -> int:
         return 2
     prepared = [tr.prepare(t) for t in texts]
     held, cal = tr.cross_validate(prepared, args.folds, log=lambda s: print(s, file=sys.stderr))
-    conf = [(s, ok) for s, ok in cal["speaker"]]
-    high = [ok for s, ok in conf if s >= 0.0]  # raw shares; calibrated below
-    iso = tr.isotonic(conf)
+    conf = cal["speaker"]  # (share, right?, basis of the value) of every held-out decision
     from quoteprov.attribution.model import _trees
-    curve = _trees({"features": [], "trees": [], "calibration": iso})
-    confident = [ok for s, ok in conf if curve.calibrate(s) >= 0.8]
+    by_basis = {b: tr.isotonic(pts) for b in ("explicit", "resolved", "inferred")
+                if len(pts := [(s, ok) for s, ok, basis in conf if basis == b]) >= tr.CAL_MIN}
+    curve = _trees({"features": [], "trees": [], "calibration": tr.isotonic([(s, ok) for s, ok, _ in conf]),
+                    "calibration_by_basis": by_basis})
+    confident = [ok for s, ok, basis in conf if curve.calibrate(s, basis) >= 0.8]
     out: dict[str, Any] = {"texts": {}, "summary": {}}
     for p in prepared:
         row = {"ranker": held[p.text.name], "rules": rules_scores(p)}
@@ -99,7 +100,7 @@ def main(argv: list[str]) -> int:
         out["summary"][group] = summ
     out["summary"]["confidence>=0.8"] = {"records": len(confident),
                                          "right": round(sum(confident) / len(confident), 3) if confident else None,
-                                         "of_all": len(high)}
+                                         "of_all": len(conf)}
     if args.json:
         print(json.dumps(out, indent=1))
         return 0

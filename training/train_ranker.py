@@ -32,10 +32,11 @@ from typing import Any
 import numpy as np
 
 from quoteprov.attribution.candidates import Quote, TextIndex, index_text
-from quoteprov.attribution.decide import choose, rule_index
+from quoteprov.attribution.decide import basis_of, choose, rule_index
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_flat
+from quoteprov.records import Attribution
 from quoteprov.discourse import author_of
 
 from .corpora import CACHE, GoldQuote, Text, all_texts
@@ -51,6 +52,7 @@ ROUNDS = 250
 # on held-out texts this beat the ranker's plain choice on the novels (A Handful of Dust,
 # speaker 0.515 against 0.491) and on the genre texts (the seed 0.941 against 0.647)
 POLICY, MARGIN = "rules-first", 2.0
+CAL_MIN = 50  # held-out decisions of one basis needed to fit its own calibration curve
 
 
 def record_quote(r: dict[str, Any]) -> Quote:
@@ -129,12 +131,12 @@ def fit(rows: list, labels: list, weights: list, names: tuple[str, ...]) -> dict
 
 
 def predict_text(p: Prepared, models: dict[str, Trees],
-                 rules_first: bool = POLICY == "rules-first") -> tuple[list[dict[str, Any]], list[tuple[float, bool, str]]]:
+                 rules_first: bool = POLICY == "rules-first") -> tuple[list[dict[str, Any]], list[tuple[float, bool, str, str]]]:
     """Decide a text in order with `models`; the records with the new values, and for each
-    gold quotation (speaker share, right?, field) to calibrate on."""
+    gold quotation (share, right?, field, basis of the value) to calibrate on."""
     recs = [dict(r) for r in p.records]
     prev: list[str | None] = []
-    cal: list[tuple[float, bool, str]] = []
+    cal: list[tuple[float, bool, str, str]] = []
     for i, q in enumerate(p.idx.quotes):
         if q.nested:
             continue
@@ -142,20 +144,22 @@ def predict_text(p: Prepared, models: dict[str, Trees],
         k, share = choose(models["speaker"], speaker_features(p.idx, i, cands, by, prev),
                           rule_index(cands, q.speaker) if rules_first else None, MARGIN)
         sp = cands[k].name
+        sp_basis = basis_of(cands[k], Attribution(q.speaker, q.speaker_method, q.speaker_basis)) or ""
         if sp is not None and same_name(sp, q.speaker):
             sp = q.speaker
         rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp),
                             rule_index(cands, q.recipient) if rules_first else None, MARGIN)
         rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
+        rc_basis = basis_of(cands[rk], Attribution(q.recipient, q.recipient_method, q.recipient_basis)) or ""
         if rc is not None and same_name(rc, q.recipient):
             rc = q.recipient
         recs[i]["speaker"], recs[i]["recipient"] = sp, rc
         g = p.gold.get(i)
         if g is not None and g.kind[0] == "quotation":
             if sp is not None:
-                cal.append((share, speaker_ok(g, sp), "speaker"))
+                cal.append((share, speaker_ok(g, sp), "speaker", sp_basis))
             if rc is not None:
-                cal.append((rshare, recipient_ok(g, rc), "recipient"))
+                cal.append((rshare, recipient_ok(g, rc), "recipient", rc_basis))
         prev.append(sp)
     return recs, cal
 
@@ -204,8 +208,8 @@ def cross_validate(prepared: list[Prepared], k: int, log=print) -> tuple[dict[st
         for i in fold:
             p = prepared[i]
             recs, points = predict_text(p, models)
-            for share, ok, fld in points:
-                cal[fld].append((share, ok))
+            for share, ok, fld, basis in points:
+                cal[fld].append((share, ok, basis))
             results[p.text.name] = {"group": p.text.group, **scores(match(p.text, recs))}
             log(f"  held out {p.text.name}: {json.dumps(results[p.text.name])}")
     return results, cal
@@ -229,11 +233,17 @@ def main(argv: list[str]) -> int:
     raw = train(prepared)
     reliability = {}
     for name in raw:
-        raw[name]["calibration"] = isotonic(cal[name])
-        curve = _trees({"features": [], "trees": [], "calibration": raw[name]["calibration"]})
-        sure = [ok for share, ok in cal[name] if curve.calibrate(share) >= 0.8]
+        raw[name]["calibration"] = isotonic([(share, ok) for share, ok, _ in cal[name]])
+        # a curve per basis of the value, where there are enough held-out decisions to fit one
+        raw[name]["calibration_by_basis"] = {
+            b: isotonic(pts) for b in ("explicit", "resolved", "inferred")
+            if len(pts := [(share, ok) for share, ok, basis in cal[name] if basis == b]) >= CAL_MIN}
+        curve = _trees({"features": [], "trees": [], "calibration": raw[name]["calibration"],
+                        "calibration_by_basis": raw[name]["calibration_by_basis"]})
+        sure = [ok for share, ok, basis in cal[name] if curve.calibrate(share, basis) >= 0.8]
         reliability[name] = {"decisions": len(cal[name]), "confidence>=0.8": len(sure),
-                             "right": round(sum(sure) / len(sure), 3) if sure else None}
+                             "right": round(sum(sure) / len(sure), 3) if sure else None,
+                             "by_basis": {b: sum(1 for *_, x in cal[name] if x == b) for b in ("explicit", "resolved", "inferred")}}
         print(f"{name}: {reliability[name]}")
     model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN,
              "seed": SEED, "params": PARAMS, "rounds": ROUNDS,

@@ -24,7 +24,8 @@ BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "
 
 def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
            margin: float = 2.0, exclude: int | None = None) -> tuple[int, float]:
-    """The best candidate and the calibrated probability that it is right. With `prefer` (the
+    """The best candidate and its share of the scores (`Trees.calibrate` turns it into the
+    probability that it is right). With `prefer` (the
     index of the rules' proposal, under the rules-first policy) that candidate stands unless
     the ranker believes another named candidate `margin` times more: abstaining (`nobody`, the
     last row) never overrides a value the rules found evidence for."""
@@ -34,8 +35,7 @@ def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
     k = int(np.argmax(p))
     if prefer is not None and (k == len(rows) - 1 or p[k] < margin * p[prefer]):
         k = prefer
-    share = float(p[k] / p.sum()) if p.sum() > 0 else 0.0
-    return k, model.calibrate(share)
+    return k, float(p[k] / p.sum()) if p.sum() > 0 else 0.0
 
 
 def rule_index(cands: list[Candidate], value: str | None) -> int | None:
@@ -43,6 +43,15 @@ def rule_index(cands: list[Candidate], value: str | None) -> int | None:
     if value is None:
         return None
     return next((k for k, c in enumerate(cands) if same_name(c.name, value)), None)
+
+
+def basis_of(c: Candidate, rule: Attribution) -> str | None:
+    """The basis the value of candidate c will carry: the rule's when c is the rules' value."""
+    if c.name is None:
+        return None
+    if same_name(c.name, rule.value):
+        return rule.basis
+    return "inferred" if c.origin == "turn" else BASIS_OF.get(c.how, "resolved")
 
 
 def _span(text: str, ev: tuple[int, int] | None) -> Span | None:
@@ -56,8 +65,7 @@ def _value(c: Candidate, rule: Attribution, rule_span: Span | None, conf: float,
     if same_name(c.name, rule.value):
         return replace(rule, confidence=round(conf, 3)), rule_span
     ev = c.evidence or evidence.get(c.name)
-    basis = "inferred" if c.origin == "turn" else BASIS_OF.get(c.how, "resolved")
-    return Attribution(c.name, f"ranked-{c.origin}", basis, round(conf, 3)), _span(text, ev)
+    return Attribution(c.name, f"ranked-{c.origin}", basis_of(c, rule), round(conf, 3)), _span(text, ev)
 
 
 def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> list[SpanAttribution]:
@@ -73,11 +81,13 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         # the one the rules found addressed ("he told the delegates") is not the speaker
         addressed = rule_index(cands, r.recipient.value) if r.recipient.value and not same_name(
             r.recipient.value, r.speaker.value) else None
-        k, conf = choose(models.speaker, speaker_features(idx, i, cands, by, prev),
-                         rule_index(cands, r.speaker.value) if first else None, models.margin, addressed)
+        k, share = choose(models.speaker, speaker_features(idx, i, cands, by, prev),
+                          rule_index(cands, r.speaker.value) if first else None, models.margin, addressed)
+        conf = models.speaker.calibrate(share, basis_of(cands[k], r.speaker))
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
-        rk, rconf = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value),
-                           rule_index(cands, r.recipient.value) if first else None, models.margin)
+        rk, rshare = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value),
+                            rule_index(cands, r.recipient.value) if first else None, models.margin)
+        rconf = models.recipient.calibrate(rshare, basis_of(cands[rk], r.recipient))
         lo = idx.paragraphs[q.paragraph][0]
         turn_of_dialogue = blank(idx.text, lo, q.start, " \"'\u201c\u2018_")
         if same_name(cands[rk].name, speaker.value) or (r.recipient.value is None and rconf < 0.5) or (

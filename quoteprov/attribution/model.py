@@ -30,6 +30,9 @@ class Trees:
     # that one pass per level walks every tree at once: the ranker runs once or twice per
     # quotation, and a loop over trees and levels in Python cost ~0.1 s per call
     table: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int] | None = None
+    # one curve per basis of the value chosen (explicit, resolved, inferred): a name beside a
+    # reporting verb and a guess from turn-taking with the same share are not equally likely right
+    by_basis: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """The summed tree outputs (log-odds) of each row of X."""
@@ -55,8 +58,10 @@ class Trees:
     def prob(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.raw(X)))
 
-    def calibrate(self, share: float) -> float:
-        xs, ys = self.calibration
+    def calibrate(self, share: float, basis: str | None = None) -> float:
+        """The probability that a choice with this share of the scores is right, by the curve
+        of its basis when the model has one (else the curve of all choices)."""
+        xs, ys = (self.by_basis or {}).get(basis or "", self.calibration)
         return float(np.interp(share, xs, ys))
 
 
@@ -65,8 +70,11 @@ def _trees(d: dict[str, Any]) -> Trees:
                    np.asarray(t["left"], dtype=np.int64), np.asarray(t["right"], dtype=np.int64),
                    np.asarray(t["leaf"], dtype=np.float64)) for t in d["trees"])
     cal = d.get("calibration") or {"x": [0.0, 1.0], "y": [0.0, 1.0]}
+    by_basis = {b: (np.asarray(c["x"], dtype=np.float64), np.asarray(c["y"], dtype=np.float64))
+                for b, c in (d.get("calibration_by_basis") or {}).items()}
     return Trees(tuple(d["features"]), trees, float(d.get("bias", 0.0)),
-                 (np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64)), _table(trees))
+                 (np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64)), _table(trees),
+                 by_basis or None)
 
 
 def _depth(left: np.ndarray, right: np.ndarray) -> int:
