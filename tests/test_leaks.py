@@ -175,6 +175,14 @@ def test_load_broken_card_yaml_is_a_clear_error(built: Path, capsys: pytest.Capt
     assert "YAML header does not parse" in err and "Traceback" not in err
 
 
+def test_load_card_features_of_the_wrong_shape_are_a_clear_error(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # found by benchmarks/fuzz.py: a card whose feature has no `name` raised KeyError in `datasets`
+    _edit_card(built, "  - name: id\n", "  - nme: id\n")
+    assert main(["load", "--dataset", str(built)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot load" in err and "Traceback" not in err
+
+
 def test_load_refuses_a_loading_script(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (built / f"{built.name}.py").write_text("raise SystemExit('ran')\n", encoding="utf-8")
     assert main(["load", "--dataset", str(built)]) == 2
