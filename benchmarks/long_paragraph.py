@@ -23,10 +23,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from paragraph_bench import words_and_marks  # noqa: E402
 PROSE = ("the workers of the party met in the hall and the congress went on while Lenin said to them that "
          "the press must be free but Zinoviev told the delegates nothing new about it so they wrote a "
          "long letter to the committee and it was read aloud before the vote was taken").split()
-WORDS = ("the", "said", "Lenin", "party", '"', "\u201c", "\u201d", "'", "(12)", "workers", "to", "told", ".")
 MARKS = '"\u201c\u201d\'\u2018\u2019\u00ab\u00bb'
 
 
@@ -47,13 +48,9 @@ def prose(n: int, rng: random.Random) -> str:
 
 
 def words(n: int, rng: random.Random) -> str:
-    """Words and quotation marks of every style, mixed (a mark every few words)."""
-    out, size = [], 0
-    while size < n:
-        w = rng.choice(WORDS)
-        out.append(w)
-        size += len(w) + 1
-    return " ".join(out)[:n]
+    """Words and quotation marks of every style, mixed (a mark every few words): the shape of
+    benchmarks/paragraph_bench.py, from there."""
+    return words_and_marks(n, rng)
 
 
 def marks(n: int, rng: random.Random) -> str:
