@@ -100,7 +100,7 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     records: list[Record] = []
     results = []
     applied, unmatched_c, stale, redundant = 0, [], [], []
-    for t, res in zip(tasks, extract_all(tasks, jobs=jobs or default_jobs(), engine=engine, address=ray_address,
+    for _task, res in zip(tasks, extract_all(tasks, jobs=jobs or default_jobs(), engine=engine, address=ray_address,
                                          cache=Cache(dataset / CACHE_DIR if cache else None), progress=meter)):
         records.extend(res.records)
         applied += res.report.applied

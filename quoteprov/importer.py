@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import QuoteprovError
-from .source import MANIFEST, MANIFEST_FIELDS, _NOTES_HEADING, note_start
+from .source import _NOTES_HEADING, MANIFEST, MANIFEST_FIELDS, note_start
 
 # --- encodings -------------------------------------------------------------------------------
 
@@ -94,9 +94,8 @@ def strip_gutenberg(text: str) -> tuple[str, bool]:
     m = _END.search(text)
     if m:
         text, found = text[:m.start()], True
-    m = None
-    for m in _END_OF_LINE.finditer(text):
-        pass  # the last "End of the Project Gutenberg EBook of ..." line closes the book
+    ends = list(_END_OF_LINE.finditer(text))
+    m = ends[-1] if ends else None  # the last "End of the Project Gutenberg EBook of ..." line closes the book
     if m is not None and found and len(text) - m.start() < 2000:
         text = text[:m.start()]
     return text, found

@@ -1,7 +1,6 @@
 """End to end: the raw extractor scored against the hand gold, the build, the extract command."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 

@@ -12,8 +12,8 @@ from ..records import Span
 from ..spans import QuotedSpan
 from .context import Ctx, span_of
 from .cue_rules import cues_in, recipient_of, subject_of
-from .terms import SHORT_WORDS
 from .documents import document_before
+from .terms import SHORT_WORDS
 from .who import description, who_of
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
@@ -25,9 +25,8 @@ def in_dialogue(ctx: Ctx, sp: QuotedSpan) -> bool:
     """The narrator questions someone in this paragraph (before the quotation) or the one
     before it: "I asked him ...", "When I questioned one of them"."""
     lo = ctx.source.paragraphs[max(0, sp.paragraph - 1)][0]
-    m = None
-    for m in _DIALOGUE.finditer(ctx.text, lo, sp.start):
-        pass
+    found = list(_DIALOGUE.finditer(ctx.text, lo, sp.start))
+    m = found[-1] if found else None  # the last one before the quotation
     if m is None:
         return False
     ctx.d.dialogue_cue = Span(m.start(), m.end(), m.group())

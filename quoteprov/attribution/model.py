@@ -129,6 +129,22 @@ def load(path: str | None = None) -> Rankers | None:
                    str(data.get("policy", "ranker")), float(data.get("margin", 2.0)))
 
 
+def _walk(node: dict[str, Any], feat: list[int], thr: list[float], left: list[int], right: list[int],
+          leaf: list[float]) -> int:
+    """Append node (and its subtree) to the flat arrays; its index (a leaf's is ~index)."""
+    if "leaf_value" in node or "split_feature" not in node:
+        leaf.append(float(node.get("leaf_value", 0.0)))
+        return ~(len(leaf) - 1)
+    k = len(feat)
+    feat.append(int(node["split_feature"]))
+    thr.append(float(node["threshold"]))
+    left.append(0)
+    right.append(0)
+    left[k] = _walk(node["left_child"], feat, thr, left, right, leaf)
+    right[k] = _walk(node["right_child"], feat, thr, left, right, leaf)
+    return k
+
+
 def lightgbm_to_flat(dump: dict[str, Any]) -> list[dict[str, list[float]]]:
     """LightGBM's `dump_model()` trees as the flat arrays `Trees` evaluates (used by training)."""
     out = []
@@ -138,21 +154,7 @@ def lightgbm_to_flat(dump: dict[str, Any]) -> list[dict[str, list[float]]]:
         left: list[int] = []
         right: list[int] = []
         leaf: list[float] = []
-
-        def walk(node: dict[str, Any]) -> int:
-            if "leaf_value" in node or "split_feature" not in node:
-                leaf.append(float(node.get("leaf_value", 0.0)))
-                return ~(len(leaf) - 1)
-            k = len(feat)
-            feat.append(int(node["split_feature"]))
-            thr.append(float(node["threshold"]))
-            left.append(0)
-            right.append(0)
-            left[k] = walk(node["left_child"])
-            right[k] = walk(node["right_child"])
-            return k
-
-        root = walk(info["tree_structure"])
+        root = _walk(info["tree_structure"], feat, thr, left, right, leaf)
         if root < 0:  # a tree that is a single leaf
             feat, thr, left, right = [0], [float("inf")], [root], [root]
         out.append({"feature": feat, "threshold": thr, "left": left, "right": right, "leaf": leaf})
