@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from .corrections import CorrectionEntry
 from .entities import build_entities
 from .errors import QuoteprovError
 from .inputs import InvalidInput, check_inputs, check_output
@@ -99,7 +100,10 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     meter = Progress(tasks, bar=bar, say=say) if (progress or bar) else None
     records: list[Record] = []
     results = []
-    applied, unmatched_c, stale, redundant = 0, [], [], []
+    applied = 0
+    unmatched_c: list[CorrectionEntry] = []
+    stale: list[CorrectionEntry] = []
+    redundant: list[CorrectionEntry] = []
     for _task, res in zip(tasks, extract_all(tasks, jobs=jobs or default_jobs(), engine=engine, address=ray_address,
                                          cache=Cache(dataset / CACHE_DIR if cache else None), progress=meter)):
         records.extend(res.records)

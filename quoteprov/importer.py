@@ -316,7 +316,7 @@ def add(file: str | Path, id: str, title: str, author: str, year: int | None, pu
     at = next((i for i, e in enumerate(entries) if isinstance(e, dict) and e.get("id") == id), None)
     if at is not None and not replace:
         raise QuoteprovError(f"{manifest_path}: source {id!r} exists already (use --replace to import it again)")
-    entry = {"id": id, "file": f"{id}.txt", "title": title, "author": author, "year": year,
+    entry: dict[str, Any] = {"id": id, "file": f"{id}.txt", "title": title, "author": author, "year": year,
              "publication": publication, "origin": origin, "rights": rights,
              "blocks": list(prepared.blocks)}
     assert all(k in entry for k in MANIFEST_FIELDS)

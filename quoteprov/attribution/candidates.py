@@ -97,7 +97,8 @@ def blank(text: str, a: int, b: int, chars: str) -> bool:
     only up to its first other character: a quotation deep in a paragraph of megabytes must not
     cost a copy of everything before it."""
     b = min(b, len(text))
-    return b <= a or _only(chars).match(text, a, b).end() == b
+    m = _only(chars).match(text, a, b)  # a starred class always matches
+    return b <= a or (m is not None and m.end() == b)
 
 
 def proper_words(text: str) -> frozenset[str]:
@@ -216,17 +217,20 @@ def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]], na
     out = list(names)
     persons = sorted((x for x in names if kind_of(x.key) == "person"), key=lambda x: x.start)
     pronouns = [m for m in PRONOUN.finditer(text, lo, hi) if _outside(m.start(), quoted, qs)]
-    events = sorted([(x.start, 0, x) for x in persons] + [(m.start(), 1, m) for m in pronouns], key=lambda e: e[:2])
-    for _, is_pron, x in events:
+    # names and pronouns in text order (a name before a pronoun at the same offset)
+    events = sorted([(x.start, 0, k) for k, x in enumerate(persons)] + [(m.start(), 1, k) for k, m in enumerate(pronouns)])
+    for _, is_pron, k in events:
         if not is_pron:
-            g = gender_of(idx, x.key)
+            key = persons[k].key
+            g = gender_of(idx, key)
             for want in ((g,) if g else (1, -1)):
-                last[want] = (p, x.key)
+                last[want] = (p, key)
             continue
-        want = 1 if x.group().lower() in ("he", "him") else -1
+        pron = pronouns[k]
+        want = 1 if pron.group().lower() in ("he", "him") else -1
         hit = last.get(want)
         if hit is not None and p - hit[0] <= CARRY_PARAGRAPHS:
-            out.append(Mention(x.start(), x.end(), hit[1], "pronoun"))
+            out.append(Mention(pron.start(), pron.end(), hit[1], "pronoun"))
     if idx.author:
         for m in FIRST_PERSON.finditer(text, lo, hi):
             if _outside(m.start(), quoted, qs):

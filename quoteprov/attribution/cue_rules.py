@@ -62,7 +62,7 @@ def ranked_cues(cands: list[Any], qtoks: list[Any], short: bool = False) -> list
         d = depth(c)
         if d is None and not framing(c):
             continue
-        if short and not framing(c) and d > 2:
+        if short and not framing(c) and d is not None and d > 2:
             continue  # a label deep in a clause is not what the cue reports
         adjacent = min(abs(c.i - q0), abs(c.i - q1)) <= 4
         opinion = c.lower_ in cues.OPINION_VERBS

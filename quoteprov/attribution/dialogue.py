@@ -58,7 +58,7 @@ def cue_without_quote(ctx: Ctx, sent: Any, off: int) -> None:
             continue  # "he declared a hunger strike", "recalling his experience": not speech
         subj = subject_of(ctx, cue, off)
         who = who_of(ctx, subj, off) if subj is not None else None
-        if who and who.kind == "person" and not isinstance(subj, Span) and subj.tag_ in ("NNP", "NNPS") \
+        if who and subj is not None and who.kind == "person" and not isinstance(subj, Span) and subj.tag_ in ("NNP", "NNPS") \
                 and subj.ent_type_ != "PERSON" and cue.lower_ in cues.OPINION_VERBS:
             continue  # an unknown name as the subject of "considered": not enough to go on
         if who and who.kind not in ("place", "thing", "anonymous"):
@@ -91,7 +91,7 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: Any | None, words
     fresh = running is not None and ctx.d.sentence_no - ctx.d.running_sentence <= RUNNING_SENTENCES
     if heard:
         f.kind_method = "cue-unresolved"  # "he said": someone spoke whom we cannot name
-    elif fresh and document is None:
+    elif fresh and running is not None and running.speaker is not None and document is None:
         f.speaker, f.method, f.cue = running.speaker.inferred(), "running-speaker", running.cue
         f.kind_method = "running-speaker"
         if f.recipient is None and running.recipient is not None:
@@ -116,11 +116,13 @@ def context_recipient(ctx: Ctx, f: Found, sp: QuotedSpan, heard: bool) -> None:
 
 def narrator_dialogue(ctx: Ctx, f: Found) -> None:
     """Someone the narrator questions speaks to the narrator (the cue `in_dialogue` found)."""
+    assert ctx.author is not None and ctx.d.dialogue_cue is not None  # the caller checked both
     f.recipient, f.recipient_method = Who(ctx.author, ctx.d.dialogue_cue, "inferred", "person"), "narrator-dialogue"
 
 
 def speaker_addressee(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
     """What this speaker addressed recently; whether there was one."""
+    assert f.speaker is not None  # called for a quotation whose speaker is known
     prev = ctx.d.addressees.get(f.speaker.name)
     # a document keeps its addressees (an appeal's closing slogans); a person's letter
     # to X does not make X the audience of what the person says next paragraph

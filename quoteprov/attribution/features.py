@@ -177,7 +177,7 @@ def adjacent_genders(idx: TextIndex, q: Quote) -> tuple[int, int]:
 
 
 def _prev_quotes(idx: TextIndex, i: int, k: int = 3) -> list[Quote]:
-    out = []
+    out: list[Quote] = []
     j = i - 1
     while j >= 0 and len(out) < k:
         if not idx.quotes[j].nested:

@@ -145,7 +145,7 @@ def _walk(node: dict[str, Any], feat: list[int], thr: list[float], left: list[in
     return k
 
 
-def lightgbm_to_flat(dump: dict[str, Any]) -> list[dict[str, list[float]]]:
+def lightgbm_to_flat(dump: dict[str, Any]) -> list[dict[str, Any]]:
     """LightGBM's `dump_model()` trees as the flat arrays `Trees` evaluates (used by training)."""
     out = []
     for info in dump["tree_info"]:

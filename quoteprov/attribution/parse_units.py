@@ -71,15 +71,16 @@ def plan_units(source: Source, spans: list[QuotedSpan], by_par: dict[int, list[i
     out = []
     for p in sorted(want):
         ks = sorted(want[p])
-        run = [ks[0]]
-        for k in ks[1:] + [None]:
-            if k is not None and k == run[-1] + 1 and sents(p)[k][1] - sents(p)[run[0]][0] <= UNIT_MAX:
-                run.append(k)
+        run: list[int] = [ks[0]]
+        following: list[int | None] = [*ks[1:], None]
+        for nxt in following:
+            if nxt is not None and nxt == run[-1] + 1 and sents(p)[nxt][1] - sents(p)[run[0]][0] <= UNIT_MAX:
+                run.append(nxt)
                 continue
             ss = sents(p)
             out.append((ss[run[0]][0], ss[run[-1]][1], p))
-            if k is not None:
-                run = [k]
+            if nxt is not None:
+                run = [nxt]
     return out, memory_only
 
 

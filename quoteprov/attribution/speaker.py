@@ -43,6 +43,7 @@ def attribute_one(ctx: Ctx, i: int, scope: list[Any], off: int) -> Found:
         if not running_speaker(ctx, f, heard, document, words):
             return Found("term", "short-no-cue")
     else:
+        assert f.method is not None  # every rule that names a speaker names itself
         f.kind_method = f.method if f.kind == "quotation" else f"{f.method}-label"
     context_recipient(ctx, f, sp, heard)
     carry_speaker(ctx, f, sp)
@@ -68,7 +69,7 @@ def cue_subject(ctx: Ctx, f: Found, scope: list[Any], qtoks: list[Any], words: i
     for cue in ranked_cues(scope_cues(ctx.cue_cache, scope, off, lambda ss, o: cues_in(ctx, ss, o)), qtoks, words <= SHORT_WORDS):
         subj = subject_of(ctx, cue, off)
         who = who_of(ctx, subj, off) if subj is not None else None
-        if who is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
+        if who is not None and subj is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
                 and subj.head.i == cue.i:
             # the named subject of a reporting verb speaks, whatever the tagger thought the
             # name was ("Kamenev wrote", "Moscow declared")
@@ -131,7 +132,7 @@ def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list[Any], o
                      and c.tag_ not in ("PRP$", "WP$")), None)
         if poss is not None:
             who = proper(ctx, poss, off)
-    if who is not None and who.kind == "place" and v.lower_ in cues.REPORTING_VERBS:
+    if who is not None and v is not None and who.kind == "place" and v.lower_ in cues.REPORTING_VERBS:
         who = Who(who.name, who.mention, who.basis, "person")  # "Kollontai later wrote: ..."
     if who is not None and who.kind in ("person", "group", "document", "publication"):
         f.speaker, f.method, f.cue = who, "colon-clause-subject", span_of(ctx, off, [v])

@@ -59,8 +59,8 @@ def unit_spans(spans: list[QuotedSpan], idxs: list[int], starts: list[int], lo: 
     if a <= 1:
         return idxs[:b]
     outer = idxs[a - 1]
-    while spans[outer].nested_in is not None:
-        outer = spans[outer].nested_in
+    while (parent := spans[outer].nested_in) is not None:
+        outer = parent
     return sorted({idxs[0], outer, *idxs[a:b]}, key=lambda i: (spans[i].start, i))
 
 
