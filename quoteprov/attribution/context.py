@@ -6,7 +6,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Token
 
 from ..discourse import Discourse, Found
 from ..entities import NameIndex, strip_leading_stop
@@ -36,14 +39,14 @@ class Ctx:
     para_spans: tuple[QuotedSpan, ...] = ()
     outer: tuple[QuotedSpan, ...] = ()
     outer_starts: tuple[int, ...] = ()
-    cue_cache: dict[tuple[int, int, int], list[Any]] = field(default_factory=dict)  # per parsed stretch
+    cue_cache: dict[tuple[int, int, int], list["Token"]] = field(default_factory=dict)  # per parsed stretch
 
     @property
     def text(self) -> str:
         return self.source.text
 
 
-def span_of(ctx: Ctx, off: int, toks: list[Any]) -> Span:
+def span_of(ctx: Ctx, off: int, toks: list["Token"]) -> Span:
     s = off + toks[0].idx
     e = off + toks[-1].idx + len(toks[-1].text)
     m = _GLUED_TAIL.search(ctx.text, s, e)
@@ -58,7 +61,7 @@ def in_quote(ctx: Ctx, offset: int) -> bool:
     return k >= 0 and offset < ctx.outer[k].end
 
 
-def outside(ctx: Ctx, tok: Any, off: int) -> bool:
+def outside(ctx: Ctx, tok: "Token", off: int) -> bool:
     return not in_quote(ctx, off + tok.idx)
 
 

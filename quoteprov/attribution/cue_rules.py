@@ -2,7 +2,13 @@
 quotation, the cue's subject (its speaker) and the addressee stated with it."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Span as Sent
+    from spacy.tokens import Token
+
+    from ..records import Span as RecordSpan
 
 from .. import cues
 from ..discourse import Who
@@ -10,7 +16,7 @@ from .context import Ctx, outside, span_of
 from .who import who_of
 
 
-def cues_in(ctx: Ctx, sents: list[Any], off: int) -> list[Any]:
+def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
     out = []
     for sent in sents:
         for t in sent:
@@ -32,13 +38,13 @@ def cues_in(ctx: Ctx, sents: list[Any], off: int) -> list[Any]:
     return out
 
 
-def ranked_cues(cands: list[Any], qtoks: list[Any], short: bool = False) -> list[Any]:
+def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False) -> list["Token"]:
     """Cues that govern the quotation or frame its sentence, best first: a parenthetical
     reporting clause ("Miasnikov, he added, maintains that ...", "as Fischer recalls")
     frames the whole sentence; otherwise the governing cue nearest in the tree."""
     anchors = [t for t in qtoks if t.head not in qtoks or t.head.i == t.i]
 
-    def depth(c: Any) -> int | None:
+    def depth(c: "Token") -> int | None:
         best = None
         for a in anchors:
             if a.i == c.i:
@@ -49,7 +55,7 @@ def ranked_cues(cands: list[Any], qtoks: list[Any], short: bool = False) -> list
                     break
         return best
 
-    def framing(c: Any) -> bool:
+    def framing(c: "Token") -> bool:
         if _in_brackets(c):
             return False  # "(what I can well believe)" is an aside, not the report
         return c.lower_ in ("according", "words") or c.dep_ == "parataxis" or (
@@ -70,7 +76,7 @@ def ranked_cues(cands: list[Any], qtoks: list[Any], short: bool = False) -> list
     return [c for _, c in sorted(scored, key=lambda x: x[0])]
 
 
-def subject_of(ctx: Ctx, cue: Any, off: int) -> Any | None:
+def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
     """The reporting cue's speaker token (or a Span for a name the parser split)."""
     if cue.lower_ == "according":
         return next((c for c in cue.subtree if c.dep_ == "pobj" and outside(ctx, c, off)), None)
@@ -124,7 +130,7 @@ def subject_of(ctx: Ctx, cue: Any, off: int) -> Any | None:
     return None
 
 
-def recipient_of(ctx: Ctx, cue: Any, off: int) -> tuple[Who | None, str | None]:
+def recipient_of(ctx: Ctx, cue: "Token", off: int) -> tuple[Who | None, str | None]:
     """The addressee stated with the cue and the rule that found it: `to X`, a dative, `told X`
     (cue-addressee), `in a letter to X` (letter-to), `writing to X` (writing-to)."""
     if cue.lower_ in ("according", "words"):
@@ -136,7 +142,7 @@ def recipient_of(ctx: Ctx, cue: Any, off: int) -> tuple[Who | None, str | None]:
     return None, None
 
 
-def cue_addressee(ctx: Ctx, cue: Any, off: int) -> Who | None:
+def cue_addressee(ctx: Ctx, cue: "Token", off: int) -> Who | None:
     """`said to X`, `told X`, a dative: the cue's own object."""
     low = cue.lower_
     for c in cue.children:
@@ -154,7 +160,7 @@ def cue_addressee(ctx: Ctx, cue: Any, off: int) -> Who | None:
     return None
 
 
-def letter_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
+def letter_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
     """"In a letter to X, ..., he described": the addressee of a document the cue is made in."""
     for c in cue.children:
         if c.dep_ == "prep" and c.lower_ in ("in", "by", "through", "with"):
@@ -166,7 +172,7 @@ def letter_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
     return None
 
 
-def writing_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
+def writing_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
     """"Gorky, writing to Romain Rolland, described ...": a participle of writing on the cue or
     on its subject."""
     subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
@@ -181,7 +187,7 @@ def writing_to(ctx: Ctx, cue: Any, off: int) -> Who | None:
     return None
 
 
-def noun_addressee(ctx: Ctx, noun: Any, off: int) -> Who | None:
+def noun_addressee(ctx: Ctx, noun: "Token", off: int) -> Who | None:
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ == "to":
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -192,7 +198,7 @@ def noun_addressee(ctx: Ctx, noun: Any, off: int) -> Who | None:
     return None
 
 
-def _in_brackets(tok: Any) -> bool:
+def _in_brackets(tok: "Token") -> bool:
     """Whether a token stands inside round brackets within its sentence."""
     depth = 0
     for t in tok.sent:

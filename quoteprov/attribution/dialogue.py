@@ -4,7 +4,11 @@ was made at, and reporting clauses without a quotation."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Span as Sent
+    from spacy.tokens import Token
 
 from .. import cues
 from ..discourse import Found, Who
@@ -33,7 +37,7 @@ def in_dialogue(ctx: Ctx, sp: QuotedSpan) -> bool:
     return True
 
 
-def quote_addressee(ctx: Ctx, sp: QuotedSpan, qtext: str, qtoks: list[Any], scope: list[Any], off: int) -> Who | None:
+def quote_addressee(ctx: Ctx, sp: QuotedSpan, qtext: str, qtoks: list["Token"], scope: list["Sent"], off: int) -> Who | None:
     m = re.match(r"(?i)to\s+", qtext)
     names_addressee = False
     if m and len(qtoks) > 1 and not qtoks[1].tag_.startswith("VB") and document_before(ctx, sp, scope, off) is not None:
@@ -49,7 +53,7 @@ def quote_addressee(ctx: Ctx, sp: QuotedSpan, qtext: str, qtoks: list[Any], scop
     return Who(name, Span(s, s + len(name), name), "explicit", "group")
 
 
-def cue_without_quote(ctx: Ctx, sent: Any, off: int) -> None:
+def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
     """A reporting clause without a quotation still says who is talking ("Partial measures
     were useless, Miasnikov insisted."; "To his GPU interrogators he later declared,")."""
     for cue in cues_in(ctx, [sent], off):
@@ -68,7 +72,7 @@ def cue_without_quote(ctx: Ctx, sent: Any, off: int) -> None:
             return
 
 
-def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks: list[Any], scope: list[Any],
+def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks: list["Token"], scope: list["Sent"],
                           off: int) -> None:
     """3. The quoted words name the addressees: an appeal "to Communist comrades of all
     lands", a platform that called on "all honest proletarian elements"; the document noun
@@ -83,7 +87,7 @@ def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks:
             f.speaker, f.method, f.cue = description(ctx, noun, off), "document-noun", span_of(ctx, off, [noun])
 
 
-def running_speaker(ctx: Ctx, f: Found, heard: bool, document: Any | None, words: int) -> bool:
+def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int) -> bool:
     """5. No rule named a speaker: the running speaker of the paragraph (or of the block
     quotation's introduction) if it is fresh. Fills `f`'s kind method; False if the span is
     then a short term after all."""

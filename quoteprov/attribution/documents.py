@@ -2,7 +2,11 @@
 ('...')" is Marx's, addressed to the International; a document noun before a quotation."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Span as Sent
+    from spacy.tokens import Token
 
 from .. import cues
 from ..discourse import Who
@@ -12,7 +16,7 @@ from .cue_rules import noun_addressee
 from .who import who_of
 
 
-def document_of(ctx: Ctx, qtoks: list[Any], off: int) -> tuple[Who | None, Who | None, Any]:
+def document_of(ctx: Ctx, qtoks: list["Token"], off: int) -> tuple[Who | None, Who | None, "Token | None"]:
     """A quotation attached to a document noun before it ("Marx's inaugural address to the
     First International ('...')"): the speaker is the document's author if the text names
     one, else the document; its `to`-object is the recipient."""
@@ -39,7 +43,7 @@ def document_of(ctx: Ctx, qtoks: list[Any], off: int) -> tuple[Who | None, Who |
     return None, None, None
 
 
-def document_before(ctx: Ctx, sp: QuotedSpan, scope: list[Any], off: int) -> Any | None:
+def document_before(ctx: Ctx, sp: QuotedSpan, scope: list["Sent"], off: int) -> "Token | None":
     nouns = [t for s in scope for t in s if off + t.idx < sp.start and cues.is_document_noun(t.lower_)
              and outside(ctx, t, off)]
     return nouns[-1] if nouns else None

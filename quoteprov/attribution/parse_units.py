@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Span as Sent
 
 from .. import cues
 from ..discourse import STOP_WORDS, SUBJECT_NAME, Who, rough_sentences
@@ -150,7 +153,7 @@ def only_remembered(ctx: Ctx, p: int, s0: int, s1: int) -> bool:
     return any(a <= s0 and s1 <= b + 1 for a, b in ctx.memory_only.get(p, ()))
 
 
-def remember(ctx: Ctx, sent: Any, off: int) -> None:
+def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
     """Note the sentence's subjects, their possessors and named people for later pronouns."""
     for t in sent:
         if not outside(ctx, t, off):

@@ -19,7 +19,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Doc
 
 from ..discourse import Found, author_of
 from ..entities import name_index
@@ -67,7 +70,7 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     return [_span_attribution(ctx.results.get(i) or Found()) for i in range(len(spans))]
 
 
-def _known_names(docs: list[Any]) -> frozenset[str]:
+def _known_names(docs: list["Doc"]) -> frozenset[str]:
     """Full names the parser knows as persons or bodies."""
     known: set[str] = set()
     for doc in docs:
@@ -79,7 +82,7 @@ def _known_names(docs: list[Any]) -> frozenset[str]:
     return frozenset(known)
 
 
-def _person_pattern(docs: list[Any], known: frozenset[str]) -> re.Pattern[str] | None:
+def _person_pattern(docs: list["Doc"], known: frozenset[str]) -> re.Pattern[str] | None:
     """The persons' names, longest first, to find them in skimmed text."""
     persons = sorted({e.text for doc in docs for e in doc.ents if e.label_ == "PERSON"} | known,
                      key=len, reverse=True)
@@ -95,7 +98,7 @@ def _span_attribution(f: Found) -> SpanAttribution:
         s.mention if s else None, f.cue if s else None, r.mention if r else None)
 
 
-def unit(ctx: Ctx, p: int, doc: Any, off: int, idxs: list[int]) -> None:
+def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
     """Attribute the quotations that open in one parsed stretch of paragraph p."""
     para_spans = tuple(ctx.spans[i] for i in idxs)
     outer = tuple(sp for sp in para_spans if sp.nested_in is None)

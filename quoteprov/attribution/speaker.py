@@ -5,7 +5,11 @@ dialogue, earlier addressees). Each rule is named after the `method` value it gi
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Span as Sent
+    from spacy.tokens import Token
 
 from .. import cues
 from ..discourse import Found, Who
@@ -22,7 +26,7 @@ from .windows import scope_cues, tokens_between
 _COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains remained".split())
 
 
-def attribute_one(ctx: Ctx, i: int, scope: list[Any], off: int) -> Found:
+def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
     """Kind, speaker and recipient of span i, whose sentences `scope` were parsed at `off`."""
     sp = ctx.spans[i]
     qtext = ctx.text[sp.start:sp.end]
@@ -50,18 +54,18 @@ def attribute_one(ctx: Ctx, i: int, scope: list[Any], off: int) -> Found:
     return f
 
 
-def document_author(ctx: Ctx, f: Found, qtoks: list[Any], off: int) -> Any | None:
+def document_author(ctx: Ctx, f: Found, qtoks: list["Token"], off: int) -> "Token | None":
     """1. A document with a named author: "Marx's inaugural address (...)". Fills `f`; returns
     the document noun (None if the quotation belongs to none)."""
     who, rec, noun = document_of(ctx, qtoks, off)
-    if who is not None:
+    if who is not None and noun is not None:  # an author comes with the document noun that names it
         f.speaker, f.method, f.cue = who, "document-author", span_of(ctx, off, [noun])
     if rec is not None:
         f.recipient, f.recipient_method = rec, "document-addressee"
     return noun
 
 
-def cue_subject(ctx: Ctx, f: Found, scope: list[Any], qtoks: list[Any], words: int, off: int) -> bool:
+def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], words: int, off: int) -> bool:
     """2. The subject of a reporting cue that governs the quotation or frames its sentence
     (also `according-to`, `in-the-words-of`). Fills `f`; returns whether some cue had a
     subject the text does not name ("he said" with no antecedent)."""
@@ -94,7 +98,7 @@ def cue_subject(ctx: Ctx, f: Found, scope: list[Any], qtoks: list[Any], words: i
     return heard
 
 
-def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list[Any], off: int) -> None:
+def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int) -> None:
     """4. A named person as the active subject of the verb that governs the quotation:
     "Radek poured contempt on Miasnikov's 'high-flown formula'"."""
     for a in [t for t in qtoks if t.head not in qtoks]:
@@ -111,7 +115,7 @@ def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list[Any], off: int) ->
                 return
 
 
-def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list[Any], off: int) -> None:
+def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"], off: int) -> None:
     """4b. A quotation introduced by a colon: the subject of the clause before it speaks ("the
     chairman cut him off: 'Sit down!'")."""
     lo = ctx.source.paragraphs[sp.paragraph][0]
@@ -134,5 +138,5 @@ def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list[Any], o
             who = proper(ctx, poss, off)
     if who is not None and v is not None and who.kind == "place" and v.lower_ in cues.REPORTING_VERBS:
         who = Who(who.name, who.mention, who.basis, "person")  # "Kollontai later wrote: ..."
-    if who is not None and who.kind in ("person", "group", "document", "publication"):
+    if who is not None and v is not None and who.kind in ("person", "group", "document", "publication"):
         f.speaker, f.method, f.cue = who, "colon-clause-subject", span_of(ctx, off, [v])

@@ -3,7 +3,10 @@ after the `method` value it gives the span's kind."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Token
 
 from .. import cues
 from ..discourse import Found
@@ -13,7 +16,7 @@ from .context import Ctx
 SHORT_WORDS = 4  # a quote this short, without a cue or reporting context, is a term
 
 
-def term_rules(ctx: Ctx, i: int, qtext: str, qtoks: list[Any], words: int) -> Found | None:
+def term_rules(ctx: Ctx, i: int, qtext: str, qtoks: list["Token"], words: int) -> Found | None:
     """The span as a term or title, by the first rule that applies, or None (reported words)."""
     sp = ctx.spans[i]
     if text_before(ctx, sp).rstrip(" ,:(").endswith(cues.STRONG_TERM_LEADS):
@@ -73,7 +76,7 @@ def title_case(ctx: Ctx, sp: QuotedSpan, qtext: str) -> bool:
     return (len(words) >= 2 and not re.search(r"[.!?]\W*$", qtext)) or prev == "the"
 
 
-def word_as_word(qtoks: list[Any]) -> bool:
+def word_as_word(qtoks: list["Token"]) -> bool:
     """'"proletariat" means "proletariat"': a word talked about, not reported words."""
     for t in qtoks:
         h = t.head
@@ -83,7 +86,7 @@ def word_as_word(qtoks: list[Any]) -> bool:
     return False
 
 
-def noun_modifier(qtoks: list[Any]) -> bool:
+def noun_modifier(qtoks: list["Token"]) -> bool:
     """`the "united front" policy`: the quote modifies a noun after it."""
     return any(t.head not in qtoks and t.dep_ in ("compound", "amod", "nmod") and t.head.i > t.i
                and t.head.tag_.startswith("NN") for t in qtoks)

@@ -3,7 +3,10 @@
 noun) or a description ("the manifesto", "the group"), each with the kind of participant it is."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Token
 
 from .. import cues
 from ..discourse import Who
@@ -17,7 +20,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVEN
 LOCATIVE = frozenset("in at from to into near across through toward towards via within".split())
 
 
-def who_of(ctx: Ctx, tok: Any, off: int) -> Who | None:
+def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
     """The participant a subject/object token stands for (resolving pronouns)."""
     if isinstance(tok, Span):
         name = ctx.names.canonical_proper(clean(tok.text), ctx.known)
@@ -55,7 +58,7 @@ def who_of(ctx: Ctx, tok: Any, off: int) -> Who | None:
     return None
 
 
-def clause_antecedent(ctx: Ctx, pron: Any, off: int) -> Who | None:
+def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     """'When I questioned one of them ..., he grew impatient': a person named in an adverbial
     clause that opens the pronoun's sentence is its antecedent; so is a named person who is
     the subject of an earlier clause of the sentence ('Then Rykov spoke: "...," he said')."""
@@ -87,7 +90,7 @@ def clause_antecedent(ctx: Ctx, pron: Any, off: int) -> Who | None:
     return None
 
 
-def proper(ctx: Ctx, tok: Any, off: int) -> Who:
+def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
     """A proper name: the contiguous run of proper nouns around the head (with `of the`
     inside: "Industrial Workers of the World"), expanded to the fullest known form."""
     doc = tok.doc
@@ -118,7 +121,7 @@ def proper(ctx: Ctx, tok: Any, off: int) -> Who:
     return Who(name, mention, "explicit" if name == mention.text else "resolved", kind_of_token(ctx, tok, name))
 
 
-def kind_of_token(ctx: Ctx, tok: Any, name: str) -> str:
+def kind_of_token(ctx: Ctx, tok: "Token", name: str) -> str:
     registered = ctx.names.registered_kind(name)
     if registered:
         return registered  # the source's registry knows what the name is
@@ -133,7 +136,7 @@ def kind_of_token(ctx: Ctx, tok: Any, name: str) -> str:
     return k
 
 
-def description(ctx: Ctx, tok: Any, off: int) -> Who:
+def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     """A common-noun mention (`the manifesto`, `the group`, `the Russian section of the
     Industrial Workers of the World`): its name-bearing words, or the most recent
     capitalised name built on the same head noun."""

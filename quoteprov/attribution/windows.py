@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Span as Sent
+    from spacy.tokens import Token
 
 from ..spans import QuotedSpan
 
@@ -34,10 +38,10 @@ def bounded(text: str, sentences: list[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def tokens_between(sents: list[Any], a: int, b: int) -> list[Any]:
+def tokens_between(sents: list["Sent"], a: int, b: int) -> list["Token"]:
     """The tokens of `sents` (in order) that start at a character offset in [a, b) of their
     document, found by bisection on the document's token offsets (kept once per parse)."""
-    out: list[Any] = []
+    out: list["Token"] = []
     for sent in sents:
         doc = sent.doc
         if "idx" not in doc.user_data:
@@ -64,8 +68,8 @@ def unit_spans(spans: list[QuotedSpan], idxs: list[int], starts: list[int], lo: 
     return sorted({idxs[0], outer, *idxs[a:b]}, key=lambda i: (spans[i].start, i))
 
 
-def scope_cues(cache: dict[tuple[int, int, int], list[Any]], sents: list[Any], off: int,
-               cues_in: Callable[[list[Any], int], list[Any]]) -> list[Any]:
+def scope_cues(cache: dict[tuple[int, int, int], list["Token"]], sents: list["Sent"], off: int,
+               cues_in: Callable[[list["Sent"], int], list["Token"]]) -> list["Token"]:
     """`cues_in(sents, off)`, each sentence read once per parsed stretch (`cache`, emptied for
     each stretch), not once for every quotation it holds."""
     out = []
@@ -77,7 +81,7 @@ def scope_cues(cache: dict[tuple[int, int, int], list[Any]], sents: list[Any], o
     return out
 
 
-def entity_at(tok: Any) -> Any | None:
+def entity_at(tok: "Token") -> "Sent | None":
     """The parser's entity that holds `tok` (`Doc.ents` builds every entity anew: once per parse)."""
     doc = tok.doc
     if "ents" not in doc.user_data:
