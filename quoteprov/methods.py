@@ -80,6 +80,8 @@ METHODS: tuple[Method, ...] = (
            "the attribution ranker chose by the turns of a dialogue (inferred)"),
     Method("ranked-narrator", (SPEAKER, RECIPIENT), "attribution/decide.py",
            "the attribution ranker chose the narrator (the author speaking as \"I\")"),
+    Method("ranked-rule", (SPEAKER, RECIPIENT), "attribution/decide.py",
+           "the attribution ranker chose what the rules proposed for the other field (their speaker as the addressee)"),
     # footnote
     Method("marker-next", (FOOTNOTE,), "pipeline.py, markers.py",
            "the first footnote marker after the quotation in its paragraph, as printed"),

@@ -202,7 +202,7 @@ def test_build_can_write_the_changelog_entry_from_the_diff_against_the_last_tag(
     assert f"## {quoteprov.__version__}" in entry and "Compared with `v0.0.9`" in entry
     assert f"0 added, 0 removed, {len(ids)} changed" in entry
     # the entry lists the first CHANGELOG_ITEMS changed records and counts the others
-    from quoteprov.diff import CHANGELOG_ITEMS
+    from quoteprov.versions.changelog import CHANGELOG_ITEMS
 
     listed = [c for c in dropped if f"`{c['id']}`" in entry]
     assert len({c["id"] for c in listed}) == min(len(ids), CHANGELOG_ITEMS)
