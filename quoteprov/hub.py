@@ -164,10 +164,12 @@ def load(path: str | Path | None = None, config: str = "quotations", split: str 
         with _offline():
             return datasets.load_dataset(str(folder), config, split=split,
                                          cache_dir=str(cache_dir) if cache_dir else None)
-    except (ValueError, OSError, KeyError, TypeError, datasets.exceptions.DatasetsError) as exc:
+    except (ValueError, OSError, KeyError, TypeError, AttributeError, IndexError,
+            datasets.exceptions.DatasetsError) as exc:
         # a stale card (its row counts disagree with the files), a damaged Parquet file, an
         # unknown split, card metadata of the wrong shape (a feature without `name` is a
-        # KeyError deep inside `datasets`): the folder needs `quoteprov build`, not a traceback
+        # KeyError deep inside `datasets`, a feature that is a string an AttributeError: both
+        # found by benchmarks/fuzz.py): the folder needs `quoteprov build`, not a traceback
         raise QuoteprovError(f"{folder}: cannot load config {config!r} ({type(exc).__name__}: {exc}); "
                              f"rebuild it with `quoteprov build --dataset {folder}`") from exc
 

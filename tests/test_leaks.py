@@ -175,9 +175,12 @@ def test_load_broken_card_yaml_is_a_clear_error(built: Path, capsys: pytest.Capt
     assert "YAML header does not parse" in err and "Traceback" not in err
 
 
-def test_load_card_features_of_the_wrong_shape_are_a_clear_error(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # found by benchmarks/fuzz.py: a card whose feature has no `name` raised KeyError in `datasets`
-    _edit_card(built, "  - name: id\n", "  - nme: id\n")
+@pytest.mark.parametrize("old,new", [("  - name: id\n", "  - nme: id\n"),  # KeyError in `datasets`
+                                     ("  - name: id\n    dtype: string\n", "  - id\n")])  # AttributeError
+def test_load_card_features_of_the_wrong_shape_are_a_clear_error(built: Path, capsys: pytest.CaptureFixture[str],
+                                                                 old: str, new: str) -> None:
+    # both found by benchmarks/fuzz.py: card features of the wrong shape raised inside `datasets`
+    _edit_card(built, old, new)
     assert main(["load", "--dataset", str(built)]) == 2
     err = capsys.readouterr().err
     assert "cannot load" in err and "Traceback" not in err
