@@ -110,9 +110,10 @@ def _examples(p: Prepared) -> tuple[list, list, list, list, list]:
             rlab = [recipient_ok(g, c.name) if c.name is not None else False for c in cands]
             rlab[-1] = g.recipients[0] is None or not any(rlab)
             gsp = g.speakers[0]
-            xs += speaker_features(p.idx, i, cands, by, prev)
+            rows = speaker_features(p.idx, i, cands, by, prev)
+            xs += rows
             ys += lab
-            xr += recipient_features(p.idx, i, cands, by, prev, gsp)
+            xr += recipient_features(p.idx, i, cands, by, prev, gsp, rows)
             yr += rlab
             groups += [(p.text.name, i)] * len(cands)
             prev.append(gsp)
@@ -141,13 +142,14 @@ def predict_text(p: Prepared, models: dict[str, Trees],
         if q.nested:
             continue
         cands, by = candidates(p.idx, i, prev)
-        k, share = choose(models["speaker"], speaker_features(p.idx, i, cands, by, prev),
+        rows = speaker_features(p.idx, i, cands, by, prev)
+        k, share = choose(models["speaker"], rows,
                           rule_index(cands, q.speaker) if rules_first else None, MARGIN)
         sp = cands[k].name
         sp_basis = basis_of(cands[k], Attribution(q.speaker, q.speaker_method, q.speaker_basis)) or ""
         if sp is not None and same_name(sp, q.speaker):
             sp = q.speaker
-        rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp),
+        rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp, rows),
                             rule_index(cands, q.recipient) if rules_first else None, MARGIN)
         rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
         rc_basis = basis_of(cands[rk], Attribution(q.recipient, q.recipient_method, q.recipient_basis)) or ""

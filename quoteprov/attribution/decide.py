@@ -81,11 +81,12 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         # the one the rules found addressed ("he told the delegates") is not the speaker
         addressed = rule_index(cands, r.recipient.value) if r.recipient.value and not same_name(
             r.recipient.value, r.speaker.value) else None
-        k, share = choose(models.speaker, speaker_features(idx, i, cands, by, prev),
+        rows = speaker_features(idx, i, cands, by, prev)  # the recipient ranker reads them too
+        k, share = choose(models.speaker, rows,
                           rule_index(cands, r.speaker.value) if first else None, models.margin, addressed)
         conf = models.speaker.calibrate(share, basis_of(cands[k], r.speaker))
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
-        rk, rshare = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value),
+        rk, rshare = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value, rows),
                             rule_index(cands, r.recipient.value) if first else None, models.margin)
         rconf = models.recipient.calibrate(rshare, basis_of(cands[rk], r.recipient))
         lo = idx.paragraphs[q.paragraph][0]

@@ -271,10 +271,13 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
 
 
 def recipient_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
-                       prev: list[str | None], speaker: str | None) -> list[list[float]]:
-    """One row of RECIPIENT_FEATURES per candidate: the speaker's features plus who speaks."""
+                       prev: list[str | None], speaker: str | None,
+                       base: list[list[float]] | None = None) -> list[list[float]]:
+    """One row of RECIPIENT_FEATURES per candidate: the speaker's features (`base`, when the
+    caller has them already: they are the same rows) plus who speaks."""
     q = idx.quotes[i]
-    base = speaker_features(idx, i, cands, by, prev)
+    if base is None:
+        base = speaker_features(idx, i, cands, by, prev)
     last = prev[-1] if prev else None
     out = []
     for c, row in zip(cands, base):
