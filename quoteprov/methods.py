@@ -55,6 +55,8 @@ METHODS: tuple[Method, ...] = (
     Method("short-no-cue", (KIND,), "attribution/rules.py, discourse.py",
            "a short span with no reporting cue and no speaker: a term"),
     Method("cue-unresolved", (KIND,), _ATTR, "a reporting cue whose speaker the text does not name (\"he said\")"),
+    Method("no-words", (KIND,), "attribution/__init__.py",
+           "a span without a letter or digit (\"...\", \"--\"): nothing to attribute, never parsed"),
     Method("sentence-length", (KIND,), _ATTR, "a span long enough to be a sentence, with no speaker found: words said"),
     *(Method(name, _BOTH, _ATTR, what) for name, what in _KIND_SPEAKER_RULES),
     *(Method(f"{name}-label", (KIND,), _ATTR,

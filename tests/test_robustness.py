@@ -257,3 +257,31 @@ def test_runs_without_spaces_are_tokenized_with_their_offsets() -> None:
     assert doc.text == text
     assert all(text[t.idx:t.idx + len(t.text)] == t.text for t in doc)
     assert max(len(t.text) for t in doc) <= 100
+
+
+def test_spans_without_words_are_never_parsed_and_leave_the_others_as_they_were(monkeypatch) -> None:
+    # issue 15, item 9: a line of marks only made every character a token of the parsed windows
+    # (50 kB: 44 s and 1 GB). A span with no letter or digit has nothing to attribute: it is a
+    # record (kind quotation, method `no-words`, no speaker) and never reaches the parser, and
+    # the spans with words around it are read exactly as if it were not there.
+    from quoteprov.attribution import rules
+
+    seen: list[str] = []
+    real = rules.parse
+
+    def parse(texts: list[str]) -> list:
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(rules, "parse", parse)
+    marks = "\u201c\u2019\u00ab\"\u00bb\u201d'" * 300
+    records = check(marks)
+    assert records and not seen
+    assert all(r.kind == "quotation" and r.method["kind"] == "no-words" and r.speaker is None for r in records)
+
+    said = '"It is late," said Anna. "The train," said Karenin, "is gone."'
+    noise = ' He only answered "..." and "--". '
+    plain = {(r.text, r.speaker, r.nested_in is None) for r in check(said + said)}
+    mixed = check(said + noise + said)
+    assert {(r.text, r.speaker, r.nested_in is None) for r in mixed if r.method["kind"] != "no-words"} == plain
+    assert {r.text for r in mixed if r.method["kind"] == "no-words"} == {"...", "--"}
