@@ -39,10 +39,13 @@ def attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str, 
         return _attribute(source, spans, registry, use_model)
     new = {old: k for k, old in enumerate(keep)}
     # a span with words is never inside one without, so its parent survives the filter
-    worded = [dataclasses.replace(spans[i], nested_in=None if spans[i].nested_in is None else new[spans[i].nested_in])
-              for i in keep]
+    worded = [dataclasses.replace(spans[i], nested_in=_remap(spans[i].nested_in, new)) for i in keep]
     found = dict(zip(keep, _attribute(source, worded, registry, use_model)))
     return [found.get(i, NO_WORDS) for i in range(len(spans))]
+
+
+def _remap(parent: int | None, new: dict[int, int]) -> int | None:
+    return None if parent is None else new[parent]
 
 
 def _attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]],
