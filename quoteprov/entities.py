@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 _CAP = r"(?:[A-Z][\w\u2019'\-]*[\w\u2019']|[A-Z]\.|[A-Z])"
@@ -61,6 +62,19 @@ def strip_leading_stop(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=8)
+def _by_last_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The names of up to four words, by their last word: `canonical_proper` is asked for every
+    mention of a source, against the same names each time (a set of thousands rebuilt per call
+    was a tenth of a book's extraction)."""
+    out: dict[str, list[str]] = {}
+    for n in known | fuller_forms:
+        words = n.split()
+        if words and len(words) <= 4:
+            out.setdefault(words[-1], []).append(n)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 @dataclass(frozen=True)
 class NameIndex:
     """Capitalised name sequences of a whole text (built once per source) and the registry."""
@@ -91,8 +105,8 @@ class NameIndex:
         if reg:
             return reg
         last = mention.split()[-1] if mention.split() else mention
-        fuller = {n for n in set(known) | self.fuller_forms if n != mention and n.endswith(" " + mention)
-                  and len(n.split()) <= 4 and n.split()[-1] == last}
+        pool = _by_last_word(frozenset(known), self.fuller_forms).get(last, ())
+        fuller = {n for n in pool if n != mention and n.endswith(" " + mention)}
         if len(fuller) == 1:
             name = fuller.pop()
             return self.registry.get(name.lower(), name)

@@ -237,3 +237,25 @@ def test_a_name_takes_its_kind_from_the_source_registry():
     names = name_index(text, registry)
     assert names.kind("the paper") == names.kind("Golos Truda") == "publication"
     assert names.kind("the Central Committee") == "group"  # not listed: its head word
+
+
+# the ranker's "a reporting verb stands between the candidate and the quotation" is read from
+# the source's verb positions, found once; it must say what searching the stretch says
+_PIECES = ["said", "Said", "SAID", "replied", "wrote", "asked", "saidx", "asaid", "the", "he", "_", "1", "é",
+           "sa\u00edd", "\u017faid", "\u212aept", " ", ", ", "-", "'", "\u201c", ".", "\n", ""]
+
+
+def test_reporting_between_is_a_search_of_the_stretch() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from quoteprov.attribution.features import _REPORTING, reporting_between
+
+    @settings(max_examples=1500, deadline=None)
+    @given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(0, 80), st.integers(0, 80))
+    def check(pieces: list[str], a: int, b: int) -> None:
+        text = "".join(pieces)
+        a, b = sorted((min(a, len(text)), min(b, len(text))))
+        assert reporting_between(text, a, b) == bool(_REPORTING.search(text[a:b]))
+
+    check()

@@ -12,6 +12,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .. import cues
 from ..entities import kind_of
@@ -21,6 +22,56 @@ NOBODY = "\u2205"  # the candidate "no one the text names"
 FAR = 2000.0
 _REPORTING = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS, key=len, reverse=True)) + r")\b",
                         re.IGNORECASE)
+_WORD_RUN = re.compile(r"\w+")
+_VERB_MAX = max(map(len, cues.REPORTING_VERBS))
+
+
+_VERBS = frozenset(v.lower() for v in cues.REPORTING_VERBS)
+assert all(v.isascii() for v in _VERBS)  # so that a set lookup is the case-blind match, below
+
+
+def _is_verb(word: str) -> bool:
+    """`_REPORTING.fullmatch(word)`: a set lookup for ASCII words (the verbs are ASCII, where
+    ignoring case is lower-casing); the regex itself for others, whose case folding has
+    exceptions (the Kelvin sign matches k)."""
+    return word.lower() in _VERBS if word.isascii() else _REPORTING.fullmatch(word) is not None
+
+
+@lru_cache(maxsize=2)
+def _verb_runs(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the whole words of `text` that are reporting verbs, found once per source."""
+    runs = [(m.start(), m.end()) for m in _WORD_RUN.finditer(text)
+            if m.end() - m.start() <= _VERB_MAX and _is_verb(m.group())]
+    return [a for a, _ in runs], [b for _, b in runs]
+
+
+def reporting_between(text: str, a: int, b: int) -> bool:
+    """`bool(_REPORTING.search(text[a:b]))` without searching the stretch: every verb is whole
+    words (`\\w` only), so a match is a maximal run of word characters of the stretch, which is
+    a word of the text inside it or a word cut by one of its ends. The search over every gap
+    between a candidate and its quotation was a tenth of a book's extraction."""
+    if a >= b:
+        return False
+    starts, ends = _verb_runs(text)
+    k = bisect_left(starts, a)
+    if k < len(starts) and ends[k] <= b:
+        return True
+
+    def word(i: int) -> bool:
+        return 0 <= i < len(text) and _WORD_RUN.match(text, i, i + 1) is not None
+
+    edges = []
+    if word(a - 1) and word(a):  # a word cut by the stretch's start: its piece inside
+        first = _WORD_RUN.match(text, a, b)
+        edges.append((a, first.end() if first else a))
+    if word(b) and word(b - 1):  # a word cut by its end
+        lo = b
+        while lo > a and b - lo <= _VERB_MAX and word(lo - 1):
+            lo -= 1
+        edges.append((lo, b))
+    return any(_is_verb(text[x:y]) for x, y in edges if 0 < y - x <= _VERB_MAX)
+
+
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+[A-Z]")
 _HE_SHE = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
 PRONOUN_REACH = 30  # characters after (or before) a quotation in which "he said" / "she said" stands
@@ -203,7 +254,7 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
         m = max(before, key=lambda m: m.end)
         gap = text[m.end:q.start]
         f["before_dist"] = float(q.start - m.end)
-        f["verb_between_before"] = float(bool(_REPORTING.search(gap)))
+        f["verb_between_before"] = float(reporting_between(text, m.end, q.start))
         f["quote_between_before"] = float(bisect_left(idx.starts, q.start) > bisect_left(idx.starts, m.end))
         f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
         f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
@@ -211,7 +262,7 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
         m = min(after, key=lambda m: m.start)
         gap = text[q.end:m.start]
         f["after_dist"] = float(m.start - q.end)
-        f["verb_between_after"] = float(bool(_REPORTING.search(gap)))
+        f["verb_between_after"] = float(reporting_between(text, q.end, m.start))
         f["sentence_between_after"] = float(bool(_SENTENCE_END.search(gap)))
         tail = text[m.end:m.end + 25]
         f["verb_next_to"] = float(bool(_REPORTING.match(tail.lstrip(" ,")))) if m.start - q.end < 30 else 0.0
