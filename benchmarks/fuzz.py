@@ -408,11 +408,52 @@ TARGETS: dict[str, tuple[float, Callable[[random.Random, State], str]]] = {
 }
 
 
+def plan(seed: int, cli_every: int, wanted: set[int]) -> dict[int, tuple[str, int]]:
+    """The target and the own seed of each input in `wanted`, drawn exactly as `run` draws them
+    (without running anything), so that an input can be run again alone."""
+    rng = random.Random(seed)
+    names = list(TARGETS)
+    weights = [TARGETS[k][0] for k in names]
+    out: dict[int, tuple[str, int]] = {}
+    for i in range(max(wanted) + 1 if wanted else 0):
+        name = rng.choices(names, weights)[0]
+        if cli_every and i % cli_every == cli_every - 1:
+            name = "cli"
+        bits = rng.getrandbits(64)
+        if i in wanted:
+            out[i] = (name, bits)
+    return out
+
+
+def replay(seed: int, cli_every: int, inputs: list[int], repeat: int = 3) -> list[dict[str, Any]]:
+    """Run the given inputs of a seeded run again, each alone on a fresh copy of the tiny
+    dataset, `repeat` times: their median seconds and what they gave (an input over the limit in
+    a long run on a loaded machine is a hang only if it is slow alone)."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="quoteprov-replay-") as tmp:
+        st = State(Path(tmp))
+        for i, (name, bits) in sorted(plan(seed, cli_every, set(inputs)).items()):
+            fn = t_cli if name == "cli" else TARGETS[name][1]
+            times, got = [], ""
+            for _ in range(repeat):
+                t = time.perf_counter()
+                try:
+                    got = fn(random.Random(bits), st)
+                except Exception as exc:  # noqa: BLE001 - reported, as in a run
+                    got = f"{type(exc).__name__}: {exc}"[:200]
+                times.append(time.perf_counter() - t)
+                st.restore()
+            rows.append({"input": i, "target": name, "median_s": round(sorted(times)[len(times) // 2], 4),
+                         "result": got})
+    return rows
+
+
 def run(n: int, seed: int, limit: float, cli_every: int, stop_at: float | None = None,
         out: Any = sys.stderr) -> dict[str, Any]:
     rng = random.Random(seed)
     names = list(TARGETS)
     weights = [TARGETS[k][0] for k in names]
+    hangs: list[int] = []  # every input over the limit, to replay alone (--replay)
     counts: dict[str, Counter] = {k: Counter() for k in names + ["cli"]}
     first: dict[str, str] = {}
     seconds: Counter = Counter()
@@ -438,6 +479,7 @@ def run(n: int, seed: int, limit: float, cli_every: int, stop_at: float | None =
             except Hang:
                 counts[name]["hang"] += 1
                 first.setdefault(f"{name}: hang", f"input {i}")
+                hangs.append(i)
                 st.restore()
             except BadWrite as exc:
                 counts[name]["bad-write"] += 1
@@ -461,7 +503,7 @@ def run(n: int, seed: int, limit: float, cli_every: int, stop_at: float | None =
     return {"inputs": done, "seconds": round(time.perf_counter() - t0, 1), "seed": seed,
             "tracebacks": total["traceback"], "hangs": total["hang"], "bad_writes": total["bad-write"],
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "by_target": {k: dict(v) for k, v in counts.items() if v},
+            "by_target": {k: dict(v) for k, v in counts.items() if v}, "hang_inputs": hangs[:1000],
             "seconds_by_target": {k: round(v, 1) for k, v in seconds.items()}, "first": first}
 
 
@@ -475,7 +517,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cli-every", type=int, default=20000, help="every N-th input also runs the real command")
     ap.add_argument("--until", help="stop at this wall-clock time (HH:MM, local), whatever --n says")
     ap.add_argument("--json", action="store_true", help="print the counts as one JSON object")
+    ap.add_argument("--replay", help="comma-separated input numbers of a run (its --seed and --cli-every): "
+                                     "run each alone three times and print its median time and result")
     args = ap.parse_args(argv)
+    if args.replay:
+        rows = replay(args.seed, args.cli_every, [int(x) for x in args.replay.split(",") if x.strip()])
+        for row in rows:
+            print(json.dumps(row) if args.json else
+                  f"input {row['input']:>9,} {row['target']:12} {row['median_s']:8.4f} s  {row['result']}")
+        return 1 if any(r["median_s"] > args.limit * (20 if r["target"] in ("build", "load", "cli", "extract") else 1)
+                        for r in rows) else 0
     stop_at = None
     if args.until:
         h, m = map(int, args.until.split(":"))

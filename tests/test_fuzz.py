@@ -23,3 +23,19 @@ def test_a_short_fuzz_run_finds_no_traceback_hang_or_bad_write() -> None:
     assert {"lines", "manifest", "registry", "corrections", "source", "diff", "cli"} <= set(res["by_target"])
     assert sum(v.get("rejected", 0) for v in res["by_target"].values()) > 0
     assert sum(v.get("accepted", 0) for v in res["by_target"].values()) > 0
+
+
+def test_an_input_of_a_run_can_be_run_again_alone() -> None:
+    # an input over the time limit in a long run is replayed alone to tell a hang from a busy
+    # machine: the replay must draw the same target and input as the run did
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import fuzz
+
+    res = fuzz.run(60, 7, 30.0, 0, out=open("/dev/null", "w"))
+    rows = fuzz.replay(7, 0, list(range(60)), repeat=1)
+    assert [r["input"] for r in rows] == list(range(60))
+    again: dict[str, dict[str, int]] = {}
+    for r in rows:
+        again.setdefault(r["target"], {}).setdefault(r["result"], 0)
+        again[r["target"]][r["result"]] += 1
+    assert again == res["by_target"]
