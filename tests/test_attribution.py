@@ -237,3 +237,11 @@ def test_a_name_takes_its_kind_from_the_source_registry():
     names = name_index(text, registry)
     assert names.kind("the paper") == names.kind("Golos Truda") == "publication"
     assert names.kind("the Central Committee") == "group"  # not listed: its head word
+
+
+def test_a_dash_glued_after_a_comma_does_not_glue_the_subject_to_a_word():
+    # old printing sets ",—" between words; "minutes,—I" must be three tokens, so that "I" is the
+    # subject of "said" (the narrator), not a noun "minutes,—I"
+    text = 'We argued with the guard a long time—perhaps five minutes,—I said, "Show him the papers."'
+    r = by_text(run(text, author="Jane Doe"), "Show him")
+    assert r.speaker == "Jane Doe" and r.speaker_span.text == "I"
