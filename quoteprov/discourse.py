@@ -78,8 +78,9 @@ STOP_WORDS = frozenset("""the a an in on at by for from to of and but or if when
 as this that these those it he she they we i there here then thus so yet what which who how why where
 during under with without into upon among between although though because once later soon""".split())
 # a name as a sentence's subject: at its start or after an opening phrase ("At the congress in
-# March, Bukharin rose"), followed by a word that is not a function word
-SUBJECT_NAME = re.compile(r"(?:^\s*|,\s+)((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)\s+(?!(?:of|in|at|on|and|or|to|for|from|with|by|the|a|an)\b)[a-z]+\b")
+# March, Bukharin rose"), followed by a word that is not a function word; never a possessive
+# ("in that berth, Miss Beatty's head one way": the subject is the head)
+SUBJECT_NAME = re.compile(r"(?:^\s*|,\s+)((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)(?<!['\u2019]s)\s+(?!(?:of|in|at|on|and|or|to|for|from|with|by|the|a|an)\b)[a-z]+\b")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
 

@@ -10,19 +10,32 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-_CAP = r"(?:[A-Z][\w\u2019'\-]*[\w\u2019']|[A-Z]\.|[A-Z])"
+# a letter or digit, not the underscore that marks italics in plain-text editions ("_New York Times_")
+_ALNUM = r"[^\W_]"
+_CAP = rf"(?:[A-Z](?:{_ALNUM}|[\u2019'\-])*(?:{_ALNUM}|[\u2019'])|[A-Z]\.|[A-Z])"
 # capitalised sequences (names and named things): "Ruth Fischer", "G. T. Miasnikov",
-# "Workers' Group", "Twelfth Party Congress"; "of the" inside allowed ("Industrial Workers of the World")
-_NAME_SEQ = re.compile(rf"{_CAP}(?:\s+(?:(?:of|of the|de|von|van|la|le)\s+)?{_CAP})*")
+# "Workers' Group", "Twelfth Party Congress"; "of the" inside allowed ("Industrial Workers of the World").
+# A name never runs over a line break: a line is a paragraph (or a heading), so "CHAPTER VII" on one
+# line and "Women of all ranks" on the next are no "CHAPTER VII ... Women"
+_SPACE = r"[^\S\n]+"
+_NAME_SEQ = re.compile(rf"{_CAP}(?:{_SPACE}(?:(?:of|of the|de|von|van|la|le){_SPACE})?{_CAP})*")
 _PREPOSITIONS = frozenset("in at from to of by for on near into across through toward towards via with".split())
 _LEADING_STOP = frozenset("""a an the as in on at by for from to of and but or nor if when while after before
 since until though although because yet so then thus this that these those his her its their our my your
 during under over with without into upon via per among between what which who whom whose where how why
-according like unlike despite it he she they we i you there here both all some many most such""".split())
+according like unlike despite it he she they we i you there here both all some many most such
+each every another any either neither""".split())
+# capitalised words in mid-sentence (after a lower-case word or a comma): capitalised not because
+# they open a sentence, so names of this text
+_MID_CAP = re.compile(r"(?<=[a-z,;] )([A-Z][\w'\u2019\-]+)")
+_LOWER_WORD = re.compile(r"(?<![\w'\u2019\-])[a-z][a-z'\u2019\-]*")
+# what may stand between a sentence's end and its next word: spaces, quotation marks, brackets, italics
+_BETWEEN_SENTENCES = " \t\"'\u201c\u201d\u2018\u2019\u00ab\u00bb()[]_"
 
 KIND_WORDS = {
     "group": """group party committee bureau opposition union league society council congress conference
@@ -73,6 +86,38 @@ def _by_last_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[s
         if words and len(words) <= 4:
             out.setdefault(words[-1], []).append(n)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def proper_words(text: str, least: int = 2) -> frozenset[str]:
+    """Capitalised words this text uses in mid-sentence at least `least` times: its proper names."""
+    c = Counter(m.group(1) for m in _MID_CAP.finditer(text))
+    return frozenset(w for w, n in c.items() if n >= least and w.lower() not in _LEADING_STOP)
+
+
+def common_words(text: str) -> frozenset[str]:
+    """The words this text writes in lower case."""
+    return frozenset(_LOWER_WORD.findall(text))
+
+
+def opens_sentence(text: str, pos: int) -> bool:
+    """Whether the word at `pos` opens a sentence: only spaces, quotation marks and brackets
+    stand between it and the start of its line or the end of a sentence (`.`, `!`, `?`:
+    `... to him?" Instantly`)."""
+    i = pos
+    while i > 0 and text[i - 1] in _BETWEEN_SENTENCES:
+        i -= 1
+    return i == 0 or text[i - 1] in ".!?\n"
+
+
+def drop_opening_word(words: list[str], text: str, pos: int, proper: frozenset[str],
+                      common: frozenset[str]) -> list[str]:
+    """A name that opens a sentence without its first word, when that word is capitalised only
+    because it opens the sentence: the text writes it in lower case elsewhere and never in
+    mid-sentence with a capital ("Instantly Kerensky's wrath" -> Kerensky). English
+    capitalisation, no list of words."""
+    if len(words) > 1 and words[0] not in proper and words[0].lower() in common and opens_sentence(text, pos):
+        return words[1:]
+    return words
 
 
 @dataclass(frozen=True)
@@ -128,15 +173,42 @@ class NameIndex:
         i = bisect_right(starts, before)
         words = (found[i - 1] if i else found[0])[1].split()
         words[-1] = head[:1].upper() + head[1:] if words[-1][:1].isupper() else head
-        return " ".join(words)
+        name = " ".join(words)
+        return self.registry.get(name.lower(), name)
+
+
+def prose_lines(text: str) -> list[tuple[int, int]]:
+    """The [start, end) of each line that has a lower-case letter: a line of capitals only is a
+    heading or a table of contents ("XXI KERENSKY, THE MYSTERY MAN    199"), not prose whose
+    capitals mark names."""
+    out, lo = [], 0
+    for hi in (*(m.start() for m in re.finditer("\n", text)), len(text)):
+        line = text[lo:hi]
+        if line != line.upper():  # a lower-case letter (in any script), at C speed
+            out.append((lo, hi))
+        lo = hi + 1
+    return out
+
+
+def registry_names(registry: list[dict[str, Any]] | None) -> dict[str, str]:
+    """The registry's names and aliases (lower case) -> its canonical names."""
+    reg: dict[str, str] = {}
+    for e in registry or []:
+        reg[e["name"].lower()] = e["name"]
+        for a in e.get("aliases", []):
+            reg[a.lower()] = e["name"]
+    return reg
 
 
 def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameIndex:
     starts, names = [], []
     fuller: set[str] = set()
-    for m in _NAME_SEQ.finditer(text):
+    proper, common = proper_words(text, 1), common_words(text)
+    for m in (m for lo, hi in prose_lines(text) for m in _NAME_SEQ.finditer(text, lo, hi)):
         raw = m.group().split()
         words = strip_leading_stop(raw)
+        if words is raw:
+            words = drop_opening_word(words, text, m.start(), proper, common)
         if not words:
             continue
         name = " ".join(words)
@@ -149,14 +221,8 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
             continue  # "Quoting Marx's address": a participle opening the sentence, no name
         if len(words) == len(raw) or raw[len(raw) - len(words) - 1].lower() not in _PREPOSITIONS:
             fuller.add(name)
-    reg: dict[str, str] = {}
-    kinds: dict[str, str] = {}
-    for e in registry or []:
-        reg[e["name"].lower()] = e["name"]
-        if e.get("kind"):
-            kinds[e["name"].lower()] = e["kind"]
-        for a in e.get("aliases", []):
-            reg[a.lower()] = e["name"]
+    reg = registry_names(registry)
+    kinds = {e["name"].lower(): e["kind"] for e in registry or [] if e.get("kind")}
     by_head: dict[str, list[tuple[int, str]]] = {}
     for st, name in zip(starts, names):
         words = name.split()

@@ -25,6 +25,14 @@ def nlp() -> "Language":
 
     model = importlib.import_module(MODEL_PACKAGE)
     pipeline = model.load(exclude=["lemmatizer", "attribute_ruler"])
+    from spacy.util import compile_infix_regex
+
+    # a dash glued between a comma (or ; :) and the next word, as old printing sets it
+    # ("perhaps five minutes,—I said"): spaCy's own infixes split a dash only between two
+    # letters, so "minutes,—I" was one token (a noun subject); here ",", "—" and "I"
+    infixes = list(pipeline.Defaults.infixes) + [r"(?<=\w)[,;:](?=[\u2013\u2014])",
+                                                 r"(?<=[,;:])[\u2013\u2014]+(?=\w)"]
+    pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     # long paragraphs are fine: we parse selected paragraphs, never a whole book at once
     pipeline.max_length = 2_000_000
     return pipeline

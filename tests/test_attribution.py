@@ -259,3 +259,11 @@ def test_reporting_between_is_a_search_of_the_stretch() -> None:
         assert reporting_between(text, a, b) == bool(_REPORTING.search(text[a:b]))
 
     check()
+
+
+def test_a_dash_glued_after_a_comma_does_not_glue_the_subject_to_a_word():
+    # old printing sets ",—" between words; "minutes,—I" must be three tokens, so that "I" is the
+    # subject of "said" (the narrator), not a noun "minutes,—I"
+    text = 'We argued with the guard a long time—perhaps five minutes,—I said, "Show him the papers."'
+    r = by_text(run(text, author="Jane Doe"), "Show him")
+    assert r.speaker == "Jane Doe" and r.speaker_span.text == "I"

@@ -135,6 +135,21 @@ def test_name_index_expands_a_surname_to_its_only_fuller_form():
     assert idx.canonical_proper("Nobody") == "Nobody"
 
 
+def test_names_are_read_in_prose_lines_only():
+    # a heading line and the paragraph under it are two lines: no name runs over the break; a
+    # line of capitals only (a heading, a table of contents) is not read for names at all; an
+    # adverb capitalised because it opens a sentence is no part of the name after it
+    text = ("They fought.\nCHAPTER VII\nTO THE FRONT WITH ORLOVA\nWomen of all ranks came. The women said so.\n"
+            "XXI VASIN, THE MYSTERY MAN      199\nThe commander, a charming man, came. Instantly Vasin's anger rose "
+            "and Vasin left instantly. Each Commissar spoke. She read the _Evening Gazette_ daily.")
+    idx = entities.name_index(text)
+    assert idx.canonical_description("women", text.index("The women")) is None
+    assert idx.canonical_description("man", text.index("a charming")) is None
+    assert idx.canonical_proper("Vasin") == "Vasin"  # no "Instantly Vasin" to expand to
+    assert idx.canonical_proper("Commissar") == "Commissar"  # "Each" is a determiner
+    assert "Evening Gazette" in idx.fuller_forms and "Evening Gazette_" not in idx.fuller_forms
+
+
 def test_a_description_resolves_to_the_latest_name_with_its_head():
     text = "The Workers' Group Manifesto appeared. The Party Manifesto followed. Then the manifesto was read."
     idx = entities.name_index(text)
@@ -175,3 +190,10 @@ def test_the_most_salient_earlier_mention_resolves_a_pronoun():
     assert d.resolve("person", 45).name == "Radek"  # only mentions before the pronoun
     assert d.resolve("thing", 60) is None  # places never, persons not for "it"
     assert who("X", 0).inferred().basis == "inferred"
+
+
+def test_a_possessive_is_not_taken_for_a_sentence_subject():
+    # "..., Miss Orlova's head one way": the subject is the head, not Miss Orlova
+    text = "We slept in one berth, Miss Orlova\u2019s head one way and mine the other."
+    assert [m.group(1) for m in discourse.SUBJECT_NAME.finditer(text)] == ["We"]  # a stop word, dropped later
+    assert discourse.SUBJECT_NAME.search("At the congress, Bukharin rose to speak.").group(1) == "Bukharin"

@@ -192,3 +192,29 @@ def test_gender_agreement_is_a_feature_of_each_candidate():
     rows = speaker_features(idx, 0, cands, by, [])
     agree = {c.name: r[SPEAKER_FEATURES.index("pron_agree_after")] for c, r in zip(cands, rows) if c.name}
     assert agree == {"Mrs. Harlow": 1.0, "Mr. Pell": -1.0}
+
+
+def test_a_candidate_name_is_the_name_not_the_words_glued_to_it():
+    # a capitalised adverb that opens a sentence is no part of the name after it (the text writes
+    # it in lower case elsewhere), and a name set in italics (_..._) keeps its first word
+    text = ('Then Orlov spoke to Orlov\'s men, to Vasin and to the Gazette, and Orlov wrote in the Gazette.\n'
+            '"We stay," a soldier said.\n'
+            '"Why?" Instantly Orlov\'s anger rose; he answered instantly. Read the _New Gazette Herald._ "Good," it said.\n')
+    idx, quotes = _index(text)
+    from quoteprov.attribution.candidates import window_mentions
+
+    keys = {m.key for q in quotes for m in window_mentions(idx, q) if m.how == "name"}
+    assert "Orlov" in keys and "Instantly Orlov" not in keys
+    assert "New Gazette Herald" in keys and "Gazette Herald" not in keys
+
+
+def test_a_ranked_value_takes_the_registry_canonical_name():
+    from quoteprov.attribution import canonical
+    from quoteprov.attribution.rules import SpanAttribution
+    from quoteprov.records import Attribution
+
+    registry = [{"name": "Anna Orlova", "aliases": ["Mme. Orlova"], "kind": "person"}]
+    got = canonical([SpanAttribution("quotation", "cue", Attribution("Mme. Orlova", "ranked-mention", "explicit", 0.6),
+                                     Attribution("Someone", "ranked-mention", "explicit", 0.4))], registry)[0]
+    assert (got.speaker.value, got.speaker.basis, got.speaker.confidence) == ("Anna Orlova", "resolved", 0.6)
+    assert got.recipient.value == "Someone"  # not in the registry: as it was

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import replace
 from typing import Any
 
 from ..discourse import author_of
+from ..entities import registry_names
 from ..records import Attribution
 from ..source import Source
 from ..spans import QuotedSpan
@@ -57,4 +59,27 @@ def _attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str,
     quotes = [quote_of(sp.start, sp.end, sp.paragraph, sp.nested_in is not None, a) for sp, a in zip(spans, rules)]
     body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
     idx = index_text(source.text, source.paragraphs, quotes, author_of(source), body)
-    return decide(idx, rules, models)
+    return canonical(decide(idx, rules, models), registry)
+
+
+def canonical(attributions: list[SpanAttribution], registry: list[dict[str, Any]]) -> list[SpanAttribution]:
+    """Each value by the registry's canonical name: a ranked candidate is a name as the text
+    wrote it ("Mme. Virubova"), which the registry may list as an alias ("Anna Virubova")."""
+    names = registry_names(registry)
+    if not names:
+        return attributions
+
+    def fix(a: SpanAttribution) -> SpanAttribution:
+        s = names.get(a.speaker.value.lower()) if a.speaker.value else None
+        r = names.get(a.recipient.value.lower()) if a.recipient.value else None
+        if (s is None or s == a.speaker.value) and (r is None or r == a.recipient.value):
+            return a
+        return replace(a, speaker=renamed(a.speaker, s), recipient=renamed(a.recipient, r))
+
+    def renamed(v: Attribution, name: str | None) -> Attribution:
+        if name is None or name == v.value:
+            return v
+        # the mention is an alias of the name: resolved to it, as `who_of` resolves one
+        return replace(v, value=name, basis="resolved" if v.basis == "explicit" else v.basis)
+
+    return [fix(a) for a in attributions]

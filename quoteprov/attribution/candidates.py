@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..entities import _LEADING_STOP, kind_of
+from ..entities import _LEADING_STOP, common_words, drop_opening_word, kind_of, proper_words
 
 # titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lord", "Madame", "Monsieur",
@@ -25,11 +25,9 @@ HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lo
               "Uncle", "Aunt", "Count", "Countess", "Prince", "Princess", "Citizen", "Madam", "Dame", "Herr",
               "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
 _HON = r"(?:" + "|".join(HONORIFICS) + r")\.?"
-_WORD = r"[A-Z][\w'\u2019\-]*"
-NAME = re.compile(rf"\b(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD})*")
-# a capitalised word that follows a lower-case word or a comma is not capitalised because it
-# opens a sentence: such words are proper names of this text
-_MID_CAP = re.compile(r"(?<=[a-z,;] )([A-Z][\w'\u2019\-]+)")
+_WORD = r"[A-Z](?:[^\W_]|['\u2019\-])*"
+# not inside a word, but right after the underscore that marks italics ("_New York Tribune._")
+NAME = re.compile(rf"(?<![^\W_])(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD})*")
 PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b")
 # titles that tell a name's grammatical gender (English usage, not any text's people)
 MALE_TITLES = frozenset("Mr Sir Lord Father Uncle Count Prince Baron Herr Signor Don Monsieur".split())
@@ -79,6 +77,7 @@ class TextIndex:
     author: str | None
     mentions_by_par: dict[int, list[Mention]] = field(default_factory=dict)
     proper: frozenset[str] = frozenset()
+    common: frozenset[str] = frozenset()  # the words the text writes in lower case
     stats: dict[str, float] | None = None  # text-level features, computed once (features.text_context)
     outer_by_par: dict[int, list[Quote]] = field(default_factory=dict)  # outermost quotes of each paragraph
     starts: list[int] = field(default_factory=list)  # starts of all quotes, in order
@@ -101,12 +100,6 @@ def blank(text: str, a: int, b: int, chars: str) -> bool:
     return b <= a or (m is not None and m.end() == b)
 
 
-def proper_words(text: str) -> frozenset[str]:
-    """Capitalised words this text uses in mid-sentence at least twice: its proper names."""
-    c = Counter(m.group(1) for m in _MID_CAP.finditer(text))
-    return frozenset(w for w, n in c.items() if n >= 2 and w.lower() not in _LEADING_STOP)
-
-
 def _clean(name: str) -> str:
     name = re.sub(r"(?:'s|\u2019s|'|\u2019)$", "", name.strip())
     return re.sub(r"\s+", " ", name)
@@ -119,7 +112,7 @@ def _outside(pos: int, quotes: list[tuple[int, int]], starts: list[int] | None =
 
 def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
                author: str | None, body: set[int] | None = None) -> TextIndex:
-    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text))
+    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text), common=common_words(text))
     idx.starts = sorted(q.start for q in quotes)
     for q in quotes:
         if not q.nested:
@@ -189,9 +182,13 @@ def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list
     for m in NAME.finditer(text, lo, hi):
         if not _outside(m.start(), quoted, qs):
             continue
-        words = m.group().split()
+        raw = m.group().split()
+        words = raw
         while words and words[0].lower().rstrip(".") in _LEADING_STOP:
             words = words[1:]
+        if words is raw and words[0].rstrip(".") not in HONORIFICS:
+            # "Instantly Kerensky's": an adverb capitalised because it opens the sentence
+            words = drop_opening_word(words, text, m.start(), idx.proper, idx.common)
         if not words:
             continue
         name = _clean(" ".join(words))

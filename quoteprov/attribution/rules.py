@@ -84,7 +84,8 @@ def _known_names(docs: list["Doc"]) -> frozenset[str]:
 
 def _person_pattern(docs: list["Doc"], known: frozenset[str]) -> re.Pattern[str] | None:
     """The persons' names, longest first, to find them in skimmed text."""
-    persons = sorted({e.text for doc in docs for e in doc.ents if e.label_ == "PERSON"} | known,
+    # as names: "Miss Beatty's" (the parser's entity may keep the possessive) is Miss Beatty
+    persons = sorted({clean(e.text) for doc in docs for e in doc.ents if e.label_ == "PERSON"} | known,
                      key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(map(re.escape, persons)) + r")\b") if persons else None
 
