@@ -75,6 +75,40 @@ def strip_leading_stop(words: list[str]) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=1)
+def _person_nouns() -> tuple[dict[str, str], frozenset[str]]:
+    """(noun -> person | group, irregular plurals) from `person_nouns.txt` (WordNet 3.0's nouns
+    whose first sense is a person or a group of people; training/make_person_nouns.py)."""
+    from pathlib import Path
+
+    nouns: dict[str, str] = {}
+    plurals: set[str] = set()
+    for line in (Path(__file__).with_name("person_nouns.txt")).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, what = line.split("\t")
+            if what.startswith("="):
+                plurals.add(word)
+            else:
+                nouns[word] = what
+    return nouns, frozenset(plurals)
+
+
+def person_noun(word: str) -> str | None:
+    """"person" or "group" when the lower-case `word` (or its singular, or its last hyphenated
+    part) is an English noun for people ("commissionaire", "leather-worker", "delegates"), else
+    None; the plural of a person noun is a group."""
+    nouns, plurals = _person_nouns()
+    for w in (word, word.rsplit("-", 1)[-1]):
+        if w in nouns:
+            return nouns[w]
+        if w in plurals:
+            return "group"
+        for cut, add in (("men", "man"), ("ies", "y"), ("es", ""), ("s", "")):
+            if w.endswith(cut) and len(w) > len(cut) + 1 and w[: -len(cut)] + add in nouns:
+                return "group"
+    return None
+
+
 @lru_cache(maxsize=8)
 def _by_last_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """The names of up to four words, by their last word: `canonical_proper` is asked for every

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .entities import person_noun
 from .errors import QuoteprovError
 
 if TYPE_CHECKING:  # validate imports this module; the reverse import happens at call time
@@ -184,6 +185,18 @@ def entity_advice(name: str, role: str, record_id: str, registry_file: str, buil
     likely name is a missing registry entry, with the kind its head noun suggests. Never
     proposes registering a common noun as a person."""
     kind = name_kind(name)
+    words = name.lower().replace("\u2019", "'").split()
+    described = person_noun(words[-1].strip(".,;:'\"()")) if kind is None and words else None
+    if described == "person":
+        # the guide allows a description for one person the text never names ("the hotel
+        # commissionaire"); it is wrong only when the text does name them. A plural ("men",
+        # "the soldiers") is far more often a wrong speaker: the advice below
+        entry = json.dumps({"name": name, "aliases": [], "kind": described}, ensure_ascii=False)
+        fix = json.dumps({"id": record_id, "field": role, "value": "NAME THE TEXT GIVES", "expect": name,
+                          "reason": "..."}, ensure_ascii=False)
+        return (f"{json.dumps(name, ensure_ascii=False)} is a description of a {described}, not a name: right "
+                f"when the text never names them (then add {entry} to {registry_file}); if the text does name "
+                f"them, correct the record in corrections.jsonl with {fix}")
     if kind is None:
         fix = json.dumps({"id": record_id, "field": role, "value": "NAME THE TEXT GIVES", "expect": name,
                           "reason": "..."}, ensure_ascii=False)

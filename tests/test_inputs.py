@@ -437,3 +437,15 @@ def test_build_quiet_prints_nothing_on_success(tiny: Path, capsys: pytest.Captur
     assert rc == 0 and out == "" and err == "", (out, err)
     rc, out, err = build(tiny, capsys)
     assert rc == 0 and "records from" in out
+
+
+@pytest.mark.parametrize("name", ["hotel commissionaire", "old man", "sentry"])
+def test_a_description_of_one_person_may_be_registered_as_a_person_or_corrected(
+        tiny: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    # the guide allows a description for someone the text never names: the advice offers both
+    # ways, and registers it as what it describes (a person), never as a group
+    build(tiny, capsys, "-q")
+    _speaker(tiny, "We are the opposition.", name)
+    advice = _advice(tiny)
+    assert "description of a person" in advice and '"kind": "person"' in advice, advice
+    assert "corrections.jsonl" in advice and '"kind": "group"' not in advice, advice

@@ -197,3 +197,13 @@ def test_a_possessive_is_not_taken_for_a_sentence_subject():
     text = "We slept in one berth, Miss Orlova\u2019s head one way and mine the other."
     assert [m.group(1) for m in discourse.SUBJECT_NAME.finditer(text)] == ["We"]  # a stop word, dropped later
     assert discourse.SUBJECT_NAME.search("At the congress, Bukharin rose to speak.").group(1) == "Bukharin"
+
+
+def test_the_person_nouns_are_general_english_from_wordnet() -> None:
+    # the shipped list (training/make_person_nouns.py) loads, and reads English morphology:
+    # singulars of people are persons, their plurals groups, words for things are neither
+    from quoteprov.entities import person_noun
+
+    assert [person_noun(w) for w in ("commissionaire", "nephew", "sentry", "leather-worker")] == ["person"] * 4
+    assert [person_noun(w) for w in ("delegates", "workmen", "women", "crowd", "congress")] == ["group"] * 5
+    assert [person_noun(w) for w in ("answer", "banner", "mistakes", "stops", "train")] == [None] * 5
