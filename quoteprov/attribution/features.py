@@ -93,6 +93,7 @@ SPEAKER_FEATURES = (
     "rank_dist", "n_cands", "q_words", "q_term", "q_title", "q_par_start", "q_par_end", "q_quotes_in_par",
     "q_first_in_par", "q_rule_none", "q_text_outside", "t_dialogue", "t_rule_rate",
     "gender", "pron_agree_after", "pron_agree_before", "salience",
+    "description", "addressed_prev_par",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -268,6 +269,13 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
         f["verb_next_to"] = float(bool(_REPORTING.match(tail.lstrip(" ,")))) if m.start - q.end < 30 else 0.0
 
 
+def _addressed_in(idx: TextIndex, ms: list[Mention], p: int) -> bool:
+    """Whether the candidate is spoken to in paragraph p ("I asked the hotel commissionaire"):
+    in a conversation the one addressed answers next."""
+    lo, hi = idx.paragraphs[p] if 0 <= p < len(idx.paragraphs) else (0, 0)
+    return any(lo <= m.start < hi and _ADDRESS_BEFORE.search(idx.text[max(0, m.start - 30):m.start]) for m in ms)
+
+
 def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
                      prev: list[str | None]) -> list[list[float]]:
     """One row of SPEAKER_FEATURES per candidate."""
@@ -312,6 +320,8 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         f["pron_agree_after"] = float(g * g_after)
         f["pron_agree_before"] = float(g * g_before)
         f["salience"] = math.log1p(idx.counts.get(c.name.split()[-1], 0))
+        f["description"] = float(c.name[:1].islower())
+        f["addressed_prev_par"] = float(_addressed_in(idx, by.get(c.name, []), q.paragraph - 1))
         rows.append(f)
     # rank by distance among the named candidates
     dists = sorted({min(r["before_dist"], r["after_dist"]) for r in rows if not r["nobody"]})
