@@ -28,6 +28,7 @@ _API = {
     "publish": "quoteprov.hub",
     "report": "quoteprov.reporting",
     "release": "quoteprov.release",
+    "refresh": "quoteprov.refresh",
     "export": "quoteprov.exports",
     "QuoteprovError": "quoteprov.errors",
 }

@@ -85,6 +85,19 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from .refresh import refresh
+
+    rep = refresh(args.dataset, dry_run=args.dry_run, jobs=args.jobs)
+    for c in rep.changes:
+        print(c.format())
+    dropped = sum(c.dropped for c in rep.changes)
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{rep.lines} corrections: {verb} {len(rep.changes) - dropped} expect values, "
+          f"{'would drop' if args.dry_run else 'dropped'} {dropped} the extractor now satisfies")
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from .evaluate import score_files
 
@@ -384,6 +397,17 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--encoding", help="the file's encoding (default: detected among UTF-8, Windows-1252, Latin-1)")
     a.add_argument("--replace", action="store_true", help="import again a source the manifest already has")
     a.set_defaults(func=cmd_add)
+
+    rf = sub.add_parser("refresh", help="update the expect of reviewed corrections after the extractor changed",
+                        description="After a new extractor or model, a reviewed correction's `expect` (the value "
+                                    "it overrides) may no longer be what the extractor gives, and build refuses it. "
+                                    "This sets each out-of-date `expect` to the extractor's current raw value, or "
+                                    "drops the correction when the extractor now gives its value by itself, and "
+                                    "lists every change. The reviewed values are never touched.")
+    rf.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder (default: %(default)s)")
+    rf.add_argument("--dry-run", action="store_true", help="list the changes, write nothing")
+    rf.add_argument("--jobs", type=int, help="worker processes for extraction (default: the CPUs available)")
+    rf.set_defaults(func=cmd_refresh)
 
     s = sub.add_parser("score", help="score records against a gold file",
                        description="Span F1, kind, speaker, recipient and footnote accuracy of RECORDS against GOLD.")
