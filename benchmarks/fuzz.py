@@ -412,17 +412,21 @@ def plan(seed: int, cli_every: int, wanted: set[int]) -> dict[int, tuple[str, in
     """The target and the own seed of each input in `wanted`, drawn exactly as `run` draws them
     (without running anything), so that an input can be run again alone."""
     rng = random.Random(seed)
-    names = list(TARGETS)
-    weights = [TARGETS[k][0] for k in names]
     out: dict[int, tuple[str, int]] = {}
     for i in range(max(wanted) + 1 if wanted else 0):
-        name = rng.choices(names, weights)[0]
-        if cli_every and i % cli_every == cli_every - 1:
-            name = "cli"
-        bits = rng.getrandbits(64)
+        name, bits = _draw(rng, i, cli_every)
         if i in wanted:
             out[i] = (name, bits)
     return out
+
+
+def _draw(rng: random.Random, i: int, cli_every: int) -> tuple[str, int]:
+    """Input i's target and its own seed, the one way `run` and `plan` both draw them."""
+    names = list(TARGETS)
+    name = rng.choices(names, [TARGETS[k][0] for k in names])[0]
+    if cli_every and i % cli_every == cli_every - 1:
+        name = "cli"
+    return name, rng.getrandbits(64)
 
 
 def replay(seed: int, cli_every: int, inputs: list[int], repeat: int = 3) -> list[dict[str, Any]]:
@@ -452,7 +456,6 @@ def run(n: int, seed: int, limit: float, cli_every: int, stop_at: float | None =
         out: Any = sys.stderr) -> dict[str, Any]:
     rng = random.Random(seed)
     names = list(TARGETS)
-    weights = [TARGETS[k][0] for k in names]
     hangs: list[int] = []  # every input over the limit, to replay alone (--replay)
     counts: dict[str, Counter] = {k: Counter() for k in names + ["cli"]}
     first: dict[str, str] = {}
@@ -467,11 +470,9 @@ def run(n: int, seed: int, limit: float, cli_every: int, stop_at: float | None =
         for i in range(n):
             if stop_at is not None and time.time() >= stop_at:
                 break
-            name = rng.choices(names, weights)[0]
-            if cli_every and i % cli_every == cli_every - 1:
-                name = "cli"
+            name, bits = _draw(rng, i, cli_every)
             fn = t_cli if name == "cli" else TARGETS[name][1]
-            sub = random.Random(rng.getrandbits(64))  # this input's own seed: reproducible alone
+            sub = random.Random(bits)  # this input's own seed: reproducible alone
             signal.setitimer(signal.ITIMER_REAL, limit * (20 if name in ("build", "load", "cli", "extract") else 1))
             t = time.perf_counter()
             try:

@@ -12,7 +12,7 @@ reviewer sees it in the diff of corrections.jsonl; nothing else in the file move
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ def refresh(dataset: str | Path = "dataset", *, dry_run: bool = False, jobs: int
     if blocking:
         raise InvalidInput(tuple(blocking))
     tasks = plan(dataset, list(inputs.corrections))
-    bare = [t.__class__(**{**t.__dict__, "corrections": ()}) for t in tasks]
+    bare = [replace(t, corrections=()) for t in tasks]  # raw values: what `expect` is about
     raw = {r.id: r for res in extract_all(bare, jobs=jobs or default_jobs(), cache=Cache(dataset / CACHE_DIR))
            for r in res.records}
     out: list[str] = []
