@@ -1,17 +1,21 @@
 """`quoteprov build`: rebuild dataset/data/ from dataset/sources/, deterministically."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .corrections import CorrectionEntry
-from .entities import build_entities
+from .corrections import CorrectionEntry, CorrectionReport
+from .entities import EntityIndex
 from .errors import QuoteprovError
-from .inputs import InvalidInput, check_inputs, check_output
+from .inputs import InputReport, InvalidInput, check_inputs, check_output
 from .records import Record, sort_key
 from .schema import schema_errors
-from .store import generation, settle, write_jsonl
+from .store import copy_bytes, dumps, generation, settle, write_jsonl
+
+if TYPE_CHECKING:
+    from .buildmap import SourceResult
 
 # The current folder's dataset/, for every command (build, validate, report, load, publish):
 # a user's own repository, not the folder the package happens to be installed from.
@@ -53,19 +57,29 @@ class BuildSummary:
         return out
 
 
-def summarize(records: list[Record], n_sources: int, applied: int, unmatched: tuple[str, ...],
-              files: tuple[str, ...] = ()) -> BuildSummary:
-    by_kind: dict[str, int] = {}
-    speakers: dict[str, int] = {}
-    unresolved = {"speaker": 0, "recipient": 0, "footnote": 0}
-    for r in records:
-        by_kind[r.kind] = by_kind.get(r.kind, 0) + 1
-        if r.speaker:
-            speakers[r.speaker] = speakers.get(r.speaker, 0) + 1
-        if r.kind == "quotation":
-            for k in unresolved:
-                unresolved[k] += getattr(r, k) is None
-    return BuildSummary(n_sources, len(records), by_kind, speakers, unresolved, applied, unmatched, files)
+class Tally:
+    """The counts of a `BuildSummary`, folded a source at a time (the build keeps no records)."""
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.by_kind: dict[str, int] = {}
+        self.speakers: dict[str, int] = {}
+        self.unresolved = {"speaker": 0, "recipient": 0, "footnote": 0}  # in quotations
+
+    def add(self, records: Iterable[Record]) -> None:
+        for r in records:
+            self.records += 1
+            self.by_kind[r.kind] = self.by_kind.get(r.kind, 0) + 1
+            if r.speaker:
+                self.speakers[r.speaker] = self.speakers.get(r.speaker, 0) + 1
+            if r.kind == "quotation":
+                for k in self.unresolved:
+                    self.unresolved[k] += getattr(r, k) is None
+
+    def summary(self, n_sources: int, applied: int, unmatched: tuple[str, ...],
+                files: tuple[str, ...] = (), warnings: tuple[str, ...] = ()) -> BuildSummary:
+        return BuildSummary(n_sources, self.records, self.by_kind, self.speakers, self.unresolved, applied,
+                            unmatched, files, warnings)
 
 
 def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None] | None = None, *,
@@ -82,9 +96,12 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     The inputs are checked first with validate's own checks (`inputs.check_inputs`), and the
     records about to be written with validate's record checks (`inputs.check_output`): any
     error raises `InvalidInput` (its problems in validate's format) and nothing is written, so a
-    build never writes what validate rejects. Every record is also checked against the schema.
+    build never writes what validate rejects.
+    Memory is bounded by the largest source, not by the corpus: each source's records are
+    written to a scratch folder as they come (`_write_sources`), and every later step reads
+    the files a batch at a time; the new files are swapped in as one generation at the end.
     """
-    from .buildmap import Cache, CorrectionReport, Progress, default_jobs, extract_all, plan
+    from .buildmap import default_jobs, scratch
 
     dataset = require_dataset(dataset)
     say = progress or (lambda msg: None)
@@ -94,71 +111,105 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     inputs = check_inputs(dataset)
     if inputs.errors:
         raise InvalidInput(inputs.problems)
+    jobs = jobs or default_jobs()
+    with scratch(dataset) as tmp:
+        data = tmp / "data"
+        data.mkdir()
+        tally, index, rep, n_sources = _write_sources(dataset, inputs, data, progress=progress, bar=bar, jobs=jobs,
+                                                      engine=engine, ray_address=ray_address, cache=cache)
+        unmatched = tuple(
+            [f"line {c.line}: no record {c.id}" for c in rep.unmatched]
+            + [f"line {c.line}: {c.id} {c.field} is no longer {c.expect!r}" for c in rep.stale]
+            + [f"line {c.line}: {c.id} {c.field} is already {c.value!r}" for c in rep.redundant])
+        entities = [e.to_dict() for e in index.entities()]
+        for e in entities:
+            errs = schema_errors("entities", e)
+            if errs:
+                raise QuoteprovError(f"entity {e.get('name')} is invalid, nothing written: " + "; ".join(errs))
+        write_jsonl(data / "entities.jsonl", entities)
+        # validate's own record checks on exactly what is about to be written (inputs.check_output)
+        found = check_output(data / "quotations.jsonl", {e["name"]: e["kind"] for e in entities}, inputs, dataset,
+                             jobs)
+        if any(p.severity == "error" for p in found):
+            raise InvalidInput(found)
+        del entities
+        from .card import write_hub_files  # Parquet, dataset card, datapackage.json
+
+        say("writing data/, README.md and datapackage.json")
+        # -- extra outputs made from the finished JSON Lines files (card, Parquet): see hub.py --
+        written = [f"data/{name}.jsonl" for name in ("quotations", "sources", "entities", "notes")]
+        written += write_hub_files(tmp)
+        # everything a build publishes is swapped in as one generation (store.generation): killed
+        # at any instant, the folder holds the old set or the new
+        with generation(dataset) as stage:
+            (stage / "data").mkdir()
+            for name in written:
+                os.replace(tmp / name, stage / name)
+    files = [str((dataset / w).relative_to(dataset.parent) if dataset.is_absolute() else dataset / w) for w in written]
+    return tally.summary(n_sources, rep.applied, unmatched, tuple(files),
+                         tuple(p.format() for p in inputs.warnings + found))
+
+
+def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: Callable[[str], None] | None,
+                   bar: bool, jobs: int, engine: str, ray_address: str | None,
+                   cache: bool) -> tuple[Tally, EntityIndex, CorrectionReport, int]:
+    """Extract (or take from the cache) and correct every source, and write its rows into
+    `data/` as they come: `sources.jsonl` and `notes.jsonl` in manifest order, `quotations.jsonl`
+    in the published order (by source id, then `sort_key`), by way of a spill file holding each
+    source's rows as one run. Only counts, entity names and the corrections' report are kept."""
+    from .buildmap import Cache, Progress, extract_all, plan
+
     entries = list(inputs.corrections)  # evidence where its words now stand (inputs.locate_evidence)
     tasks = plan(dataset, entries)
-    registries = {t.id: t.registry for t in tasks}
-    meter = Progress(tasks, bar=bar, say=say) if (progress or bar) else None
-    records: list[Record] = []
-    results = []
+    meter = Progress(tasks, bar=bar, say=progress) if (progress or bar) else None
+    tally = Tally()
+    index = EntityIndex({t.id: t.registry for t in tasks})
     applied = 0
-    unmatched_c: list[CorrectionEntry] = []
+    unmatched: list[CorrectionEntry] = []
     stale: list[CorrectionEntry] = []
     redundant: list[CorrectionEntry] = []
-    for _task, res in zip(tasks, extract_all(tasks, jobs=jobs or default_jobs(), engine=engine, address=ray_address,
-                                         cache=Cache(dataset / CACHE_DIR if cache else None), progress=meter)):
-        records.extend(res.records)
-        applied += res.report.applied
-        unmatched_c += res.report.unmatched
-        stale += res.report.stale
-        redundant += res.report.redundant
-        results.append(res.__class__(**{**res.__dict__, "records": ()}))  # the records are kept once, above
+    runs: list[tuple[str, int, int]] = []  # (source id, offset, length) of its rows in the spill file
+    spill = data.parent / "quotations.unordered"
+    results = extract_all(tasks, jobs=jobs, engine=engine, address=ray_address,
+                          cache=Cache(dataset / CACHE_DIR if cache else None), progress=meter)
+    with open(spill, "wb") as q, open(data / "sources.jsonl", "w", encoding="utf-8") as src, \
+            open(data / "notes.jsonl", "w", encoding="utf-8") as notes:
+        for task, res in zip(tasks, results):
+            records = sorted(res.records, key=sort_key)
+            offset = q.tell()
+            # every record was checked against the schema in the map (buildmap.extract_one)
+            q.write("".join(dumps(r.to_dict()) + "\n" for r in records).encode("utf-8"))
+            runs.append((task.id, offset, q.tell() - offset))
+            tally.add(records)
+            index.add(records)
+            applied += res.report.applied
+            unmatched += res.report.unmatched
+            stale += res.report.stale
+            redundant += res.report.redundant
+            row = _source_row(task.entry, task.id, res)
+            errs = schema_errors("sources", row)
+            if errs:
+                raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
+            src.write(dumps(row) + "\n")
+            # the notes of the source, linked to its corrected records, made in the map with the
+            # source at hand and checked against the schema there (buildmap._note_rows)
+            notes.write("".join(dumps(n) + "\n" for n in res.note_rows))
+    with open(spill, "rb") as q, open(data / "quotations.jsonl", "wb") as out:
+        for _sid, offset, length in sorted(runs, key=lambda run: run[0]):  # stable: sort_key's order
+            q.seek(offset)
+            copy_bytes(q, out, length)
+    spill.unlink()
     known = {t.id for t in tasks}
     # corrections that name no source of the manifest match no record
-    unmatched_c += [c for c in entries if c.id.rsplit(":", 2)[0] not in known]
+    unmatched += [c for c in entries if c.id.rsplit(":", 2)[0] not in known]
     by_line = lambda c: c.line  # noqa: E731 - the order of the corrections file
-    rep = CorrectionReport(applied, tuple(sorted(unmatched_c, key=by_line)), tuple(sorted(stale, key=by_line)),
+    rep = CorrectionReport(applied, tuple(sorted(unmatched, key=by_line)), tuple(sorted(stale, key=by_line)),
                            tuple(sorted(redundant, key=by_line)))
-    records.sort(key=sort_key)
-    unmatched = tuple(
-        [f"line {c.line}: no record {c.id}" for c in rep.unmatched]
-        + [f"line {c.line}: {c.id} {c.field} is no longer {c.expect!r}" for c in rep.stale]
-        + [f"line {c.line}: {c.id} {c.field} is already {c.value!r}" for c in rep.redundant])
-    # every record was checked against the schema in the map (buildmap.extract_one)
-    rows = [r.to_dict() for r in records]
-    entities = [e.to_dict() for e in build_entities(records, registries)]
-    for e in entities:
-        errs = schema_errors("entities", e)
-        if errs:
-            raise QuoteprovError(f"entity {e.get('name')} is invalid, nothing written: " + "; ".join(errs))
-    source_rows = []
-    for t, res in zip(tasks, results):
-        m = t.entry
-        source_rows.append({
-            "id": t.id, "file": m["file"], "title": m["title"], "author": m["author"], "year": m.get("year"),
+    return tally, index, rep, len(tasks)
+
+
+def _source_row(m: dict[str, Any], sid: str, res: SourceResult) -> dict[str, Any]:
+    return {"id": sid, "file": m["file"], "title": m["title"], "author": m["author"], "year": m.get("year"),
             "publication": m["publication"], "origin": m["origin"], "rights": m["rights"],
             "sha256": res.sha256, "characters": res.characters, "paragraphs": res.paragraphs,
-            "notes": [{"number": k, "text": v} for k, v in res.notes]})
-    for row in source_rows:
-        errs = schema_errors("sources", row)
-        if errs:
-            raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
-    # notes: the notes of every source, linked to its corrected records, made in the map with the
-    # source at hand and checked against the schema there (buildmap._note_rows)
-    note_rows = [row for res in results for row in res.note_rows]
-    # validate's own record checks on exactly what is about to be written (inputs.check_output)
-    found = check_output(rows, entities, inputs, dataset)
-    if any(p.severity == "error" for p in found):
-        raise InvalidInput(found)
-    # everything a build publishes is written into a staging folder and swapped in as one
-    # generation (store.generation): killed at any instant, the folder holds the old set or the new
-    from .card import write_hub_files  # Parquet, dataset card, datapackage.json
-    say("writing data/, README.md and datapackage.json")
-    names = ("quotations", "sources", "entities", "notes")
-    with generation(dataset) as stage:
-        for name, rows_ in zip(names, (rows, source_rows, entities, note_rows)):
-            write_jsonl(stage / "data" / f"{name}.jsonl", rows_)
-        # -- extra outputs written from the staged JSON Lines files (card, Parquet): see hub.py --
-        written = [f"data/{name}.jsonl" for name in names] + write_hub_files(stage)
-    files = [str((dataset / w).relative_to(dataset.parent) if dataset.is_absolute() else dataset / w) for w in written]
-    summary = summarize(records, len(tasks), rep.applied, unmatched, tuple(files))
-    return replace(summary, warnings=tuple(p.format() for p in inputs.warnings + found))
+            "notes": [{"number": k, "text": v} for k, v in res.notes]}

@@ -27,6 +27,7 @@ import pickle
 import sys
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import metadata as importlib_metadata
@@ -57,6 +58,9 @@ class SourceTask:
     size: int  # bytes of the source file
     key: str  # the cache key
     text: str | None = None  # the text itself, for workers that cannot read `path` (Ray on a cluster)
+    # the source's parses from its last extraction (`syntax.remembering`): b"" to start a memo,
+    # None (no cache) to keep none; they change how fast, never what, the records are
+    parses: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class SourceResult:
     # the rows of data/notes.jsonl of this source, linked to `records` (made with the source at
     # hand, so the build never reads and parses every source again to write the notes)
     note_rows: tuple[dict[str, Any], ...] = ()
+    parses: bytes | None = None  # the memo of this extraction's parses, when the task asked for one
 
 
 # --- the function mapped ----------------------------------------------------------------------
@@ -85,12 +90,15 @@ def extract_one(task: SourceTask) -> SourceResult:
     same result anywhere). What is cached; `correct` then applies the corrections."""
     from .importer import looks_hard_wrapped
     from .pipeline import extract
+    from .syntax import remembering
 
     if task.text is None:
         source = read_source(task.path, task.id, task.entry)
     else:
         source = make_source(task.text, task.id, task.entry)
-    records = extract(source, task.registry)
+    with remembering(task.parses) as memo:
+        records = extract(source, task.registry)
+        parses = memo() if task.parses is not None else None
     # every record is checked against the schema here, in the map (in parallel, and once: a
     # cached result was checked when it was made, and the key covers the schema files); the
     # records a correction changes are checked again in `correct`
@@ -98,7 +106,7 @@ def extract_one(task: SourceTask) -> SourceResult:
     data = source.text.encode("utf-8")
     return SourceResult(source.id, tuple(records), NO_CORRECTIONS, tuple(sorted(source.notes.items())),
                         len(source.text), len(source.paragraphs), hashlib.sha256(data).hexdigest(),
-                        looks_hard_wrapped(source.text), note_rows=_note_rows(source, records))
+                        looks_hard_wrapped(source.text), note_rows=_note_rows(source, records), parses=parses)
 
 
 def _note_rows(source: Any, records: Sequence[Record]) -> tuple[dict[str, Any], ...]:
@@ -217,19 +225,76 @@ class Cache:
             return None
         return SourceResult(**{**result.__dict__, "cached": True})
 
+    def parses(self, task: SourceTask) -> bytes | None:
+        """The source's parse memo from its last extraction (b"" when there is none), or None
+        without a cache. One file per source, whatever its key: it outlives edits of the text
+        and of the code, which is when it saves the parsing."""
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / f"{task.id}.parses").read_bytes()
+        except OSError:
+            return b""
+
     def put(self, task: SourceTask, result: SourceResult) -> None:
         if self.folder is None:
             return
         from .store import write_bytes
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        gitignore = self.folder / ".gitignore"
-        if not gitignore.exists():
-            write_bytes(gitignore, b"*\n")  # the cache never goes into git, wherever the dataset is
+        _ignore_all(self.folder)
+        if result.parses is not None:
+            write_bytes(self.folder / f"{task.id}.parses", result.parses)
+            result = replace(result, parses=None)
         for old in self.folder.glob(f"{task.id}.*.pickle"):
             if old.name != self._path(task).name:
                 old.unlink(missing_ok=True)  # the source's previous versions
         write_bytes(self._path(task), pickle.dumps((task.key, result), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@contextmanager
+def scratch(dataset: Path) -> Iterator[Path]:
+    """A private folder for one build's files in progress, inside the cache folder (git-ignored,
+    on the dataset's file system, so the finished files are renamed into the new generation,
+    not copied); removed on exit, whatever happens. A build killed outright leaves its folder:
+    the next build removes those whose process is gone."""
+    import shutil
+    import tempfile
+
+    folder = dataset / CACHE_DIR
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    _ignore_all(folder)
+    for old in folder.glob("build-*"):
+        pid = old.name.split("-")[1] if old.name.count("-") >= 2 else ""
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = Path(tempfile.mkdtemp(prefix=f"build-{os.getpid()}-", dir=folder))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+        if made and {p.name for p in folder.iterdir()} <= {".gitignore"}:
+            shutil.rmtree(folder, ignore_errors=True)  # a build without the cache leaves no cache folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def _ignore_all(folder: Path) -> None:
+    """The cache folder never goes into git, wherever the dataset is."""
+    from .store import write_bytes
+
+    gitignore = folder / ".gitignore"
+    if not gitignore.exists():
+        write_bytes(gitignore, b"*\n")
 
 
 # --- the three ways to run the map ------------------------------------------------------------------
@@ -242,18 +307,21 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _run_local(tasks: list[SourceTask], jobs: int) -> Iterator[SourceResult]:
-    if jobs <= 1 or len(tasks) <= 1:
-        for t in tasks:
-            yield extract_one(t)
+def _run_local(tasks: list[SourceTask], jobs: int,
+               prepare: Callable[[SourceTask], SourceTask] = lambda t: t) -> Iterator[SourceResult]:
+    # the build process never parses, even at --jobs 1 or for one source: a parse of a 1 MB
+    # source peaks near 700 MB, which the build process would add to its own (952 MB on 50 MB at
+    # --jobs 1); a worker's start costs what loading spaCy in the build process would
+    if not tasks:
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), initializer=_warm_worker) as pool:
-        yield from _ordered(tasks, lambda t: pool.submit(extract_one, t), lambda f: f.result(), 2 * jobs)
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), initializer=_warm_worker) as pool:
+        yield from _ordered(tasks, lambda t: pool.submit(extract_one, prepare(t)), lambda f: f.result(), 2 * jobs)
 
 
-def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None) -> Iterator[SourceResult]:
+def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None,
+             prepare: Callable[[SourceTask], SourceTask] = lambda t: t) -> Iterator[SourceResult]:
     try:
         import ray
     except ImportError:
@@ -278,7 +346,8 @@ def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None) -> Iterato
         cpus = int(ray.cluster_resources().get("CPU", jobs)) or 1
         # the text travels with the task (read here, a window at a time), so the nodes of a
         # cluster need not see the dataset folder
-        yield from _ordered(tasks, lambda t: remote.remote(replace(t, text=read_text(t.path))), _ray_get, 2 * cpus)
+        yield from _ordered(tasks, lambda t: remote.remote(replace(prepare(t), text=read_text(t.path))), _ray_get,
+                            2 * cpus)
     finally:
         if started:
             ray.shutdown()
@@ -321,7 +390,10 @@ def extract_all(tasks: list[SourceTask], *, jobs: int = 1, engine: str = "local"
     cache = cache or Cache(None)
     hits = {t.id: r for t in tasks if (r := cache.get(t)) is not None}
     misses = [t for t in tasks if t.id not in hits]
-    run = _run_ray(misses, jobs, address) if engine == "ray" and misses else _run_local(misses, jobs)
+    # each task takes its parse memo along as it is sent (never all of them at once)
+    prepare = (lambda t: replace(t, parses=cache.parses(t))) if cache.folder else (lambda t: t)  # noqa: E731
+    run = (_run_ray(misses, jobs, address, prepare) if engine == "ray" and misses
+           else _run_local(misses, jobs, prepare))
     computed = iter(run)
     for t in tasks:
         result = hits.get(t.id)
@@ -329,6 +401,7 @@ def extract_all(tasks: list[SourceTask], *, jobs: int = 1, engine: str = "local"
             result = next(computed)
             assert result.id == t.id
             cache.put(t, result)
+            result = replace(result, parses=None)
         result = correct(t, result)
         if progress:
             progress.step(t, result)

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -24,7 +26,7 @@ from .errors import QuoteprovError
 from .features import CONFIGS, FEATURES, field_docs
 from .records import CONFIDENT, LOW_CONFIDENCE
 from .schema import load_schema
-from .store import read_jsonl, write_bytes
+from .store import iter_jsonl, write_bytes
 
 LICENSE = {"id": "CC-BY-4.0", "url": "https://creativecommons.org/licenses/by/4.0/",
            "title": "Creative Commons Attribution 4.0 International (the annotations only)"}
@@ -54,17 +56,7 @@ def parquet_path(config: str) -> str:
 
 def read_tables(dataset: str | Path) -> dict[str, list[dict[str, Any]]]:
     """The rows of the JSON Lines files of a built dataset folder (`notes.jsonl` may be absent)."""
-    dataset = Path(dataset)
-    tables: dict[str, Any] = {}
-    for config in CONFIGS:
-        path = dataset / jsonl_path(config)
-        if config == "notes" and not path.is_file():
-            tables[config] = []  # a folder built before notes were data: no notes, nothing stale
-            continue
-        if not path.is_file():
-            raise QuoteprovError(f"{path}: no such file (run `quoteprov build --dataset {dataset}` first)")
-        tables[config] = read_jsonl(path)
-    return tables
+    return {config: list(_rows(Path(dataset), config)) for config in CONFIGS}
 
 
 # -- Parquet -------------------------------------------------------------------------------
@@ -84,19 +76,125 @@ def arrow_table(config: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 
 def parquet_bytes(table: pa.Table) -> bytes:
-    """`table` as a Parquet file, with fixed settings.
+    """`table` as a Parquet file, with fixed settings (`scan_table` with one batch)."""
+    return _write_parquet(table.schema, [table] if table.num_rows else [])
+
+
+def _write_parquet(schema: pa.Schema, tables: Iterable[pa.Table]) -> bytes:
+    """Tables of `schema` as one Parquet file, a row group each, with fixed settings.
 
     pyarrow stores no timestamp (`created_by` names its version), so the bytes are a function
-    of the table and the pinned pyarrow alone. An empty table is written with no row group at
+    of the rows and the pinned pyarrow alone. An empty table is written with no row group at
     all: `datasets` takes its batch size from the first row group, and a 0-row group makes it
     fail ("BatchSize must be greater than 0") where no group gives an empty split.
     """
     sink = pa.BufferOutputStream()
-    with pq.ParquetWriter(sink, table.schema, compression="zstd", compression_level=9,
+    with pq.ParquetWriter(sink, schema, compression="zstd", compression_level=9,
                           use_dictionary=True, write_statistics=True, version="2.6") as writer:
-        if table.num_rows:
+        for table in tables:
             writer.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+# -- one pass over each table ----------------------------------------------------------------
+#
+# The card, datapackage.json and the Parquet files are made in one pass over each JSON Lines
+# file, BATCH rows at a time: what the card says is folded into counters (`Tally`, `Facts`),
+# and the rows are never all in memory (a corpus of hundreds of books has millions of records;
+# a build's memory must not grow with it). Up to BATCH rows a table is one row group, as one
+# `pa.Table` of all the rows would be.
+
+BATCH = 10_000
+
+
+class Tally:
+    """What the card says of the quotations config, a row at a time."""
+
+    def __init__(self) -> None:
+        self.records = self.quotations = self.with_speaker = self.with_recipient = self.with_footnote = 0
+        self.nested = self.unclosed = self.corrections = self.corrected = self.repaired = 0
+        self.kinds: Counter[str] = Counter()
+        self.speakers: Counter[str] = Counter()
+        self.by_field: Counter[str] = Counter()
+        self.basis: Counter[str] = Counter()
+        self.methods: Counter[str] = Counter()
+        self.per_source: Counter[str] = Counter()
+        self.confidence: dict[str, Counter[str]] = {role: Counter() for role in CONFIDENT}
+
+    def add(self, r: dict[str, Any]) -> None:
+        self.records += 1
+        self.kinds[r["kind"]] += 1
+        self.per_source[r["source_id"]] += 1
+        if r["kind"] == "quotation":
+            self.quotations += 1
+            self.with_speaker += r["speaker"] is not None
+            self.with_recipient += r["recipient"] is not None
+            self.with_footnote += r["footnote"] is not None
+        if r["speaker"] is not None:
+            self.speakers[r["speaker"]] += 1
+            if r["method"]["speaker"]:
+                self.methods[r["method"]["speaker"]] += 1
+        if r["basis"]["speaker"]:
+            self.basis[r["basis"]["speaker"]] += 1
+        self.nested += r["nested_in"] is not None
+        self.unclosed += bool(r["unclosed"])
+        self.corrections += len(r["corrections"])
+        self.corrected += bool(r["corrections"])
+        self.by_field.update(c["field"] for c in r["corrections"])
+        self.repaired += bool(r["evidence"]["marker"] and r["evidence"]["marker"]["repaired"])
+        for role, n in self.confidence.items():
+            conf = r["confidence"][role]
+            if r[role] is None:
+                continue
+            n["given"] += 1
+            if conf is not None:
+                n["rated"] += 1
+                n["low"] += conf < LOW_CONFIDENCE
+                n["reviewed"] += r["method"][role] == "correction" and conf == 1
+
+    def confidence_facts(self, role: str) -> dict[str, Any]:
+        """How many `role` values carry a confidence, how many of those are low, how many a
+        reviewed correction set (confidence 1)."""
+        n = self.confidence[role]
+        return {"role": role, **{k: n[k] for k in ("given", "rated", "low", "reviewed")}}
+
+
+@dataclass
+class Facts:
+    """Everything the card and datapackage.json say of a dataset's tables: counts, Arrow sizes,
+    the quotations' `Tally`, and the source rows (one per source) without their notes."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    nbytes: dict[str, int] = field(default_factory=dict)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    notes: int = 0
+    tally: Tally = field(default_factory=Tally)
+
+    def add(self, config: str, row: dict[str, Any]) -> None:
+        if config == "quotations":
+            self.tally.add(row)
+        elif config == "sources":
+            self.notes += len(row["notes"])
+            self.sources.append({k: v for k, v in row.items() if k != "notes"})
+
+
+def scan_table(config: str, rows: Iterable[dict[str, Any]], facts: Facts) -> bytes:
+    """One pass over a table's rows: each folded into `facts` (with the count and the Arrow
+    size), the Parquet file's bytes returned."""
+    schema = FEATURES[config].arrow_schema
+    facts.rows[config] = facts.nbytes[config] = 0
+
+    def tables() -> Iterator[pa.Table]:
+        it = iter(rows)
+        while batch := list(islice(it, BATCH)):
+            for row in batch:
+                facts.add(config, row)
+            table = arrow_table(config, batch)
+            facts.rows[config] += len(batch)
+            facts.nbytes[config] += table.nbytes
+            yield table
+
+    return _write_parquet(schema, tables())
 
 
 # -- facts for the card --------------------------------------------------------------------
@@ -140,11 +238,10 @@ def pretty_name(sources: list[dict[str, Any]]) -> str:
     return f"Quotations in {len(sources)} historical texts"
 
 
-def card_header(tables: dict[str, list[dict[str, Any]]], version: str = __version__,
-                language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+def card_header(facts: Facts, version: str = __version__, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """The card's YAML metadata (Hub `DatasetCardData` fields + `configs` + `dataset_info`)."""
     return {
-        "pretty_name": pretty_name(tables["sources"]),
+        "pretty_name": pretty_name(facts.sources),
         "version": version,
         "license": "other",
         "license_name": LICENSE_NAME,
@@ -156,21 +253,21 @@ def card_header(tables: dict[str, list[dict[str, Any]]], version: str = __versio
         "multilinguality": ["monolingual"],
         "source_datasets": ["original"],
         "task_categories": ["token-classification", "text-classification"],
-        "size_categories": [size_category(len(tables["quotations"]))],
+        "size_categories": [size_category(facts.rows["quotations"])],
         "tags": ["quotation-attribution", "provenance", "footnotes", "historical-texts",
                  "digital-humanities", "web-annotation"],
         "configs": [{"config_name": c, "data_files": [{"split": "train", "path": parquet_path(c)}],
                      **({"default": True} if c == "quotations" else {})} for c in CONFIGS],
-        "dataset_info": [_info(c, tables[c]) for c in CONFIGS],
+        "dataset_info": [_info(c, facts) for c in CONFIGS],
     }
 
 
-def _info(config: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _info(config: str, facts: Facts) -> dict[str, Any]:
     # num_examples is what `datasets` checks on load (a stale card fails loudly); num_bytes is
-    # the Arrow size, the Hub's measure, recomputed here so the card needs no Parquet file
-    nbytes = arrow_table(config, rows).nbytes
+    # the Arrow size, the Hub's measure, summed over the batches of `scan_table`
+    nbytes = facts.nbytes[config]
     return {"config_name": config, "features": FEATURES[config]._to_yaml_list(),
-            "splits": [{"name": "train", "num_bytes": nbytes, "num_examples": len(rows)}],
+            "splits": [{"name": "train", "num_bytes": nbytes, "num_examples": facts.rows[config]}],
             "dataset_size": nbytes}
 
 
@@ -197,63 +294,47 @@ def _environment() -> Environment:
     return env
 
 
-def card_context(tables: dict[str, list[dict[str, Any]]], version: str = __version__,
-                 language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
-    """Everything the card template shows, computed from the rows."""
-    q = tables["quotations"]
-    quot = [r for r in q if r["kind"] == "quotation"]
-    corrections = [c for r in q for c in r["corrections"]]
-    per_source = Counter(r["source_id"] for r in q)
-    header = card_header(tables, version, language)
-    configs = [{"name": c, "default": c == "quotations", "rows": len(tables[c]), "parquet": parquet_path(c),
+def card_context(facts: Facts, version: str = __version__, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """Everything the card template shows, from the facts of one pass over the rows."""
+    t = facts.tally
+    header = card_header(facts, version, language)
+    configs = [{"name": c, "default": c == "quotations", "rows": facts.rows[c], "parquet": parquet_path(c),
                 "jsonl": jsonl_path(c), "what": WHAT[c], "fields": field_docs(load_schema(c), FEATURES[c])}
                for c in CONFIGS]
-    sources = [{**s, "citation": _citation(s), "records": per_source.get(s["id"], 0)} for s in tables["sources"]]
+    sources = [{**s, "citation": _citation(s), "records": t.per_source.get(s["id"], 0)} for s in facts.sources]
     return {
         "header_yaml": header_yaml(header),
         "pretty_name": header["pretty_name"],
         "version": version,
         "configs": configs,
-        "records": len(q),
-        "by_kind": sorted(Counter(r["kind"] for r in q).items()),
-        "quotations": len(quot),
-        "with_speaker": sum(r["speaker"] is not None for r in quot),
-        "with_recipient": sum(r["recipient"] is not None for r in quot),
-        "with_footnote": sum(r["footnote"] is not None for r in quot),
-        "speakers": _ranked(Counter(r["speaker"] for r in q if r["speaker"] is not None)),
-        "nested": sum(r["nested_in"] is not None for r in q),
-        "unclosed": sum(bool(r["unclosed"]) for r in q),
-        "corrections": len(corrections),
-        "corrected_records": sum(bool(r["corrections"]) for r in q),
-        "corrections_by_field": _ranked(Counter(c["field"] for c in corrections)),
-        "speaker_basis": _ranked(Counter(r["basis"]["speaker"] for r in q if r["basis"]["speaker"])),
-        "speaker_methods": _ranked(Counter(r["method"]["speaker"] for r in q
-                                           if r["speaker"] is not None and r["method"]["speaker"])),
-        "confidence": [_confidence_facts(q, role) for role in CONFIDENT],
+        "records": t.records,
+        "by_kind": sorted(t.kinds.items()),
+        "quotations": t.quotations,
+        "with_speaker": t.with_speaker,
+        "with_recipient": t.with_recipient,
+        "with_footnote": t.with_footnote,
+        "speakers": _ranked(t.speakers),
+        "nested": t.nested,
+        "unclosed": t.unclosed,
+        "corrections": t.corrections,
+        "corrected_records": t.corrected,
+        "corrections_by_field": _ranked(t.by_field),
+        "speaker_basis": _ranked(t.basis),
+        "speaker_methods": _ranked(t.methods),
+        "confidence": [t.confidence_facts(role) for role in CONFIDENT],
         "low_confidence": LOW_CONFIDENCE,
-        "repaired": sum(bool(r["evidence"]["marker"] and r["evidence"]["marker"]["repaired"]) for r in q),
-        "notes": sum(len(s["notes"]) for s in tables["sources"]),
-        "entities": len(tables["entities"]),
+        "repaired": t.repaired,
+        "notes": facts.notes,
+        "entities": facts.rows["entities"],
         "sources": sources,
         "license": LICENSE,
-        "bibtex": _bibtex(header["pretty_name"], version, tables["sources"]),
+        "bibtex": _bibtex(header["pretty_name"], version, facts.sources),
     }
 
 
-def _confidence_facts(rows: list[dict[str, Any]], role: str) -> dict[str, Any]:
-    """How many `role` values carry a confidence, how many of those are low, how many a reviewed
-    correction set (confidence 1)."""
-    given = [r for r in rows if r[role] is not None]
-    rated = [r for r in given if r["confidence"][role] is not None]
-    return {"role": role, "given": len(given), "rated": len(rated),
-            "low": sum(r["confidence"][role] < LOW_CONFIDENCE for r in rated),
-            "reviewed": sum(r["method"][role] == "correction" and r["confidence"][role] == 1 for r in rated)}
-
-
-def render_card(tables: dict[str, list[dict[str, Any]]], version: str = __version__,
-                language: str = DEFAULT_LANGUAGE) -> str:
-    """The dataset card (README.md) for these rows."""
-    return _environment().get_template("card.md.j2").render(**card_context(tables, version, language))
+def render_card(facts: Facts, version: str = __version__, language: str = DEFAULT_LANGUAGE) -> str:
+    """The dataset card (README.md) for these facts."""
+    return _environment().get_template("card.md.j2").render(**card_context(facts, version, language))
 
 
 # -- Frictionless data package -------------------------------------------------------------
@@ -301,8 +382,18 @@ def table_schema(config: str) -> dict[str, Any]:
     return {"fields": fields, "primaryKey": key}
 
 
-def datapackage(dataset: str | Path, tables: dict[str, list[dict[str, Any]]],
-                version: str = __version__) -> dict[str, Any]:
+def _file_digest(path: Path) -> tuple[int, str]:
+    """Size and SHA-256 of a file, read a block at a time."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+def datapackage(dataset: str | Path, facts: Facts, version: str = __version__) -> dict[str, Any]:
     """A Frictionless Data Package descriptor for the JSON Lines files of `dataset`.
 
     The resources are the JSON Lines (not the Parquet) files: they are the dataset's primary
@@ -312,25 +403,25 @@ def datapackage(dataset: str | Path, tables: dict[str, list[dict[str, Any]]],
     dataset = Path(dataset)
     resources = []
     for config in CONFIGS:
-        if not tables[config]:
+        if not facts.rows[config]:
             continue  # Frictionless cannot read an empty JSON Lines file (no row, no header)
-        data = (dataset / jsonl_path(config)).read_bytes()
+        size, digest = _file_digest(dataset / jsonl_path(config))
         resources.append({
             "name": config, "type": "table", "path": jsonl_path(config), "scheme": "file",
             "format": "jsonl", "mediatype": "application/jsonl", "encoding": "utf-8",
             "title": config.capitalize(), "description": WHAT[config],
-            "bytes": len(data), "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+            "bytes": size, "hash": "sha256:" + digest,
             "schema": table_schema(config),
         })
     sources = [{"title": _citation(s), "path": f"sources/{s['file']}",
-                "description": f"{s['origin']} Rights: {s['rights']}"} for s in tables["sources"]]
+                "description": f"{s['origin']} Rights: {s['rights']}"} for s in facts.sources]
     return {
         "name": "quoteprov-quotations",
-        "title": pretty_name(tables["sources"]),
+        "title": pretty_name(facts.sources),
         "description": ("Quoted spans of historical prose with speaker, recipient and footnote, each backed by "
                         "code-point offsets into the source text. " + LICENSE_DETAILS
                         + "".join(f" {jsonl_path(c)} is empty in this version and not listed." for c in CONFIGS
-                                  if not tables[c])),
+                                  if not facts.rows[c])),
         "version": version,
         "licenses": [{"name": LICENSE["id"], "path": LICENSE["url"], "title": LICENSE["title"]}],
         "sources": sources,
@@ -345,14 +436,26 @@ def datapackage(dataset: str | Path, tables: dict[str, list[dict[str, Any]]],
 def hub_files(dataset: str | Path, tables: dict[str, list[dict[str, Any]]] | None = None,
               version: str | None = None) -> dict[str, bytes]:
     """The derived files of a dataset folder, path in the folder -> bytes, from its JSON Lines
-    (`version`: the dataset version the card and datapackage.json state, default this package's)."""
+    (`version`: the dataset version the card and datapackage.json state, default this package's).
+    The files are read a batch of rows at a time (`scan_table`); `tables` gives rows instead."""
     version = version or __version__
-    tables = tables if tables is not None else read_tables(dataset)
-    out = {parquet_path(c): parquet_bytes(arrow_table(c, tables[c])) for c in CONFIGS}
-    out[CARD] = render_card(tables, version).encode("utf-8")
-    out[DATAPACKAGE] = (json.dumps(datapackage(dataset, tables, version), ensure_ascii=False, indent=2)
+    facts = Facts()
+    out = {parquet_path(c): scan_table(c, tables[c] if tables is not None else _rows(Path(dataset), c), facts)
+           for c in CONFIGS}
+    out[CARD] = render_card(facts, version).encode("utf-8")
+    out[DATAPACKAGE] = (json.dumps(datapackage(dataset, facts, version), ensure_ascii=False, indent=2)
                         + "\n").encode("utf-8")
     return out
+
+
+def _rows(dataset: Path, config: str) -> Iterator[dict[str, Any]]:
+    """The rows of one JSON Lines file of a built folder, lazily (`read_tables`'s rules)."""
+    path = dataset / jsonl_path(config)
+    if config == "notes" and not path.is_file():
+        return iter(())  # a folder built before notes were data: no notes, nothing stale
+    if not path.is_file():
+        raise QuoteprovError(f"{path}: no such file (run `quoteprov build --dataset {dataset}` first)")
+    return iter_jsonl(path)
 
 
 def write_hub_files(dataset: str | Path, version: str | None = None) -> list[str]:

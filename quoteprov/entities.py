@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable
 
 # a letter or digit, not the underscore that marks italics in plain-text editions ("_New York Times_")
 _ALNUM = r"[^\W_]"
@@ -280,34 +280,45 @@ class Entity:
         return {"name": self.name, "aliases": list(self.aliases), "kind": self.kind, "sources": list(self.sources)}
 
 
+class EntityIndex:
+    """`build_entities` as a fold: registries and records are added as they come (a build
+    streams each source's records through it and keeps none), `entities()` gives the result.
+    It holds one entry per name, never the records."""
+
+    def __init__(self, registries: dict[str, list[dict[str, Any]]]):
+        self.info: dict[str, dict[str, Any]] = {}
+        for sid, entries in registries.items():
+            for e in entries:
+                d = self._entry(e["name"])
+                d["aliases"].update(e.get("aliases", []))
+                d["kind"] = e.get("kind") or d["kind"]
+                d["sources"].add(sid)
+
+    def _entry(self, name: str) -> dict[str, Any]:
+        return self.info.setdefault(name, {"aliases": set(), "kind": None, "sources": set()})
+
+    def add(self, records: Iterable[Any]) -> None:
+        for r in records:
+            for name, span in ((r.speaker, r.speaker_span), (r.recipient, r.recipient_span)):
+                if not name:
+                    continue
+                d = self._entry(name)
+                d["sources"].add(r.source_id)
+                if span and span.text != name and span.text.lower() not in PRONOUN_WORDS:
+                    d["aliases"].add(span.text)
+
+    def entities(self) -> list[Entity]:
+        return [Entity(name, tuple(sorted(d["aliases"] - {name})), d["kind"] or kind_of(name),
+                       tuple(sorted(d["sources"])))
+                for name, d in sorted(self.info.items())]
+
+
 def build_entities(records: list[Any], registries: dict[str, list[dict[str, Any]]]) -> list[Entity]:
     """One entity per canonical speaker or recipient name used by the records, with the aliases
     seen in the evidence mentions and the registry's aliases and kind."""
-    info: dict[str, dict[str, Any]] = {}
-
-    def entry(name: str) -> dict[str, Any]:
-        return info.setdefault(name, {"aliases": set(), "kind": None, "sources": set()})
-
-    for sid, entries in registries.items():
-        for e in entries:
-            d = entry(e["name"])
-            d["aliases"].update(e.get("aliases", []))
-            d["kind"] = e.get("kind") or d["kind"]
-            d["sources"].add(sid)
-    for r in records:
-        for name, span in ((r.speaker, r.speaker_span), (r.recipient, r.recipient_span)):
-            if not name:
-                continue
-            d = entry(name)
-            d["sources"].add(r.source_id)
-            if span and span.text != name and span.text.lower() not in PRONOUN_WORDS:
-                d["aliases"].add(span.text)
-    out = []
-    for name in sorted(info):
-        d = info[name]
-        out.append(Entity(name, tuple(sorted(d["aliases"] - {name})), d["kind"] or kind_of(name),
-                          tuple(sorted(d["sources"]))))
-    return out
+    index = EntityIndex(registries)
+    index.add(records)
+    return index.entities()
 
 
 PRONOUN_WORDS = frozenset("he him his she her it its they them their who whom whose which that i we".split())

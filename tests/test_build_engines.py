@@ -79,6 +79,8 @@ def test_incremental_build_reextracts_only_the_changed_source_and_equals_scratch
     build(ds, said.append, jobs=1)
     assert [m.split()[:2] for m in said if m.startswith(("cached", "extracted"))] == [
         ["cached", SEED_ID], ["cached", "russell-1920-excerpt"], ["extracted", "third"]]
+    # its parses were kept to be read back the next time (tests/test_parse_memo.py)
+    assert sorted(p.stem for p in (ds / ".cache").glob("*.parses")) == sorted([SEED_ID, "russell-1920-excerpt", "third"])
     fresh = _copy(ds, tmp_path / "fresh")
     build(fresh, jobs=1, cache=False)
     assert _outputs(ds) == _outputs(fresh) != scratch[1]

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import quoteprov.validation as V
 from quoteprov.cli import main
@@ -449,3 +451,15 @@ def test_a_description_of_one_person_may_be_registered_as_a_person_or_corrected(
     advice = _advice(tiny)
     assert "description of a person" in advice and '"kind": "person"' in advice, advice
     assert "corrections.jsonl" in advice and '"kind": "group"' not in advice, advice
+
+
+# a line's last character decides whether it ends a sentence (the hard-wrap advice); the regex it
+# replaced is kept as its definition
+_LINE = "a. !?:;)]\"'\u201d\u2019\u00bb*_-\t\u00a0\u2003x\r\f\v\u3000"
+
+
+@given(st.text(alphabet=_LINE, max_size=30))
+def test_ends_sentence_is_the_regex(line: str) -> None:
+    from quoteprov.inputs import _SENTENCE_END, ends_sentence
+
+    assert ends_sentence(line) == bool(_SENTENCE_END.search(line))
