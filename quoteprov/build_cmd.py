@@ -153,14 +153,16 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
 def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: Callable[[str], None] | None,
                    bar: bool, jobs: int, engine: str, ray_address: str | None,
                    cache: bool) -> tuple[Tally, EntityIndex, CorrectionReport, int]:
-    """Extract (or take from the cache) and correct every source, and write its rows into
-    `data/` as they come: `sources.jsonl` and `notes.jsonl` in manifest order, `quotations.jsonl`
-    in the published order (by source id, then `sort_key`), by way of a spill file holding each
-    source's rows as one run. Only counts, entity names and the corrections' report are kept."""
+    """Extract (or take from the cache) and correct every source, and write its rows as they
+    come, in whatever order (`extract_all`: the cached ones first): each file's rows go to a
+    spill file a source at a time, then into `data/` in the published order (`quotations.jsonl`
+    by source id, as `sort_key` orders records; `sources.jsonl` and `notes.jsonl` in manifest
+    order). Only counts, entity names and the corrections' report are kept."""
     from .buildmap import Cache, Progress, extract_all, plan
 
     entries = list(inputs.corrections)  # evidence where its words now stand (inputs.locate_evidence)
     tasks = plan(dataset, entries)
+    position = {t.id: n for n, t in enumerate(tasks)}
     meter = Progress(tasks, bar=bar, say=progress) if (progress or bar) else None
     tally = Tally()
     index = EntityIndex({t.id: t.registry for t in tasks})
@@ -168,18 +170,15 @@ def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: 
     unmatched: list[CorrectionEntry] = []
     stale: list[CorrectionEntry] = []
     redundant: list[CorrectionEntry] = []
-    runs: list[tuple[str, int, int]] = []  # (source id, offset, length) of its rows in the spill file
-    spill = data.parent / "quotations.unordered"
     results = extract_all(tasks, jobs=jobs, engine=engine, address=ray_address,
                           cache=Cache(dataset / CACHE_DIR if cache else None), progress=meter)
-    with open(spill, "wb") as q, open(data / "sources.jsonl", "w", encoding="utf-8") as src, \
-            open(data / "notes.jsonl", "w", encoding="utf-8") as notes:
-        for task, res in zip(tasks, results):
+    with _Spill(data.parent / "quotations.spill") as quotations, _Spill(data.parent / "sources.spill") as sources, \
+            _Spill(data.parent / "notes.spill") as notes:
+        for res in results:
+            task = tasks[position[res.id]]
             records = sorted(res.records, key=sort_key)
-            offset = q.tell()
             # every record was checked against the schema in the map (buildmap.extract_one)
-            q.write("".join(dumps(r.to_dict()) + "\n" for r in records).encode("utf-8"))
-            runs.append((task.id, offset, q.tell() - offset))
+            quotations.add(task.id, "".join(dumps(r.to_dict()) + "\n" for r in records))
             tally.add(records)
             index.add(records)
             applied += res.report.applied
@@ -190,15 +189,13 @@ def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: 
             errs = schema_errors("sources", row)
             if errs:
                 raise QuoteprovError(f"source {row['id']} is invalid, nothing written: " + "; ".join(errs))
-            src.write(dumps(row) + "\n")
+            sources.add(position[task.id], dumps(row) + "\n")
             # the notes of the source, linked to its corrected records, made in the map with the
             # source at hand and checked against the schema there (buildmap._note_rows)
-            notes.write("".join(dumps(n) + "\n" for n in res.note_rows))
-    with open(spill, "rb") as q, open(data / "quotations.jsonl", "wb") as out:
-        for _sid, offset, length in sorted(runs, key=lambda run: run[0]):  # stable: sort_key's order
-            q.seek(offset)
-            copy_bytes(q, out, length)
-    spill.unlink()
+            notes.add(position[task.id], "".join(dumps(n) + "\n" for n in res.note_rows))
+        quotations.write(data / "quotations.jsonl")
+        sources.write(data / "sources.jsonl")
+        notes.write(data / "notes.jsonl")
     known = {t.id for t in tasks}
     # corrections that name no source of the manifest match no record
     unmatched += [c for c in entries if c.id.rsplit(":", 2)[0] not in known]
@@ -206,6 +203,36 @@ def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: 
     rep = CorrectionReport(applied, tuple(sorted(unmatched, key=by_line)), tuple(sorted(stale, key=by_line)),
                            tuple(sorted(redundant, key=by_line)))
     return tally, index, rep, len(tasks)
+
+
+class _Spill:
+    """Runs of rows written in the order they come, each under a key; `write` puts them in the
+    order of their keys (stable) into a file. The spill file is removed on exit."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.runs: list[tuple[Any, int, int]] = []  # (key, offset, length)
+
+    def __enter__(self) -> "_Spill":
+        self.file = open(self.path, "w+b")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.file.close()
+        self.path.unlink(missing_ok=True)
+
+    def add(self, key: Any, rows: str) -> None:
+        data = rows.encode("utf-8")
+        self.runs.append((key, self.file.tell(), len(data)))
+        self.file.write(data)
+
+    def write(self, path: Path) -> None:
+        self.file.flush()
+        with open(path, "wb") as out:
+            for _key, offset, length in sorted(self.runs, key=lambda run: run[0]):
+                self.file.seek(offset)
+                copy_bytes(self.file, out, length)
+        self.file.seek(0, 2)
 
 
 def _source_row(m: dict[str, Any], sid: str, res: SourceResult) -> dict[str, Any]:

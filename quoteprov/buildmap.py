@@ -21,6 +21,7 @@ given, never the texts of the sources still waiting.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -213,6 +214,10 @@ class Cache:
         assert self.folder is not None
         return self.folder / f"{task.id}.{task.key[:32]}.pickle"
 
+    def has(self, task: SourceTask) -> bool:
+        """A file for this key is there (`get` may still find it unreadable)."""
+        return self.folder is not None and self._path(task).is_file()
+
     def get(self, task: SourceTask) -> SourceResult | None:
         if self.folder is None:
             return None
@@ -308,7 +313,7 @@ def default_jobs() -> int:
 
 
 def _run_local(tasks: list[SourceTask], jobs: int,
-               prepare: Callable[[SourceTask], SourceTask] = lambda t: t) -> Iterator[SourceResult]:
+               prepare: Callable[[SourceTask], SourceTask] = lambda t: t) -> Iterator[SourceResult | None]:
     # the build process never parses, even at --jobs 1 or for one source: a parse of a 1 MB
     # source peaks near 700 MB, which the build process would add to its own (952 MB on 50 MB at
     # --jobs 1); a worker's start costs what loading spaCy in the build process would
@@ -321,7 +326,7 @@ def _run_local(tasks: list[SourceTask], jobs: int,
 
 
 def _run_ray(tasks: list[SourceTask], jobs: int, address: str | None,
-             prepare: Callable[[SourceTask], SourceTask] = lambda t: t) -> Iterator[SourceResult]:
+             prepare: Callable[[SourceTask], SourceTask] = lambda t: t) -> Iterator[SourceResult | None]:
     try:
         import ray
     except ImportError:
@@ -366,14 +371,17 @@ def _ray_get(ref: Any) -> SourceResult:
 
 
 def _ordered(tasks: list[SourceTask], submit: Callable[[SourceTask], Any], wait: Callable[[Any], SourceResult],
-             window: int) -> Iterator[SourceResult]:
-    """Results in task order, with at most `window` tasks in flight (memory stays bounded)."""
+             window: int) -> Iterator[SourceResult | None]:
+    """Results in task order, with at most `window` tasks in flight (memory stays bounded).
+    The first item is None, given once the first tasks are submitted: the caller can do other
+    work (read the cache) while the workers start."""
     pending: deque[Any] = deque()
     it = iter(tasks)
     for t in it:
         pending.append(submit(t))
         if len(pending) >= window:
             break
+    yield None
     while pending:
         yield wait(pending.popleft())
         for t in it:
@@ -383,31 +391,49 @@ def _ordered(tasks: list[SourceTask], submit: Callable[[SourceTask], Any], wait:
 
 def extract_all(tasks: list[SourceTask], *, jobs: int = 1, engine: str = "local", address: str | None = None,
                 cache: Cache | None = None, progress: "Progress | None" = None) -> Iterator[SourceResult]:
-    """Every task's corrected result, in task order: the extracted records from the cache where
-    the key matches, else from the engine (and then cached), then `correct`ed."""
+    """Every task's corrected result: the extracted records from the cache where the key
+    matches, else from the engine (and then cached), then `correct`ed.
+
+    The cached results come first (in task order), read while the engine's workers start and
+    extract the others, which follow in task order: a result's `id` says whose it is. One
+    result is held at a time (the cache is read as it is yielded)."""
     if engine not in ENGINES:
         raise QuoteprovError(f"--engine {engine!r}: one of {', '.join(ENGINES)}")
     cache = cache or Cache(None)
-    hits = {t.id: r for t in tasks if (r := cache.get(t)) is not None}
-    misses = [t for t in tasks if t.id not in hits]
+    by_id = {t.id: t for t in tasks}
+    kept = [t for t in tasks if cache.has(t)]
     # each task takes its parse memo along as it is sent (never all of them at once)
     prepare = (lambda t: replace(t, parses=cache.parses(t))) if cache.folder else (lambda t: t)  # noqa: E731
-    run = (_run_ray(misses, jobs, address, prepare) if engine == "ray" and misses
-           else _run_local(misses, jobs, prepare))
-    computed = iter(run)
-    for t in tasks:
-        result = hits.get(t.id)
+
+    def run(misses: list[SourceTask]) -> Iterator[SourceResult]:
+        if not misses:
+            return iter(())
+        going = (_run_ray(misses, jobs, address, prepare) if engine == "ray" else _run_local(misses, jobs, prepare))
+        next(going, None)  # the first tasks are submitted: the workers start now
+        return (r for r in going if r is not None)
+
+    kept_ids = {t.id for t in kept}
+    computed = run([t for t in tasks if t.id not in kept_ids])
+    damaged = []
+    for t in kept:
+        result = cache.get(t)
         if result is None:
-            result = next(computed)
-            assert result.id == t.id
-            cache.put(t, result)
-            result = replace(result, parses=None)
-        result = correct(t, result)
-        if progress:
-            progress.step(t, result)
-        yield result
+            damaged.append(t)  # unreadable after all: extracted with the others below
+        else:
+            yield _finish(t, result, progress)
+    for result in itertools.chain(computed, run(damaged)):
+        t = by_id[result.id]
+        cache.put(t, result)
+        yield _finish(t, replace(result, parses=None), progress)
     if progress:
         progress.done()
+
+
+def _finish(task: SourceTask, result: SourceResult, progress: "Progress | None") -> SourceResult:
+    result = correct(task, result)
+    if progress:
+        progress.step(task, result)
+    return result
 
 
 # --- progress -----------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ _SUPERSCRIPT = re.compile(f"[{_SUP}]+")
 # the same matches, 2.5x faster)
 _GLUED = re.compile(r"([.,;:!?](?<=(?:[^\W\d_]|[\"'\u2019\u201d)\]])[.,;:!?])['\"\u2019\u201d]?)(\d{1,3})(?!\w|[.,]\d)")
 
+_DIGIT = re.compile(r"[0-9]")
+
 MAX_GAP = 12  # the largest jump between consecutive notes still taken as one sequence
 
 
@@ -78,6 +80,8 @@ def _glued(seg: str) -> list[re.Match[str]]:
 def candidates(text: str, start: int, end: int) -> list[Candidate]:
     """Every stretch of text[start:end] printed like a footnote marker (pure)."""
     seg = text[start:end]
+    if seg.isascii() and not _DIGIT.search(seg):
+        return []  # every form holds an ASCII digit; most paragraphs have none (a scan in C)
     out = []
     for m in _bracketed(seg):
         # `(59)` but not part of a longer bracketed phrase such as `(pp. 12)` — the regex already

@@ -83,3 +83,18 @@ def test_marker_finders_find_what_the_regexes_find(text: str) -> None:
     for t in (text, text.encode("ascii", "replace").decode()):
         assert spans(markers._bracketed(t), 1) == spans(markers._BRACKETED.finditer(t), 1)
         assert spans(markers._glued(t), 2) == spans(markers._GLUED.finditer(t), 2)
+
+
+@settings(max_examples=500)
+@given(MARKER_TEXT)
+def test_candidates_are_the_matches_of_the_three_forms(text: str) -> None:
+    """`candidates` (with its shortcut for ASCII text without digits) gives every match of the
+    three printed forms, by the plain regex scans."""
+    for t in (text, text.encode("ascii", "replace").decode(), text.replace("1", "").replace("9", "")):
+        want = sorted([(m.start(), m.end(), int(m.group(1)), True) for m in markers._BRACKETED.finditer(t)]
+                      + [(m.start(), m.end(), int(m.group().translate(markers._SUP_TABLE)), True)
+                         for m in markers._SUPERSCRIPT.finditer(t)]
+                      + [(m.start(2), m.end(2), int(m.group(2)), False) for m in markers._GLUED.finditer(t)],
+                      key=lambda c: c[0])
+        got = [(c.start, c.end, c.printed, c.strong) for c in markers.candidates(t, 0, len(t))]
+        assert got == want

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..corrections import CorrectionEntry
 from ..inputs import EVIDENCE_REACH, evidence_words, locate_evidence
@@ -98,7 +98,7 @@ def check_correction_refs(entries: list[CorrectionEntry], ctx: Context, shown: s
     return out
 
 
-def check_applied(entries: list[CorrectionEntry], captured: dict[str, Any], sources: dict[str, Source],
+def check_applied(entries: list[CorrectionEntry], captured: dict[str, Any], sources: Mapping[str, Source],
                    shown: str, sink: Sink) -> None:
     """Every correction matches a record, and the record carries its value."""
     for c in entries:

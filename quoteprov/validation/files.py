@@ -11,7 +11,8 @@ from ..errors import QuoteprovError
 from ..inputs import SOURCE_FORMAT, source_shape
 from ..jsonl import BOM, iter_lines, key_column, parse_line
 from ..schema import load_schema
-from ..source import MANIFEST, MANIFEST_FIELDS, OutsideSources, Source, make_source, read_text, source_path
+from ..source import MANIFEST, MANIFEST_FIELDS, OutsideSources, make_source, read_text, source_path
+from .context import SourceFiles
 from .messages import TYPE_NAMES, schema_problems, schema_type_name
 from .problems import ERROR, WARNING, Sink
 from .problems import quoted as _q
@@ -60,13 +61,13 @@ def _read_json_file(path: Path, shown: str, sink: Sink) -> tuple[Any, str] | Non
 
 
 def check_manifest(dataset: Path, sink: Sink, shown: Callable[[Path], str],
-                   listed: set[str] | None = None) -> dict[str, Source]:
+                   listed: set[str] | None = None) -> SourceFiles:
     """Manifest entries and source files: every problem, and the readable sources (`listed`
     receives every id the manifest gives, readable or not)."""
     listed = set() if listed is None else listed
     sdir = dataset / "sources"
     mpath = sdir / MANIFEST
-    sources: dict[str, Source] = {}
+    sources = SourceFiles()
     if not mpath.exists():
         sink.add(shown(mpath), 1, 1, ERROR, "manifest", "",
                  "no manifest; every source file needs an entry in sources/manifest.json")
@@ -125,7 +126,7 @@ def check_manifest(dataset: Path, sink: Sink, shown: Callable[[Path], str],
             sink.add(where, line, col, ERROR, "missing-file", f"{n}.file", f"{_q(file)} not found in sources/")
             continue
         try:
-            sources[sid] = make_source(read_text(target), sid, entry)
+            source = make_source(read_text(target), sid, entry)
         except QuoteprovError as exc:
             msg = str(exc).split(": ", 1)[-1]
             sink.add(shown(target), 1, 1, ERROR, "source-encoding", "", msg)
@@ -133,8 +134,9 @@ def check_manifest(dataset: Path, sink: Sink, shown: Callable[[Path], str],
         except OSError as exc:
             sink.add(shown(target), 1, 1, ERROR, "unreadable", "", exc.strerror or str(exc))
             continue
-        for message in source_shape(sources[sid].text):
+        for message in source_shape(source.text):
             sink.add(shown(target), 1, 1, WARNING, SOURCE_FORMAT, "", message)
+        sources.add(source, target, entry)
     for f in sorted(sdir.iterdir()):
         if f.name == MANIFEST or f.name.startswith(".") or f.is_dir():
             continue
