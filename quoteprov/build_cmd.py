@@ -127,18 +127,26 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
             if errs:
                 raise QuoteprovError(f"entity {e.get('name')} is invalid, nothing written: " + "; ".join(errs))
         write_jsonl(data / "entities.jsonl", entities)
-        # validate's own record checks on exactly what is about to be written (inputs.check_output)
-        found = check_output(data / "quotations.jsonl", {e["name"]: e["kind"] for e in entities}, inputs, dataset,
-                             jobs)
-        if any(p.severity == "error" for p in found):
-            raise InvalidInput(found)
-        del entities
+        from concurrent.futures import ThreadPoolExecutor
+
         from .card import write_hub_files  # Parquet, dataset card, datapackage.json
 
-        say("writing data/, README.md and datapackage.json")
+        say("checking the records and writing data/, README.md and datapackage.json")
         # -- extra outputs made from the finished JSON Lines files (card, Parquet): see hub.py --
-        written = [f"data/{name}.jsonl" for name in ("quotations", "sources", "entities", "notes")]
-        written += write_hub_files(tmp)
+        # made while validate's checks run (in worker processes, on a large corpus; this thread
+        # only waits for them): both read the finished files, and the checks decide whether
+        # any of it is published
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            hub = pool.submit(write_hub_files, tmp)
+            # validate's own record checks on exactly what is about to be written (inputs.check_output)
+            found = check_output(data / "quotations.jsonl", {e["name"]: e["kind"] for e in entities}, inputs,
+                                 dataset, jobs)
+            del entities
+            if any(p.severity == "error" for p in found):
+                hub.cancel()
+                raise InvalidInput(found)
+            written = [f"data/{name}.jsonl" for name in ("quotations", "sources", "entities", "notes")]
+            written += hub.result()
         # everything a build publishes is swapped in as one generation (store.generation): killed
         # at any instant, the folder holds the old set or the new
         with generation(dataset) as stage:

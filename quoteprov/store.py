@@ -81,11 +81,19 @@ def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
 
 
 def iter_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
-    """`read_jsonl` a row at a time (a corpus's records need not fit in memory)."""
+    """`read_jsonl` a row at a time (a corpus's records need not fit in memory). msgspec
+    decodes the lines this module writes to the same values as `json.loads`, a third faster
+    (the rows of a corpus are read three times by build); a line it refuses (NaN, a huge number) is read by `json.loads`."""
+    import msgspec
+
+    decode = msgspec.json.decode
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
-                yield json.loads(line)
+                try:
+                    yield decode(line)
+                except msgspec.DecodeError:
+                    yield json.loads(line)
 
 
 # -- one generation of a built dataset ---------------------------------------------------------

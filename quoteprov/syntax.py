@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -105,11 +104,9 @@ def parse(texts: Iterable[str]) -> list["Doc"]:
     for k in keys:
         doc = fresh.get(k)
         if doc is None:
-            from spacy.tokens import Doc
-
-            doc = Doc(nlp().vocab).from_bytes(memo.known[k])
-        elif k not in memo.known:
-            memo.known[k] = doc.to_bytes(exclude=MEMO_EXCLUDE)
+            doc = memo.known[k].copy()  # a Doc of its own, as parsing gives
+        else:
+            memo.known[k] = doc.copy()
         memo.used[k] = memo.known[k]
         out.append(doc)
     return out
@@ -134,21 +131,21 @@ def _parse(texts: Iterable[str]) -> list["Doc"]:
 #
 # Parsing is two thirds of extracting a source. When a source changes in one paragraph, or when
 # the attribution code changes and every source is extracted again, its texts are nearly all
-# parsed already: the build keeps each source's parses (`Doc.to_bytes`, without the tok2vec
-# tensor, which nothing reads) beside its cached records, and the next extraction of the source
-# parses only the texts it has not seen. A Doc read back has the same tokens, tags, heads,
-# labels, entities and sentences as the parse it was written from, and a text's parse does not
-# depend on the texts batched with it (tests check both), so the records are the same bytes.
-# The memo is msgpack (srsly, spaCy's own serializer) of {text digest: Doc bytes}, compressed:
-# plain data, no pickle; it is valid for one spaCy, one model and this module (`parse_version`).
-
-MEMO_EXCLUDE = ["tensor", "user_data"]  # user_data: windows.py's per-process lookups
+# parsed already: the build keeps each source's parses beside its cached records, and the next
+# extraction of the source parses only the texts it has not seen. The memo is a spaCy `DocBin`
+# (spaCy's own format for many Docs: token attributes as arrays, compressed; no tensor, no
+# user data) with the texts' digests, in msgpack: plain data, no pickle. A Doc read back has
+# the same tokens, tags, heads, labels, entities and sentences as the parse it was written
+# from, and a text's parse does not depend on the texts batched with it (tests check both), so
+# the records are the same bytes. A memo is valid for one spaCy, one model and this module
+# (`parse_version`). (`Doc.from_bytes` per text was 20 times slower: each call looks up
+# msgpack's extensions in the installed packages' entry points.)
 
 
 @dataclass
 class _Memo:
-    known: dict[str, bytes]
-    used: dict[str, bytes] = field(default_factory=dict)
+    known: dict[str, "Doc"]
+    used: dict[str, "Doc"] = field(default_factory=dict)
 
 
 _memo: _Memo | None = None
@@ -188,22 +185,31 @@ def remembering(memo: bytes | None) -> Iterator[Callable[[], bytes]]:
         _memo = previous
 
 
-def _load(memo: bytes | None) -> dict[str, bytes]:
+def _load(memo: bytes | None) -> dict[str, "Doc"]:
     """The memo's parses, or none when it is absent, damaged or made for another version."""
     if not memo:
         return {}
     import srsly
+    from spacy.tokens import DocBin
 
     try:
-        data = srsly.msgpack_loads(zlib.decompress(memo))
-    except (ValueError, TypeError, zlib.error):
+        data = srsly.msgpack_loads(memo)
+        if not isinstance(data, dict) or data.get("version") != parse_version():
+            return {}
+        keys, docs = data["keys"], list(DocBin().from_bytes(data["docs"]).get_docs(nlp().vocab))
+    except Exception:  # noqa: BLE001 - a damaged or foreign memo is a cache miss, whatever broke
         return {}
-    if not isinstance(data, dict) or data.get("version") != parse_version() or not isinstance(data.get("docs"), dict):
+    if not isinstance(keys, list) or len(keys) != len(docs) or not all(isinstance(k, str) for k in keys):
         return {}
-    return {k: v for k, v in data["docs"].items() if isinstance(k, str) and isinstance(v, bytes)}
+    return dict(zip(keys, docs))
 
 
-def _dump(docs: dict[str, bytes]) -> bytes:
+def _dump(docs: dict[str, "Doc"]) -> bytes:
     import srsly
+    from spacy.tokens import DocBin
 
-    return zlib.compress(srsly.msgpack_dumps({"version": parse_version(), "docs": dict(sorted(docs.items()))}), 6)
+    keys = sorted(docs)
+    bin_ = DocBin(store_user_data=False)
+    for k in keys:
+        bin_.add(docs[k])
+    return srsly.msgpack_dumps({"version": parse_version(), "keys": keys, "docs": bin_.to_bytes()})
