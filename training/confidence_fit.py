@@ -60,7 +60,19 @@ def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, Any]:
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(score, y, sample_weight=w)
     return {"inputs": list(INPUTS + ROW_INPUTS), "mean": [float(v) for v in mean], "scale": [float(v) for v in scale],
             "coef": [float(v) for v in lr.coef_[0]], "intercept": float(lr.intercept_[0]),
-            "curve": {"x": [float(v) for v in iso.X_thresholds_], "y": [float(v) for v in iso.y_thresholds_]}}
+            "curve": {"x": [float(v) for v in iso.X_thresholds_], "y": smoothed(iso.predict(score), y, w, iso.y_thresholds_)}}
+
+
+def smoothed(level: np.ndarray, y: np.ndarray, w: np.ndarray, ys: np.ndarray) -> list[float]:
+    """The isotonic curve's values with half a right and half a wrong decision added to each of
+    its steps (the decisions it put at that level): a finite sample never makes a value certain
+    (1.0) or impossible (0.0); kept monotone."""
+    out = []
+    for v in ys:
+        at = level == v
+        n = float(w[at].sum())
+        out.append((float((w[at] * y[at]).sum()) + 0.5) / (n + 1.0) if n > 0 else float(v))
+    return [float(v) for v in np.maximum.accumulate(np.asarray(out))]
 
 
 def weights(ds: list[dict[str, Any]], genre_weight: float) -> np.ndarray:

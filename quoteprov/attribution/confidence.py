@@ -54,6 +54,7 @@ def inputs(probs: Sequence[float] | np.ndarray, k: int, prefer: int | None, basi
         out[f"basis_{b}"] = float(basis == b)
     for o in ("rule", "mention", "turn", "narrator"):
         out[f"origin_{o}"] = float(origin == o)
+    out.update(dict.fromkeys(ROW_INPUTS, 0.0))  # a feature the ranker does not have reads 0
     out.update((n, float(v)) for n, v in zip(features, row) if n in ROW_INPUTS)
     return out
 
