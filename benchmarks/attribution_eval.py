@@ -13,7 +13,8 @@ In one run:
 
 Figures: speaker accuracy (PDNC also by quote type: explicit, anaphoric, implicit), recipient
 accuracy, recipient recall and precision; and, for the ranker, the accuracy of records whose
-speaker confidence is at least 0.8. Prerequisite: `python -m training.cache_rules` (parses
+speaker (recipient) confidence is at least 0.8, cross-fitted (each fold's decisions scored by a
+confidence model fitted on the other folds' decisions, `training.confidence_fit`). Prerequisite: `python -m training.cache_rules` (parses
 every text once; the cache is reused).
 """
 from __future__ import annotations
@@ -72,14 +73,10 @@ def main(argv: list[str]) -> int:
         print("no cached rules' records: run python -m training.cache_rules", file=sys.stderr)
         return 2
     prepared = [tr.prepare(t) for t in texts]
-    held, cal = tr.cross_validate(prepared, args.folds, log=lambda s: print(s, file=sys.stderr))
-    conf = cal["speaker"]  # (share, right?, basis of the value) of every held-out decision
-    from quoteprov.attribution.model import _trees
-    by_basis = {b: tr.isotonic(pts) for b in ("explicit", "resolved", "inferred")
-                if len(pts := [(s, ok) for s, ok, basis in conf if basis == b]) >= tr.CAL_MIN}
-    curve = _trees({"features": [], "trees": [], "calibration": tr.isotonic([(s, ok) for s, ok, _ in conf]),
-                    "calibration_by_basis": by_basis})
-    confident = [ok for s, ok, basis in conf if curve.calibrate(s, basis) >= 0.8]
+    held, _, _ = tr.cross_validate(prepared, args.folds, log=lambda s: print(s, file=sys.stderr))
+    from training.confidence_fit import crossfit, reliability
+    # the confidence of each held-out decision by a calibration fitted without its fold (cross-fitted)
+    confident = {f: reliability(*crossfit(tr.decisions, f, tr.GENRE_WEIGHT)) for f in ("speaker", "recipient")}
     out: dict[str, Any] = {"texts": {}, "summary": {}}
     for p in prepared:
         row = {"ranker": held[p.text.name], "rules": rules_scores(p)}
@@ -98,9 +95,7 @@ def main(argv: list[str]) -> int:
                                                            "speaker_implicit", "recipient", "recipient_recall",
                                                            "recipient_precision")}
         out["summary"][group] = summ
-    out["summary"]["confidence>=0.8"] = {"records": len(confident),
-                                         "right": round(sum(confident) / len(confident), 3) if confident else None,
-                                         "of_all": len(conf)}
+    out["summary"]["confidence>=0.8"] = confident
     if args.json:
         print(json.dumps(out, indent=1))
         return 0

@@ -116,3 +116,56 @@ def test_other_corrections_leave_the_confidence() -> None:
     r = _record(confidence={"speaker": 0.31, "recipient": 0.42})
     for entry in ({"field": "kind", "value": "term"}, {"field": "footnote", "value": 7}):
         assert _correct(r, **entry).to_dict()["confidence"] == {"speaker": 0.31, "recipient": 0.42}
+
+
+# the calibration model that gives the attribution its confidence (quoteprov/attribution/confidence.py)
+
+def _calibrator_dict(coef: dict[str, float], intercept: float = 0.0) -> dict:
+    from quoteprov.attribution.confidence import INPUTS, ROW_INPUTS
+
+    names = list(INPUTS + ROW_INPUTS)
+    return {"inputs": names, "mean": [0.0] * len(names), "scale": [1.0] * len(names),
+            "coef": [coef.get(n, 0.0) for n in names], "intercept": intercept,
+            "curve": {"x": [0.0, 0.5, 1.0], "y": [0.1, 0.5, 0.9]}}
+
+
+def test_the_calibration_model_is_a_logistic_regression_then_its_curve() -> None:
+    from quoteprov.attribution.confidence import calibrator, inputs
+
+    cal = calibrator(_calibrator_dict({"logit_share": 1.0, "kept_rule": 2.0}, intercept=-1.0))
+    assert cal is not None
+    # two candidates and nobody; the rules proposed the chosen one
+    x = inputs([0.6, 0.2, 0.2], 0, 0, "explicit", "rule", [], [])
+    assert x["logit_share"] == pytest.approx(np.log(0.6 / 0.4)) and x["kept_rule"] == 1.0
+    assert x["overrode_rule"] == 0.0 and x["basis_explicit"] == 1.0 and x["origin_rule"] == 1.0
+    assert x["log_margin"] == pytest.approx(np.log(0.6 / 0.2), rel=1e-4) and x["log_cands"] == pytest.approx(np.log(3))
+    p = 1 / (1 + np.exp(-(np.log(1.5) + 2.0 - 1.0)))
+    assert cal.score(x) == pytest.approx(p)
+    assert cal(x) == pytest.approx(np.interp(p, [0.0, 0.5, 1.0], [0.1, 0.5, 0.9]))
+    # the same share, the rules overridden: less trusted by this model
+    assert cal(inputs([0.6, 0.2, 0.2], 0, 1, "explicit", "rule", [], [])) < cal(x)
+
+
+def test_the_calibration_model_reads_only_known_inputs_and_is_none_when_absent() -> None:
+    from quoteprov.attribution.confidence import calibrator
+
+    assert calibrator(None) is None and calibrator({}) is None
+    bad = _calibrator_dict({})
+    bad["inputs"][0] = "something_else"
+    with pytest.raises(ValueError, match="unknown inputs"):
+        calibrator(bad)
+    short = _calibrator_dict({})
+    short["coef"] = short["coef"][:-1]
+    with pytest.raises(ValueError, match="differ in length"):
+        calibrator(short)
+
+
+def test_the_row_inputs_are_read_by_feature_name() -> None:
+    from quoteprov.attribution.confidence import inputs
+    from quoteprov.attribution.features import SPEAKER_FEATURES
+
+    row = [0.0] * len(SPEAKER_FEATURES)
+    row[SPEAKER_FEATURES.index("verb_next_to")] = 1.0
+    row[SPEAKER_FEATURES.index("t_dialogue")] = 0.25
+    x = inputs([0.5, 0.5], 0, None, "inferred", "turn", row, SPEAKER_FEATURES)
+    assert x["verb_next_to"] == 1.0 and x["t_dialogue"] == 0.25 and x["no_rule"] == 1.0

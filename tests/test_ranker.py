@@ -218,3 +218,110 @@ def test_a_ranked_value_takes_the_registry_canonical_name():
                                      Attribution("Someone", "ranked-mention", "explicit", 0.4))], registry)[0]
     assert (got.speaker.value, got.speaker.basis, got.speaker.confidence) == ("Anna Orlova", "resolved", 0.6)
     assert got.recipient.value == "Someone"  # not in the registry: as it was
+
+
+def test_the_shipped_confidence_model_is_numbers_over_known_inputs_with_cross_fitted_reliability():
+    from quoteprov.attribution.confidence import calibrator
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    for name, ranker in data["rankers"].items():
+        conf = ranker["confidence"]
+        assert calibrator(conf) is not None  # known inputs, lengths agree
+        curve = conf["curve"]
+        assert curve["x"] == sorted(curve["x"]) and curve["y"] == sorted(curve["y"])
+        assert all(0.0 <= y <= 1.0 for y in curve["y"])
+        rel = data["reliability"][name]
+        # measured on decisions the calibration scoring them was not fitted on
+        assert rel["cross_fitted"] is True and set(rel["by_group"]) <= {"pdnc", "genre"}
+        assert sum(g["decisions"] for g in rel["by_group"].values()) == rel["decisions"]
+        assert load()[name].confidence_model is not None
+
+
+def test_running_the_model_imports_no_learning_library():
+    code = ("import sys; from quoteprov.attribution.model import load; m = load(); import numpy as np; "
+            "m.speaker.confidence(np.array([0.7, 0.2, 0.1]), 0, 0, 'explicit', 'rule', [0.0] * len(m.speaker.features)); "
+            "assert not {'sklearn', 'lightgbm'} & set(sys.modules), sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_without_a_confidence_model_the_share_curve_of_the_basis_gives_the_confidence():
+    model = _trees({"features": ["a"], "trees": [], "calibration": {"x": [0.0, 1.0], "y": [0.0, 1.0]},
+                    "calibration_by_basis": {"explicit": {"x": [0.0, 1.0], "y": [0.5, 1.0]}}})
+    assert model.confidence_model is None
+    p = np.array([0.6, 0.3, 0.1])
+    assert model.confidence(p, 0, None, "explicit", "mention", [0.0]) == pytest.approx(0.5 + 0.5 * 0.6)
+    assert model.confidence(p, 1, None, "inferred", "turn", [0.0]) == pytest.approx(0.3)
+
+
+def test_the_confidence_model_changes_the_confidence_only(tmp_path, monkeypatch):
+    import quoteprov.attribution.model as model_mod
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    for ranker in data["rankers"].values():
+        del ranker["confidence"]
+    plain = tmp_path / "ranker.json"
+    plain.write_text(json.dumps(data), encoding="utf-8")
+    with_model = [r.to_dict() for r in extract(read_source(SEED, "avrich-1984-miasnikov-2"))]
+    monkeypatch.setattr(model_mod, "MODEL_FILE", plain)
+    model_mod.load.cache_clear()
+    try:
+        without = [r.to_dict() for r in extract(read_source(SEED, "avrich-1984-miasnikov-2"))]
+    finally:
+        model_mod.load.cache_clear()
+    strip = ("confidence",)
+    assert [{k: v for k, v in r.items() if k not in strip} for r in with_model] == \
+        [{k: v for k, v in r.items() if k not in strip} for r in without]
+    assert [r["confidence"] for r in with_model] != [r["confidence"] for r in without]
+
+
+def _decisions(n: int, seed: int) -> list[dict]:
+    """Held-out decisions as train_ranker writes them: right more often the larger the share."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        probs = rng.random(int(rng.integers(2, 6)))
+        k = int(np.argmax(probs))
+        share = float(probs[k] / probs.sum())
+        for field in ("speaker", "recipient"):
+            out.append({"text": f"t{i % 5}", "group": "genre" if i % 5 == 0 else "pdnc", "fold": i % 5,
+                        "quote": i, "field": field, "share": share, "ok": bool(rng.random() < share),
+                        "basis": ("explicit", "resolved", "inferred")[i % 3], "k": k,
+                        "prefer": k if i % 2 else None, "origin": "mention", "how": "name", "qtype": "",
+                        "probs": probs.tolist(), "row": [float(rng.random() < 0.5)] * len(RECIPIENT_FEATURES)})
+    return out
+
+
+def test_refitting_the_confidence_leaves_the_trees_and_is_deterministic(tmp_path):
+    pytest.importorskip("sklearn")
+    from training import confidence_fit
+
+    decisions = tmp_path / "heldout.jsonl"
+    decisions.write_text("".join(json.dumps(d) + "\n" for d in _decisions(400, 5)), encoding="utf-8")
+    original = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    outs = []
+    for run in range(2):
+        path = tmp_path / f"ranker{run}.json"
+        path.write_text(MODEL_FILE.read_text(encoding="utf-8"), encoding="utf-8")
+        assert confidence_fit.main([str(decisions), "--model", str(path)]) == 0
+        outs.append(path.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1]
+    refit = json.loads(outs[0])
+    for name in ("speaker", "recipient"):
+        for key in ("trees", "features", "calibration", "calibration_by_basis"):
+            assert refit["rankers"][name][key] == original["rankers"][name][key]
+        rel = refit["reliability"][name]
+        assert rel["cross_fitted"] and rel["decisions"] == 400
+        assert set(rel["by_group"]) == {"pdnc", "genre"}
+
+
+def test_cross_fitted_confidence_of_a_fold_does_not_depend_on_its_own_outcomes():
+    pytest.importorskip("sklearn")
+    from training.confidence_fit import crossfit
+
+    decisions = _decisions(300, 7)
+    conf, _, ds = crossfit(decisions, "speaker", 1.0)
+    flipped = [dict(d, ok=not d["ok"]) if d["fold"] == 0 else d for d in decisions]
+    conf2, _, _ = crossfit(flipped, "speaker", 1.0)
+    fold0 = np.asarray([d["fold"] == 0 for d in ds])
+    assert np.array_equal(conf[fold0], conf2[fold0])  # fold 0 is scored by a model fitted without it
+    assert not np.array_equal(conf[~fold0], conf2[~fold0])

@@ -16,7 +16,10 @@ Procedure (deterministic: LightGBM with one thread, fixed seeds, texts in sorted
 2. Held-out estimates: the texts are split into folds (each genre text a fold of its own; the
    novels into K folds); for each fold a model trained on the others decides its texts in
    order. Those decisions give the figures printed and the calibration: an isotonic curve
-   from the chosen candidate's share of the scores to the rate at which such choices are right.
+   from the chosen candidate's share of the scores to the rate at which such choices are right
+   (per basis; the recipient's guard reads it), and the confidence model of
+   `training/confidence_fit.py` (`--decisions FILE` saves the decisions, so that
+   `python -m training.confidence_fit FILE` can refit the confidence alone).
 3. The shipped model: trained on everything, with that calibration, as JSON trees.
 """
 from __future__ import annotations
@@ -31,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from quoteprov.attribution.candidates import Quote, TextIndex, index_text
+from quoteprov.attribution.candidates import Quote, TextIndex, blank, index_text
 from quoteprov.attribution.decide import basis_of, choose, rule_index
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
@@ -39,6 +42,7 @@ from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_f
 from quoteprov.records import Attribution
 from quoteprov.discourse import author_of
 
+from .confidence_fit import confidence_models
 from .corpora import CACHE, GoldQuote, Text, all_texts
 from .evaluate import match, recipient_ok, scores, speaker_ok
 
@@ -55,6 +59,7 @@ POLICY, MARGIN = "rules-first", 2.0
 CONTEXT = "gold"
 RECIPIENT_CONTEXT = "gold"
 CAL_MIN = 50  # held-out decisions of one basis needed to fit its own calibration curve
+decisions: list[dict[str, Any]] = []  # the last cross-validation's held-out decisions
 
 
 def record_quote(r: dict[str, Any]) -> Quote:
@@ -142,25 +147,26 @@ def fit(rows: list, labels: list, weights: list, names: tuple[str, ...]) -> dict
 
 
 def predict_text(p: Prepared, models: dict[str, Trees],
-                 rules_first: bool = POLICY == "rules-first") -> tuple[list[dict[str, Any]], list[tuple[float, bool, str, str]]]:
+                 rules_first: bool = POLICY == "rules-first") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Decide a text in order with `models`; the records with the new values, and for each
-    gold quotation (share, right?, field, basis of the value) to calibrate on."""
+    gold quotation's speaker and recipient a held-out decision to calibrate on (`decision`)."""
     recs = [dict(r) for r in p.records]
     prev: list[str | None] = []
-    cal: list[tuple[float, bool, str, str]] = []
+    cal: list[dict[str, Any]] = []
     for i, q in enumerate(p.idx.quotes):
         if q.nested:
             continue
         cands, by = candidates(p.idx, i, prev)
         rows = speaker_features(p.idx, i, cands, by, prev)
-        k, share = choose(models["speaker"], rows,
-                          rule_index(cands, q.speaker) if rules_first else None, MARGIN)
+        prefer = rule_index(cands, q.speaker) if rules_first else None
+        k, share = choose(models["speaker"], rows, prefer, MARGIN)
         sp = cands[k].name
         sp_basis = basis_of(cands[k], Attribution(q.speaker, q.speaker_method, q.speaker_basis)) or ""
         if sp is not None and same_name(sp, q.speaker):
             sp = q.speaker
-        rk, rshare = choose(models["recipient"], recipient_features(p.idx, i, cands, by, prev, sp, rows),
-                            rule_index(cands, q.recipient) if rules_first else None, MARGIN)
+        rrows = recipient_features(p.idx, i, cands, by, prev, sp, rows)
+        rprefer = rule_index(cands, q.recipient) if rules_first else None
+        rk, rshare = choose(models["recipient"], rrows, rprefer, MARGIN)
         rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
         rc_basis = basis_of(cands[rk], Attribution(q.recipient, q.recipient_method, q.recipient_basis)) or ""
         if rc is not None and same_name(rc, q.recipient):
@@ -169,11 +175,34 @@ def predict_text(p: Prepared, models: dict[str, Trees],
         g = p.gold.get(i)
         if g is not None and g.kind[0] == "quotation":
             if sp is not None:
-                cal.append((share, speaker_ok(g, sp), "speaker", sp_basis))
+                d = decision(p, i, "speaker", share, speaker_ok(g, sp), sp_basis, cands, k, prefer,
+                             models["speaker"], rows)
+                # `decide` never takes the one the rules found addressed for the speaker
+                d["addressed"] = rule_index(cands, q.recipient) if q.recipient and not same_name(
+                    q.recipient, q.speaker) else None
+                cal.append(d)
             if rc is not None:
-                cal.append((rshare, recipient_ok(g, rc), "recipient", rc_basis))
+                d = decision(p, i, "recipient", rshare, recipient_ok(g, rc), rc_basis, cands, rk, rprefer,
+                             models["recipient"], rrows)
+                lo = p.idx.paragraphs[q.paragraph][0]
+                # what `decide` reads besides the confidence to keep or drop a recipient
+                d["rule_none"] = q.recipient is None
+                d["turn_of_dialogue"] = blank(p.idx.text, lo, q.start, " \"'\u201c\u2018_")
+                cal.append(d)
         prev.append(sp)
     return recs, cal
+
+
+def decision(p: Prepared, i: int, fld: str, share: float, ok: bool, basis: str, cands: list, k: int,
+             prefer: int | None, model: Trees, rows: list) -> dict[str, Any]:
+    """One held-out decision, with what a calibration may read besides the share: every
+    candidate's probability, the rules' proposal, the chosen candidate's origin and features."""
+    probs = model.prob(np.asarray(rows, dtype=np.float64))
+    g = p.gold[i]
+    return {"text": p.text.name, "group": p.text.group, "quote": i, "field": fld, "share": share, "ok": ok,
+            "basis": basis, "k": k, "prefer": prefer, "origin": cands[k].origin, "how": cands[k].how,
+            "qtype": g.qtype, "probs": [round(float(x), 6) for x in probs],
+            "row": [round(float(x), 6) for x in rows[k]]}
 
 
 def isotonic(points: list[tuple[float, bool]]) -> dict[str, list[float]]:
@@ -217,7 +246,8 @@ def cross_validate(prepared: list[Prepared], k: int, log=print
     results: dict[str, dict] = {}
     cal: dict[str, list] = defaultdict(list)
     chosen: dict[str, list[str | None]] = {}
-    for fold in folds_of(prepared, k):
+    decisions.clear()
+    for f, fold in enumerate(folds_of(prepared, k)):
         train_on = [p for i, p in enumerate(prepared) if i not in fold]
         raw = train(train_on)
         models = {n: _trees(d) for n, d in raw.items()}
@@ -225,8 +255,10 @@ def cross_validate(prepared: list[Prepared], k: int, log=print
             p = prepared[i]
             recs, points = predict_text(p, models)
             chosen[p.text.name] = [r.get("speaker") for r in recs]
-            for share, ok, fld, basis in points:
-                cal[fld].append((share, ok, basis))
+            for d in points:
+                d["fold"] = f
+                cal[d["field"]].append((d["share"], d["ok"], d["basis"]))
+                decisions.append(d)
             results[p.text.name] = {"group": p.text.group, **scores(match(p.text, recs))}
             log(f"  held out {p.text.name}: {json.dumps(results[p.text.name])}")
     return results, cal, chosen
@@ -238,6 +270,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--folds", type=int, default=3, help="folds of the novels (each genre text is a fold)")
     ap.add_argument("--out", default=str(MODEL_FILE))
     ap.add_argument("--eval-only", action="store_true")
+    ap.add_argument("--decisions", help="write the held-out decisions (JSON lines) to this file")
     ap.add_argument("--context", choices=("gold", "predicted"), default=CONTEXT,
                     help="the previous speakers the turn-taking features read while training: the gold "
                          "ones, or (two passes) the held-out choices of a first model trained on gold")
@@ -259,23 +292,26 @@ def main(argv: list[str]) -> int:
             p.context, p._examples = chosen[p.text.name], None
         print("second pass, turn-taking read from the first pass's held-out choices")
         results, cal, _ = cross_validate(prepared, args.folds)
+    if args.decisions:
+        with open(args.decisions, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(d, separators=(",", ":")) + "\n" for d in decisions)
+        print(f"wrote {len(decisions)} held-out decisions to {args.decisions}")
     if args.eval_only:
         return 0
     raw = train(prepared)
-    reliability = {}
     for name in raw:
         raw[name]["calibration"] = isotonic([(share, ok) for share, ok, _ in cal[name]])
         # a curve per basis of the value, where there are enough held-out decisions to fit one
+        # (what the recipient's guard reads; the record's confidence is the model below)
         raw[name]["calibration_by_basis"] = {
             b: isotonic(pts) for b in ("explicit", "resolved", "inferred")
             if len(pts := [(share, ok) for share, ok, basis in cal[name] if basis == b]) >= CAL_MIN}
-        curve = _trees({"features": [], "trees": [], "calibration": raw[name]["calibration"],
-                        "calibration_by_basis": raw[name]["calibration_by_basis"]})
-        sure = [ok for share, ok, basis in cal[name] if curve.calibrate(share, basis) >= 0.8]
-        reliability[name] = {"decisions": len(cal[name]), "confidence>=0.8": len(sure),
-                             "right": round(sum(sure) / len(sure), 3) if sure else None,
-                             "by_basis": {b: sum(1 for *_, x in cal[name] if x == b) for b in ("explicit", "resolved", "inferred")}}
-        print(f"{name}: {reliability[name]}")
+    # the confidence: a calibration model fitted on every held-out decision (training/confidence_fit.py);
+    # its reliability cross-fitted, each fold scored by a model fitted without it
+    conf_models, reliability = confidence_models(decisions, GENRE_WEIGHT)
+    for name in raw:
+        raw[name]["confidence"] = conf_models[name]
+        print(f"{name}: {json.dumps(reliability[name])}")
     model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN,
              "seed": SEED, "params": PARAMS, "rounds": ROUNDS,
              "genre_weight": GENRE_WEIGHT, "context": args.context,

@@ -1,8 +1,9 @@
 """Decide: the rankers choose among the candidates, quotation after quotation.
 
 Quotations are decided in text order, so that the speakers already chosen are the turn-taking
-context of the next ones. The chosen candidate's share of its quotation's scores, calibrated on
-held-out texts, is the confidence. A candidate the rules proposed keeps the rule's evidence,
+context of the next ones. The confidence of a value is the probability that it is right, by the
+calibration model fitted on held-out texts (`confidence.py`; without one, the chosen candidate's
+share of its quotation's scores through the curve of its basis). A candidate the rules proposed keeps the rule's evidence,
 method and basis; any other is named `ranked-<origin>` (`ranked-mention`, `ranked-turn`,
 `ranked-narrator`) and points at the mention that justifies it. Choosing `nobody` leaves the
 value null: the ranker abstains rather than guesses.
@@ -29,13 +30,20 @@ def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
     index of the rules' proposal, under the rules-first policy) that candidate stands unless
     the ranker believes another named candidate `margin` times more: abstaining (`nobody`, the
     last row) never overrides a value the rules found evidence for."""
+    k, share, _ = choose_p(model, rows, prefer, margin, exclude)
+    return k, share
+
+
+def choose_p(model: Trees, rows: list[list[float]], prefer: int | None = None,
+             margin: float = 2.0, exclude: int | None = None) -> tuple[int, float, np.ndarray]:
+    """`choose`, and the candidates' probabilities it chose from (what the confidence reads)."""
     p = model.prob(np.asarray(rows, dtype=np.float64))
     if exclude is not None:
         p[exclude] = 0.0
     k = int(np.argmax(p))
     if prefer is not None and (k == len(rows) - 1 or p[k] < margin * p[prefer]):
         k = prefer
-    return k, float(p[k] / p.sum()) if p.sum() > 0 else 0.0
+    return k, float(p[k] / p.sum()) if p.sum() > 0 else 0.0, p
 
 
 def rule_index(cands: list[Candidate], value: str | None) -> int | None:
@@ -82,16 +90,20 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         addressed = rule_index(cands, r.recipient.value) if r.recipient.value and not same_name(
             r.recipient.value, r.speaker.value) else None
         rows = speaker_features(idx, i, cands, by, prev)  # the recipient ranker reads them too
-        k, share = choose(models.speaker, rows,
-                          rule_index(cands, r.speaker.value) if first else None, models.margin, addressed)
-        conf = models.speaker.calibrate(share, basis_of(cands[k], r.speaker))
+        prefer = rule_index(cands, r.speaker.value) if first else None
+        k, _, p = choose_p(models.speaker, rows, prefer, models.margin, addressed)
+        conf = models.speaker.confidence(p, k, prefer, basis_of(cands[k], r.speaker), cands[k].origin, rows[k])
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
-        rk, rshare = choose(models.recipient, recipient_features(idx, i, cands, by, prev, speaker.value, rows),
-                            rule_index(cands, r.recipient.value) if first else None, models.margin)
-        rconf = models.recipient.calibrate(rshare, basis_of(cands[rk], r.recipient))
+        rrows = recipient_features(idx, i, cands, by, prev, speaker.value, rows)
+        rprefer = rule_index(cands, r.recipient.value) if first else None
+        rk, rshare, rp = choose_p(models.recipient, rrows, rprefer, models.margin)
+        rbasis = basis_of(cands[rk], r.recipient)
+        rconf = models.recipient.confidence(rp, rk, rprefer, rbasis, cands[rk].origin, rrows[rk])
         lo = idx.paragraphs[q.paragraph][0]
         turn_of_dialogue = blank(idx.text, lo, q.start, " \"'\u201c\u2018_")
-        if same_name(cands[rk].name, speaker.value) or (r.recipient.value is None and rconf < 0.5) or (
+        # the guard reads the share's curve (as when the decisions were chosen), not the confidence
+        if same_name(cands[rk].name, speaker.value) or (
+                r.recipient.value is None and models.recipient.calibrate(rshare, rbasis) < 0.5) or (
                 cands[rk].origin == "turn" and not turn_of_dialogue):
             # nobody speaks to himself here; an addressee the rules did not find is given only when
             # it is more likely right than wrong; and "the last speaker is spoken to" holds in a

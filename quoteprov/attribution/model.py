@@ -4,7 +4,8 @@
 of the two rankers (speaker, recipient) its feature names, its trees as flat arrays (feature,
 threshold, left, right; a leaf is a negative child `~k` pointing into the leaf values), and a
 calibration curve (isotonic, fitted on held-out folds) that turns the ranker's share of a
-quotation's candidates into the probability that its choice is right. Loading it reads numbers
+quotation's candidates into the probability that its choice is right (per basis of the value),
+and the calibration model of `confidence.py` that gives the record's confidence. Loading it reads numbers
 only: no code runs, nothing is unpickled, and LightGBM is needed only to train.
 """
 from __future__ import annotations
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .confidence import Calibrator, calibrator, inputs
 
 MODEL_FILE = Path(__file__).with_name("ranker.json")
 
@@ -33,6 +36,8 @@ class Trees:
     # one curve per basis of the value chosen (explicit, resolved, inferred): a name beside a
     # reporting verb and a guess from turn-taking with the same share are not equally likely right
     by_basis: dict[str, tuple[np.ndarray, np.ndarray]] | None = None
+    # the calibration model of `confidence.py`, when the model file has one: the record's confidence
+    confidence_model: Calibrator | None = None
 
     def raw(self, X: np.ndarray) -> np.ndarray:
         """The summed tree outputs (log-odds) of each row of X."""
@@ -64,6 +69,16 @@ class Trees:
         xs, ys = (self.by_basis or {}).get(basis or "", self.calibration)
         return float(np.interp(share, xs, ys))
 
+    def confidence(self, probs: np.ndarray, k: int, prefer: int | None, basis: str | None, origin: str,
+                   row: list[float]) -> float:
+        """The probability that choosing candidate k (of ranker probabilities `probs`, the rules'
+        proposal `prefer`) is right: by the calibration model when the file has one, else by the
+        share's curve."""
+        p = np.asarray(probs, dtype=np.float64)
+        if self.confidence_model is None:
+            return self.calibrate(float(p[k] / p.sum()) if p.sum() > 0 else 0.0, basis)
+        return self.confidence_model(inputs(p, k, prefer, basis or "", origin, row, self.features))
+
 
 def _trees(d: dict[str, Any]) -> Trees:
     trees = tuple((np.asarray(t["feature"], dtype=np.int64), np.asarray(t["threshold"], dtype=np.float64),
@@ -74,7 +89,7 @@ def _trees(d: dict[str, Any]) -> Trees:
                 for b, c in (d.get("calibration_by_basis") or {}).items()}
     return Trees(tuple(d["features"]), trees, float(d.get("bias", 0.0)),
                  (np.asarray(cal["x"], dtype=np.float64), np.asarray(cal["y"], dtype=np.float64)), _table(trees),
-                 by_basis or None)
+                 by_basis or None, calibrator(d.get("confidence")))
 
 
 def _depth(left: np.ndarray, right: np.ndarray) -> int:
