@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 from .corrections import CorrectionEntry, CorrectionReport
+from .defaults import DEFAULT_DATASET
 from .entities import EntityIndex
 from .errors import QuoteprovError
 from .inputs import InputReport, InvalidInput, check_inputs, check_output
@@ -17,9 +18,6 @@ from .store import copy_bytes, dumps, generation, settle, write_jsonl
 if TYPE_CHECKING:
     from .buildmap import SourceResult
 
-# The current folder's dataset/, for every command (build, validate, report, load, publish):
-# a user's own repository, not the folder the package happens to be installed from.
-DEFAULT_DATASET = Path("dataset")
 CACHE_DIR = ".cache"  # the per-source extraction cache inside a dataset folder (safe to delete)
 
 

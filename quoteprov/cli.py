@@ -132,7 +132,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def add_validate_parser(sub: Any) -> None:
-    from .validation import MAX_PROBLEMS
+    from .defaults import MAX_PROBLEMS
 
     v = sub.add_parser(
         "validate", help="check a dataset, or files of one, before they are merged",
@@ -171,7 +171,8 @@ def cmd_changelog(args: argparse.Namespace) -> int:
 
 
 def add_diff_parsers(sub: Any) -> None:
-    from .versions import DEFAULT_DATASET_PATH, FORMATS
+    from .defaults import DEFAULT_DATASET_PATH
+    from .defaults import DIFF_FORMATS as FORMATS
 
     d = sub.add_parser(
         "diff", help="what changed between two versions of the dataset",
@@ -214,7 +215,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def add_report_parser(subparsers: Any) -> None:
-    from .build_cmd import DEFAULT_DATASET
+    from .defaults import DEFAULT_DATASET
 
     DEFAULT_OUT = Path("report")  # reporting.DEFAULT_OUT; not imported: the parser must not need jinja2
 
@@ -261,8 +262,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def add_hub_parsers(subparsers: Any) -> None:
-    from .build_cmd import DEFAULT_DATASET as default
-    from .features import CONFIGS
+    from .defaults import CONFIGS
+    from .defaults import DEFAULT_DATASET as default
 
     lo = subparsers.add_parser(
         "load", help="load the dataset folder with `datasets` and print a summary",
@@ -298,8 +299,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def add_export_parser(subparsers: Any) -> None:
-    from .build_cmd import DEFAULT_DATASET
-    from .exports import FORMATS
+    from .defaults import DEFAULT_DATASET
+    from .defaults import EXPORT_FORMATS as FORMATS
 
     e = subparsers.add_parser(
         "export", help="export the dataset as TEI, W3C Web Annotation, PROV-O or CSV",
@@ -327,7 +328,7 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 
 def add_release_parser(subparsers: Any) -> None:
-    from .release import BUMPS
+    from .defaults import BUMPS
 
     r = subparsers.add_parser(
         "release", help="release a dataset version: set the version, write the changelog, commit and tag",
@@ -344,7 +345,7 @@ def add_release_parser(subparsers: Any) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    from .build_cmd import DEFAULT_DATASET
+    from .defaults import DEFAULT_DATASET
 
     p = argparse.ArgumentParser(prog="quoteprov", description="Quotation and claim-provenance datasets from historical prose.")
     p.add_argument("--version", action="version", version=f"quoteprov {__version__}")

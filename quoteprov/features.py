@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-CONFIGS = ("quotations", "sources", "entities", "notes")
+from .defaults import CONFIGS as CONFIGS  # re-exported: the Hub configurations
 
 
 def __getattr__(name: str) -> Any:

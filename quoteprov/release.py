@@ -13,10 +13,10 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .defaults import BUMPS
 from .errors import QuoteprovError
 
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-BUMPS = ("patch", "minor", "major")
 # where the version is written, and how to find it there (the first match is replaced)
 VERSION_FILES = (
     ("pyproject.toml", re.compile(r'(?m)^(version\s*=\s*")([^"]+)(")')),

@@ -14,9 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..defaults import EXPORT_FORMATS as FORMATS
 from ..errors import QuoteprovError
-
-FORMATS = ("tei", "web-annotation", "prov", "prov-turtle", "prov-jsonld", "csv")
 
 
 def load_dataset_tables(dataset: str | Path) -> tuple[dict[str, list[dict[str, Any]]], dict[str, str]]:

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..defaults import MAX_PROBLEMS as MAX_PROBLEMS  # re-exported (validation.MAX_PROBLEMS)
+
 ERROR, WARNING = "error", "warning"
-MAX_PROBLEMS = 10000  # problems kept per file; the rest are counted (memory stays bounded)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..defaults import DIFF_FORMATS as FORMATS  # noqa: F401 - re-exported (versions.FORMATS)
 from ..errors import QuoteprovError
 from .read import iter_records, loads, orjson
 from .result import SHOWN_DECIMALS, Change, DiffResult
@@ -180,7 +181,6 @@ def dumps_json(result: DiffResult) -> str:
     return orjson.dumps(result.to_json(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode("utf-8")
 
 
-FORMATS = ("text", "json", "markdown", "html")
 
 
 def _use_color() -> bool:

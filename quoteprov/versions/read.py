@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
+from ..defaults import DEFAULT_DATASET_PATH
 from ..errors import QuoteprovError
 from ..source import (
     MANIFEST,
@@ -25,7 +26,6 @@ from ..source import (
 
 RECORDS = "data/quotations.jsonl"  # inside a dataset folder
 CHUNK = 1 << 24  # 16 MiB: big enough that the per-chunk Python work is negligible
-DEFAULT_DATASET_PATH = "dataset"  # the dataset folder inside the repository
 
 
 @dataclass(frozen=True)
