@@ -4,19 +4,20 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .corrections import CorrectionEntry, CorrectionReport
 from .defaults import DEFAULT_DATASET
 from .entities import EntityIndex
 from .errors import QuoteprovError
 from .inputs import InputReport, InvalidInput, check_inputs, check_output
-from .records import Record, sort_key
+from .records import sort_key
 from .schema import schema_errors
 from .store import copy_bytes, dumps, generation, settle, write_jsonl
 
 if TYPE_CHECKING:
     from .buildmap import SourceResult
+    from .card import Facts
 
 CACHE_DIR = ".cache"  # the per-source extraction cache inside a dataset folder (safe to delete)
 
@@ -55,29 +56,15 @@ class BuildSummary:
         return out
 
 
-class Tally:
-    """The counts of a `BuildSummary`, folded a source at a time (the build keeps no records)."""
-
-    def __init__(self) -> None:
-        self.records = 0
-        self.by_kind: dict[str, int] = {}
-        self.speakers: dict[str, int] = {}
-        self.unresolved = {"speaker": 0, "recipient": 0, "footnote": 0}  # in quotations
-
-    def add(self, records: Iterable[Record]) -> None:
-        for r in records:
-            self.records += 1
-            self.by_kind[r.kind] = self.by_kind.get(r.kind, 0) + 1
-            if r.speaker:
-                self.speakers[r.speaker] = self.speakers.get(r.speaker, 0) + 1
-            if r.kind == "quotation":
-                for k in self.unresolved:
-                    self.unresolved[k] += getattr(r, k) is None
-
-    def summary(self, n_sources: int, applied: int, unmatched: tuple[str, ...],
-                files: tuple[str, ...] = (), warnings: tuple[str, ...] = ()) -> BuildSummary:
-        return BuildSummary(n_sources, self.records, self.by_kind, self.speakers, self.unresolved, applied,
-                            unmatched, files, warnings)
+def summarize(facts: Facts, n_sources: int, applied: int, unmatched: tuple[str, ...], files: tuple[str, ...],
+              warnings: tuple[str, ...]) -> BuildSummary:
+    """The summary of a build from the counts its card was made from (`card.Facts`, gathered in
+    the one pass over the rows written)."""
+    t = facts.tally
+    unresolved = {"speaker": t.quotations - t.with_speaker, "recipient": t.quotations - t.with_recipient,
+                  "footnote": t.quotations - t.with_footnote}
+    return BuildSummary(n_sources, t.records, dict(t.kinds), dict(t.speakers), unresolved, applied, unmatched,
+                        files, warnings)
 
 
 def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None] | None = None, *,
@@ -113,7 +100,7 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
     with scratch(dataset) as tmp:
         data = tmp / "data"
         data.mkdir()
-        tally, index, rep, n_sources = _write_sources(dataset, inputs, data, progress=progress, bar=bar, jobs=jobs,
+        index, rep, n_sources = _write_sources(dataset, inputs, data, progress=progress, bar=bar, jobs=jobs,
                                                       engine=engine, ray_address=ray_address, cache=cache)
         unmatched = tuple(
             [f"line {c.line}: no record {c.id}" for c in rep.unmatched]
@@ -127,7 +114,7 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         write_jsonl(data / "entities.jsonl", entities)
         from concurrent.futures import ThreadPoolExecutor
 
-        from .card import write_hub_files  # Parquet, dataset card, datapackage.json
+        from .card import Facts, write_hub_files  # Parquet, dataset card, datapackage.json
 
         say("checking the records and writing data/, README.md and datapackage.json")
         # -- extra outputs made from the finished JSON Lines files (card, Parquet): see hub.py --
@@ -135,7 +122,8 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
         # only waits for them): both read the finished files, and the checks decide whether
         # any of it is published
         with ThreadPoolExecutor(max_workers=1) as pool:
-            hub = pool.submit(write_hub_files, tmp)
+            facts = Facts()
+            hub = pool.submit(write_hub_files, tmp, None, facts)
             # validate's own record checks on exactly what is about to be written (inputs.check_output)
             found = check_output(data / "quotations.jsonl", {e["name"]: e["kind"] for e in entities}, inputs,
                                  dataset, jobs)
@@ -152,25 +140,24 @@ def build(dataset: str | Path = DEFAULT_DATASET, progress: Callable[[str], None]
             for name in written:
                 os.replace(tmp / name, stage / name)
     files = [str((dataset / w).relative_to(dataset.parent) if dataset.is_absolute() else dataset / w) for w in written]
-    return tally.summary(n_sources, rep.applied, unmatched, tuple(files),
-                         tuple(p.format() for p in inputs.warnings + found))
+    return summarize(facts, n_sources, rep.applied, unmatched, tuple(files),
+                     tuple(p.format() for p in inputs.warnings + found))
 
 
 def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: Callable[[str], None] | None,
                    bar: bool, jobs: int, engine: str, ray_address: str | None,
-                   cache: bool) -> tuple[Tally, EntityIndex, CorrectionReport, int]:
+                   cache: bool) -> tuple[EntityIndex, CorrectionReport, int]:
     """Extract (or take from the cache) and correct every source, and write its rows as they
     come, in whatever order (`extract_all`: the cached ones first): each file's rows go to a
     spill file a source at a time, then into `data/` in the published order (`quotations.jsonl`
     by source id, as `sort_key` orders records; `sources.jsonl` and `notes.jsonl` in manifest
-    order). Only counts, entity names and the corrections' report are kept."""
+    order). Only entity names and the corrections' report are kept."""
     from .buildmap import Cache, Progress, extract_all, plan
 
     entries = list(inputs.corrections)  # evidence where its words now stand (inputs.locate_evidence)
     tasks = plan(dataset, entries)
     position = {t.id: n for n, t in enumerate(tasks)}
     meter = Progress(tasks, bar=bar, say=progress) if (progress or bar) else None
-    tally = Tally()
     index = EntityIndex({t.id: t.registry for t in tasks})
     applied = 0
     unmatched: list[CorrectionEntry] = []
@@ -185,7 +172,6 @@ def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: 
             records = sorted(res.records, key=sort_key)
             # every record was checked against the schema in the map (buildmap.extract_one)
             quotations.add(task.id, "".join(dumps(r.to_dict()) + "\n" for r in records))
-            tally.add(records)
             index.add(records)
             applied += res.report.applied
             unmatched += res.report.unmatched
@@ -208,7 +194,7 @@ def _write_sources(dataset: Path, inputs: InputReport, data: Path, *, progress: 
     by_line = lambda c: c.line  # noqa: E731 - the order of the corrections file
     rep = CorrectionReport(applied, tuple(sorted(unmatched, key=by_line)), tuple(sorted(stale, key=by_line)),
                            tuple(sorted(redundant, key=by_line)))
-    return tally, index, rep, len(tasks)
+    return index, rep, len(tasks)
 
 
 class _Spill:

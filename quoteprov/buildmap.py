@@ -14,9 +14,9 @@ That makes three ways to run the same function, whose outputs are identical by c
 - `--jobs N`: a pool of worker processes, the spaCy model loaded once in each;
 - `--engine ray`: the same function as Ray tasks, on a local Ray or a cluster.
 
-Results come back in manifest order, each as soon as it and every source before it are done,
-with at most a few sources in flight per worker: the parent holds the results it has been
-given, never the texts of the sources still waiting.
+The cached results come first, read while the workers start on the others, which follow in
+manifest order with at most a few sources in flight per worker: the parent holds one result at
+a time, never the texts of the sources still waiting (`build_cmd` writes each as it comes).
 """
 from __future__ import annotations
 
@@ -403,7 +403,7 @@ def extract_all(tasks: list[SourceTask], *, jobs: int = 1, engine: str = "local"
     by_id = {t.id: t for t in tasks}
     kept = [t for t in tasks if cache.has(t)]
     # each task takes its parse memo along as it is sent (never all of them at once)
-    prepare = (lambda t: replace(t, parses=cache.parses(t))) if cache.folder else (lambda t: t)  # noqa: E731
+    prepare = lambda t: replace(t, parses=cache.parses(t))  # noqa: E731 - None without a cache
 
     def run(misses: list[SourceTask]) -> Iterator[SourceResult]:
         if not misses:

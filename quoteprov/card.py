@@ -434,12 +434,13 @@ def datapackage(dataset: str | Path, facts: Facts, version: str = __version__) -
 # -- called by build -----------------------------------------------------------------------
 
 def hub_files(dataset: str | Path, tables: dict[str, list[dict[str, Any]]] | None = None,
-              version: str | None = None) -> dict[str, bytes]:
+              version: str | None = None, facts: Facts | None = None) -> dict[str, bytes]:
     """The derived files of a dataset folder, path in the folder -> bytes, from its JSON Lines
     (`version`: the dataset version the card and datapackage.json state, default this package's).
-    The files are read a batch of rows at a time (`scan_table`); `tables` gives rows instead."""
+    The files are read a batch of rows at a time (`scan_table`); `tables` gives rows instead.
+    `facts`, when given, receives what the pass gathered (build reports its counts from it)."""
     version = version or __version__
-    facts = Facts()
+    facts = Facts() if facts is None else facts
     out = {parquet_path(c): scan_table(c, tables[c] if tables is not None else _rows(Path(dataset), c), facts)
            for c in CONFIGS}
     out[CARD] = render_card(facts, version).encode("utf-8")
@@ -458,15 +459,15 @@ def _rows(dataset: Path, config: str) -> Iterator[dict[str, Any]]:
     return iter_jsonl(path)
 
 
-def write_hub_files(dataset: str | Path, version: str | None = None) -> list[str]:
+def write_hub_files(dataset: str | Path, version: str | None = None, facts: Facts | None = None) -> list[str]:
     """Write the Parquet files, the card and datapackage.json from the dataset's JSON Lines.
 
-    Returns the paths written, relative to the folder (`build` calls this on the staging folder
-    of a new generation, see `store.generation`).
+    Returns the paths written, relative to the folder (`build` calls this on its scratch folder
+    before the new generation is swapped in, see `store.generation`); `facts` as in `hub_files`.
     """
     dataset = Path(dataset)
     written = []
-    for name, data in hub_files(dataset, version=version).items():
+    for name, data in hub_files(dataset, version=version, facts=facts).items():
         write_bytes(dataset / name, data)
         written.append(name)
     return written

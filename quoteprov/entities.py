@@ -281,9 +281,10 @@ class Entity:
 
 
 class EntityIndex:
-    """`build_entities` as a fold: registries and records are added as they come (a build
-    streams each source's records through it and keeps none), `entities()` gives the result.
-    It holds one entry per name, never the records."""
+    """The entities of a build: one per canonical speaker or recipient name the records use,
+    with the aliases seen in the evidence mentions and the registry's aliases and kind. A fold:
+    registries first, then records as they come (a build streams each source's records through
+    it and keeps none); `entities()` gives the result. One entry per name, never the records."""
 
     def __init__(self, registries: dict[str, list[dict[str, Any]]]):
         self.info: dict[str, dict[str, Any]] = {}
@@ -311,14 +312,6 @@ class EntityIndex:
         return [Entity(name, tuple(sorted(d["aliases"] - {name})), d["kind"] or kind_of(name),
                        tuple(sorted(d["sources"])))
                 for name, d in sorted(self.info.items())]
-
-
-def build_entities(records: list[Any], registries: dict[str, list[dict[str, Any]]]) -> list[Entity]:
-    """One entity per canonical speaker or recipient name used by the records, with the aliases
-    seen in the evidence mentions and the registry's aliases and kind."""
-    index = EntityIndex(registries)
-    index.add(records)
-    return index.entities()
 
 
 PRONOUN_WORDS = frozenset("he him his she her it its they them their who whom whose which that i we".split())
