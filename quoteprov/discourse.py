@@ -49,6 +49,9 @@ class Discourse:
     addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
     assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")
     dialogue_cue: Span | None = None
+    # the latest fuller description of a person by its head noun ("officer" -> (offset, "second
+    # officer in command")), so that a later "the officer" is the same person, named alike
+    descriptions: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def remember(self, who: Who, rank: int) -> None:
         self.mentions.append((self.sentence_no, rank, who))
@@ -83,12 +86,18 @@ during under with without into upon among between although though because once l
 SUBJECT_NAME = re.compile(r"(?:^\s*|,\s+)((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)(?<!['\u2019]s)\s+(?!(?:of|in|at|on|and|or|to|for|from|with|by|the|a|an)\b)[a-z]+\b")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
+# a short capitalised abbreviation (Mr, Mrs, Dr, St, Gen, Col, Mme) or an initial before a
+# period: a stretch cut there lost the name the cue's subject is ("Mrs." without "Ford")
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\[\x22\x27\u201c\u2018]))[A-Z][a-z]{0,2}$")
+
 
 def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     """Sentence-like stretches of text[lo:hi] by punctuation alone (the parser re-splits what
     it is given; this only chooses what to give it)."""
     out, start = [], lo
     for m in _SENTENCE_END.finditer(text, lo, hi):
+        if text[m.start()] == "." and _TITLE_BEFORE.search(text, max(lo, m.start() - 6), m.start()):
+            continue  # "said the obliging Mrs. Ford": a title's period ends no sentence
         out.append((start, m.end()))
         start = m.end()
     if start < hi or not out:

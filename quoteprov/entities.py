@@ -109,6 +109,18 @@ def person_noun(word: str) -> str | None:
     return None
 
 
+def is_person_noun(word: str) -> bool:
+    """Whether a lower-case common noun can denote someone who speaks: the rules' short list
+    (`cues.PERSON_NOUNS`: "one", "someone", "people") or WordNet's nouns for a person ("officer",
+    "commissionaire", "nephew", "conductor"; not its groups: "the police", "the proletariat"
+    are no one's `he`). The short list alone left most
+    descriptions of the genre ("replied the officer", "the commander ... said") without a
+    speaker, and a pronoun after them resolved past them to the last name."""
+    from . import cues
+
+    return word in cues.PERSON_NOUNS or person_noun(word) == "person"
+
+
 @lru_cache(maxsize=8)
 def _by_last_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """The names of up to four words, by their last word: `canonical_proper` is asked for every

@@ -12,11 +12,12 @@ from .source import Source
 from .spans import find_spans
 
 
-def extract(source: Source, registry: list[dict[str, Any]] | None = None) -> list[Record]:
-    """Every quoted span of `source` as a record, with the raw extractor's attributions."""
+def extract(source: Source, registry: list[dict[str, Any]] | None = None, use_model: bool = True) -> list[Record]:
+    """Every quoted span of `source` as a record, with the raw extractor's attributions
+    (`use_model=False`: the rules' alone, as the ranker is trained on)."""
     markers = find_markers(source)
     spans = find_spans(source, markers)
-    attributions = attribute(source, spans, registry or [])
+    attributions = attribute(source, spans, registry or [], use_model)
     ids = assign_ids(source.id, ((s.start, s.end, source.text[s.start:s.end]) for s in spans))
     records = []
     for sp, a, rid in zip(spans, attributions, ids):

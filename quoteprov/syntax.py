@@ -34,14 +34,22 @@ def nlp() -> "Language":
     # the tokenizer's saved settings, which are the English defaults the pipeline is built with
     # (the same bytes, a test checks): reading them again re-added 1,300 special cases (0.3 s).
     pipeline = model.load(exclude=["lemmatizer", "attribute_ruler", "senter", "tokenizer"])
-    from spacy.util import compile_infix_regex
+    from spacy.util import compile_infix_regex, compile_suffix_regex
 
-    # a dash glued between a comma (or ; :) and the next word, as old printing sets it
-    # ("perhaps five minutes,—I said"): spaCy's own infixes split a dash only between two
-    # letters, so "minutes,—I" was one token (a noun subject); here ",", "—" and "I"
-    infixes = list(pipeline.Defaults.infixes) + [r"(?<=\w)[,;:](?=[\u2013\u2014])",
-                                                 r"(?<=[,;:])[\u2013\u2014]+(?=\w)"]
+    # Dashes as old printing sets them, glued to the words around: "perhaps five minutes,—I
+    # said", "asked Mrs. Ford.--\"Yes--no", "said the gallant Mr. Elton--". spaCy's own rules
+    # split a dash only between two letters, so "minutes,—I" was one token (a noun subject),
+    # "Ford.--\"Yes" one proper noun and "Elton--" a name ending in dashes. Here a run of two
+    # or more hyphens (the typewriter's em dash) or of en/em dashes is always a token of its
+    # own, as are the punctuation mark before it and the quotation mark after it.
+    dash = r"(?:-{2,}|[\u2013\u2014]+)"
+    infixes = [  # first, so that a dash run is taken whole ("1914--1918", not "-", "-1918")
+        r"(?<=\w)[.!?,;:](?=" + dash + ")",
+        dash,
+        r"(?<=[-\u2013\u2014])[\"\u201c\u201d](?=\w)",
+    ] + list(pipeline.Defaults.infixes)
     pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    pipeline.tokenizer.suffix_search = compile_suffix_regex(list(pipeline.Defaults.suffixes) + [dash]).search
     # long paragraphs are fine: we parse selected paragraphs, never a whole book at once
     pipeline.max_length = 2_000_000
     return pipeline

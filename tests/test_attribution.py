@@ -267,3 +267,34 @@ def test_a_dash_glued_after_a_comma_does_not_glue_the_subject_to_a_word():
     text = 'We argued with the guard a long time—perhaps five minutes,—I said, "Show him the papers."'
     r = by_text(run(text, author="Jane Doe"), "Show him")
     assert r.speaker == "Jane Doe" and r.speaker_span.text == "I"
+
+
+def test_a_time_clause_with_as_does_not_take_the_cue_from_said():
+    # "as soon as she could speak" is when, not who: the cue is "said", its subject Vera
+    text = ('Olga was in the room.\n'
+            '"Ivan going to be married!" said Vera, as soon as she could speak. "He will be happy."')
+    assert who(text, "Ivan going")[1] == "Vera"
+
+
+def test_a_title_and_its_name_stay_together():
+    # dashes glued to words (old printing) and a title the parser left out of the name
+    text = ('"No trouble in the world, madam," said the obliging Mrs. Ford.\n'
+            '"If it were admissible to contradict a lady," said the gallant Mr. Elton--\n'
+            '"Should I send it on?" asked Mrs. Ford.--"Yes--no--yes, send it on."')
+    assert who(text, "No trouble")[1] == "Mrs. Ford"
+    assert who(text, "If it were")[1] == "Mr. Elton"
+    assert who(text, "Yes--no")[1] == "Mrs. Ford"
+
+
+def test_a_described_person_is_named_by_the_full_description_and_keeps_it():
+    text = ('They brought in the second officer in command. "Will you join us?" they asked. '
+            '"My duty is to command this garrison," replied the officer.\n'
+            '"It is a free country," says a man with a third-class ticket.')
+    assert who(text, "My duty")[1] == "second officer in command"
+    assert who(text, "free country")[1] == "man with a third-class ticket"
+
+
+def test_a_pronoun_after_a_described_speaker_in_the_same_sentence_is_that_speaker():
+    text = ('General Petrov spoke at length that morning.\n'
+            'A member of the mission expressed himself thus to me: "This talk is all nonsense," he said.')
+    assert who(text, "This talk", "Jane Roe")[1] == "member of the mission"

@@ -25,7 +25,8 @@ HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lo
               "Uncle", "Aunt", "Count", "Countess", "Prince", "Princess", "Citizen", "Madam", "Dame", "Herr",
               "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
 _HON = r"(?:" + "|".join(HONORIFICS) + r")\.?"
-_WORD = r"[A-Z](?:[^\W_]|['\u2019\-])*"
+# a hyphen only inside a word ("Saint-Just"): "said Mr. Elton--" names Mr. Elton
+_WORD = r"[A-Z](?:[^\W_]|['\u2019]|-(?=[^\W_]))*"
 # not inside a word, but right after the underscore that marks italics ("_New York Tribune._")
 NAME = re.compile(rf"(?<![^\W_])(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD})*")
 PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b")

@@ -59,7 +59,7 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False)
         if _in_brackets(c):
             return False  # "(what I can well believe)" is an aside, not the report
         return c.lower_ in ("according", "words") or c.dep_ == "parataxis" or (
-            c.dep_ == "advcl" and any(m.lower_ == "as" and m.dep_ in ("mark", "advmod") for m in c.children))
+            c.dep_ == "advcl" and _as_comment(c))
 
     q0 = qtoks[0].i if qtoks else 0
     q1 = qtoks[-1].i if qtoks else 0
@@ -74,6 +74,19 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False)
         opinion = c.lower_ in cues.OPINION_VERBS
         scored.append(((not framing(c), not adjacent, opinion, d if d is not None else 99, abs(c.i - q0)), c))
     return [c for _, c in sorted(scored, key=lambda x: x[0])]
+
+
+def _as_comment(c: "Token") -> bool:
+    """'as Fischer recalls': a clause with `as` hung on a verb comments on the whole sentence.
+    Not a comparison or a time ('said Emma, as soon as she could speak', 'as long as he
+    lived'), whose `as` clause hangs on an adverb and whose `as` follows another word."""
+    if not c.head.tag_.startswith(("VB", "MD")):
+        return False
+    for m in c.children:
+        if m.lower_ == "as" and m.dep_ in ("mark", "advmod"):
+            before = c.doc[m.i - 1] if m.i > 0 else None
+            return before is None or before.tag_ not in ("RB", "JJ", "RBR", "JJR")
+    return False
 
 
 def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":

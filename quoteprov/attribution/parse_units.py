@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import STOP_WORDS, SUBJECT_NAME, Who, rough_sentences
-from ..entities import kind_of
+from ..entities import is_person_noun, kind_of
 from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
@@ -163,7 +163,7 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
         elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
             rank = 1
         elif (t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound") or (
-                t.dep_ in ("dobj", "pobj") and (t.lower_ in cues.PERSON_NOUNS)):
+                t.dep_ in ("dobj", "pobj") and is_person_noun(t.lower_)):
             rank = 2
         else:
             continue
@@ -173,7 +173,7 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
             ctx.d.remember(Who("", span_of(ctx, off, [t]), "resolved", "anonymous"), rank)
             continue
         if t.tag_ in ("NN", "NNS") and t.lower_ not in cues.COMMUNICATION_NOUNS and kind_of(t.lower_) == "person" \
-                and t.lower_ not in cues.PERSON_NOUNS:
+                and not is_person_noun(t.lower_):
             continue  # common nouns enter the memory as documents, groups or people
         w = who_of(ctx, t, off)
         if w is not None:

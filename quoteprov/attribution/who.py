@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
-from ..entities import kind_of
+from ..entities import is_person_noun, kind_of
 from ..records import Span
 from .context import Ctx, clean, outside, span_of
 from .windows import entity_at
@@ -18,6 +18,9 @@ from .windows import entity_at
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
                           "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 LOCATIVE = frozenset("in at from to into near across through toward towards via within".split())
+# prepositions whose phrase describes a person the text does not name ("the man with a ticket")
+DESCRIBING = frozenset("with in at from on".split())
+REMEMBERED_CHARS = 5_000  # how far back "the officer" looks for the fuller description of him
 
 
 def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
@@ -64,11 +67,15 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     the subject of an earlier clause of the sentence ('Then Rykov spoke: "...," he said')."""
     p0 = off + pron.idx
     for t in reversed(list(pron.sent)[: pron.i - pron.sent.start]):
-        if t.dep_ == "nsubj" and t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON" and outside(ctx, t, off) \
+        named = t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON"
+        # or a description: "A member of the mission expressed himself thus: '...,' he said"
+        # (the sentence is attributed before it is remembered, so memory does not have him yet)
+        described = t.tag_ == "NN" and is_person_noun(t.lower_)
+        if t.dep_ == "nsubj" and (named or described) and outside(ctx, t, off) \
                 and any(off + t.idx < q.start and q.end <= p0 for q in ctx.para_spans):
             # only across a quotation: in "Miasnikov, he added, maintains that", Miasnikov is
             # what the speaker reports on, not the speaker
-            return proper(ctx, t, off)
+            return proper(ctx, t, off) if named else description(ctx, t, off)
     verb = pron.head
     for _ in range(3):
         for cl in verb.children:
@@ -81,7 +88,7 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
                     return Who("", span_of(ctx, off, [t]), "resolved", "anonymous")
                 if t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON":
                     return proper(ctx, t, off)
-                if t.tag_ in ("NN",) and t.lower_ in cues.PERSON_NOUNS:
+                if t.tag_ in ("NN",) and is_person_noun(t.lower_):
                     return description(ctx, t, off)
         if verb.dep_ in ("conj", "xcomp", "ccomp") and verb.head.i != verb.i:
             verb = verb.head
@@ -107,6 +114,9 @@ def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
             j += 2 if doc[j + 2].lower_ != "the" else 3
         else:
             break
+    if i == j and _honorific(doc[j]) and j + 1 < len(doc) and doc[j + 1].text[:1].isupper() \
+            and doc[j + 1].is_alpha and outside(ctx, doc[j + 1], off):
+        j += 1  # a title is not a name: "Mrs." with a "Ford" the tagger did not take for a name
     if tok.ent_type_ in ("PERSON", "ORG", "NORP") and tok.ent_iob_ in ("B", "I"):
         # the parser's entity is the better boundary ("Quoting Marx's" -> "Marx")
         ent = entity_at(tok)
@@ -114,6 +124,8 @@ def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
             i, j = ent.start, ent.end - 1
             while j > i and doc[j].tag_ == "POS":
                 j -= 1
+            while i > 0 and _honorific(doc[i - 1]) and outside(ctx, doc[i - 1], off):
+                i -= 1  # the parser's entity often leaves out the title: "Mrs. Ford", not "Ford"
     if j > i and doc[i].is_sent_start and doc[i].lower_.endswith("ing"):
         i += 1  # "Quoting Marx's address": a participle that opens the sentence
     mention = span_of(ctx, off, list(doc[i:j + 1]))
@@ -150,11 +162,19 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     for c in tok.lefts:
         if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
             toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
+    person = is_person_noun(tok.lower_)
     for c in tok.rights:
-        if c.dep_ == "prep" and c.lower_ == "of":
+        # a person is described in full, as the guide names one the text does not ("the man
+        # with a third-class ticket", "the second officer in command"); other things by `of`
+        describing = person and c.lower_ in DESCRIBING and not any(
+            g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS") for g in c.children)  # "a worker in Moscow" is located, not described
+        if c.dep_ == "prep" and (c.lower_ == "of" or describing):
             sub = [t for t in c.subtree if outside(ctx, t, off)]
-            cut = next((k for k, t in enumerate(sub) if k and t.dep_ in ("prep", "relcl", "punct", "acl") and t.lower_ != "of"), len(sub))
+            cut = next((k for k, t in enumerate(sub) if k and (t.dep_ in ("prep", "relcl", "punct", "acl") or t.tag_.startswith("VB")) and t.lower_ != "of"
+                        and not (t.text == "-" and not t.nbor(-1).whitespace_)), len(sub))  # "third-class" is one word
             toks.extend(sub[:cut])
+            if c.lower_ != "of":
+                break  # one phrase: "the man at the door in the morning" is the man at the door
     toks = sorted(set(toks), key=lambda t: t.i)
     while toks and (toks[0].dep_ in ("det", "punct") or toks[0].tag_ in ("DT", "PRP$")):
         toks = toks[1:]
@@ -165,9 +185,32 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     else:
         head = tok.text.lower() if tok.tag_ == "NN" else tok.text
         name = ctx.names.canonical_description(head, off + tok.idx) or clean(mention.text)
+        if person and tok.tag_ == "NN":
+            name = _same_person(ctx, tok, toks, name, off)
     kind = ctx.names.kind(name)
-    if kind == "person" and tok.lower_ not in cues.PERSON_NOUNS:
+    if kind == "person" and not is_person_noun(tok.lower_):
         kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
     elif kind == "person" and tok.tag_ == "NNS":
         kind = "group"  # "men", "the workers": not the antecedent of "he"
     return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, tok.tag_ == "NNS")
+
+
+def _same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int) -> str:
+    """A bare definite description ("replied the officer") is the person last described more
+    fully with the same head noun ("the second officer in command"), if that was recent; a
+    fuller description is remembered for the next bare one."""
+    start = off + tok.idx
+    bare = len(toks) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+    if bare:
+        seen = ctx.d.descriptions.get(tok.lower_)
+        if seen is not None and 0 < start - seen[0] <= REMEMBERED_CHARS:
+            return seen[1]
+    elif len(toks) > 1:
+        ctx.d.descriptions[tok.lower_] = (start, name)
+    return name
+
+
+def _honorific(tok: "Token") -> bool:
+    """A title before a name: a short capitalised abbreviation ("Mr.", "Mrs.", "Dr.", "Gen.")."""
+    return tok.tag_ == "NNP" and tok.text.endswith(".") and 2 <= len(tok.text) <= 5 and tok.text[0].isupper() \
+        and tok.text[:-1].isalpha()
