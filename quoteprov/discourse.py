@@ -86,9 +86,10 @@ during under with without into upon among between although though because once l
 SUBJECT_NAME = re.compile(r"(?:^\s*|,\s+)((?:[A-Z][a-z'\u2019-]+\s+){0,2}[A-Z][a-z'\u2019-]+)(?<!['\u2019]s)\s+(?!(?:of|in|at|on|and|or|to|for|from|with|by|the|a|an)\b)[a-z]+\b")
 _SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
-# a short capitalised abbreviation (Mr, Mrs, Dr, St, Gen, Col, Mme) or an initial before a
-# period: a stretch cut there lost the name the cue's subject is ("Mrs." without "Ford")
-_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\[\x22\x27\u201c\u2018]))[A-Z][a-z]{0,2}$")
+# a short capitalised abbreviation (Mr, Mrs, Dr, St, Gen, Mme, Mlle, Capt) or an initial before a
+# period: a stretch cut there lost the name the cue's subject is ("Mrs." without "Ford"). Short
+# names ("Tom. He left.") are not split either: a longer stretch costs little, a cut name a speaker
+_TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\[\x22\x27\u201c\u2018]))[A-Z][a-z]{0,3}$")
 
 
 def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -122,6 +122,17 @@ def is_person_noun(word: str) -> bool:
 
 
 @lru_cache(maxsize=8)
+def _by_first_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """The names of two words, by their first word (as `_by_last_word`, for given names)."""
+    out: dict[str, set[str]] = {}
+    for n in known | fuller_forms:
+        words = n.split()
+        if len(words) == 2:
+            out.setdefault(words[0], set()).add(n)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+@lru_cache(maxsize=8)
 def _by_last_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[str, tuple[str, ...]]:
     """The names of up to four words, by their last word: `canonical_proper` is asked for every
     mention of a source, against the same names each time (a set of thousands rebuilt per call
@@ -176,6 +187,7 @@ class NameIndex:
     by_head: dict[str, list[tuple[int, str]]]
     fuller_forms: frozenset[str] = frozenset()  # names that may expand a surname
     kinds: dict[str, str] = field(default_factory=dict)  # canonical name (lower case) -> the registry's kind
+    persons: frozenset[str] = frozenset()  # full names the parser tagged as persons (set once parsed)
 
     def registered_kind(self, name: str) -> str | None:
         """The registry's kind of a name it lists (as its name or an alias), else None."""
@@ -198,6 +210,14 @@ class NameIndex:
         last = mention.split()[-1] if mention.split() else mention
         pool = _by_last_word(frozenset(known), self.fuller_forms).get(last, ())
         fuller = {n for n in pool if n != mention and n.endswith(" " + mention)}
+        if not fuller and len(mention.split()) == 1 and mention[:1].isupper():
+            # a given name alone ("Bill said") is the one full name the parser knows starting
+            # with it ("Bill Gorton"), when there is one and it names a person; not when the
+            # text also writes another name starting with it ("John Andrew", "John Beaver")
+            ahead = _by_first_word(frozenset(known), self.fuller_forms).get(mention, ())
+            persons = {n for n in ahead if n in self.persons and kind_of(n) == "person"}
+            if len(persons) == 1 and len(set(ahead)) == 1:
+                fuller = persons
         if len(fuller) == 1:
             name = fuller.pop()
             return self.registry.get(name.lower(), name)

@@ -34,6 +34,7 @@ def nlp() -> "Language":
     # the tokenizer's saved settings, which are the English defaults the pipeline is built with
     # (the same bytes, a test checks): reading them again re-added 1,300 special cases (0.3 s).
     pipeline = model.load(exclude=["lemmatizer", "attribute_ruler", "senter", "tokenizer"])
+    from spacy.symbols import ORTH
     from spacy.util import compile_infix_regex, compile_suffix_regex
 
     # Dashes as old printing sets them, glued to the words around: "perhaps five minutes,—I
@@ -50,6 +51,10 @@ def nlp() -> "Language":
     ] + list(pipeline.Defaults.infixes)
     pipeline.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
     pipeline.tokenizer.suffix_search = compile_suffix_regex(list(pipeline.Defaults.suffixes) + [dash]).search
+    # titles English prose borrows, which spaCy's English exceptions do not list: "Mlle." was
+    # "Mlle" and a sentence-ending "." ("added Mlle. Blanche" had the speaker "Mlle")
+    for title in ("Mlle.", "Mme.", "Mmes.", "Mlles.", "Messrs.", "Mons.", "Mgr.", "Msgr."):
+        pipeline.tokenizer.add_special_case(title, [{ORTH: title}])
     # long paragraphs are fine: we parse selected paragraphs, never a whole book at once
     pipeline.max_length = 2_000_000
     return pipeline

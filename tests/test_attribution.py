@@ -298,3 +298,19 @@ def test_a_pronoun_after_a_described_speaker_in_the_same_sentence_is_that_speake
     text = ('General Petrov spoke at length that morning.\n'
             'A member of the mission expressed himself thus to me: "This talk is all nonsense," he said.')
     assert who(text, "This talk", "Jane Roe")[1] == "member of the mission"
+
+
+def test_a_name_is_not_run_on_into_an_adverb_or_a_borrowed_title_cut_off():
+    text = ('"Will I take the peas with me?" said Anne meekly.\n'
+            '"Mais, Madame!" added Mlle. Blanche with an elusive smile.')
+    assert who(text, "Will I take")[1] == "Anne"
+    assert who(text, "Mais, Madame")[1] == "Mlle. Blanche"
+
+
+def test_a_given_name_alone_is_the_one_full_name_of_a_person_the_text_gives():
+    text = ('Bill Gorton came in late. "Hello," he said to Jake.\n'
+            '"Good old Harris," Bill said. "We call you Harris."\n'
+            'Lenin spoke at the Lenin Institute. "Comrades," he said.\n'
+            '"We shall win," Lenin said.')
+    assert who(text, "Good old Harris")[1] == "Bill Gorton"
+    assert who(text, "We shall win")[1] == "Lenin"  # the institute is not a fuller Lenin

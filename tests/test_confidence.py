@@ -67,8 +67,8 @@ def test_extract_passes_the_attributions_confidence_to_the_record(monkeypatch: p
     recipient of each `SpanAttribution` becomes the record's `confidence`."""
     real = pipeline.attribute
 
-    def attribute(source, spans, registry):
-        out = real(source, spans, registry)
+    def attribute(source, spans, registry, use_model=True):
+        out = real(source, spans, registry, use_model)
         return [replace(a, speaker=replace(a.speaker, confidence=0.8766 if a.speaker.value else None),
                         recipient=replace(a.recipient, confidence=0.25 if a.recipient.value else None))
                 for a in out]

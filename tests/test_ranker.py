@@ -208,6 +208,34 @@ def test_a_candidate_name_is_the_name_not_the_words_glued_to_it():
     assert "New Gazette Herald" in keys and "Gazette Herald" not in keys
 
 
+def test_a_name_spoken_in_the_quotation_or_the_one_before_is_a_candidate():
+    # "Oh! Mr. Pell, ..." names the one spoken to, who answers next, and nobody names him outside
+    from quoteprov.attribution.features import candidates
+
+    text = ('The rain went on all evening.\n'
+            '"Oh! Mr. Pell, you are wanted at once."\n'
+            '"I am coming."\n')
+    idx, quotes = _index(text)
+    for i in (0, 1):
+        cands, _ = candidates(idx, i, [])
+        spoken = [c for c in cands if c.name == "Mr. Pell"]
+        assert spoken and spoken[0].how == "vocative" and spoken[0].evidence == (quotes[0].start + 4, quotes[0].start + 12)
+
+
+def test_the_persons_named_most_lately_are_candidates_of_a_he_or_she():
+    # the man who answers was named many paragraphs back; of the people named lately only the
+    # men are candidates of "he replied"
+    from quoteprov.attribution.features import CAST_PARAGRAPHS, candidates
+
+    filler = "The clock ticked.\n" * 5
+    text = ('Mr. Pell and Mrs. Harlow sat in the garden; Mr. Pell spoke first, and Mrs. Harlow listened.\n'
+            + filler + '"Is it late?" she asked.\n' + filler + '"Not yet," he replied.\n')
+    idx, quotes = _index(text)
+    assert quotes[1].paragraph - 0 <= CAST_PARAGRAPHS
+    names = {c.name: c.how for c in candidates(idx, 1, [])[0] if c.name}
+    assert names.get("Mr. Pell") == "cast" and "Mrs. Harlow" not in names
+
+
 def test_a_ranked_value_takes_the_registry_canonical_name():
     from quoteprov.attribution import canonical
     from quoteprov.attribution.rules import SpanAttribution

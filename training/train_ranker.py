@@ -265,7 +265,7 @@ def cross_validate(prepared: list[Prepared], k: int, log=print
 
 
 def main(argv: list[str]) -> int:
-    global RECIPIENT_CONTEXT
+    global RECIPIENT_CONTEXT, ROUNDS
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=3, help="folds of the novels (each genre text is a fold)")
     ap.add_argument("--out", default=str(MODEL_FILE))
@@ -276,7 +276,12 @@ def main(argv: list[str]) -> int:
                          "ones, or (two passes) the held-out choices of a first model trained on gold")
     ap.add_argument("--recipient-context", choices=("gold", "predicted"), default=RECIPIENT_CONTEXT,
                     help="the same, for the recipient ranker (with --context predicted)")
+    ap.add_argument("--rounds", type=int, default=ROUNDS, help=f"boosting rounds (default {ROUNDS})")
+    ap.add_argument("--leaves", type=int, default=PARAMS["num_leaves"],
+                    help=f"leaves per tree (default {PARAMS['num_leaves']})")
     args = ap.parse_args(argv)
+    ROUNDS = args.rounds
+    PARAMS["num_leaves"] = args.leaves
     texts = all_texts()
     missing = [t.name for t in texts if not (CACHE / f"{t.name}.jsonl").exists()]
     if missing:

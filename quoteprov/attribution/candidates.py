@@ -39,6 +39,7 @@ _SENTENCE_STOP = re.compile(r"[.!?;]")
 CARRY_PARAGRAPHS = 3  # a he/she with no name before it in its paragraph stands for a person named this many paragraphs back
 FIRST_PERSON = re.compile(r"\b(?:I|me)\b")
 REPORTING_HINT_WIDTH = 40
+VOCATIVE_REACH = 2000  # characters of a quotation read for the names spoken in it (bounded work)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class TextIndex:
     inside_by_par: dict[int, int] = field(default_factory=dict)  # quoted characters of a paragraph
     gender: dict[str, int] = field(default_factory=dict)  # name -> +1 (he), -1 (she); absent: unknown
     counts: Counter = field(default_factory=Counter)  # last word of a name -> its mentions in the text
+    names_by_par: dict[int, list[Mention]] = field(default_factory=dict)  # names outside quotations, read on demand
+    body: frozenset[int] | None = None  # the paragraphs of prose (None: all); notes and headings name no one present
 
 
 @lru_cache(maxsize=8)
@@ -113,7 +116,8 @@ def _outside(pos: int, quotes: list[tuple[int, int]], starts: list[int] | None =
 
 def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
                author: str | None, body: set[int] | None = None) -> TextIndex:
-    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text), common=common_words(text))
+    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text), common=common_words(text),
+                    body=frozenset(body) if body is not None else None)
     idx.starts = sorted(q.start for q in quotes)
     for q in quotes:
         if not q.nested:
@@ -177,31 +181,49 @@ def gender_of(idx: TextIndex, name: str | None) -> int:
 def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list[Mention]:
     """Names in paragraph p, outside quotation marks."""
     lo, hi = idx.paragraphs[p]
-    text = idx.text
     qs = [a for a, _ in quoted]  # once per paragraph: a line of thousands of quotations stays linear
     out: list[Mention] = []
-    for m in NAME.finditer(text, lo, hi):
+    for m in NAME.finditer(idx.text, lo, hi):
         if not _outside(m.start(), quoted, qs):
             continue
-        raw = m.group().split()
-        words = raw
-        while words and words[0].lower().rstrip(".") in _LEADING_STOP:
-            words = words[1:]
-        if words is raw and words[0].rstrip(".") not in HONORIFICS:
-            # "Instantly Kerensky's": an adverb capitalised because it opens the sentence
-            words = drop_opening_word(words, text, m.start(), idx.proper, idx.common)
-        if not words:
-            continue
-        name = _clean(" ".join(words))
-        bare = name.split()[-1]
-        honorific = name.split()[0].rstrip(".") in HONORIFICS and len(name.split()) > 1
-        if not honorific and not any(w in idx.proper for w in name.split()):
-            continue  # a capitalised word that only opens sentences: not a name
-        if bare.lower() in _LEADING_STOP or bare == "I":
-            continue
-        start = m.end() - len(" ".join(words))
-        out.append(Mention(start, start + len(name), name, "name"))
+        found = _name_of(idx, m, "name")
+        if found is not None:
+            out.append(found)
     return out
+
+
+def quoted_names(idx: TextIndex, q: Quote) -> list[Mention]:
+    """Names spoken inside quotation q ("Oh! Mr. Bennet, you are wanted"): the one spoken to,
+    who often answers next, or the one spoken of (`vocative` mentions)."""
+    out = []
+    for m in NAME.finditer(idx.text, q.start, min(q.end, q.start + VOCATIVE_REACH)):
+        found = _name_of(idx, m, "vocative")
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _name_of(idx: TextIndex, m: "re.Match[str]", how: str) -> Mention | None:
+    """The name a capitalised run stands for, or None when it is no name."""
+    text = idx.text
+    raw = m.group().split()
+    words = raw
+    while words and words[0].lower().rstrip(".") in _LEADING_STOP:
+        words = words[1:]
+    if words is raw and words[0].rstrip(".") not in HONORIFICS:
+        # "Instantly Kerensky's": an adverb capitalised because it opens the sentence
+        words = drop_opening_word(words, text, m.start(), idx.proper, idx.common)
+    if not words:
+        return None
+    name = _clean(" ".join(words))
+    bare = name.split()[-1]
+    honorific = name.split()[0].rstrip(".") in HONORIFICS and len(name.split()) > 1
+    if not honorific and not any(w in idx.proper for w in name.split()):
+        return None  # a capitalised word that only opens sentences: not a name
+    if bare.lower() in _LEADING_STOP or bare == "I":
+        return None
+    start = m.end() - len(" ".join(words))
+    return Mention(start, start + len(name), name, how)
 
 
 def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]], names: list[Mention],
@@ -253,3 +275,15 @@ def window_mentions(idx: TextIndex, q: Quote) -> list[Mention]:
         else:
             out += ms[bisect_left(starts, q.start - WINDOW):bisect_right(starts, q.end + WINDOW)]
     return out
+
+
+def names_in_paragraph(idx: TextIndex, p: int) -> list[Mention]:
+    """The names of paragraph p outside quotation marks (read once, when first asked)."""
+    if p not in idx.names_by_par:
+        if idx.body is not None and p not in idx.body:
+            idx.names_by_par[p] = []
+            return []
+        lo, hi = idx.paragraphs[p]
+        quoted = [(q.start, q.end) for q in idx.outer_by_par.get(p, [])]
+        idx.names_by_par[p] = name_mentions(idx, p, quoted) if hi > lo else []
+    return idx.names_by_par[p]

@@ -20,7 +20,10 @@ from .features import Candidate, candidates, recipient_features, same_name, spea
 from .model import Rankers, Trees
 from .rules import SpanAttribution
 
-BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "inferred": "inferred"}
+# a name spoken inside a quotation says who was spoken to or of, not who spoke, and one of the
+# persons most named lately is only likely: guesses
+BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "inferred": "inferred",
+            "vocative": "inferred", "cast": "inferred"}
 
 
 def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,

@@ -59,6 +59,7 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     units, memory_only = plan_units(source, spans, by_par)
     docs = parse([source.text[lo:hi] for lo, hi, _ in units])
     known = _known_names(docs)
+    names = dataclasses.replace(names, persons=_known_names(docs, ("PERSON",)))
     ctx = Ctx(source, spans, names, known, author_of(source), person_re=_person_pattern(docs, known),
               memory_only=memory_only)
     starts = {p: [spans[i].start for i in idxs] for p, idxs in by_par.items()}
@@ -70,14 +71,14 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     return [_span_attribution(ctx.results.get(i) or Found()) for i in range(len(spans))]
 
 
-def _known_names(docs: list["Doc"]) -> frozenset[str]:
-    """Full names the parser knows as persons or bodies."""
+def _known_names(docs: list["Doc"], labels: tuple[str, ...] = ("PERSON", "ORG")) -> frozenset[str]:
+    """Full names the parser knows as persons or bodies (or as what `labels` says)."""
     known: set[str] = set()
     for doc in docs:
         for ent in doc.ents:
             if ent[0].is_sent_start and ent[0].lower_.endswith("ing") and len(ent) > 1:
                 ent = ent[1:]  # "Quoting Marx" is Marx
-            if ent.label_ in ("PERSON", "ORG") and len(ent) > 1:
+            if ent.label_ in labels and len(ent) > 1 and _one_name(ent.text):
                 known.add(clean(ent.text))
     return frozenset(known)
 
@@ -85,9 +86,18 @@ def _known_names(docs: list["Doc"]) -> frozenset[str]:
 def _person_pattern(docs: list["Doc"], known: frozenset[str]) -> re.Pattern[str] | None:
     """The persons' names, longest first, to find them in skimmed text."""
     # as names: "Miss Beatty's" (the parser's entity may keep the possessive) is Miss Beatty
-    persons = sorted({clean(e.text) for doc in docs for e in doc.ents if e.label_ == "PERSON"} | known,
+    persons = sorted({clean(e.text) for doc in docs for e in doc.ents if e.label_ == "PERSON" and _one_name(e.text)} | known,
                      key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(map(re.escape, persons)) + r")\b") if persons else None
+
+
+_DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$")
+
+
+def _one_name(text: str) -> bool:
+    """Not two names run together by a dash ("Miss Abbotts--the Miss Abbott") nor a name with
+    the adverb after it ("Anne mournfully"): the parser's entity is not always a name."""
+    return not _DASH_OR_LOWER_END.search(text.strip())
 
 
 def _span_attribution(f: Found) -> SpanAttribution:

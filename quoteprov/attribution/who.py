@@ -128,6 +128,8 @@ def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
                 i -= 1  # the parser's entity often leaves out the title: "Mrs. Ford", not "Ford"
     if j > i and doc[i].is_sent_start and doc[i].lower_.endswith("ing"):
         i += 1  # "Quoting Marx's address": a participle that opens the sentence
+    while j > i and (doc[j].text[:1].islower() or not doc[j].text[:1].isalnum()):
+        j -= 1  # "said Anne mournfully", "Miss Abbotts--": the entity ran on past the name
     mention = span_of(ctx, off, list(doc[i:j + 1]))
     name = ctx.names.canonical_proper(clean(mention.text), ctx.known)
     return Who(name, mention, "explicit" if name == mention.text else "resolved", kind_of_token(ctx, tok, name))
