@@ -5,6 +5,8 @@ that the pipeline needs no lemmatizer.
 """
 from __future__ import annotations
 
+import re
+
 # verbs that report speech, writing or a stated view; `add` as in "he added"
 _REPORTING = """
 say tell declare write state assert insist argue claim maintain add note remark observe
@@ -70,6 +72,10 @@ def _forms(base: str) -> set[str]:
 
 
 REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] for f in _forms(b))
+# right after a closing quotation mark, a short subject and a reporting verb ('"...?" Bill asked',
+# '" said the old man', '," Mr. Pell replied'): the words are reported, and the cue is theirs
+CUE_AFTER = re.compile(r"[\s,;]*(?:[A-Za-z][\w.'\u2019-]*\s+){0,3}(?:" + "|".join(
+    sorted(REPORTING_VERBS, key=len, reverse=True)) + r")\b")
 
 # verbs whose `to`-object or indirect object is the addressee
 ADDRESSING_VERBS: frozenset[str] = frozenset(

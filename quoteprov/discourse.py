@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import cues
 from .records import Span
 from .source import Source
 
@@ -89,6 +90,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:[\"'\u201d\u2019)\]]|\(\d{1,3}\)|\d{1,3})*\
 # a short capitalised abbreviation (Mr, Mrs, Dr, St, Gen, Mme, Mlle, Capt) or an initial before a
 # period: a stretch cut there lost the name the cue's subject is ("Mrs." without "Ford"). Short
 # names ("Tom. He left.") are not split either: a longer stretch costs little, a cut name a speaker
+_CLOSERS = frozenset("\"'\u201d\u2019")
 _TITLE_BEFORE = re.compile(r"(?:^|(?<=[\s(\[\x22\x27\u201c\u2018]))[A-Z][a-z]{0,3}$")
 
 
@@ -97,8 +99,12 @@ def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     it is given; this only chooses what to give it)."""
     out, start = [], lo
     for m in _SENTENCE_END.finditer(text, lo, hi):
-        if text[m.start()] == "." and _TITLE_BEFORE.search(text, max(lo, m.start() - 6), m.start()):
+        if text[m.start()] == "." and m.group().rstrip()[-1] not in _CLOSERS \
+                and _TITLE_BEFORE.search(text, max(lo, m.start() - 6), m.start()):
             continue  # "said the obliging Mrs. Ford": a title's period ends no sentence
+        if m.group().rstrip()[-1] in _CLOSERS \
+                and cues.CUE_AFTER.match(text, m.end(), min(hi, m.end() + 60)):
+            continue  # '"Is it late?" Bill asked.': the cue after the quotation is its sentence's
         out.append((start, m.end()))
         start = m.end()
     if start < hi or not out:

@@ -314,3 +314,13 @@ def test_a_given_name_alone_is_the_one_full_name_of_a_person_the_text_gives():
             '"We shall win," Lenin said.')
     assert who(text, "Good old Harris")[1] == "Bill Gorton"
     assert who(text, "We shall win")[1] == "Lenin"  # the institute is not a fuller Lenin
+
+
+def test_the_cue_sentence_after_a_closing_mark_is_the_quotations():
+    # '"...?" Bill asked.' ends one sentence and opens the next for the parser; the cue is still
+    # the quotation's, and a short phrase with a cue after it is speech, not a title
+    text = ('We went down to the river.\n'
+            '"You are sure this thing has trout in it?" Bill asked.\n'
+            '"Come on," Bill said. "Let us go."\n')
+    assert who(text, "You are sure")[:2] == ("quotation", "Bill")
+    assert who(text, "Come on")[:2] == ("quotation", "Bill")

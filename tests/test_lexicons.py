@@ -169,6 +169,13 @@ def test_rough_sentences_split_at_end_punctuation_before_a_capital():
     assert discourse.rough_sentences(text, 5, 5) == [(5, 5)]
 
 
+def test_rough_sentences_keep_a_title_with_its_name_and_a_cue_with_its_quotation():
+    text = 'He met Mrs. Ford there. "Is it late?" Bill asked. "No." It was dark.'
+    parts = [text[a:b] for a, b in discourse.rough_sentences(text, 0, len(text))]
+    assert "".join(parts) == text
+    assert parts == ['He met Mrs. Ford there. ', '"Is it late?" Bill asked. ', '"No." ', 'It was dark.']
+
+
 def test_author_from_the_manifest_or_a_title_page_line():
     assert discourse.author_of(make_source("Some text.\n", "x", {"author": "A. Writer"})) == "A. Writer"
     assert discourse.author_of(make_source("MEMOIRS\nJohn Smith\nChapter one begins.\n", "x")) == "John Smith"

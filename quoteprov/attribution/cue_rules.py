@@ -38,10 +38,12 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
     return out
 
 
-def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False) -> list["Token"]:
+def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
+                after: "Sent | None" = None) -> list["Token"]:
     """Cues that govern the quotation or frame its sentence, best first: a parenthetical
     reporting clause ("Miasnikov, he added, maintains that ...", "as Fischer recalls")
-    frames the whole sentence; otherwise the governing cue nearest in the tree."""
+    frames the whole sentence, as does the cue sentence the parser split off after it
+    (`after`: '"Is it late?" Bill asked.'); otherwise the governing cue nearest in the tree."""
     anchors = [t for t in qtoks if t.head not in qtoks or t.head.i == t.i]
 
     def depth(c: "Token") -> int | None:
@@ -56,6 +58,8 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False)
         return best
 
     def framing(c: "Token") -> bool:
+        if after is not None and after.start <= c.i < after.end:
+            return True
         if _in_brackets(c):
             return False  # "(what I can well believe)" is an aside, not the report
         return c.lower_ in ("according", "words") or c.dep_ == "parataxis" or (

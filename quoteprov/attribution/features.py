@@ -17,8 +17,17 @@ from functools import lru_cache
 
 from .. import cues
 from ..entities import kind_of
-from .candidates import (HONORIFICS, Mention, Quote, TextIndex, blank, gender_of, names_in_paragraph, quoted_names,
-                         window_mentions)
+from .candidates import (
+    HONORIFICS,
+    Mention,
+    Quote,
+    TextIndex,
+    blank,
+    gender_of,
+    names_in_paragraph,
+    quoted_names,
+    window_mentions,
+)
 
 NOBODY = "\u2205"  # the candidate "no one the text names"
 FAR = 2000.0

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
     from spacy.tokens import Doc
+    from spacy.tokens import Span as Sent
 
+from .. import cues
 from ..discourse import Found, author_of
 from ..entities import name_index
 from ..records import Attribution, Span
@@ -91,6 +93,18 @@ def _person_pattern(docs: list["Doc"], known: frozenset[str]) -> re.Pattern[str]
     return re.compile(r"\b(?:" + "|".join(map(re.escape, persons)) + r")\b") if persons else None
 
 
+def _cue_sentence_after(ctx: Ctx, end: int, sents: list["Sent"], end_sent: "Sent", off: int) -> list["Sent"]:
+    """The parser's next sentence when it is the quotation's cue ('"Is it late?" Bill asked.'):
+    it opens right after the closing mark with a short subject and a reporting verb."""
+    k = next((j for j, t in enumerate(sents) if t.start == end_sent.start), None)
+    if k is None or k + 1 >= len(sents):
+        return []
+    nxt = sents[k + 1]
+    if off + nxt.start_char - end > 3 or not cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char):
+        return []
+    return [nxt]
+
+
 _DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$")
 
 
@@ -129,6 +143,7 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
             sp = ctx.spans[i]
             end_sent = next((t for t in sents[k:] if off + t.start_char <= sp.end <= off + t.end_char + 1), sent)
             scope = [sent] if end_sent is sent else [sent, end_sent]
+            scope += _cue_sentence_after(ctx, sp.end, sents, end_sent, off)
             ctx.results[i] = attribute_one(ctx, i, scope, off)
         running = ctx.d.running
         if running is not None and any(ctx.spans[i].start < s1 and ctx.spans[i].end > s0 and

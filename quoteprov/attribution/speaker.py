@@ -70,7 +70,10 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
     (also `according-to`, `in-the-words-of`). Fills `f`; returns whether some cue had a
     subject the text does not name ("he said" with no antecedent)."""
     heard = False
-    for cue in ranked_cues(scope_cues(ctx.cue_cache, scope, off, lambda ss, o: cues_in(ctx, ss, o)), qtoks, words <= SHORT_WORDS):
+    # a sentence of the scope that begins after the quotation is its cue sentence (rules.unit)
+    after = scope[-1] if qtoks and len(scope) > 1 and scope[-1].start > qtoks[-1].i else None
+    for cue in ranked_cues(scope_cues(ctx.cue_cache, scope, off, lambda ss, o: cues_in(ctx, ss, o)), qtoks,
+                           words <= SHORT_WORDS, after):
         subj = subject_of(ctx, cue, off)
         who = who_of(ctx, subj, off) if subj is not None else None
         if who is not None and subj is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
