@@ -353,3 +353,18 @@ def test_cross_fitted_confidence_of_a_fold_does_not_depend_on_its_own_outcomes()
     fold0 = np.asarray([d["fold"] == 0 for d in ds])
     assert np.array_equal(conf[fold0], conf2[fold0])  # fold 0 is scored by a model fitted without it
     assert not np.array_equal(conf[~fold0], conf2[~fold0])
+
+
+def test_the_training_cache_holds_the_rules_records_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the ranker learns to correct the rules: trained on records an installed model had decided,
+    # the next model depended on which model file was installed
+    from training import cache_rules
+    from training.corpora import Text
+
+    monkeypatch.setattr(cache_rules, "CACHE", tmp_path)
+    src = make_source('Ivanov came in.\n"Where are you?" Bill asked.\n"Here," he said.\n"Come on."\n', "t")
+    cache_rules.cache_one(Text("t", "genre", src, ()))
+    recs = [json.loads(x) for x in (tmp_path / "t.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert recs == [r.to_dict() for r in extract(src, use_model=False)]
+    assert not any(str(r["method"]["speaker"]).startswith("ranked-") for r in recs)
+    assert (tmp_path / "t.parses").stat().st_size > 0  # the parse memo, for the next run
