@@ -102,7 +102,12 @@ def _cue_sentence_after(ctx: Ctx, end: int, sents: list["Sent"], end_sent: "Sent
     nxt = sents[k + 1]
     if off + nxt.start_char - end > 3 or not cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char):
         return []
+    if len(nxt) > CUE_SENTENCE_TOKENS or any(t.text in (":", ";") or t.is_quote for t in nxt):
+        return []  # "It concluded with a slogan: ...": a new statement, not the quotation's cue
     return [nxt]
+
+
+CUE_SENTENCE_TOKENS = 8  # '"Is it late?" Bill asked Mr. Pell quietly.' at most
 
 
 _DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$")
