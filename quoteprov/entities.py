@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
+from . import cues
+
 # a letter or digit, not the underscore that marks italics in plain-text editions ("_New York Times_")
 _ALNUM = r"[^\W_]"
 _CAP = rf"(?:[A-Z](?:{_ALNUM}|[\u2019'\-])*(?:{_ALNUM}|[\u2019'])|[A-Z]\.|[A-Z])"
@@ -116,8 +118,6 @@ def is_person_noun(word: str) -> bool:
     are no one's `he`). The short list alone left most
     descriptions of the genre ("replied the officer", "the commander ... said") without a
     speaker, and a pronoun after them resolved past them to the last name."""
-    from . import cues
-
     return word in cues.PERSON_NOUNS or person_noun(word) == "person"
 
 

@@ -87,6 +87,7 @@ class TextIndex:
     gender: dict[str, int] = field(default_factory=dict)  # name -> +1 (he), -1 (she); absent: unknown
     counts: Counter = field(default_factory=Counter)  # last word of a name -> its mentions in the text
     names_by_par: dict[int, list[Mention]] = field(default_factory=dict)  # names outside quotations, read on demand
+    spoken: dict[int, list[Mention]] = field(default_factory=dict)  # names inside a quotation, by its start
     body: frozenset[int] | None = None  # the paragraphs of prose (None: all); notes and headings name no one present
 
 
@@ -130,6 +131,7 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
     pars = [p for p in sorted(wanted) if 0 <= p < len(paragraphs) and (body is None or p in body)]
     quoted = {p: sorted(by_par.get(p, [])) for p in pars}
     names = {p: name_mentions(idx, p, quoted[p]) for p in pars}
+    idx.names_by_par.update(names)  # what `names_in_paragraph` would read again for the cast
     idx.gender = name_genders(text, [m for p in pars for m in names[p]])
     idx.counts = Counter(m.key.split()[-1] for p in pars for m in names[p])
     # the last person of each gender named, carried from paragraph to paragraph: in a
@@ -195,12 +197,10 @@ def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list
 def quoted_names(idx: TextIndex, q: Quote) -> list[Mention]:
     """Names spoken inside quotation q ("Oh! Mr. Bennet, you are wanted"): the one spoken to,
     who often answers next, or the one spoken of (`vocative` mentions)."""
-    out = []
-    for m in NAME.finditer(idx.text, q.start, min(q.end, q.start + VOCATIVE_REACH)):
-        found = _name_of(idx, m, "vocative")
-        if found is not None:
-            out.append(found)
-    return out
+    if q.start not in idx.spoken:  # each quotation is asked for itself and as the one before the next
+        found = (_name_of(idx, m, "vocative") for m in NAME.finditer(idx.text, q.start, min(q.end, q.start + VOCATIVE_REACH)))
+        idx.spoken[q.start] = [m for m in found if m is not None]
+    return idx.spoken[q.start]
 
 
 def _name_of(idx: TextIndex, m: "re.Match[str]", how: str) -> Mention | None:

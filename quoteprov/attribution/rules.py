@@ -93,14 +93,10 @@ def _person_pattern(docs: list["Doc"], known: frozenset[str]) -> re.Pattern[str]
     return re.compile(r"\b(?:" + "|".join(map(re.escape, persons)) + r")\b") if persons else None
 
 
-def _cue_sentence_after(ctx: Ctx, end: int, sents: list["Sent"], end_sent: "Sent", off: int) -> list["Sent"]:
+def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> list["Sent"]:
     """The parser's next sentence when it is the quotation's cue ('"Is it late?" Bill asked.'):
     it opens right after the closing mark with a short subject and a reporting verb."""
-    k = next((j for j, t in enumerate(sents) if t.start == end_sent.start), None)
-    if k is None or k + 1 >= len(sents):
-        return []
-    nxt = sents[k + 1]
-    if off + nxt.start_char - end > 3 or not cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char):
+    if nxt is None or off + nxt.start_char - end > 3 or not cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char):
         return []
     if len(nxt) > CUE_SENTENCE_TOKENS or any(t.text in (":", ";") or t.is_quote for t in nxt):
         return []  # "It concluded with a slogan: ...": a new statement, not the quotation's cue
@@ -146,9 +142,9 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
         here = [i for i in idxs if s0 - 1 <= ctx.spans[i].start - 1 < s1]
         for i in here:
             sp = ctx.spans[i]
-            end_sent = next((t for t in sents[k:] if off + t.start_char <= sp.end <= off + t.end_char + 1), sent)
-            scope = [sent] if end_sent is sent else [sent, end_sent]
-            scope += _cue_sentence_after(ctx, sp.end, sents, end_sent, off)
+            e = next((j for j in range(k, len(sents)) if off + sents[j].start_char <= sp.end <= off + sents[j].end_char + 1), k)
+            scope = [sent] if e == k else [sent, sents[e]]
+            scope += _cue_sentence_after(ctx, sp.end, sents[e + 1] if e + 1 < len(sents) else None, off)
             ctx.results[i] = attribute_one(ctx, i, scope, off)
         running = ctx.d.running
         if running is not None and any(ctx.spans[i].start < s1 and ctx.spans[i].end > s0 and
