@@ -37,6 +37,13 @@ def cmd_extract(args: argparse.Namespace) -> int:
     # the same metadata a manifest entry gives: "I" and "me" resolve to the author
     meta = {k: v for k, v in (("author", args.author), ("title", args.title), ("year", args.year)) if v}
     source = read_source(args.file, args.source_id, meta or None)
+    blank = sum(1 for a, b in source.paragraphs if not source.text[a:b].strip())
+    if blank * 4 > len(source.paragraphs):
+        # each line is a paragraph: a blank line is an empty one, and "the paragraph before" a
+        # quotation (its introduction, the last turn of a dialogue) is then always empty
+        _stderr(f"note: {blank} of the {len(source.paragraphs)} lines of {args.file} are blank; extract reads one "
+                "paragraph per line. For a hard-wrapped text with blank lines between paragraphs, "
+                "`quoteprov add` joins each paragraph into one line first.")
     out = sys.stdout
     for rec in extract(source):
         out.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")

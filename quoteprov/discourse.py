@@ -46,6 +46,9 @@ class Discourse:
     sentence_no: int = 0
     running: Found | None = None
     running_sentence: int = -99
+    # the running speaker set by words that introduce what follows ("Emma exclaimed,"), which
+    # alone carries over into a quotation opening the next paragraph
+    introduction: Found | None = None
     paragraph: int = -1
     addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
     assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")
@@ -55,6 +58,8 @@ class Discourse:
     descriptions: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def remember(self, who: Who, rank: int) -> None:
+        if not who.name.strip() and who.kind != "anonymous":
+            return  # a mention that named nobody (a token of punctuation or spaces) is no antecedent
         self.mentions.append((self.sentence_no, rank, who))
         del self.mentions[:-80]
 

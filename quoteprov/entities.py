@@ -19,7 +19,8 @@ from . import cues
 
 # a letter or digit, not the underscore that marks italics in plain-text editions ("_New York Times_")
 _ALNUM = r"[^\W_]"
-_CAP = rf"(?:[A-Z](?:{_ALNUM}|[\u2019'\-])*(?:{_ALNUM}|[\u2019'])|[A-Z]\.|[A-Z])"
+# (a hyphen only between letters: "Saint-Just", not the dash of "Miss Abbotts--the Miss Abbott")
+_CAP = rf"(?:[A-Z](?:{_ALNUM}|[\u2019']|-(?={_ALNUM}))*(?:{_ALNUM}|[\u2019'])|[A-Z]\.|[A-Z])"
 # capitalised sequences (names and named things): "Ruth Fischer", "G. T. Miasnikov",
 # "Workers' Group", "Twelfth Party Congress"; "of the" inside allowed ("Industrial Workers of the World").
 # A name never runs over a line break: a line is a paragraph (or a heading), so "CHAPTER VII" on one
@@ -188,6 +189,9 @@ class NameIndex:
     fuller_forms: frozenset[str] = frozenset()  # names that may expand a surname
     kinds: dict[str, str] = field(default_factory=dict)  # canonical name (lower case) -> the registry's kind
     persons: frozenset[str] = frozenset()  # full names the parser tagged as persons (set once parsed)
+    # words capitalised only where they open a sentence ("Old", "Poor", "Is"): the text writes
+    # them in lower case and never with a capital mid-sentence
+    openers: frozenset[str] = frozenset()
 
     def registered_kind(self, name: str) -> str | None:
         """The registry's kind of a name it lists (as its name or an alias), else None."""
@@ -209,7 +213,9 @@ class NameIndex:
             return reg
         last = mention.split()[-1] if mention.split() else mention
         pool = _by_last_word(frozenset(known), self.fuller_forms).get(last, ())
-        fuller = {n for n in pool if n != mention and n.endswith(" " + mention)}
+        # not a name the parser read with the word that opened its sentence ("Old Mike said")
+        fuller = {n for n in pool if n != mention and n.endswith(" " + mention)
+                  and n.split()[0] not in self.openers}
         if not fuller and len(mention.split()) == 1 and mention[:1].isupper():
             # a given name alone ("Bill said") is the one full name the parser knows starting
             # with it ("Bill Gorton"), when there is one and it names a person; not when the
@@ -269,9 +275,11 @@ def registry_names(registry: list[dict[str, Any]] | None) -> dict[str, str]:
 def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameIndex:
     starts, names = [], []
     fuller: set[str] = set()
+    firsts: set[str] = set()
     proper, common = proper_words(text, 1), common_words(text)
     for m in (m for lo, hi in prose_lines(text) for m in _NAME_SEQ.finditer(text, lo, hi)):
         raw = m.group().split()
+        firsts.add(raw[0])
         words = strip_leading_stop(raw)
         if words is raw:
             words = drop_opening_word(words, text, m.start(), proper, common)
@@ -298,7 +306,8 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         by_head.setdefault(last, []).append((st, name))
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
-    return NameIndex(reg, by_head, frozenset(fuller), kinds)
+    openers = frozenset(w for w in firsts if w not in proper and w.lower() in common)
+    return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers)
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,11 @@ METHODS: tuple[Method, ...] = (
       for name, _ in _KIND_SPEAKER_RULES),
     Method("running-speaker", _BOTH, _ATTR,
            "the speaker of the paragraph's last attributed quotation, within a few sentences (inferred)"),
+    Method("introduction-subject", _BOTH, _ATTR,
+           "the subject of a paragraph ending in a colon, comma or dash (\"Emma continued:\"), of the next one's "
+           "quotation"),
+    Method("continued-quotation", _BOTH, _ATTR,
+           "the speaker of a quotation left open at the end of the paragraph before (the ranker keeps it)"),
     # recipient
     Method("cue-addressee", (RECIPIENT,), _ATTR, "the object of the reporting cue (\"told X\", \"wrote to X\")"),
     Method("letter-to", (RECIPIENT,), _ATTR, "the addressee of a letter named beside the cue (\"in a letter to X\")"),

@@ -324,3 +324,56 @@ def test_the_cue_sentence_after_a_closing_mark_is_the_quotations():
             '"Come on," Bill said. "Let us go."\n')
     assert who(text, "You are sure")[:2] == ("quotation", "Bill")
     assert who(text, "Come on")[:2] == ("quotation", "Bill")
+
+
+def test_a_paragraph_that_ends_introducing_gives_the_next_quotation_its_speaker():
+    # a paragraph ending in a colon, comma or dash runs on into the quotation that opens the
+    # next, whatever its verb: its subject speaks (or the owner of "Emma's remark")
+    text = ('Harriet was silent. After a pause, Harriet turned to her friend with a look of alarm:\n'
+            '"Oh, what a sweet house it is!"\n'
+            'The walk went on past the vicarage.--Emma\'s remark was--\n'
+            '"There it is. There go you and your riddle-book one of these days."\n')
+    r = by_text(run(text), "sweet house")
+    assert r.speaker == "Harriet" and r.method["speaker"] == "introduction-subject"
+    assert r.cue_span.text == "turned"
+    assert who(text, "riddle-book")[1] == "Emma"
+
+
+def test_each_paragraph_of_a_dialogue_is_a_new_turn_unless_the_quotation_goes_on():
+    # the speaker of one paragraph's quotation is no rule's pick for the next paragraph's
+    # (in a dialogue the next speaker answers); a quotation left open goes on in the next
+    text = ('"Let me entreat you," cried Mr. Elton, "it would be a delight."\n'
+            '"You are very kind, but no."\n'
+            'Mr. Pell then read the letter: "I have been ill for a week, and the doctor\n'
+            '"says that I must rest until the spring."\n')
+    r = by_text(run(text), "You are very kind")
+    assert r.method["speaker"] != "running-speaker"
+    r = by_text(run(text), "says that I must rest")
+    assert r.speaker == "Mr. Pell" and r.method["speaker"] == "continued-quotation"  # kept by the ranker
+
+
+def test_a_verb_in_the_place_of_a_speech_tag_reports_the_quotation():
+    # '"...!" hissed X', '"...," X faltered.': the position makes the verb a reporting verb
+    text = ('The room fell silent.\n'
+            '"Exposure!" hissed Mr. Eager.\n'
+            '"We must not be unjust to people," Lucy faltered. "It is late."\n'
+            '"It\'s no good being proper in this world," said the first housemaid.\n'
+            '"Yes, but not from Germany," was the astounding reply.\n')
+    assert who(text, "Exposure")[1] == "Mr. Eager"
+    assert who(text, "unjust to people")[1] == "Lucy"
+    assert who(text, "being proper")[1] == "first housemaid"
+    r = by_text(run(text), "not from Germany")
+    assert r.speaker != "astounding reply"  # a copula is no speech tag
+
+
+def test_a_complete_tag_after_a_question_is_its_cue_whatever_follows():
+    text = ('I stood at the window of my hotel.\n'
+            '"What is the soviet?" I asked, and he replied briefly:\n'
+            '"It is the only government we have in Russia now."\n')
+    r = by_text(run(text, "Rheta Childe Dorr"), "What is the soviet")
+    assert r.speaker == "Rheta Childe Dorr" and r.method["speaker"] == "cue-subject"
+
+
+def test_a_one_word_title_after_an_article_stays_a_title_before_a_reporting_verb():
+    text = 'At the close the delegates sang the "Internationale," wrote one observer, and left the hall.\n'
+    assert who(text, "Internationale")[0] == "title"

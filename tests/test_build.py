@@ -138,6 +138,17 @@ def test_extract_command_prints_json_lines_with_offsets_into_the_file(tmp_path):
     assert rows[0]["corrections"] == []
 
 
+def test_extract_notes_a_text_with_blank_lines_between_paragraphs(tmp_path):
+    # one paragraph per line: blank lines would be empty paragraphs between every turn
+    p = tmp_path / "wrapped.txt"
+    p.write_text('He came in.\n\n"Is it late?" he asked.\n\n"No," she said.\n', encoding="utf-8")
+    out = cli("extract", str(p))
+    assert out.returncode == 0 and "are blank" in out.stderr and "quoteprov add" in out.stderr
+    assert len(out.stdout.splitlines()) == 2
+    p.write_text('He came in.\n"Is it late?" he asked.\n', encoding="utf-8")
+    assert cli("extract", str(p)).stderr == ""
+
+
 def test_extract_command_errors_are_clear(tmp_path):
     out = cli("extract", str(tmp_path / "missing.txt"))
     assert out.returncode == 2 and "no such file" in out.stderr and "Traceback" not in out.stderr

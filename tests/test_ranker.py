@@ -225,7 +225,8 @@ def test_a_name_spoken_in_the_quotation_or_the_one_before_is_a_candidate():
 def test_the_persons_named_most_lately_are_candidates_of_a_he_or_she():
     # the man who answers was named many paragraphs back; of the people named lately only the
     # men are candidates of "he replied"
-    from quoteprov.attribution.features import CAST_PARAGRAPHS, candidates
+    from quoteprov.attribution.features import candidates
+    from quoteprov.attribution.turns import CAST_PARAGRAPHS
 
     filler = "The clock ticked.\n" * 5
     text = ('Mr. Pell and Mrs. Harlow sat in the garden; Mr. Pell spoke first, and Mrs. Harlow listened.\n'
@@ -368,3 +369,41 @@ def test_the_training_cache_holds_the_rules_records_only(tmp_path: Path, monkeyp
     assert recs == [r.to_dict() for r in extract(src, use_model=False)]
     assert not any(str(r["method"]["speaker"]).startswith("ranked-") for r in recs)
     assert (tmp_path / "t.parses").stat().st_size > 0  # the parse memo, for the next run
+
+
+def test_only_a_name_set_off_as_the_one_spoken_to_is_a_vocative():
+    from quoteprov.attribution.candidates import is_vocative
+
+    def voc(quote: str, name: str) -> bool:
+        a = quote.index(name)
+        return is_vocative(quote, a, a + len(name), 0, len(quote))
+
+    assert voc("Oh! Mr. Bennet, you are wanted", "Mr. Bennet")
+    assert voc("do you think so, Emma?", "Emma")
+    assert voc("Thank you, Mr. Weston.", "Mr. Weston")
+    assert voc("my dear Emma, unless one could", "Emma")
+    assert not voc("Mr. Knightley I declare!--I must speak to him", "Mr. Knightley")
+    assert not voc("resolved to join the Communist Party.", "Communist Party")
+    assert not voc("ask Mr. Knightley about it", "Mr. Knightley")
+
+
+def test_a_name_read_with_the_word_opening_its_sentence_does_not_expand_a_short_name():
+    # "Old Mike came in" (the text writes "old" in lower case, never "Old" mid-sentence): the
+    # parser's "Old Mike" is not Mike's full name
+    from quoteprov.entities import name_index
+
+    text = "Old Mike came in. The old man sat down by Mike and Bill Gorton.\n"
+    idx = name_index(text)
+    assert idx.canonical_proper("Mike", frozenset({"Old Mike"})) == "Mike"
+    assert idx.canonical_proper("Gorton", frozenset({"Bill Gorton"})) == "Bill Gorton"
+
+
+def test_blank_lines_between_paragraphs_are_dropped_with_every_offset_mapped() -> None:
+    from training.corpora import drop_blank_lines
+
+    text = 'First "quoted" words.\n\nSecond paragraph, "more".\n  \n\nThird.\n'
+    new, at = drop_blank_lines(text)
+    assert new == 'First "quoted" words.\nSecond paragraph, "more".\nThird.\n'
+    for word in ("quoted", "more", "Third"):
+        a = text.index(word)
+        assert new[at(a):at(a + len(word))] == word

@@ -194,12 +194,34 @@ def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list
     return out
 
 
+# words that may stand between a pause and the name of the one spoken to ("Oh! dear, Miss
+# Woodhouse", "my dear Emma", "Thank you, Mr. Weston"): English usage, no text's
+_VOCATIVE_OPENERS = frozenset("o oh ah dear my good poor yes no well why now come thank you and but".split())
+_PAUSE = re.compile(r"[,;:!?.()\u2014\u2013]|--")
+_PAUSE_AFTER = re.compile(r"\s*(?:[,;:!?.)\u2014\u2013]|--)")
+
+
+def is_vocative(text: str, a: int, b: int, q0: int, q1: int) -> bool:
+    """Whether the name at [a, b) inside the quotation [q0, q1) is set off as the one spoken to:
+    a pause (or the quotation's edge) after it, and before it a pause with at most two
+    vocative words between ("Oh! Mr. Bennet, you are wanted", "do you think so, Emma?"), not
+    a name spoken of ("the Communist Party has decided", "ask Mr. Knightley")."""
+    if b < q1 and text[b:q1].strip() and not _PAUSE_AFTER.match(text, b, q1):
+        return False
+    lo = max(q0, a - 40)
+    head = _PAUSE.split(text[lo:a])
+    if len(head) == 1 and lo > q0:
+        return False  # no pause within reach
+    words = re.findall(r"[^\W\d_]+", head[-1])
+    return len(words) <= 2 and all(w.lower() in _VOCATIVE_OPENERS for w in words)
+
+
 def quoted_names(idx: TextIndex, q: Quote) -> list[Mention]:
-    """Names spoken inside quotation q ("Oh! Mr. Bennet, you are wanted"): the one spoken to,
-    who often answers next, or the one spoken of (`vocative` mentions)."""
+    """Names spoken to inside quotation q ("Oh! Mr. Bennet, you are wanted"), who often answer
+    next (`vocative` mentions); a name only spoken of is none."""
     if q.start not in idx.spoken:  # each quotation is asked for itself and as the one before the next
         found = (_name_of(idx, m, "vocative") for m in NAME.finditer(idx.text, q.start, min(q.end, q.start + VOCATIVE_REACH)))
-        idx.spoken[q.start] = [m for m in found if m is not None]
+        idx.spoken[q.start] = [m for m in found if m is not None and is_vocative(idx.text, m.start, m.end, q.start, q.end)]
     return idx.spoken[q.start]
 
 

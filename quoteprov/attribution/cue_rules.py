@@ -12,6 +12,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
+from ..entities import is_person_noun
 from .context import Ctx, outside, span_of
 from .who import who_of
 
@@ -35,7 +36,52 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
                 if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
                     continue  # "as he put it", not "put into practice"
                 out.append(t)
+            elif t.tag_ in ("VBD", "VBZ") and t.lower_ not in cues.REPORTING_VERBS and speech_tag(ctx, t, off):
+                out.append(t)
     return out
+
+
+_PAUSE_BEFORE_CLOSE = (",", "!", "?", "-", "\u2013", "\u2014")
+_AUXILIARIES = frozenset("is was are were has had have does did do".split())  # the parser has no lemmas
+_TAG_SUBJECT = ("NNP", "NNPS", "PRP", "DT", "JJ", "NN", "NNS", "PRP$")
+
+
+def _closes_quote(ctx: Ctx, tok: "Token", off: int) -> bool:
+    """Whether tok is the closing mark of a quotation of its paragraph that ends in a pause
+    ('," ', '!" ', '?" ', '--" '), or a comma right after one."""
+    if tok.text == "," and tok.i > 0:
+        tok = tok.nbor(-1)
+    at = off + tok.idx
+    return ctx.text[at - 1:at] in _PAUSE_BEFORE_CLOSE and any(
+        sp.end == at and sp.close_mark is not None for sp in ctx.para_spans)
+
+
+def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
+    """A verb in the place of a speech tag is a reporting verb whatever it means elsewhere:
+    right after a quotation that pauses, before its subject ('"Exposure!" hissed Mr. Eager',
+    '"...," faltered Lucy'), or after a short subject there and before a pause ('"Well,"
+    Lucy faltered.', '"No!" he gasped, turning')."""
+    doc = verb.doc
+    if verb.i + 1 >= len(doc) or verb.lower_ in _AUXILIARIES:
+        return False  # '"...," was the astounding reply': a copula, not a speech tag
+    nxt = doc[verb.i + 1]
+    if verb.i > 0 and _closes_quote(ctx, doc[verb.i - 1], off):  # inverted: the subject follows
+        k = verb.i + 1
+        while k < len(doc) and k - verb.i <= 3 and doc[k].tag_ in ("DT", "JJ", "PRP$"):
+            k += 1
+        return k < len(doc) and _a_person(doc[k])
+    k = verb.i - 1
+    while k >= 0 and verb.i - k <= 4 and doc[k].tag_ in _TAG_SUBJECT and outside(ctx, doc[k], off):
+        k -= 1
+    return k >= 0 and k < verb.i - 1 and _closes_quote(ctx, doc[k], off) and _a_person(doc[verb.i - 1]) and (
+        nxt.is_punct or nxt.tag_ in ("RB", "IN"))
+
+
+def _a_person(tok: "Token") -> bool:
+    """A name, he/she/I/they or a noun for a person: what only a speaker's tag has beside an
+    ordinary verb ('"...," came a voice from the back' names nobody)."""
+    return tok.tag_ in ("NNP", "NNPS") or tok.lower_ in cues.PERSON_PRONOUNS | {"i", "they", "we"} \
+        or is_person_noun(tok.lower_)
 
 
 def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,

@@ -10,6 +10,7 @@ value null: the ranker abstains rather than guesses.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import numpy as np
@@ -23,7 +24,7 @@ from .rules import SpanAttribution
 # a name spoken inside a quotation says who was spoken to or of, not who spoke, and one of the
 # persons most named lately is only likely: guesses
 BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "inferred": "inferred",
-            "vocative": "inferred", "cast": "inferred"}
+            "vocative": "inferred", "cast": "inferred", "next": "inferred"}
 
 
 def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
@@ -44,9 +45,20 @@ def choose_p(model: Trees, rows: list[list[float]], prefer: int | None = None,
     if exclude is not None:
         p[exclude] = 0.0
     k = int(np.argmax(p))
-    if prefer is not None and (k == len(rows) - 1 or p[k] < margin * p[prefer]):
+    if prefer is not None and (k == len(rows) - 1 or math.isinf(margin) or p[k] < margin * p[prefer]):
         k = prefer
     return k, float(p[k] / p.sum()) if p.sum() > 0 else 0.0, p
+
+
+# rules whose value is no guess for a ranker to overturn: the rest of a quotation left open at
+# the end of the paragraph before is the same utterance (the printer's convention), so it keeps
+# that speaker and recipient whatever turn-taking suggests
+SETTLED = frozenset({"continued-quotation"})
+
+
+def margin_of(speaker_method: str | None, margin: float) -> float:
+    """The margin by which the ranker must outscore the rules' value of this quotation."""
+    return math.inf if speaker_method in SETTLED else margin
 
 
 def rule_index(cands: list[Candidate], value: str | None) -> int | None:
@@ -94,12 +106,13 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
             r.recipient.value, r.speaker.value) else None
         rows = speaker_features(idx, i, cands, by, prev)  # the recipient ranker reads them too
         prefer = rule_index(cands, r.speaker.value) if first else None
-        k, _, p = choose_p(models.speaker, rows, prefer, models.margin, addressed)
+        margin = margin_of(r.speaker.method, models.margin)
+        k, _, p = choose_p(models.speaker, rows, prefer, margin, addressed)
         conf = models.speaker.confidence(p, k, prefer, basis_of(cands[k], r.speaker), cands[k].origin, rows[k])
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
         rrows = recipient_features(idx, i, cands, by, prev, speaker.value, rows)
         rprefer = rule_index(cands, r.recipient.value) if first else None
-        rk, rshare, rp = choose_p(models.recipient, rrows, rprefer, models.margin)
+        rk, rshare, rp = choose_p(models.recipient, rrows, rprefer, margin)
         rbasis = basis_of(cands[rk], r.recipient)
         rconf = models.recipient.confidence(rp, rk, rprefer, rbasis, cands[rk].origin, rrows[rk])
         lo = idx.paragraphs[q.paragraph][0]

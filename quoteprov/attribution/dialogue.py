@@ -12,9 +12,10 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Found, Who
+from ..entities import is_person_noun
 from ..records import Span
 from ..spans import QuotedSpan
-from .context import Ctx, span_of
+from .context import Ctx, outside, span_of
 from .cue_rules import cues_in, recipient_of, subject_of
 from .documents import document_before
 from .terms import SHORT_WORDS
@@ -69,7 +70,44 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
             rec, rmethod = recipient_of(ctx, cue, off)
             ctx.d.running = Found("quotation", "running-speaker", who, "cue", span_of(ctx, off, [cue]), rec, rmethod)
             ctx.d.running_sentence = ctx.d.sentence_no
+            ctx.d.introduction = ctx.d.running
             return
+
+
+_INTRODUCING = (":", ",", "-", "\u2013", "\u2014")  # a paragraph ending so runs on into what follows
+
+
+def introduction(ctx: Ctx, sent: "Sent", off: int, p: int) -> None:
+    """A paragraph that ends in a colon, comma or dash without a reporting verb introduces the
+    quotation opening the next one ("Emma continued:", "John Knightley began with--",
+    "Harriet's was--"): the subject of its last clause speaks it (`introduction-subject`)."""
+    lo, hi = ctx.source.paragraphs[p]
+    body = ctx.text[lo:hi].rstrip()
+    if not body.endswith(_INTRODUCING) or off + sent.end_char < lo + len(body) \
+            or (ctx.d.introduction is not None and ctx.d.introduction is ctx.d.running
+                and ctx.d.running_sentence == ctx.d.sentence_no):
+        return  # not the paragraph's last words, or a reporting verb there already spoke
+    last_quote = max((sp.end for sp in ctx.outer if sp.paragraph == p), default=lo)
+    toks = [t for t in sent if off + t.idx >= last_quote and outside(ctx, t, off)]
+    verbs = [t for t in toks if t.tag_.startswith("VB") or t.tag_ == "MD"]
+    v = verbs[-1] if verbs else None
+    for _ in range(6):  # "found an opportunity of saying": up to the clause that has a subject
+        if v is None or any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children) or v.head.i == v.i:
+            break
+        v = v.head
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
+    if v is None or subj is None:
+        return
+    poss = next((c for c in subj.children if c.dep_ == "poss" and (
+        c.tag_ in ("NNP", "NNPS") or (c.tag_ == "PRP$" and c.lower_ in cues.PERSON_PRONOUNS))), None)
+    if poss is not None and not is_person_noun(subj.lower_):
+        subj = poss  # "Emma's remark was--", "His next letter was in another tone:": theirs
+    who = who_of(ctx, subj, off)
+    if who is None or who.kind not in ("person", "group", "document", "publication"):
+        return
+    ctx.d.running = Found("quotation", "introduction-subject", who, "introduction-subject", span_of(ctx, off, [v]))
+    ctx.d.running_sentence = ctx.d.sentence_no
+    ctx.d.introduction = ctx.d.running
 
 
 def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks: list["Token"], scope: list["Sent"],
@@ -96,8 +134,12 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
     if heard:
         f.kind_method = "cue-unresolved"  # "he said": someone spoke whom we cannot name
     elif fresh and running is not None and running.speaker is not None and document is None:
-        f.speaker, f.method, f.cue = running.speaker.inferred(), "running-speaker", running.cue
-        f.kind_method = "running-speaker"
+        # an introduction names its own rule ("introduction-subject"); a cue or an earlier
+        # quotation makes a running speaker
+        method = running.method if running.method in ("introduction-subject", "continued-quotation") \
+            else "running-speaker"
+        f.speaker, f.method, f.cue = running.speaker.inferred(), method, running.cue
+        f.kind_method = method
         if f.recipient is None and running.recipient is not None:
             f.recipient, f.recipient_method = running.recipient.inferred(), "running-recipient"
     elif words > SHORT_WORDS:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,10 +23,10 @@ from .candidates import (
     TextIndex,
     blank,
     gender_of,
-    names_in_paragraph,
     quoted_names,
     window_mentions,
 )
+from .turns import next_quotes, prev_quotes, recent_cast
 
 NOBODY = "\u2205"  # the candidate "no one the text names"
 FAR = 2000.0
@@ -90,7 +89,8 @@ _ADDRESS_BEFORE = re.compile(r"\b(?:to|told|tell|tells|asked|ask|asks|answered|a
                              r"addressed|warned|reminded|begged|urged|implored)\s+(?:the\s+)?$", re.IGNORECASE)
 
 # method names of the rules, grouped: the ranker learns how far to trust each family
-RULE_FAMILIES = ("cue", "according", "running", "narrator", "document", "colon", "assembly", "other")
+RULE_FAMILIES = ("cue", "according", "running", "introduction", "continued", "narrator", "document", "colon", "assembly",
+                 "other")
 
 SPEAKER_FEATURES = (
     "nobody", "rule_pick", "rule_explicit", "rule_resolved", "rule_inferred",
@@ -105,6 +105,7 @@ SPEAKER_FEATURES = (
     "q_first_in_par", "q_rule_none", "q_text_outside", "t_dialogue", "t_rule_rate",
     "gender", "pron_agree_after", "pron_agree_before", "salience",
     "description", "addressed_prev_par",
+    "next1", "next2", "next1_new_par", "next_rule_explicit",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -163,32 +164,6 @@ def _named_in(name: str, text: str) -> bool:
     return bool(parts) and re.search(r"\b" + re.escape(parts[-1]) + r"\b", text) is not None
 
 
-CAST_PARAGRAPHS = 20  # paragraphs before a quotation whose most named persons are candidates
-CAST_SIZE = 3
-
-
-def recent_cast(idx: TextIndex, q: Quote, gender: int) -> list[Mention]:
-    """The persons named most in the CAST_PARAGRAPHS before quotation q (of the gender of a
-    he/she next to it, when there is one), each by its last mention: in a long conversation
-    the one who speaks ("he replied") was often last named many paragraphs back, and the
-    turns decided before may be wrong."""
-    count: Counter[str] = Counter()
-    last: dict[str, Mention] = {}
-    for p in range(max(0, q.paragraph - CAST_PARAGRAPHS), q.paragraph):
-        for m in names_in_paragraph(idx, p):
-            if kind_of(m.key) == "person":
-                count[m.key] += 1
-                last[m.key] = m
-    out = []
-    for name, _ in sorted(count.items(), key=lambda kv: (-kv[1], -last[kv[0]].start)):
-        if gender and gender_of(idx, name) == -gender:
-            continue
-        out.append(last[name])
-        if len(out) == CAST_SIZE:
-            break
-    return out
-
-
 def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Candidate], dict[str, list[Mention]]]:
     """The speaker candidates of quote i: names in view, the rules' pick, the last speakers."""
     q = idx.quotes[i]
@@ -196,11 +171,13 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Can
     # names spoken in this quotation and the one before: in a conversation the one spoken to
     # answers, and is often named nowhere else near (a third of PDNC's speakers of "he said"
     # were no candidate at all)
-    spoken = [m for x in [q, *_prev_quotes(idx, i, 1)] for m in quoted_names(idx, x)]
+    spoken = [m for x in [q, *prev_quotes(idx, i, 1)] for m in quoted_names(idx, x)]
     g_after, g_before = adjacent_genders(idx, q)
     cast = recent_cast(idx, q, g_after or g_before)
+    ahead = [x for x in next_quotes(idx, i) if x.speaker]
     names = [m.key for m in mentions] + [n for n in prev[-3:] if n] + ([q.speaker] if q.speaker else []) \
-        + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast]
+        + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast] \
+        + [x.speaker for x in ahead if x.speaker]
     rep = group_names(names)
     by: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -228,6 +205,10 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Can
         if rep[m.key] not in seen:
             seen.add(rep[m.key])
             out.append(Candidate(rep[m.key], (m.start, m.end), "mention", how))
+    for x in ahead:  # who the rules found speaking next: in a dialogue, one of the two turns
+        if x.speaker and rep[x.speaker] not in seen:
+            seen.add(rep[x.speaker])
+            out.append(Candidate(rep[x.speaker], x.speaker_span, "mention", "next"))
     out.append(Candidate(None, None, "nobody"))
     return out, by
 
@@ -275,16 +256,6 @@ def adjacent_genders(idx: TextIndex, q: Quote) -> tuple[int, int]:
     return g(after), g(before[-1] if before else None)
 
 
-def _prev_quotes(idx: TextIndex, i: int, k: int = 3) -> list[Quote]:
-    out: list[Quote] = []
-    j = i - 1
-    while j >= 0 and len(out) < k:
-        if not idx.quotes[j].nested:
-            out.append(idx.quotes[j])
-        j -= 1
-    return out
-
-
 def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Mention]) -> None:
     """Where and how the candidate is mentioned around quotation q (its nearest mention before
     and after it in the paragraph, what stands between), written into row f."""
@@ -330,11 +301,12 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
     text = idx.text
     qtext = text[q.start:q.end]
     ctx = quote_context(idx, i)
-    pq = _prev_quotes(idx, i)
+    pq = prev_quotes(idx, i)
     prev_text = text[pq[0].start:pq[0].end] if pq else ""
     last = prev[::-1] + [None, None, None]
     fam = family(q.speaker_method)
     g_after, g_before = adjacent_genders(idx, q)
+    ahead = next_quotes(idx, i)
     rows: list[dict[str, float]] = []
     for c in cands:
         f = dict.fromkeys(SPEAKER_FEATURES, 0.0)
@@ -343,6 +315,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         f["prev_pars_gap"] = float(q.paragraph - pq[0].paragraph) if pq else 9.0
         f["prev1_same_par"] = float(bool(pq) and pq[0].paragraph == q.paragraph)
         f["prev1_prev_par"] = float(bool(pq) and pq[0].paragraph == q.paragraph - 1)
+        f["next1_new_par"] = float(bool(ahead) and ahead[0].paragraph != q.paragraph)
         if c.name is None:
             f["nobody"] = 1.0
             rows.append(f)
@@ -357,6 +330,10 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         f["prev1"] = float(same_name(c.name, last[0]))
         f["prev2"] = float(same_name(c.name, last[1]))
         f["prev3"] = float(same_name(c.name, last[2]))
+        for n, x in enumerate(ahead, 1):
+            if same_name(c.name, x.speaker):
+                f[f"next{n}"] = 1.0
+                f["next_rule_explicit"] = max(f["next_rule_explicit"], float(x.speaker_basis == "explicit"))
         f["voc_in_quote"] = float(_named_in(c.name, qtext))
         f["voc_in_prev"] = float(bool(prev_text) and _named_in(c.name, prev_text))
         k = kind_of(c.name)

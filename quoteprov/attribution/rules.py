@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ from ..source import Source
 from ..spans import QuotedSpan
 from ..syntax import parse
 from .context import Ctx, clean
-from .dialogue import cue_without_quote
+from .dialogue import cue_without_quote, introduction
 from .parse_units import assemblies_in, is_block, only_remembered, plan_units, remember, skim
 from .speaker import attribute_one
 from .windows import unit_spans
@@ -96,8 +97,12 @@ def _person_pattern(docs: list["Doc"], known: frozenset[str]) -> re.Pattern[str]
 def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> list["Sent"]:
     """The parser's next sentence when it is the quotation's cue ('"Is it late?" Bill asked.'):
     it opens right after the closing mark with a short subject and a reporting verb."""
-    if nxt is None or off + nxt.start_char - end > 3 or not cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char):
+    m = None if nxt is None or off + nxt.start_char - end > 3 else \
+        cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char)
+    if m is None or nxt is None:
         return []
+    if re.match(r"\s*[,.;]", ctx.text[m.end():m.end() + 2]):
+        return [nxt]  # a complete tag ('" I asked, and he replied briefly:'), whatever follows it
     if len(nxt) > CUE_SENTENCE_TOKENS or any(t.text in (":", ";") or t.is_quote for t in nxt):
         return []  # "It concluded with a slogan: ...": a new statement, not the quotation's cue
     return [nxt]
@@ -107,6 +112,14 @@ CUE_SENTENCE_TOKENS = 8  # '"Is it late?" Bill asked Mr. Pell quietly.' at most
 
 
 _DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$")
+
+
+def _continued(ctx: Ctx, p: int) -> bool:
+    """Whether paragraph p's last quotation is left open: it goes on in the next paragraph."""
+    # the spans are in text order: the ones before paragraph p + 1, read backwards
+    k = bisect_left(ctx.spans, p + 1, key=lambda sp: sp.paragraph)
+    last = next((sp for sp in reversed(ctx.spans[max(0, k - 50):k]) if sp.nested_in is None), None)
+    return last is not None and last.paragraph == p and last.unclosed
 
 
 def _one_name(text: str) -> bool:
@@ -132,7 +145,13 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
     ctx = dataclasses.replace(ctx, para_spans=para_spans, outer=outer, outer_starts=tuple(sp.start for sp in outer),
                               cue_cache={})
     if p != ctx.d.paragraph:
-        if not (ctx.d.paragraph == p - 1 and idxs and is_block(ctx.source, ctx.spans[idxs[0]])):
+        # in a dialogue each paragraph is a new turn: only an introduction at the end of the
+        # paragraph before, or a quotation left open there, carries its speaker over
+        carry = ctx.d.paragraph == p - 1 and bool(idxs) and is_block(ctx.source, ctx.spans[idxs[0]])
+        if carry and ctx.d.running is not None and ctx.d.running is not ctx.d.introduction \
+                and _continued(ctx, p - 1):
+            ctx.d.running = dataclasses.replace(ctx.d.running, method="continued-quotation")
+        elif not (carry and ctx.d.running is ctx.d.introduction):
             ctx.d.running = None
         ctx.d.paragraph = p
     sents = list(doc.sents)
@@ -152,5 +171,7 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
             ctx.d.running_sentence = ctx.d.sentence_no  # a quotation still going on
         if not here and not only_remembered(ctx, p, s0, s1):
             cue_without_quote(ctx, sent, off)
+        if k == len(sents) - 1 and not here:
+            introduction(ctx, sent, off, p)
         remember(ctx, sent, off)
         assemblies_in(ctx, off + sent.start_char, off + sent.end_char)

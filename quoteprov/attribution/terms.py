@@ -71,8 +71,10 @@ def title_case(ctx: Ctx, sp: QuotedSpan, qtext: str) -> bool:
     after = ctx.text[sp.end + 1:sp.end + 2]
     if after == "-":
         return False  # '"Workers' Communist Parties of the USSR"-parties': a name in use
-    if cues.CUE_AFTER.match(ctx.text, sp.end + 1, sp.end + 60):
-        return False  # '"Come on," Bill said': words someone said, not a title
+    if prev != "the" and cues.CUE_AFTER.match(ctx.text, sp.end + 1, sp.end + 60):
+        # '"Come on," Bill said': words someone said, not a title (but 'the "Internationale,"
+        # sang ...' is one: said words do not follow an article)
+        return False
     # a capitalised phrase that is not a sentence ("God Save the King"), or one word after
     # an article ("the 'Internationale'")
     return (len(words) >= 2 and not re.search(r"[.!?]\W*$", qtext)) or prev == "the"

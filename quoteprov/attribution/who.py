@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
-from ..entities import is_person_noun, kind_of
+from ..entities import is_person_noun, kind_of, opens_sentence
 from ..records import Span
 from .context import Ctx, clean, outside, span_of
 from .windows import entity_at
@@ -53,7 +53,8 @@ def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
         return None
     if tok.tag_ in ("NNP", "NNPS"):
         return proper(ctx, tok, off)
-    if tok.tag_ in ("NN", "NNS"):
+    if tok.tag_ in ("NN", "NNS") or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
+            c.dep_ == "det" for c in tok.children)):  # "said the first housemaid", tagged a verb
         for c in tok.children:  # "the journal, Sotsialisticheskii vestnik," -> the name
             if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS") and outside(ctx, c, off):
                 return proper(ctx, c, off)
@@ -128,6 +129,8 @@ def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
                 i -= 1  # the parser's entity often leaves out the title: "Mrs. Ford", not "Ford"
     if j > i and doc[i].is_sent_start and doc[i].lower_.endswith("ing"):
         i += 1  # "Quoting Marx's address": a participle that opens the sentence
+    while j > i and doc[i].text in ctx.names.openers and opens_sentence(ctx.text, off + doc[i].idx):
+        i += 1  # "Poor Margaret said", "Now Helen": capitalised only because it opens the sentence
     while j > i and (doc[j].text[:1].islower() or not doc[j].text[:1].isalnum()):
         j -= 1  # "said Anne mournfully", "Miss Abbotts--": the entity ran on past the name
     mention = span_of(ctx, off, list(doc[i:j + 1]))
