@@ -377,3 +377,11 @@ def test_a_complete_tag_after_a_question_is_its_cue_whatever_follows():
 def test_a_one_word_title_after_an_article_stays_a_title_before_a_reporting_verb():
     text = 'At the close the delegates sang the "Internationale," wrote one observer, and left the hall.\n'
     assert who(text, "Internationale")[0] == "title"
+
+
+def test_a_short_question_or_exclamation_is_words_said_not_a_term():
+    text = ('The nephew told me about the tannery.\n'
+            '"Do the men work?"\n'
+            'The soldiers marched under "peace offensives" banners past the "Winter Palace" gates.\n')
+    assert who(text, "Do the men work")[0] == "quotation"
+    assert who(text, "peace offensives")[0] == "term"

@@ -125,7 +125,7 @@ def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks:
             f.speaker, f.method, f.cue = description(ctx, noun, off), "document-noun", span_of(ctx, off, [noun])
 
 
-def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int) -> bool:
+def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str = "") -> bool:
     """5. No rule named a speaker: the running speaker of the paragraph (or of the block
     quotation's introduction) if it is fresh. Fills `f`'s kind method; False if the span is
     then a short term after all."""
@@ -144,6 +144,8 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
             f.recipient, f.recipient_method = running.recipient.inferred(), "running-recipient"
     elif words > SHORT_WORDS:
         f.kind_method = "sentence-length"
+    elif words > 1 and qtext.rstrip(" '\"\u2019\u201d_")[-1:] in ("?", "!"):
+        f.kind_method = "question-or-exclamation"  # "Do the men work?": a turn of talk, not a term
     else:
         return False
     return True

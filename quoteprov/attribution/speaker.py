@@ -44,7 +44,7 @@ def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
     if f.speaker is None and not heard and qtoks:
         colon_clause_subject(ctx, f, sp, scope, off)
     if f.speaker is None:
-        if not running_speaker(ctx, f, heard, document, words):
+        if not running_speaker(ctx, f, heard, document, words, qtext):
             return Found("term", "short-no-cue")
     else:
         assert f.method is not None  # every rule that names a speaker names itself
