@@ -125,17 +125,18 @@ def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks:
             f.speaker, f.method, f.cue = description(ctx, noun, off), "document-noun", span_of(ctx, off, [noun])
 
 
-def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str = "") -> bool:
+def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str) -> bool:
     """5. No rule named a speaker: the running speaker of the paragraph (or of the block
     quotation's introduction) if it is fresh. Fills `f`'s kind method; False if the span is
-    then a short term after all."""
+    then a short term after all (`qtext`, the quoted words, tells a question from a term)."""
     running = ctx.d.running
     fresh = running is not None and ctx.d.sentence_no - ctx.d.running_sentence <= RUNNING_SENTENCES
     if heard:
         f.kind_method = "cue-unresolved"  # "he said": someone spoke whom we cannot name
     elif fresh and running is not None and running.speaker is not None and document is None:
-        # an introduction names its own rule ("introduction-subject"); a cue or an earlier
-        # quotation makes a running speaker
+        # an introduction at the end of the paragraph before and the rest of a quotation left open
+        # there name their own rules; a cue or an earlier quotation of this paragraph makes a
+        # running speaker
         method = running.method if running.method in ("introduction-subject", "continued-quotation") \
             else "running-speaker"
         f.speaker, f.method, f.cue = running.speaker.inferred(), method, running.cue

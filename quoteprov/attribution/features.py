@@ -177,7 +177,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Can
     ahead = [x for x in next_quotes(idx, i) if x.speaker]
     names = [m.key for m in mentions] + [n for n in prev[-3:] if n] + ([q.speaker] if q.speaker else []) \
         + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast] \
-        + [x.speaker for x in ahead if x.speaker]
+        + [x.speaker for x in ahead if x.speaker is not None]
     rep = group_names(names)
     by: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -206,7 +206,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Can
             seen.add(rep[m.key])
             out.append(Candidate(rep[m.key], (m.start, m.end), "mention", how))
     for x in ahead:  # who the rules found speaking next: in a dialogue, one of the two turns
-        if x.speaker and rep[x.speaker] not in seen:
+        if x.speaker is not None and rep[x.speaker] not in seen:
             seen.add(rep[x.speaker])
             out.append(Candidate(rep[x.speaker], x.speaker_span, "mention", "next"))
     out.append(Candidate(None, None, "nobody"))
