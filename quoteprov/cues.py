@@ -139,6 +139,9 @@ magazine review paper play opera film series entitled titled called column
 """.split())
 
 PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
+# verbs that link a subject to a description: "He was a 'bourgeois specialist'" reports no words
+COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains "
+                    "remained".split())
 PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 FIRST_PERSON = frozenset("i me my mine myself".split())

@@ -42,7 +42,8 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
 
 
 _PAUSE_BEFORE_CLOSE = (",", "!", "?", "-", "\u2013", "\u2014")
-_AUXILIARIES = frozenset("is was are were has had have does did do".split())  # the parser has no lemmas
+# the parser has no lemmas: the forms that never make a speech tag ('"...," was the reply')
+_NOT_TAGS = cues.COPULAS | frozenset("has had have does did do".split())
 _TAG_SUBJECT = ("NNP", "NNPS", "PRP", "DT", "JJ", "NN", "NNS", "PRP$")
 
 
@@ -62,7 +63,7 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     '"...," faltered Lucy'), or after a short subject there and before a pause ('"Well,"
     Lucy faltered.', '"No!" he gasped, turning')."""
     doc = verb.doc
-    if verb.i + 1 >= len(doc) or verb.lower_ in _AUXILIARIES:
+    if verb.i + 1 >= len(doc) or verb.lower_ in _NOT_TAGS:
         return False  # '"...," was the astounding reply': a copula, not a speech tag
     nxt = doc[verb.i + 1]
     if verb.i > 0 and _closes_quote(ctx, doc[verb.i - 1], off):  # inverted: the subject follows

@@ -87,7 +87,7 @@ def introduction(ctx: Ctx, sent: "Sent", off: int, p: int) -> None:
             or (ctx.d.introduction is not None and ctx.d.introduction is ctx.d.running
                 and ctx.d.running_sentence == ctx.d.sentence_no):
         return  # not the paragraph's last words, or a reporting verb there already spoke
-    last_quote = max((sp.end for sp in ctx.outer if sp.paragraph == p), default=lo)
+    last_quote = max((sp.end for sp in ctx.outer), default=lo)  # ctx.outer: this paragraph's
     toks = [t for t in sent if off + t.idx >= last_quote and outside(ctx, t, off)]
     verbs = [t for t in toks if t.tag_.startswith("VB") or t.tag_ == "MD"]
     v = verbs[-1] if verbs else None

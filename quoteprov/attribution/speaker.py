@@ -23,8 +23,6 @@ from .terms import SHORT_WORDS, term_rules
 from .who import proper, who_of
 from .windows import scope_cues, tokens_between
 
-_COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains remained".split())
-
 
 def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
     """Kind, speaker and recipient of span i, whose sentences `scope` were parsed at `off`."""
@@ -108,7 +106,7 @@ def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int
         v = a.head
         while not (v.tag_.startswith("VB") or v.tag_ == "MD") and v.head.i != v.i:
             v = v.head
-        if v in qtoks or v.lower_ in _COPULAS:
+        if v in qtoks or v.lower_ in cues.COPULAS:
             continue  # "He was a 'bourgeois specialist'": a description, not his words
         subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
         if subj is not None and (subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS):
