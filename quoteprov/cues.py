@@ -77,6 +77,11 @@ REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] fo
 CUE_AFTER = re.compile(r"[\s,;]*(?:[A-Za-z][\w.'\u2019-]*\s+){0,3}(?:" + "|".join(
     sorted(REPORTING_VERBS, key=len, reverse=True)) + r")\b")
 
+# a quotation followed by "was the answer", "came the reply": an answer to the one asked before,
+# who is not named there
+REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"
+                         r"(?:answer|reply|response|rejoinder|retort)\b")
+
 # verbs whose `to`-object or indirect object is the addressee
 ADDRESSING_VERBS: frozenset[str] = frozenset(
     f for b in "say tell write declare explain complain protest appeal address report reply answer "

@@ -72,8 +72,13 @@ def kind_of(name: str, ner_label: str | None = None) -> str:
     return "person"
 
 
+# with "one", one word written in two: someone, anyone, everyone, no one ("some one else")
+ONE_WORD_DETS = frozenset({"some", "any", "every", "no"})
+
+
 def strip_leading_stop(words: list[str]) -> list[str]:
-    while words and words[0].lower().rstrip(".") in _LEADING_STOP:
+    while words and words[0].lower().rstrip(".") in _LEADING_STOP and not (
+            words[0].lower() in ONE_WORD_DETS and len(words) > 1 and words[1].lower() == "one"):
         words = words[1:]
     return words
 
@@ -192,6 +197,9 @@ class NameIndex:
     # words capitalised only where they open a sentence ("Old", "Poor", "Is"): the text writes
     # them in lower case and never with a capital mid-sentence
     openers: frozenset[str] = frozenset()
+    # one-word names the text uses at least twice and never as a place ("in X", "at X", "the X"):
+    # the parser's place label on them is a guess the text contradicts ("Bucharin took the map")
+    unplaced: frozenset[str] = frozenset()
 
     def registered_kind(self, name: str) -> str | None:
         """The registry's kind of a name it lists (as its name or an alias), else None."""
@@ -307,7 +315,23 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
     openers = frozenset(w for w in firsts if w not in proper and w.lower() in common)
-    return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers)
+    return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names))
+
+
+_PLACED = re.compile(r"\b(?:[Ii]n|at|[Ff]rom|into|near|across|through|towards?|within|via|the|[Oo]utside|[Ii]nside)\s+"
+                     r"([A-Z][\w'\u2019-]*)")
+
+
+def unplaced_names(text: str, names: list[str]) -> frozenset[str]:
+    """The one-word names of `names` found at least twice and never after a preposition of
+    place or an article: persons, whatever the parser's label (it often takes an unfamiliar
+    surname for a town)."""
+    count: dict[str, int] = {}
+    for n in names:
+        if " " not in n:
+            count[n] = count.get(n, 0) + 1
+    placed = {m.group(1) for m in _PLACED.finditer(text)}
+    return frozenset(n for n, k in count.items() if k >= 2 and n not in placed)
 
 
 @dataclass(frozen=True)

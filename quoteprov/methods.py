@@ -71,6 +71,8 @@ METHODS: tuple[Method, ...] = (
            "quotation"),
     Method("continued-quotation", _BOTH, _ATTR,
            "the speaker of a quotation left open at the end of the paragraph before (the ranker keeps it)"),
+    Method("reply-of-addressed", _BOTH, _ATTR,
+           "an answer (\"'...,' was the answer\"): the one the last speaker addressed (inferred)"),
     # recipient
     Method("cue-addressee", (RECIPIENT,), _ATTR, "the object of the reporting cue (\"told X\", \"wrote to X\")"),
     Method("letter-to", (RECIPIENT,), _ATTR, "the addressee of a letter named beside the cue (\"in a letter to X\")"),
@@ -81,6 +83,7 @@ METHODS: tuple[Method, ...] = (
     Method("running-recipient", (RECIPIENT,), _ATTR, "the recipient of the running speaker's quotation, carried over"),
     Method("narrator-dialogue", (RECIPIENT,), _ATTR, "in a dialogue with the narrator, the narrator is spoken to"),
     Method("speaker-addressee", (RECIPIENT,), _ATTR, "whom this speaker addressed before in the paragraph (inferred)"),
+    Method("reply-to-asker", (RECIPIENT,), _ATTR, "an answer is made to the one who asked (inferred)"),
     Method("assembly-setting", (RECIPIENT,), _ATTR, "the assembly the speaker addressed (\"at the congress\")"),
     # the ranker (attribution/decide.py): a candidate chosen over the rules' proposal
     Method("ranked-mention", (SPEAKER, RECIPIENT), "attribution/decide.py",

@@ -385,3 +385,37 @@ def test_a_short_question_or_exclamation_is_words_said_not_a_term():
             'The soldiers marched under "peace offensives" banners past the "Winter Palace" gates.\n')
     assert who(text, "Do the men work")[0] == "quotation"
     assert who(text, "peace offensives")[0] == "term"
+
+
+def test_the_answer_is_spoken_by_the_one_asked():
+    # '"...?" I asked X who ...' is the question's cue, however long; '"...," was the answer':
+    # the one asked answers the one who asked, though the answer's sentence names neither
+    text = ('A crowd passed under the window with a red flag. "What does that flag mean?" I asked the old '
+            'porter who stood beside me at the door. "It means the end of the old order," was the answer.\n')
+    q = by_text(run(text, "Jane Author"), "What does that flag")
+    assert (q.speaker, q.recipient) == ("Jane Author", "old porter")
+    a = by_text(run(text, "Jane Author"), "the end of the old order")
+    assert (a.speaker, a.recipient) == ("old porter", "Jane Author")
+    assert (a.method["speaker"], a.basis["speaker"]) == ("reply-of-addressed", "inferred")
+
+
+def test_an_answer_to_nobody_known_is_not_the_askers():
+    # the asker's addressee is unknown: the answer is someone's, not the running speaker's
+    text = 'The talk went on. "Why not?" asked Mr. Pell. "Because it is late," was the reply.\n'
+    r = by_text(run(text), "Because it is late")
+    assert r.speaker != "Mr. Pell"
+
+
+def test_some_one_is_one_word_written_in_two():
+    text = 'We sat at supper. "In three years," said some one else at the table, "we shall live in ruins."\n'
+    assert who(text, "In three years")[1] == "some one else at the table"
+
+
+def test_a_name_the_text_never_uses_as_a_place_is_a_person():
+    # the parser takes the unfamiliar surname for a town; the text never puts it "in" or "at"
+    # anything, so "he said" after "Vardelin took the map" is Vardelin
+    text = ('Vardelin, editor of the party paper, found me at a table in the hotel.\n'
+            'I showed him a map of Europe.\n'
+            'Vardelin took the map and looked at it.\n'
+            '"Nonsense, rank nonsense!" he said.\n')
+    assert who(text, "rank nonsense", "Jane Author")[1] == "Vardelin"

@@ -85,6 +85,15 @@ def _a_person(tok: "Token") -> bool:
         or is_person_noun(tok.lower_)
 
 
+def _tags_quote(c: "Token", last: int) -> bool:
+    """The cue is the quotation's tag: right after its closing mark, with at most a short
+    subject between ('"Oh! I hope so!" cried Oliver.', where the parser hung the verb on the
+    quoted words; '"...!" Oliver cried.')."""
+    between = c.doc[last + 1:c.i]
+    return 0 < c.i - last <= 6 and any(t.is_quote for t in between) and all(
+        t.is_punct or t.tag_ in _TAG_SUBJECT for t in between)
+
+
 def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
                 after: "Sent | None" = None) -> list["Token"]:
     """Cues that govern the quotation or frame its sentence, best first: a parenthetical
@@ -106,6 +115,8 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
 
     def framing(c: "Token") -> bool:
         if after is not None and after.start <= c.i < after.end:
+            return True
+        if qtoks and _tags_quote(c, qtoks[-1].i):
             return True
         if _in_brackets(c):
             return False  # "(what I can well believe)" is an aside, not the report
@@ -185,6 +196,11 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                     if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
                             and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
                         return c
+                nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+                if nxt is not None and nxt.tag_ in ("NNP", "NNPS") and outside(ctx, nxt, off):
+                    # '"Oh!" cried Oliver.', '"...!" said Lucy, though ...': the name after the
+                    # verb is its subject, wherever the parser hung it
+                    return nxt
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
             break  # "which was demanded": a passive without agent names no speaker
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:

@@ -95,26 +95,30 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
     out = list(rules)
     first = models.policy == "rules-first"
     prev: list[str | None] = []
+    prev_to: str | None = None  # the ranker's addressee of the last quotation, before the guard
     evidence: dict[str, tuple[int, int]] = {}
     for i, q in enumerate(idx.quotes):
         if q.nested:
             continue
         r = rules[i]
-        cands, by = candidates(idx, i, prev)
+        cands, by = candidates(idx, i, prev, prev_to)
         # the one the rules found addressed ("he told the delegates") is not the speaker
         addressed = rule_index(cands, r.recipient.value) if r.recipient.value and not same_name(
             r.recipient.value, r.speaker.value) else None
-        rows = speaker_features(idx, i, cands, by, prev)  # the recipient ranker reads them too
+        rows = speaker_features(idx, i, cands, by, prev, prev_to)  # the recipient ranker reads them too
         prefer = rule_index(cands, r.speaker.value) if first else None
         margin = margin_of(r.speaker.method, models.margin)
         k, _, p = choose_p(models.speaker, rows, prefer, margin, addressed)
         conf = models.speaker.confidence(p, k, prefer, basis_of(cands[k], r.speaker), cands[k].origin, rows[k])
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
-        rrows = recipient_features(idx, i, cands, by, prev, speaker.value, rows)
+        rrows = recipient_features(idx, i, cands, by, prev, speaker.value, rows, prev_to)
         rprefer = rule_index(cands, r.recipient.value) if first else None
         rk, rshare, rp = choose_p(models.recipient, rrows, rprefer, margin)
         rbasis = basis_of(cands[rk], r.recipient)
         rconf = models.recipient.confidence(rp, rk, rprefer, rbasis, cands[rk].origin, rrows[rk])
+        # the next turn reads the ranker's choice as it was trained to (the training and the
+        # held-out figures see it unguarded), not what the guard below leaves in the record
+        prev_to = cands[rk].name if not same_name(cands[rk].name, speaker.value) else None
         lo = idx.paragraphs[q.paragraph][0]
         turn_of_dialogue = blank(idx.text, lo, q.start, " \"'\u201c\u2018_")
         # the guard reads the share's curve (as when the decisions were chosen), not the confidence

@@ -125,6 +125,23 @@ def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks:
             f.speaker, f.method, f.cue = description(ctx, noun, off), "document-noun", span_of(ctx, off, [noun])
 
 
+def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
+    """4c. "'...,' was the answer": the one the running speaker addressed ("I asked the
+    commissionaire") answers him. Fills `f` when the running speaker had an addressee; returns
+    whether the quotation is such an answer (its speaker, if unnamed, is not the one who asked)."""
+    if not cues.REPLY_AFTER.match(ctx.text, sp.end, sp.end + 40):
+        return False
+    running = ctx.d.running
+    fresh = running is not None and ctx.d.sentence_no - ctx.d.running_sentence <= RUNNING_SENTENCES
+    if not fresh or running is None or running.speaker is None:
+        return True
+    # the answer is made to the one who asked, even where the one who answers is not known
+    f.recipient, f.recipient_method = running.speaker.inferred(), "reply-to-asker"
+    if running.recipient is not None and running.recipient_method not in ("running-recipient", "speaker-addressee"):
+        f.speaker, f.method, f.cue = running.recipient.inferred(), "reply-of-addressed", running.recipient.mention
+    return True
+
+
 def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str) -> bool:
     """5. No rule named a speaker: the running speaker of the paragraph (or of the block
     quotation's introduction) if it is fresh. Fills `f`'s kind method; False if the span is

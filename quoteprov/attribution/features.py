@@ -89,8 +89,8 @@ _ADDRESS_BEFORE = re.compile(r"\b(?:to|told|tell|tells|asked|ask|asks|answered|a
                              r"addressed|warned|reminded|begged|urged|implored)\s+(?:the\s+)?$", re.IGNORECASE)
 
 # method names of the rules, grouped: the ranker learns how far to trust each family
-RULE_FAMILIES = ("cue", "according", "running", "introduction", "continued", "narrator", "document", "colon", "assembly",
-                 "other")
+RULE_FAMILIES = ("cue", "according", "running", "introduction", "continued", "reply", "narrator", "document", "colon",
+                 "assembly", "other")
 
 SPEAKER_FEATURES = (
     "nobody", "rule_pick", "rule_explicit", "rule_resolved", "rule_inferred",
@@ -105,7 +105,7 @@ SPEAKER_FEATURES = (
     "q_first_in_par", "q_rule_none", "q_text_outside", "t_dialogue", "t_rule_rate",
     "gender", "pron_agree_after", "pron_agree_before", "salience",
     "description", "addressed_prev_par",
-    "next1", "next2", "next1_new_par", "next_rule_explicit",
+    "next1", "next2", "next1_new_par", "next_rule_explicit", "prev1_to",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -164,8 +164,10 @@ def _named_in(name: str, text: str) -> bool:
     return bool(parts) and re.search(r"\b" + re.escape(parts[-1]) + r"\b", text) is not None
 
 
-def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Candidate], dict[str, list[Mention]]]:
-    """The speaker candidates of quote i: names in view, the rules' pick, the last speakers."""
+def candidates(idx: TextIndex, i: int, prev: list[str | None],
+               prev_to: str | None = None) -> tuple[list[Candidate], dict[str, list[Mention]]]:
+    """The speaker candidates of quote i: names in view, the rules' pick, the last speakers and
+    the one the last quotation was decided to be spoken to (`prev_to`)."""
     q = idx.quotes[i]
     mentions = window_mentions(idx, q)
     # names spoken in this quotation and the one before: in a conversation the one spoken to
@@ -175,7 +177,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Can
     g_after, g_before = adjacent_genders(idx, q)
     cast = recent_cast(idx, q, g_after or g_before)
     ahead = [x for x in next_quotes(idx, i) if x.speaker]
-    names = [m.key for m in mentions] + [n for n in prev[-3:] if n] + ([q.speaker] if q.speaker else []) \
+    names = [m.key for m in mentions] + [n for n in [*prev[-3:], prev_to] if n] + ([q.speaker] if q.speaker else []) \
         + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast] \
         + [x.speaker for x in ahead if x.speaker is not None]
     rep = group_names(names)
@@ -194,7 +196,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None]) -> tuple[list[Can
         best = min(ms, key=lambda m: m.start - q.end if m.start >= q.end else abs(q.start - m.end))
         origin = "narrator" if best.how == "narrator" else "mention"
         out.append(Candidate(name, (best.start, best.end), origin, best.how))
-    for n in prev[-3:][::-1]:
+    for n in [*prev[-3:][::-1], prev_to]:
         if n and rep[n] not in seen:
             seen.add(rep[n])
             out.append(Candidate(rep[n], None, "turn", "inferred"))
@@ -295,8 +297,10 @@ def _addressed_in(idx: TextIndex, ms: list[Mention], p: int) -> bool:
 
 
 def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
-                     prev: list[str | None]) -> list[list[float]]:
-    """One row of SPEAKER_FEATURES per candidate."""
+                     prev: list[str | None], prev_to: str | None = None) -> list[list[float]]:
+    """One row of SPEAKER_FEATURES per candidate. `prev_to` is the one the last quotation was
+    decided to be spoken to: in PDNC's novels he speaks next in 86% of implicit turns, and
+    where no other clue says so (he did not speak two turns back) in one in eight."""
     q = idx.quotes[i]
     text = idx.text
     qtext = text[q.start:q.end]
@@ -330,6 +334,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         f["prev1"] = float(same_name(c.name, last[0]))
         f["prev2"] = float(same_name(c.name, last[1]))
         f["prev3"] = float(same_name(c.name, last[2]))
+        f["prev1_to"] = float(same_name(c.name, prev_to))
         for n, x in enumerate(ahead, 1):
             if same_name(c.name, x.speaker):
                 f[f"next{n}"] = 1.0
@@ -357,12 +362,12 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
 
 def recipient_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
                        prev: list[str | None], speaker: str | None,
-                       base: list[list[float]] | None = None) -> list[list[float]]:
+                       base: list[list[float]] | None = None, prev_to: str | None = None) -> list[list[float]]:
     """One row of RECIPIENT_FEATURES per candidate: the speaker's features (`base`, when the
     caller has them already: they are the same rows) plus who speaks."""
     q = idx.quotes[i]
     if base is None:
-        base = speaker_features(idx, i, cands, by, prev)
+        base = speaker_features(idx, i, cands, by, prev, prev_to)
     last = prev[-1] if prev else None
     out = []
     for c, row in zip(cands, base):

@@ -63,7 +63,7 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     docs = parse([source.text[lo:hi] for lo, hi, _ in units])
     known = _known_names(docs)
     names = dataclasses.replace(names, persons=_known_names(docs, ("PERSON",)))
-    ctx = Ctx(source, spans, names, known, author_of(source), person_re=_person_pattern(docs, known),
+    ctx = Ctx(source, spans, names, known, author_of(source), person_re=_person_pattern(docs, known, names.unplaced),
               memory_only=memory_only)
     starts = {p: [spans[i].start for i in idxs] for p, idxs in by_par.items()}
     pos = 0
@@ -86,11 +86,13 @@ def _known_names(docs: list["Doc"], labels: tuple[str, ...] = ("PERSON", "ORG"))
     return frozenset(known)
 
 
-def _person_pattern(docs: list["Doc"], known: frozenset[str]) -> re.Pattern[str] | None:
-    """The persons' names, longest first, to find them in skimmed text."""
+def _person_pattern(docs: list["Doc"], known: frozenset[str],
+                    unplaced: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
+    """The persons' names, longest first, to find them in skimmed text (with the names the parser
+    took for places that the text never uses as one, `unplaced`)."""
     # as names: "Miss Beatty's" (the parser's entity may keep the possessive) is Miss Beatty
-    persons = sorted({clean(e.text) for doc in docs for e in doc.ents if e.label_ == "PERSON" and _one_name(e.text)} | known,
-                     key=len, reverse=True)
+    persons = sorted({clean(e.text) for doc in docs for e in doc.ents if _one_name(e.text) and (
+        e.label_ == "PERSON" or e.label_ in ("GPE", "LOC") and clean(e.text) in unplaced)} | known, key=len, reverse=True)
     return re.compile(r"\b(?:" + "|".join(map(re.escape, persons)) + r")\b") if persons else None
 
 
@@ -103,12 +105,17 @@ def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> lis
         return []
     if re.match(r"\s*[,.;]", ctx.text[m.end():m.end() + 2]):
         return [nxt]  # a complete tag ('" I asked, and he replied briefly:'), whatever follows it
-    if len(nxt) > CUE_SENTENCE_TOKENS or any(t.text in (":", ";") or t.is_quote for t in nxt):
+    asked = ctx.text[max(0, end - 3):end].rstrip("\"'\u201d\u2019 ")[-1:] in ("?", "!")
+    if len(nxt) > (CUE_SENTENCE_AFTER_QUESTION if asked else CUE_SENTENCE_TOKENS) or any(
+            t.text in (":", ";") or t.is_quote for t in nxt):
         return []  # "It concluded with a slogan: ...": a new statement, not the quotation's cue
     return [nxt]
 
 
 CUE_SENTENCE_TOKENS = 8  # '"Is it late?" Bill asked Mr. Pell quietly.' at most
+# a question or exclamation does not end the sentence its tag belongs to: '"What does that banner
+# say?" I asked the hotel commissionaire who stood beside me.' is its cue, all of it
+CUE_SENTENCE_AFTER_QUESTION = 20
 
 
 _DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$")

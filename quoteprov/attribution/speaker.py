@@ -17,7 +17,7 @@ from ..records import Span
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
 from .cue_rules import cues_in, ranked_cues, recipient_of, subject_of
-from .dialogue import carry_speaker, context_recipient, quote_names_addressee, running_speaker
+from .dialogue import carry_speaker, context_recipient, quote_names_addressee, reply_of_addressed, running_speaker
 from .documents import document_of
 from .terms import SHORT_WORDS, term_rules
 from .who import proper, who_of
@@ -41,8 +41,10 @@ def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
         subject_of_governing_verb(ctx, f, qtoks, off)
     if f.speaker is None and not heard and qtoks:
         colon_clause_subject(ctx, f, sp, scope, off)
+    replied = f.speaker is None and reply_of_addressed(ctx, f, sp)
     if f.speaker is None:
-        if not running_speaker(ctx, f, heard, document, words, qtext):
+        # an answer whose asker had no known addressee: someone spoke, not the one who asked
+        if not running_speaker(ctx, f, heard or replied, document, words, qtext):
             return Found("term", "short-no-cue")
     else:
         assert f.method is not None  # every rule that names a speaker names itself
@@ -93,7 +95,7 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
             # calls 'negative self-feeling'": a label that is theirs, not an utterance
             f.kind = "term"
         rec, rmethod = recipient_of(ctx, cue, off)
-        if rec is not None:
+        if rec is not None and rec.name != who.name:  # '"Why not?" asked Mr. Pell': his cue, not his addressee
             f.recipient, f.recipient_method = rec, rmethod
         break
     return heard

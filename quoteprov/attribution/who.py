@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
-from ..entities import is_person_noun, kind_of, opens_sentence
+from ..entities import ONE_WORD_DETS, is_person_noun, kind_of, opens_sentence
 from ..records import Span
 from .context import Ctx, clean, outside, span_of
 from .windows import entity_at
@@ -143,6 +143,8 @@ def kind_of_token(ctx: Ctx, tok: "Token", name: str) -> str:
     if registered:
         return registered  # the source's registry knows what the name is
     label = tok.ent_type_ or None
+    if label in ("GPE", "LOC") and name in ctx.names.unplaced:
+        label = None  # a name the text never uses as a place ("Bucharin took the map")
     if label in PLACE_LABELS:
         return "place"
     k = kind_of(name, label)
@@ -180,8 +182,11 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
             toks.extend(sub[:cut])
             if c.lower_ != "of":
                 break  # one phrase: "the man at the door in the morning" is the man at the door
+    det = next((c for c in tok.lefts if c.i == tok.i - 1 and c.lower_ in ONE_WORD_DETS), None)
+    if tok.lower_ == "one" and det is not None:
+        toks.append(det)  # "some one else at the table": "someone", written in two words
     toks = sorted(set(toks), key=lambda t: t.i)
-    while toks and (toks[0].dep_ in ("det", "punct") or toks[0].tag_ in ("DT", "PRP$")):
+    while toks and (det is None or toks[0].i != det.i) and (toks[0].dep_ in ("det", "punct") or toks[0].tag_ in ("DT", "PRP$")):
         toks = toks[1:]
     toks = toks or [tok]
     mention = span_of(ctx, off, toks)
