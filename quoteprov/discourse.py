@@ -49,6 +49,9 @@ class Discourse:
     # the running speaker set by words that introduce what follows ("Emma exclaimed,"), which
     # alone carries over into a quotation opening the next paragraph
     introduction: Found | None = None
+    # the last one who spoke, the sentence and paragraph he spoke in, kept across paragraphs
+    # (unlike the running speaker): whom an answer in the next paragraph answers
+    last_turn: tuple[Found | None, int, int] = (None, -99, -99)
     paragraph: int = -1
     addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
     assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")

@@ -419,3 +419,41 @@ def test_a_name_the_text_never_uses_as_a_place_is_a_person():
             'Vardelin took the map and looked at it.\n'
             '"Nonsense, rank nonsense!" he said.\n')
     assert who(text, "rank nonsense", "Jane Author")[1] == "Vardelin"
+
+
+@pytest.mark.parametrize("line, speaker", [
+    # the parser splits the tag off after "!" or hangs the name elsewhere: the tag still speaks
+    ('"Nonsense, all of it!" roared Mr. Holt, beside himself.', "Mr. Holt"),
+    ('"That is the house," said Mr. Holt, wincing.', "Mr. Holt"),
+    ('"She will never do it again," eagerly rejoined Mrs. Vane.', "Mrs. Vane"),
+    ('"Oh! I do hope so!" cried Mrs. Vane. "They were so kind."', "Mrs. Vane"),
+])
+def test_a_speech_tag_speaks_however_the_parser_splits_it(line, speaker):
+    text = "The evening wore on.\n" + line + "\n"
+    assert who(text, line.split('"')[1][:12])[1] == speaker
+
+
+def test_a_tag_after_a_quotation_does_not_speak_the_next_paragraph():
+    # '"...?" Mary pursued.' tags its own quotation; the next paragraph is another turn
+    text = ('"You are writing a history of the town?" Mary pursued.\n'
+            '"Oh! no, nothing so grand as that."\n')
+    assert who(text, "nothing so grand")[1] != "Mary"
+
+
+def test_the_one_a_joined_verb_turns_to_is_spoken_to():
+    text = ('"Hush!" said Mr. Holt, turning round to Mrs. Vane. "We are nearly there."\n'
+            'I took out the map. I showed it to Mr. Holt and said, "You see the river."\n')
+    assert who(text, "Hush", "Jane Author")[1:] == ("Mr. Holt", "Mrs. Vane")
+    assert who(text, "You see the river", "Jane Author")[1:] == ("Jane Author", "Mr. Holt")
+
+
+def test_the_narrators_conversation_runs_both_ways():
+    # after the narrator's question the other answers the narrator, and the narrator's next
+    # question is put to him
+    text = ('The old porter talked of his factory for an hour.\n'
+            '"Do the men work?" I said.\n'
+            '"Well," the porter said, "they do not work better."\n'
+            '"Do they work worse?" I said.\n')
+    recs = run(text, "Jane Author")
+    assert by_text(recs, "they do not work better").recipient == "Jane Author"
+    assert by_text(recs, "Do they work worse").recipient == "old porter"

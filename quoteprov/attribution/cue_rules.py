@@ -57,6 +57,9 @@ def _closes_quote(ctx: Ctx, tok: "Token", off: int) -> bool:
         sp.end == at and sp.close_mark is not None for sp in ctx.para_spans)
 
 
+_PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
+
+
 def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     """A verb in the place of a speech tag is a reporting verb whatever it means elsewhere:
     right after a quotation that pauses, before its subject ('"Exposure!" hissed Mr. Eager',
@@ -66,9 +69,12 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     if verb.i + 1 >= len(doc) or verb.lower_ in _NOT_TAGS:
         return False  # '"...," was the astounding reply': a copula, not a speech tag
     nxt = doc[verb.i + 1]
-    if verb.i > 0 and _closes_quote(ctx, doc[verb.i - 1], off):  # inverted: the subject follows
+    before = verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i  # '"...," eagerly rejoined X'
+    if before > 0 and _closes_quote(ctx, doc[before - 1], off):  # inverted: the subject follows
         k = verb.i + 1
-        while k < len(doc) and k - verb.i <= 3 and doc[k].tag_ in ("DT", "JJ", "PRP$"):
+        # past the particle of a phrasal verb ('"...," broke in Adela') and the article
+        while k < len(doc) and k - verb.i <= 3 and (doc[k].tag_ in ("DT", "JJ", "PRP$", "RP") or (
+                k == verb.i + 1 and doc[k].lower_ in _PARTICLES)):
             k += 1
         return k < len(doc) and _a_person(doc[k])
     k = verb.i - 1
@@ -162,7 +168,6 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             if c.dep_ == "prep" and c.lower_ == "of":
                 return next((g for g in c.children if g.dep_ == "pobj"), None)
         return None
-    doc = cue.doc
     if cue.lower_.startswith(("quot", "cit")):  # "Quoting Marx's address": the author quoted
         for c in cue.children:
             if c.dep_ == "dobj":
@@ -171,8 +176,10 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                     return poss
     v = cue
     for _ in range(4):
+        # not a participle the parser took for the subject ('said Fielding, wincing')
         subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)
-                     and c.lower_ not in ("there",)), None)
+                     and c.lower_ not in ("there",) and not (c.tag_.startswith("VB") and not is_person_noun(c.lower_))),
+                    None)
         if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
             return subj
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
@@ -181,26 +188,9 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             if obj is not None:
                 return obj
         if v.i == cue.i:
-            prev = doc[cue.i - 1] if cue.i > 0 else None
-            # "..., Sotsialisticheskii vestnik, hailed": a capitalised phrase set off by commas
-            if prev is not None and prev.text == ",":
-                k = cue.i - 2
-                while k >= 0 and doc[k].text != "," and cue.i - k <= 6 and doc[k].is_alpha:
-                    k -= 1
-                if k >= 0 and doc[k].text == "," and k < cue.i - 2 and doc[k + 1].text[:1].isupper() \
-                        and doc[k + 1].tag_ in ("NNP", "NNPS"):
-                    return span_of(ctx, off, list(doc[k + 1:cue.i - 1]))
-            # inverted order after a quotation or comma: '..." declared the manifesto'
-            if prev is not None and (prev.text in (",", '"', "\u201d", "'") or not outside(ctx, prev, off)):
-                for c in cue.rights:
-                    if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
-                            and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
-                        return c
-                nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
-                if nxt is not None and nxt.tag_ in ("NNP", "NNPS") and outside(ctx, nxt, off):
-                    # '"Oh!" cried Oliver.', '"...!" said Lucy, though ...': the name after the
-                    # verb is its subject, wherever the parser hung it
-                    return nxt
+            found = _subject_beside(ctx, cue, off)
+            if found is not None:
+                return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
             break  # "which was demanded": a passive without agent names no speaker
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
@@ -210,12 +200,45 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
     return None
 
 
+def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
+    """A subject the parser did not hang on the cue: a capitalised phrase set off by commas
+    before it, or the words after it in inverted order ('"..." declared the manifesto')."""
+    doc = cue.doc
+    prev = doc[cue.i - 1] if cue.i > 0 else None
+    # "..., Sotsialisticheskii vestnik, hailed": a capitalised phrase set off by commas
+    if prev is not None and prev.text == ",":
+        k = cue.i - 2
+        while k >= 0 and doc[k].text != "," and cue.i - k <= 6 and doc[k].is_alpha:
+            k -= 1
+        if k >= 0 and doc[k].text == "," and k < cue.i - 2 and doc[k + 1].text[:1].isupper() \
+                and doc[k + 1].tag_ in ("NNP", "NNPS"):
+            return span_of(ctx, off, list(doc[k + 1:cue.i - 1]))
+    if prev is not None and prev.tag_ == "RB" and cue.i > 1:
+        prev = doc[cue.i - 2]  # '"...," eagerly rejoined Mrs. Elton'
+    # inverted order after a quotation or comma: '..." declared the manifesto'
+    if prev is None or not (prev.text in (",", '"', "\u201d", "'") or not outside(ctx, prev, off)):
+        return None
+    for c in cue.rights:
+        if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
+                and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
+            return c
+    k = cue.i + 2 if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ in _PARTICLES else cue.i + 1
+    nxt = doc[k] if k < len(doc) else None  # past a particle: '"...," broke in Adela'
+    if nxt is not None and nxt.tag_ in ("NNP", "NNPS") and outside(ctx, nxt, off) and not (
+            k > cue.i + 1 and nxt.ent_type_ in ("GPE", "LOC", "FAC")):  # "said in Moscow"
+        # '"Oh!" cried Oliver.', '"...!" said Lucy, though ...': the name after the verb is its
+        # subject, wherever the parser hung it
+        return nxt
+    return None
+
+
 def recipient_of(ctx: Ctx, cue: "Token", off: int) -> tuple[Who | None, str | None]:
     """The addressee stated with the cue and the rule that found it: `to X`, a dative, `told X`
     (cue-addressee), `in a letter to X` (letter-to), `writing to X` (writing-to)."""
     if cue.lower_ in ("according", "words"):
         return None, None
-    for rule, method in ((cue_addressee, "cue-addressee"), (letter_to, "letter-to"), (writing_to, "writing-to")):
+    for rule, method in ((cue_addressee, "cue-addressee"), (letter_to, "letter-to"), (writing_to, "writing-to"),
+                         (turned_to, "turned-to")):
         w = rule(ctx, cue, off)
         if w is not None:
             return w, method
@@ -237,6 +260,24 @@ def cue_addressee(ctx: Ctx, cue: "Token", off: int) -> Who | None:
             w = who_of(ctx, obj, off)
             if w and w.kind != "place":
                 return w
+    return None
+
+
+def turned_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
+    """'said X, turning round to Pooh', 'I showed it to Bucharin and said': the person a verb
+    joined to the cue is directed to (its `to` object or dative) is spoken to."""
+    joined = [c for c in cue.children if outside(ctx, c, off) and (
+        c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ in ("VBG", "VBD", "VBN") or c.dep_ == "ccomp" and c.tag_ == "VBG")]
+    if cue.dep_ == "conj" and cue.head.tag_.startswith("VB"):
+        joined.append(cue.head)
+    for v in joined:
+        for c in v.children:
+            if c.dep_ == "dative" or (c.dep_ == "prep" and c.lower_ == "to"):
+                obj = c if c.tag_ not in ("IN", "TO") else next((g for g in c.children if g.dep_ == "pobj"), None)
+                w = who_of(ctx, obj, off) if obj is not None and outside(ctx, obj, off) else None
+                if w is not None and obj is not None and (w.kind == "person" or w.kind == "place" and obj.ent_type_ in ("", "PERSON")):
+                    # "to Pooh" is a place only by its preposition; the parser saw no place
+                    return Who(w.name, w.mention, w.basis, "person")
     return None
 
 

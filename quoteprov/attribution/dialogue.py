@@ -4,6 +4,7 @@ was made at, and reporting clauses without a quotation."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
@@ -23,7 +24,10 @@ from .who import description, who_of
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
 _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|questioned|told|talked\s+(?:to|with)|"
-                       r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of)\b")
+                       r"spoke\s+(?:to|with)|said\s+to|interviewed|inquired\s+of|"
+                       r"had\s+(?:\w+\s+){1,3}(?:talk|conversation|interview|chat)\s+with)\b"
+                       r"|\b(?:my|our)\s+(?:\w+\s+)?(?:talk|conversation|interview)\s+with\b")
+TALK_PARAGRAPHS = 2  # the narrator's last words within this many paragraphs keep him in the conversation
 
 
 def in_dialogue(ctx: Ctx, sp: QuotedSpan) -> bool:
@@ -33,7 +37,12 @@ def in_dialogue(ctx: Ctx, sp: QuotedSpan) -> bool:
     found = list(_DIALOGUE.finditer(ctx.text, lo, sp.start))
     m = found[-1] if found else None  # the last one before the quotation
     if m is None:
-        return False
+        # or the narrator spoke last, lately ('"Do the men work?" || "No, ..."')
+        last, _, p = ctx.d.last_turn
+        if last is None or last.speaker is None or last.speaker.name != ctx.author or p < sp.paragraph - TALK_PARAGRAPHS:
+            return False
+        ctx.d.dialogue_cue = last.speaker.mention
+        return True
     ctx.d.dialogue_cue = Span(m.start(), m.end(), m.group())
     return True
 
@@ -70,8 +79,28 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
             rec, rmethod = recipient_of(ctx, cue, off)
             ctx.d.running = Found("quotation", "running-speaker", who, "cue", span_of(ctx, off, [cue]), rec, rmethod)
             ctx.d.running_sentence = ctx.d.sentence_no
-            ctx.d.introduction = ctx.d.running
+            ctx.d.last_turn = (ctx.d.running, ctx.d.sentence_no, ctx.d.paragraph)
+            # '"...?" Mary pursued.' is the tag of the quotation before; only words that run on
+            # into the next paragraph speak the quotation that opens it
+            ctx.d.introduction = ctx.d.running if _introduces(ctx, sent, off) else None
             return
+
+
+def _introduces(ctx: Ctx, sent: "Sent", off: int) -> bool:
+    """Whether a cue sentence may speak the quotation opening the next paragraph: it ends its
+    paragraph in a colon, comma or dash ("To his interrogators he later declared,"), or its
+    paragraph quotes nobody ("Isolation, he thinks, is forcing Russia backwards." before his
+    words), or a block quotation (set off without marks) follows. Not the tag of a quotation
+    in its own paragraph: after '"...?" Mary pursued.' the next paragraph is the answer."""
+    p = ctx.source.paragraph_of(off + sent.start_char)
+    lo, hi = ctx.source.paragraphs[p]
+    body = ctx.text[lo:hi].rstrip()
+    if off + sent.end_char < lo + len(body):
+        return False  # not the paragraph's last words
+    if body.endswith(_INTRODUCING) or not ctx.outer:
+        return True
+    k = bisect_left(ctx.spans, p + 1, key=lambda sp: sp.paragraph)
+    return k < len(ctx.spans) and ctx.spans[k].paragraph == p + 1 and ctx.spans[k].block
 
 
 _INTRODUCING = (":", ",", "-", "\u2013", "\u2014")  # a paragraph ending so runs on into what follows
@@ -131,9 +160,9 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
     whether the quotation is such an answer (its speaker, if unnamed, is not the one who asked)."""
     if not cues.REPLY_AFTER.match(ctx.text, sp.end, sp.end + 40):
         return False
-    running = ctx.d.running
-    fresh = running is not None and ctx.d.sentence_no - ctx.d.running_sentence <= RUNNING_SENTENCES
-    if not fresh or running is None or running.speaker is None:
+    # the question may be the paragraph before's: an answer is a new turn, not the running speaker's
+    running, at, _ = ctx.d.last_turn
+    if running is None or running.speaker is None or ctx.d.sentence_no - at > RUNNING_SENTENCES:
         return True
     # the answer is made to the one who asked, even where the one who answers is not known
     f.recipient, f.recipient_method = running.speaker.inferred(), "reply-to-asker"
@@ -175,9 +204,20 @@ def context_recipient(ctx: Ctx, f: Found, sp: QuotedSpan, heard: bool) -> None:
     if f.recipient is None and ctx.author and (f.speaker is None or f.speaker.name != ctx.author) \
             and (f.speaker is not None or heard) and in_dialogue(ctx, sp):
         narrator_dialogue(ctx, f)
+    if f.recipient is None and f.speaker is not None and ctx.author and f.speaker.name == ctx.author:
+        narrator_interlocutor(ctx, f, sp)
     if f.recipient is None and f.speaker is not None:
         if not speaker_addressee(ctx, f, sp) and f.speaker.kind == "person":
             assembly_setting(ctx, f, sp)
+
+
+def narrator_interlocutor(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
+    """The narrator speaks to the one who spoke last, lately ('"Do the men work?"' after the
+    leather-worker's account): the other party of the conversation."""
+    last, _, p = ctx.d.last_turn
+    if last is not None and last.speaker is not None and last.speaker.name != ctx.author \
+            and last.speaker.kind == "person" and p >= sp.paragraph - TALK_PARAGRAPHS:
+        f.recipient, f.recipient_method = last.speaker.inferred(), "narrator-interlocutor"
 
 
 def narrator_dialogue(ctx: Ctx, f: Found) -> None:
@@ -213,5 +253,6 @@ def carry_speaker(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
     if f.speaker is not None:
         ctx.d.running = f
         ctx.d.running_sentence = ctx.d.sentence_no
+        ctx.d.last_turn = (f, ctx.d.sentence_no, sp.paragraph)
         if f.recipient is not None and f.recipient_method not in ("running-recipient", "speaker-addressee"):
             ctx.d.addressees[f.speaker.name] = (sp.paragraph, f.recipient)

@@ -296,6 +296,19 @@ def _addressed_in(idx: TextIndex, ms: list[Mention], p: int) -> bool:
     return any(lo <= m.start < hi and _ADDRESS_BEFORE.search(idx.text[max(0, m.start - 30):m.start]) for m in ms)
 
 
+def _turn_features(f: dict[str, float], name: str, last: list[str | None], prev_to: str | None,
+                   ahead: list[Quote]) -> None:
+    """Who spoke the last three turns, who was spoken to last, who the rules found speaking next."""
+    f["prev1"] = float(same_name(name, last[0]))
+    f["prev2"] = float(same_name(name, last[1]))
+    f["prev3"] = float(same_name(name, last[2]))
+    f["prev1_to"] = float(same_name(name, prev_to))
+    for n, x in enumerate(ahead, 1):
+        if same_name(name, x.speaker):
+            f[f"next{n}"] = 1.0
+            f["next_rule_explicit"] = max(f["next_rule_explicit"], float(x.speaker_basis == "explicit"))
+
+
 def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],
                      prev: list[str | None], prev_to: str | None = None) -> list[list[float]]:
     """One row of SPEAKER_FEATURES per candidate. `prev_to` is the one the last quotation was
@@ -331,14 +344,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
             f["rule_resolved"] = float(q.speaker_basis == "resolved")
             f["rule_inferred"] = float(q.speaker_basis == "inferred")
         _mention_features(f, idx, q, by.get(c.name, []))
-        f["prev1"] = float(same_name(c.name, last[0]))
-        f["prev2"] = float(same_name(c.name, last[1]))
-        f["prev3"] = float(same_name(c.name, last[2]))
-        f["prev1_to"] = float(same_name(c.name, prev_to))
-        for n, x in enumerate(ahead, 1):
-            if same_name(c.name, x.speaker):
-                f[f"next{n}"] = 1.0
-                f["next_rule_explicit"] = max(f["next_rule_explicit"], float(x.speaker_basis == "explicit"))
+        _turn_features(f, c.name, last, prev_to, ahead)
         f["voc_in_quote"] = float(_named_in(c.name, qtext))
         f["voc_in_prev"] = float(bool(prev_text) and _named_in(c.name, prev_text))
         k = kind_of(c.name)

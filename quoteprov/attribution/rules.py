@@ -34,6 +34,7 @@ from ..source import Source
 from ..spans import QuotedSpan
 from ..syntax import parse
 from .context import Ctx, clean
+from .cue_rules import speech_tag
 from .dialogue import cue_without_quote, introduction
 from .parse_units import assemblies_in, is_block, only_remembered, plan_units, remember, skim
 from .speaker import attribute_one
@@ -99,11 +100,19 @@ def _person_pattern(docs: list["Doc"], known: frozenset[str],
 def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> list["Sent"]:
     """The parser's next sentence when it is the quotation's cue ('"Is it late?" Bill asked.'):
     it opens right after the closing mark with a short subject and a reporting verb."""
-    m = None if nxt is None or off + nxt.start_char - end > 3 else \
-        cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char)
-    if m is None or nxt is None:
+    if nxt is None or off + nxt.start_char - end > 3:
         return []
-    if re.match(r"\s*[,.;]", ctx.text[m.end():m.end() + 2]):
+    m = cues.CUE_AFTER.match(ctx.text, end + 1, off + nxt.end_char)
+    # or any verb in the place of a speech tag ('"Project be damned!" roared Syme, beside himself.')
+    tag = None if m is not None else next((t for t in nxt[:4] if t.tag_.startswith("VB") and speech_tag(ctx, t, off)), None)
+    if m is not None:
+        verb_end = m.end()
+    elif tag is not None:
+        verb_end = off + tag.idx + len(tag.text)
+    else:
+        return []
+    if re.match(r"\s*[,.;]", ctx.text[verb_end:verb_end + 2]) or tag is not None and \
+            re.match(r"\s*[\w.]+[,.;]", ctx.text[verb_end:verb_end + 40]):
         return [nxt]  # a complete tag ('" I asked, and he replied briefly:'), whatever follows it
     asked = ctx.text[max(0, end - 3):end].rstrip("\"'\u201d\u2019 ")[-1:] in ("?", "!")
     if len(nxt) > (CUE_SENTENCE_AFTER_QUESTION if asked else CUE_SENTENCE_TOKENS) or any(

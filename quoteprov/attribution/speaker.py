@@ -76,8 +76,8 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
                            words <= SHORT_WORDS, after):
         subj = subject_of(ctx, cue, off)
         who = who_of(ctx, subj, off) if subj is not None else None
-        if who is not None and subj is not None and who.kind == "place" and not isinstance(subj, Span) and subj.dep_ == "nsubj" \
-                and subj.head.i == cue.i:
+        if who is not None and subj is not None and who.kind == "place" and not isinstance(subj, Span) and (
+                subj.head.i == cue.i or cue.i < subj.i <= cue.i + 2):
             # the named subject of a reporting verb speaks, whatever the tagger thought the
             # name was ("Kamenev wrote", "Moscow declared")
             who = Who(who.name, who.mention, who.basis, "group" if subj.ent_type_ in ("GPE", "LOC") else "person")
