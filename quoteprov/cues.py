@@ -77,8 +77,15 @@ REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] fo
 CUE_AFTER = re.compile(r"[\s,;]*(?:[A-Za-z][\w.'\u2019-]*\s+){0,3}(?:" + "|".join(
     sorted(REPORTING_VERBS, key=len, reverse=True)) + r")\b")
 
+# verbs of a speaker going on: "he continued" in a new paragraph is still the last speaker
+CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue add resume repeat pursue persist proceed".split()
+                                                         for f in _forms(b)})
+
 # a quotation followed by "was the answer", "came the reply": an answer to the one asked before,
 # who is not named there
+# "...," was Marilla's dry response: the possessor answers, by name
+REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)['\u2019]s\s+"
+                      r"(?:[a-z]+\s+){0,2}(?:answer|reply|response|rejoinder|retort|remark|comment|exclamation)\b")
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"
                          r"(?:answer|reply|response|rejoinder|retort)\b")
 

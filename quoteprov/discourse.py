@@ -6,6 +6,7 @@ text. Pure data and small functions; `attribution.py` fills and reads them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import cues
@@ -66,13 +67,17 @@ class Discourse:
         self.mentions.append((self.sentence_no, rank, who))
         del self.mentions[:-80]
 
-    def resolve(self, want: str, before: int) -> Who | None:
+    def resolve(self, want: str, before: int, gender: int = 0,
+                gender_of: Callable[[str], int] | None = None, exclude: str | None = None) -> Who | None:
         """The most salient earlier mention of the wanted sort. Subjects (rank 0) of the latest
         sentences first; possessors of subjects next; other mentions count as if one sentence older, so
-        that "In Tomsk he declared" does not make Tomsk the `he` of the next sentence."""
+        that "In Tomsk he declared" does not make Tomsk the `he` of the next sentence. A he (gender
+        +1) or she (-1) never stands for a name the text gives the other gender (`gender_of`)."""
         best = None
         for sent, rank, who in self.mentions:
             if who.mention.start >= before or who.kind == "place":
+                continue
+            if gender and gender_of is not None and gender_of(who.name) == -gender or who.name == exclude:
                 continue
             if want == "person" and who.kind not in ("person", "anonymous"):
                 continue

@@ -183,6 +183,37 @@ def drop_opening_word(words: list[str], text: str, pos: int, proper: frozenset[s
     return words
 
 
+# titles that tell a name's grammatical gender (English usage, not any text's people)
+MALE_TITLES = frozenset("Mr Sir Lord Father Uncle Count Prince Baron Herr Signor Don Monsieur".split())
+FEMALE_TITLES = frozenset("""Mrs Miss Ms Mme Mlle Lady Madame Mademoiselle Aunt Countess Princess Madam Dame Frau
+Signora Baroness""".split())
+_SUBJECT_PRONOUN = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.!?;]")
+
+
+def title_gender(name: str) -> int:
+    """+1 for a name under a man's title ("Mr. Weston"), -1 under a woman's, else 0."""
+    first = name.split()[0].rstrip(".") if name.split() else ""
+    return 1 if first in MALE_TITLES else -1 if first in FEMALE_TITLES else 0
+
+
+def gender_votes(text: str, occurrences: list[tuple[str, int]]) -> dict[str, int]:
+    """The last word of each name to +1 (the text calls it "he") or -1 ("she"): the first he/she
+    after its untitled mentions (`occurrences`: name, end offset) in the same sentence, by a clear
+    majority."""
+    votes: dict[str, list[int]] = {}
+    for name, end in occurrences:
+        if not name.split() or title_gender(name):
+            continue
+        stop = _SENTENCE_STOP.search(text, end, end + 160)
+        hit = _SUBJECT_PRONOUN.search(text, end, stop.start() if stop else end + 160)
+        if hit:
+            v = votes.setdefault(name.split()[-1], [0, 0])
+            v[0 if hit.group(1) else 1] += 1
+    return {last: (1 if he > she else -1) for last, (he, she) in votes.items()
+            if he + she >= 2 and max(he, she) >= 3 * min(he, she)}
+
+
 @dataclass(frozen=True)
 class NameIndex:
     """Capitalised name sequences of a whole text (built once per source) and the registry."""
@@ -200,6 +231,11 @@ class NameIndex:
     # one-word names the text uses at least twice and never as a place ("in X", "at X", "the X"):
     # the parser's place label on them is a guess the text contradicts ("Bucharin took the map")
     unplaced: frozenset[str] = frozenset()
+    by_gender: dict[str, int] = field(default_factory=dict)  # last word -> +1 he, -1 she (gender_votes)
+
+    def gender(self, name: str) -> int:
+        """+1 a man, -1 a woman, 0 unknown: by title, else by the pronouns the text uses after the name."""
+        return title_gender(name) or (self.by_gender.get(name.split()[-1], 0) if name.split() else 0)
 
     def registered_kind(self, name: str) -> str | None:
         """The registry's kind of a name it lists (as its name or an alias), else None."""
@@ -315,7 +351,8 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
     openers = frozenset(w for w in firsts if w not in proper and w.lower() in common)
-    return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names))
+    return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names),
+                     by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]))
 
 
 _PLACED = re.compile(r"\b(?:[Ii]n|at|[Ff]rom|into|near|across|through|towards?|within|via|the|[Oo]utside|[Ii]nside)\s+"

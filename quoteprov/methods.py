@@ -71,6 +71,8 @@ METHODS: tuple[Method, ...] = (
            "quotation"),
     Method("continued-quotation", _BOTH, _ATTR,
            "the speaker of a quotation left open at the end of the paragraph before (the ranker keeps it)"),
+    Method("reply-possessor", _BOTH, _ATTR,
+           "the one whose answer the quotation is, by name (\"'...,' was Marilla's dry response\")"),
     Method("reply-of-addressed", _BOTH, _ATTR,
            "an answer (\"'...,' was the answer\"): the one the last speaker addressed (inferred)"),
     # recipient

@@ -457,3 +457,10 @@ def test_the_narrators_conversation_runs_both_ways():
     recs = run(text, "Jane Author")
     assert by_text(recs, "they do not work better").recipient == "Jane Author"
     assert by_text(recs, "Do they work worse").recipient == "old porter"
+
+
+def test_the_owner_of_a_reply_speaks_it():
+    text = ('"You will not like the town," said Mrs. Vane.\n'
+            '"I shall like it very well," was Mr. Holt\'s dry response, "when I have seen it."\n')
+    r = by_text(run(text), "I shall like it")
+    assert (r.speaker, r.method["speaker"]) == ("Mr. Holt", "reply-possessor")

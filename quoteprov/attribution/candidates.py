@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..entities import _LEADING_STOP, common_words, drop_opening_word, kind_of, proper_words
+from ..entities import _LEADING_STOP, common_words, drop_opening_word, gender_votes, kind_of, proper_words, title_gender
 
 # titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lord", "Madame", "Monsieur",
@@ -30,12 +30,6 @@ _WORD = r"[A-Z](?:[^\W_]|['\u2019]|-(?=[^\W_]))*"
 # not inside a word, but right after the underscore that marks italics ("_New York Tribune._")
 NAME = re.compile(rf"(?<![^\W_])(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD})*")
 PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b")
-# titles that tell a name's grammatical gender (English usage, not any text's people)
-MALE_TITLES = frozenset("Mr Sir Lord Father Uncle Count Prince Baron Herr Signor Don Monsieur".split())
-FEMALE_TITLES = frozenset("""Mrs Miss Ms Mme Mlle Lady Madame Mademoiselle Aunt Countess Princess Madam Dame Frau
-Signora Baroness""".split())
-_SUBJECT_PRONOUN = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
-_SENTENCE_STOP = re.compile(r"[.!?;]")
 CARRY_PARAGRAPHS = 3  # a he/she with no name before it in its paragraph stands for a person named this many paragraphs back
 FIRST_PERSON = re.compile(r"\b(?:I|me)\b")
 REPORTING_HINT_WIDTH = 40
@@ -144,29 +138,13 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
 
 def name_genders(text: str, names: list[Mention]) -> dict[str, int]:
     """+1 for a name the text refers to as "he", -1 for "she": from its title, else from the
-    first he/she after its mentions in the same sentence, by a clear majority."""
-    votes: dict[str, list[int]] = {}
-    for m in names:
-        first = m.key.split()[0].rstrip(".")
-        if first in MALE_TITLES or first in FEMALE_TITLES:
-            continue
-        stop = _SENTENCE_STOP.search(text, m.end, m.end + 160)
-        hit = _SUBJECT_PRONOUN.search(text, m.end, stop.start() if stop else m.end + 160)
-        if hit:
-            v = votes.setdefault(m.key.split()[-1], [0, 0])
-            v[0 if hit.group(1) else 1] += 1
+    first he/she after its mentions in the same sentence, by a clear majority (`gender_votes`)."""
+    votes = gender_votes(text, [(m.key, m.end) for m in names])
     out: dict[str, int] = {}
     for m in names:
-        words = m.key.split()
-        first = words[0].rstrip(".")
-        if first in MALE_TITLES:
-            out[m.key] = 1
-        elif first in FEMALE_TITLES:
-            out[m.key] = -1
-        else:
-            he, she = votes.get(words[-1], (0, 0))
-            if he + she >= 2 and max(he, she) >= 3 * min(he, she):
-                out[m.key] = 1 if he > she else -1
+        g = title_gender(m.key) or votes.get(m.key.split()[-1], 0)
+        if g:
+            out[m.key] = g
     return out
 
 
@@ -174,10 +152,7 @@ def gender_of(idx: TextIndex, name: str | None) -> int:
     if not name:
         return 0
     g = idx.gender.get(name)
-    if g is None:
-        first = name.split()[0].rstrip(".")
-        g = 1 if first in MALE_TITLES else -1 if first in FEMALE_TITLES else 0
-    return g
+    return title_gender(name) if g is None else g
 
 
 def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list[Mention]:

@@ -196,8 +196,17 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
             v = v.head
         else:
-            break
+            return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
     return None
+
+
+def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
+    """The subject a verb shares with an earlier clause of its sentence when the parser gave it
+    none ("when Harriet came ..., and after hesitating, thus began:"): the last named person or
+    he/she that is a subject before it."""
+    before = [t for t in v.sent if t.i < v.i and t.dep_ == "nsubj" and outside(ctx, t, off)
+              and (t.tag_ in ("NNP", "NNPS") or t.lower_ in cues.PERSON_PRONOUNS)]
+    return before[-1] if before else None
 
 
 def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":

@@ -17,7 +17,7 @@ from ..entities import is_person_noun
 from ..records import Span
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
-from .cue_rules import cues_in, recipient_of, subject_of
+from .cue_rules import cues_in, elided_subject, recipient_of, subject_of
 from .documents import document_before
 from .terms import SHORT_WORDS
 from .who import description, who_of
@@ -125,6 +125,8 @@ def introduction(ctx: Ctx, sent: "Sent", off: int, p: int) -> None:
             break
         v = v.head
     subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
+    if v is not None and subj is None and v.head.i == v.i:
+        subj = elided_subject(ctx, v, off)
     if v is None or subj is None:
         return
     poss = next((c for c in subj.children if c.dep_ == "poss" and (
@@ -158,6 +160,13 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
     """4c. "'...,' was the answer": the one the running speaker addressed ("I asked the
     commissionaire") answers him. Fills `f` when the running speaker had an addressee; returns
     whether the quotation is such an answer (its speaker, if unnamed, is not the one who asked)."""
+    by = cues.REPLY_BY.match(ctx.text, sp.end, sp.end + 80)
+    if by is not None:
+        name = ctx.names.canonical_proper(by.group(1), ctx.known)
+        mention = Span(by.start(1), by.end(1), by.group(1))
+        f.speaker, f.method, f.cue = Who(name, mention, "explicit" if name == by.group(1) else "resolved",
+                                         "person"), "reply-possessor", mention
+        return True
     if not cues.REPLY_AFTER.match(ctx.text, sp.end, sp.end + 40):
         return False
     # the question may be the paragraph before's: an answer is a new turn, not the running speaker's
@@ -169,6 +178,32 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
     if running.recipient is not None and running.recipient_method not in ("running-recipient", "speaker-addressee"):
         f.speaker, f.method, f.cue = running.recipient.inferred(), "reply-of-addressed", running.recipient.mention
     return True
+
+
+def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
+    """'"When?" she replied' opening the paragraph after Mrs. Moore's words to Mrs. Bhattacharya:
+    in a conversation a new paragraph is the other's turn, so a he/she there is not the last
+    speaker but the one spoken to, or the next most salient person of its gender."""
+    who = f.speaker
+    last, _, p = ctx.d.last_turn
+    if who is None or who.basis != "resolved" or who.mention.text.lower() not in cues.PERSON_PRONOUNS \
+            or last is None or last.speaker is None or last.speaker.name != who.name or p != sp.paragraph - 1 \
+            or not is_turn(ctx, sp) or (f.cue is not None and f.cue.text.split()[0].lower() in cues.CONTINUING_VERBS):
+        return  # '"...," he went on': the same speaker
+    gender = 1 if who.mention.text.lower() == "he" else -1 if who.mention.text.lower() == "she" else 0
+    to = last.recipient
+    if to is not None and to.kind == "person" and ctx.names.gender(to.name) != -gender:
+        f.speaker = Who(to.name, who.mention, "resolved", to.kind)
+        return
+    other = ctx.d.resolve("person", who.mention.start, gender, ctx.names.gender, exclude=who.name)
+    if other is not None and other.kind != "anonymous":
+        f.speaker = Who(other.name, who.mention, "resolved", other.kind)
+
+
+def is_turn(ctx: Ctx, sp: QuotedSpan) -> bool:
+    """The quotation opens its paragraph: a turn of a conversation."""
+    lo = ctx.source.paragraphs[sp.paragraph][0]
+    return not ctx.text[lo:sp.start].strip(" \"'\u201c\u2018_")
 
 
 def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str) -> bool:

@@ -17,7 +17,14 @@ from ..records import Span
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
 from .cue_rules import cues_in, ranked_cues, recipient_of, subject_of
-from .dialogue import carry_speaker, context_recipient, quote_names_addressee, reply_of_addressed, running_speaker
+from .dialogue import (
+    carry_speaker,
+    context_recipient,
+    new_turn_pronoun,
+    quote_names_addressee,
+    reply_of_addressed,
+    running_speaker,
+)
 from .documents import document_of
 from .terms import SHORT_WORDS, term_rules
 from .who import proper, who_of
@@ -36,6 +43,7 @@ def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
     f = Found("quotation")
     document = document_author(ctx, f, qtoks, off) if qtoks else None
     heard = cue_subject(ctx, f, scope, qtoks, words, off) if f.speaker is None else False
+    new_turn_pronoun(ctx, f, sp)
     quote_names_addressee(ctx, f, sp, qtext, qtoks, scope, off)
     if f.speaker is None:
         subject_of_governing_verb(ctx, f, qtoks, off)
