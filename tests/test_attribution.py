@@ -437,7 +437,9 @@ def test_a_tag_after_a_quotation_does_not_speak_the_next_paragraph():
     # '"...?" Mary pursued.' tags its own quotation; the next paragraph is another turn
     text = ('"You are writing a history of the town?" Mary pursued.\n'
             '"Oh! no, nothing so grand as that."\n')
-    assert who(text, "nothing so grand")[1] != "Mary"
+    r = by_text(run(text), "nothing so grand")
+    assert r.method["speaker"] not in ("introduction-subject", "running-speaker")  # at most the ranker's guess
+    assert r.speaker is None or r.basis["speaker"] == "inferred"
 
 
 def test_the_one_a_joined_verb_turns_to_is_spoken_to():

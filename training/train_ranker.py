@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from quoteprov.attribution.candidates import Quote, TextIndex, blank, index_text
-from quoteprov.attribution.decide import basis_of, choose, margin_of, rule_index
+from quoteprov.attribution.decide import basis_of, choose, margin_of, rule_index, speaker_margin
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_flat
@@ -115,31 +115,32 @@ def examples(p: Prepared) -> tuple[list, list, list, list, list]:
 def _examples(p: Prepared, said: list[str | None] | None) -> tuple[list, list, list, list, list]:
     xs, ys, xr, yr, groups = [], [], [], [], []
     prev: list[str | None] = []
+    prev_to: str | None = None  # the last quotation's addressee: gold where there is one, else the rules'
     for i, q in enumerate(p.idx.quotes):
         if q.nested:
             continue
         g = p.gold.get(i)
-        if g is not None:
-            cands, by = candidates(p.idx, i, prev)
-            lab = [speaker_ok(g, c.name) if c.name is not None else False for c in cands]
-            lab[-1] = speaker_ok(g, None) or g.speakers[0] is None
-            if not any(lab):
-                # the speaker is not among the candidates (PDNC names every speaker; the text
-                # may not, near the quotation): nothing to learn about choosing from this one
-                prev.append(g.speakers[0] if said is None else said[i])
-                continue
-            rlab = [recipient_ok(g, c.name) if c.name is not None else False for c in cands]
-            rlab[-1] = g.recipients[0] is None or not any(rlab)
-            gsp = g.speakers[0]
-            rows = speaker_features(p.idx, i, cands, by, prev)
+        if g is None:
+            prev.append(q.speaker if said is None else said[i])
+            prev_to = q.recipient
+            continue
+        cands, by = candidates(p.idx, i, prev, prev_to)
+        lab = [speaker_ok(g, c.name) if c.name is not None else False for c in cands]
+        lab[-1] = speaker_ok(g, None) or g.speakers[0] is None
+        rlab = [recipient_ok(g, c.name) if c.name is not None else False for c in cands]
+        rlab[-1] = g.recipients[0] is None or not any(rlab)
+        gsp = g.speakers[0]
+        if any(lab):
+            rows = speaker_features(p.idx, i, cands, by, prev, prev_to)
             xs += rows
             ys += lab
-            xr += recipient_features(p.idx, i, cands, by, prev, gsp, rows)
+            xr += recipient_features(p.idx, i, cands, by, prev, gsp, rows, prev_to)
             yr += rlab
             groups += [(p.text.name, i)] * len(cands)
-            prev.append(gsp if said is None else said[i])
-        else:
-            prev.append(q.speaker if said is None else said[i])
+        # else the speaker is not among the candidates (PDNC names every speaker; the text may
+        # not, near the quotation): nothing to learn about choosing from this one
+        prev.append(gsp if said is None else said[i])
+        prev_to = g.recipients[0]
     return xs, ys, xr, yr, groups
 
 
@@ -158,20 +159,22 @@ def predict_text(p: Prepared, models: dict[str, Trees],
     gold quotation's speaker and recipient a held-out decision to calibrate on (`decision`)."""
     recs = [dict(r) for r in p.records]
     prev: list[str | None] = []
+    prev_to: str | None = None
     cal: list[dict[str, Any]] = []
     for i, q in enumerate(p.idx.quotes):
         if q.nested:
             continue
-        cands, by = candidates(p.idx, i, prev)
-        rows = speaker_features(p.idx, i, cands, by, prev)
+        cands, by = candidates(p.idx, i, prev, prev_to)
+        rows = speaker_features(p.idx, i, cands, by, prev, prev_to)
         prefer = rule_index(cands, q.speaker) if rules_first else None
         margin = margin_of(q.speaker_method, MARGIN) if rules_first else MARGIN
-        k, share = choose(models["speaker"], rows, prefer, margin)
+        smargin = speaker_margin(q.speaker_method, q.speaker, q.speaker_basis, MARGIN) if rules_first else MARGIN
+        k, share = choose(models["speaker"], rows, prefer, smargin)
         sp = cands[k].name
         sp_basis = basis_of(cands[k], Attribution(q.speaker, q.speaker_method, q.speaker_basis)) or ""
         if sp is not None and same_name(sp, q.speaker):
             sp = q.speaker
-        rrows = recipient_features(p.idx, i, cands, by, prev, sp, rows)
+        rrows = recipient_features(p.idx, i, cands, by, prev, sp, rows, prev_to)
         rprefer = rule_index(cands, q.recipient) if rules_first else None
         rk, rshare = choose(models["recipient"], rrows, rprefer, margin)
         rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
@@ -179,6 +182,7 @@ def predict_text(p: Prepared, models: dict[str, Trees],
         if rc is not None and same_name(rc, q.recipient):
             rc = q.recipient
         recs[i]["speaker"], recs[i]["recipient"] = sp, rc
+        prev_to = rc
         g = p.gold.get(i)
         if g is not None and g.kind[0] == "quotation":
             if sp is not None:

@@ -169,6 +169,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
     """The speaker candidates of quote i: names in view, the rules' pick, the last speakers and
     the one the last quotation was decided to be spoken to (`prev_to`)."""
     q = idx.quotes[i]
+    prev_to = _answers(prev_to)
     mentions = window_mentions(idx, q)
     # names spoken in this quotation and the one before: in a conversation the one spoken to
     # answers, and is often named nowhere else near (a third of PDNC's speakers of "he said"
@@ -196,13 +197,16 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
         best = min(ms, key=lambda m: m.start - q.end if m.start >= q.end else abs(q.start - m.end))
         origin = "narrator" if best.how == "narrator" else "mention"
         out.append(Candidate(name, (best.start, best.end), origin, best.how))
-    for n in [*prev[-3:][::-1], prev_to]:
+    for n in prev[-3:][::-1]:
         if n and rep[n] not in seen:
             seen.add(rep[n])
             out.append(Candidate(rep[n], None, "turn", "inferred"))
     if q.recipient and rep[q.recipient] not in seen:
         out.append(Candidate(rep[q.recipient], q.recipient_span, "rule", q.recipient_basis or ""))
         seen.add(rep[q.recipient])
+    if prev_to and rep[prev_to] not in seen:  # after the rules' recipient: their evidence, not a turn
+        seen.add(rep[prev_to])
+        out.append(Candidate(rep[prev_to], None, "turn", "inferred"))
     for m, how in [(m, "vocative") for m in spoken] + [(m, "cast") for m in cast]:
         if rep[m.key] not in seen:
             seen.add(rep[m.key])
@@ -296,13 +300,23 @@ def _addressed_in(idx: TextIndex, ms: list[Mention], p: int) -> bool:
     return any(lo <= m.start < hi and _ADDRESS_BEFORE.search(idx.text[max(0, m.start - 30):m.start]) for m in ms)
 
 
+def _answers(prev_to: str | None) -> str | None:
+    """The last one spoken to, if a person: he answers in a conversation; an audience ("the
+    delegates") or a document addressed does not take the next turn."""
+    if not prev_to or kind_of(prev_to) != "person":
+        return None
+    # a description in the plural is a body of people ("delegates", "the workers of all lands")
+    plural = prev_to[:1].islower() and prev_to.split()[-1].endswith("s")
+    return None if plural else prev_to
+
+
 def _turn_features(f: dict[str, float], name: str, last: list[str | None], prev_to: str | None,
                    ahead: list[Quote]) -> None:
     """Who spoke the last three turns, who was spoken to last, who the rules found speaking next."""
     f["prev1"] = float(same_name(name, last[0]))
     f["prev2"] = float(same_name(name, last[1]))
     f["prev3"] = float(same_name(name, last[2]))
-    f["prev1_to"] = float(same_name(name, prev_to))
+    f["prev1_to"] = float(same_name(name, _answers(prev_to)))
     for n, x in enumerate(ahead, 1):
         if same_name(name, x.speaker):
             f[f"next{n}"] = 1.0
