@@ -76,7 +76,7 @@ def test_generated_inflections_are_the_english_ones(base):
 
 
 @pytest.mark.parametrize("name", ["REPORTING_VERBS", "ADDRESSING_VERBS", "OBJECT_ADDRESSEE_VERBS", "OPINION_VERBS",
-                                  "MEANING_VERBS"])
+                                  "MEANING_VERBS", "CONTINUING_VERBS"])
 def test_every_verb_form_is_english(name):
     bad = sorted(w for w in getattr(cues, name) if not _is_verb_form(w))
     assert bad == [], f"cues.{name}: not English verb forms: {bad}"
@@ -214,3 +214,22 @@ def test_the_person_nouns_are_general_english_from_wordnet() -> None:
     assert [person_noun(w) for w in ("commissionaire", "nephew", "sentry", "leather-worker")] == ["person"] * 4
     assert [person_noun(w) for w in ("delegates", "workmen", "women", "crowd", "congress")] == ["group"] * 5
     assert [person_noun(w) for w in ("answer", "banner", "mistakes", "stops", "train")] == [None] * 5
+
+
+def test_a_name_never_used_as_a_place_is_not_one():
+    text = ("Vardelin spoke first. Later Vardelin took the map. We went to Moscow.\n"
+            "In Moscow the snow fell. Moscow was cold.\n")
+    names = ["Vardelin", "Vardelin", "Moscow", "Moscow", "Moscow"]
+    got = entities.unplaced_names(text, names)
+    assert "Vardelin" in got and "Moscow" not in got
+    assert entities.unplaced_names("Vardelin spoke.", ["Vardelin"]) == frozenset()  # once is not enough
+
+
+def test_a_names_gender_from_its_title_or_the_pronouns_after_it():
+    text = "Ivanov came in and he sat down. Ivanov laughed, and he left. Vera said she would stay. Vera wept and she left."
+    import re
+    occ = [(m.group(), m.end()) for m in re.finditer(r"Ivanov|Vera", text)]
+    votes = entities.gender_votes(text, occ)
+    assert votes == {"Ivanov": 1, "Vera": -1}
+    assert entities.title_gender("Mrs. Vane") == -1 and entities.title_gender("Mr. Holt") == 1
+    assert entities.title_gender("Holt") == 0

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from quoteprov.attribution.candidates import Quote, TextIndex, blank, index_text
-from quoteprov.attribution.decide import basis_of, choose, margin_of, rule_index, speaker_margin
+from quoteprov.attribution.decide import basis_of, choose, margin_of, rule_index
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_flat
@@ -168,8 +168,7 @@ def predict_text(p: Prepared, models: dict[str, Trees],
         rows = speaker_features(p.idx, i, cands, by, prev, prev_to)
         prefer = rule_index(cands, q.speaker) if rules_first else None
         margin = margin_of(q.speaker_method, MARGIN) if rules_first else MARGIN
-        smargin = speaker_margin(q.speaker_method, q.speaker, q.speaker_basis, MARGIN) if rules_first else MARGIN
-        k, share = choose(models["speaker"], rows, prefer, smargin)
+        k, share = choose(models["speaker"], rows, prefer, margin)
         sp = cands[k].name
         sp_basis = basis_of(cands[k], Attribution(q.speaker, q.speaker_method, q.speaker_basis)) or ""
         if sp is not None and same_name(sp, q.speaker):

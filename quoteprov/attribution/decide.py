@@ -61,15 +61,6 @@ def margin_of(speaker_method: str | None, margin: float) -> float:
     return math.inf if speaker_method in SETTLED else margin
 
 
-def speaker_margin(method: str | None, value: str | None, basis: str | None, margin: float) -> float:
-    """As `margin_of`, and a description the cue itself gives ('"...," said the first
-    housemaid') stands: the guide records the text's description where it names nobody, and
-    PDNC, which names every speaker, taught the ranker to replace descriptions by names."""
-    if basis == "explicit" and value and value[:1].islower() and method == "cue-subject":
-        return math.inf
-    return margin_of(method, margin)
-
-
 def rule_index(cands: list[Candidate], value: str | None) -> int | None:
     """Where the rules' value stands among the candidates (None when the rules gave none)."""
     if value is None:
@@ -117,8 +108,7 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         rows = speaker_features(idx, i, cands, by, prev, prev_to)  # the recipient ranker reads them too
         prefer = rule_index(cands, r.speaker.value) if first else None
         margin = margin_of(r.speaker.method, models.margin)
-        smargin = speaker_margin(r.speaker.method, r.speaker.value, r.speaker.basis, models.margin)
-        k, _, p = choose_p(models.speaker, rows, prefer, smargin, addressed)
+        k, _, p = choose_p(models.speaker, rows, prefer, margin, addressed)
         conf = models.speaker.confidence(p, k, prefer, basis_of(cands[k], r.speaker), cands[k].origin, rows[k])
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
         rrows = recipient_features(idx, i, cands, by, prev, speaker.value, rows, prev_to)
