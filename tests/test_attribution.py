@@ -392,9 +392,10 @@ def test_the_answer_is_spoken_by_the_one_asked():
     # the one asked answers the one who asked, though the answer's sentence names neither
     text = ('A crowd passed under the window with a red flag. "What does that flag mean?" I asked the old '
             'porter who stood beside me at the door. "It means the end of the old order," was the answer.\n')
-    q = by_text(run(text, "Jane Author"), "What does that flag")
+    recs = run(text, "Jane Author")
+    q = by_text(recs, "What does that flag")
     assert (q.speaker, q.recipient) == ("Jane Author", "old porter")
-    a = by_text(run(text, "Jane Author"), "the end of the old order")
+    a = by_text(recs, "the end of the old order")
     assert (a.speaker, a.recipient) == ("old porter", "Jane Author")
     assert (a.method["speaker"], a.basis["speaker"]) == ("reply-of-addressed", "inferred")
 
