@@ -81,13 +81,13 @@ CUE_AFTER = re.compile(r"[\s,;]*(?:[A-Za-z][\w.'\u2019-]*\s+){0,3}(?:" + "|".joi
 CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue add resume repeat pursue persist proceed".split()
                                                          for f in _forms(b)})
 
-# a quotation followed by "was the answer", "came the reply": an answer to the one asked before,
-# who is not named there
-# "...," was Marilla's dry response: the possessor answers, by name
+_ANSWERS = "answer|reply|response|rejoinder|retort"
+# '"...," was Marilla's dry response': the possessor answers, by name
 REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)['\u2019]s\s+"
-                      r"(?:[a-z]+\s+){0,2}(?:answer|reply|response|rejoinder|retort|remark|comment|exclamation)\b")
+                      rf"(?:[a-z]+\s+){{0,2}}(?:{_ANSWERS}|remark|comment|exclamation)\b")
+# '"...," was the answer', 'came the reply': an answer to the one asked before, not named there
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"
-                         r"(?:answer|reply|response|rejoinder|retort)\b")
+                         rf"(?:{_ANSWERS})\b")
 
 # verbs whose `to`-object or indirect object is the addressee
 ADDRESSING_VERBS: frozenset[str] = frozenset(
@@ -151,6 +151,13 @@ magazine review paper play opera film series entitled titled called column
 """.split())
 
 PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
+
+
+def pronoun_gender(word: str) -> int:
+    """+1 for he/him, -1 for she/her, else 0 (the pronoun a speaker or antecedent is named by)."""
+    w = word.lower()
+    return 1 if w in ("he", "him") else -1 if w in ("she", "her") else 0
+
 # verbs that link a subject to a description: "He was a 'bourgeois specialist'" reports no words
 COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains "
                     "remained".split())

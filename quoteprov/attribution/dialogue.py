@@ -16,6 +16,7 @@ from ..discourse import Found, Who
 from ..entities import is_person_noun
 from ..records import Span
 from ..spans import QuotedSpan
+from .candidates import blank
 from .context import Ctx, outside, span_of
 from .cue_rules import cues_in, elided_subject, recipient_of, subject_of
 from .documents import document_before
@@ -32,7 +33,8 @@ TALK_PARAGRAPHS = 2  # the narrator's last words within this many paragraphs kee
 
 def in_dialogue(ctx: Ctx, sp: QuotedSpan) -> bool:
     """The narrator questions someone in this paragraph (before the quotation) or the one
-    before it: "I asked him ...", "When I questioned one of them"."""
+    before it ("I asked him ...", "When I questioned one of them", "I had a long talk with
+    X"), or spoke last within TALK_PARAGRAPHS."""
     lo = ctx.source.paragraphs[max(0, sp.paragraph - 1)][0]
     found = list(_DIALOGUE.finditer(ctx.text, lo, sp.start))
     m = found[-1] if found else None  # the last one before the quotation
@@ -157,9 +159,10 @@ def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks:
 
 
 def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
-    """4c. "'...,' was the answer": the one the running speaker addressed ("I asked the
-    commissionaire") answers him. Fills `f` when the running speaker had an addressee; returns
-    whether the quotation is such an answer (its speaker, if unnamed, is not the one who asked)."""
+    """4c. An answer: "'...,' was Marilla's response" is hers (`reply-possessor`); "'...,' was the
+    answer" is the one the last speaker addressed ("I asked the commissionaire"), made to the
+    asker, across a paragraph too. Fills what it knows of `f`; returns whether the quotation is
+    an answer (its speaker, if unnamed, is not the one who asked)."""
     by = cues.REPLY_BY.match(ctx.text, sp.end, sp.end + 80)
     if by is not None:
         name = ctx.names.canonical_proper(by.group(1), ctx.known)
@@ -190,7 +193,7 @@ def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
             or last is None or last.speaker is None or last.speaker.name != who.name or p != sp.paragraph - 1 \
             or not is_turn(ctx, sp) or (f.cue is not None and f.cue.text.split()[0].lower() in cues.CONTINUING_VERBS):
         return  # '"...," he went on': the same speaker
-    gender = 1 if who.mention.text.lower() == "he" else -1 if who.mention.text.lower() == "she" else 0
+    gender = cues.pronoun_gender(who.mention.text)
     to = last.recipient
     if to is not None and to.kind == "person" and ctx.names.gender(to.name) != -gender:
         f.speaker = Who(to.name, who.mention, "resolved", to.kind)
@@ -202,8 +205,7 @@ def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
 
 def is_turn(ctx: Ctx, sp: QuotedSpan) -> bool:
     """The quotation opens its paragraph: a turn of a conversation."""
-    lo = ctx.source.paragraphs[sp.paragraph][0]
-    return not ctx.text[lo:sp.start].strip(" \"'\u201c\u2018_")
+    return blank(ctx.text, ctx.source.paragraphs[sp.paragraph][0], sp.start, " \"'\u201c\u2018_")
 
 
 def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str) -> bool:

@@ -87,8 +87,7 @@ def _known_names(docs: list["Doc"], labels: tuple[str, ...] = ("PERSON", "ORG"))
     return frozenset(known)
 
 
-def _person_pattern(docs: list["Doc"], known: frozenset[str],
-                    unplaced: frozenset[str] = frozenset()) -> re.Pattern[str] | None:
+def _person_pattern(docs: list["Doc"], known: frozenset[str], unplaced: frozenset[str]) -> re.Pattern[str] | None:
     """The persons' names, longest first, to find them in skimmed text (with the names the parser
     took for places that the text never uses as one, `unplaced`)."""
     # as names: "Miss Beatty's" (the parser's entity may keep the possessive) is Miss Beatty

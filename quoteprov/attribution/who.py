@@ -39,8 +39,7 @@ def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
             return None if local.kind == "anonymous" else Who(local.name, mention, "resolved", local.kind)
     if low in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS | cues.PLURAL_PRONOUNS:
         want = "person" if low in cues.PERSON_PRONOUNS else ("thing" if low in cues.THING_PRONOUNS else "plural")
-        gender = 1 if low in ("he", "him") else -1 if low in ("she", "her") else 0
-        ante = ctx.d.resolve(want, start, gender, ctx.names.gender)
+        ante = ctx.d.resolve(want, start, cues.pronoun_gender(low), ctx.names.gender)
         if ante is None or ante.kind == "anonymous":
             return None  # "one of them ... he said": someone the text does not name
         return Who(ante.name, mention, "resolved", ante.kind)
