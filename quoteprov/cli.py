@@ -34,8 +34,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from .pipeline import extract
     from .source import read_source
 
-    # the same metadata a manifest entry gives: "I" and "me" resolve to the author
-    meta = {k: v for k, v in (("author", args.author), ("title", args.title), ("year", args.year)) if v}
+    # the same metadata a manifest entry gives: "I" and "me" resolve to the author (or the narrator)
+    meta = {k: v for k, v in (("author", args.author), ("title", args.title), ("year", args.year),
+                              ("narrator", args.narrator)) if v}
     source = read_source(args.file, args.source_id, meta or None)
     blank = sum(1 for a, b in source.paragraphs if not source.text[a:b].strip())
     if blank * 4 > len(source.paragraphs):
@@ -365,6 +366,9 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("file", type=Path, help="UTF-8 text file, one paragraph per line")
     e.add_argument("--source-id", help="source id for the records (default: the file name without extension)")
     e.add_argument("--author", help="the author's name: a first-person narrator (I, me) is resolved to it")
+    e.add_argument("--narrator", help="the name of a first-person narrator who is not the author (a novel's "
+                                      "\"I\"); without it and --author, the name the other speakers call the "
+                                      "narrator by, if the text is told in the first person")
     e.add_argument("--title", help="the source's title (metadata, as in a manifest entry)")
     e.add_argument("--year", type=int, help="the year of the source (metadata, as in a manifest entry)")
     e.set_defaults(func=cmd_extract)

@@ -89,6 +89,13 @@ REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+((?:[A-Z][\w.]*\s+){
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"
                          rf"(?:{_ANSWERS})\b")
 
+# verbs that put a question, told as a clause ("I asked him how he liked it"): words quoted next
+# with no cue of their own are the answer
+ASKING_VERBS: frozenset[str] = frozenset(f for b in "ask inquire enquire question".split() for f in _forms(b))
+# what opens an indirect question ("how he liked it", "whether he would stay")
+INDIRECT_QUESTION_OPENERS: frozenset[str] = frozenset(
+    "how what when where why who whom whose which whether if".split())
+
 # verbs whose `to`-object or indirect object is the addressee
 ADDRESSING_VERBS: frozenset[str] = frozenset(
     f for b in "say tell write declare explain complain protest appeal address report reply answer "
@@ -157,6 +164,33 @@ def pronoun_gender(word: str) -> int:
     """+1 for he/him, -1 for she/her, else 0 (the pronoun a speaker or antecedent is named by)."""
     w = word.lower()
     return 1 if w in ("he", "him") else -1 if w in ("she", "her") else 0
+
+# nouns for a man or a woman in English ("said the girl", "his mother answered"); with the
+# suffixes below (-man, -ess) they give a description the gender a he/she would
+MALE_NOUNS = frozenset("man boy lad gentleman father husband son brother uncle nephew grandfather king prince duke "
+                       "lord sir master monk fellow chap youth bridegroom widower squire waiter host landlord "
+                       "bachelor grandson stepfather papa daddy".split())
+FEMALE_NOUNS = frozenset("woman girl lady mother wife daughter sister aunt niece grandmother queen maid maiden "
+                         "widow bride nun lass madam dame matron spinster granddaughter stepmother mamma mama "
+                         "mummy housewife".split())
+
+
+def noun_gender(word: str) -> int:
+    """+1 for a noun naming a man ("the gentleman", "the policeman"), -1 for a woman ("the
+    girl", "the duchess"), else 0 ("the doctor", "the stranger")."""
+    w = word.lower()
+    if w in MALE_NOUNS:
+        return 1
+    if w in FEMALE_NOUNS:
+        return -1
+    if w.endswith(("woman", "women")):
+        return -1
+    if w.endswith(("man", "men")) and len(w) > 4 and not w.endswith(("human", "german")):
+        return 1  # policeman, chairman, footman; not German
+    if w.endswith("ess") and w not in ("business", "address", "witness", "access", "process", "success"):
+        return -1  # duchess, hostess, governess
+    return 0
+
 
 # verbs that link a subject to a description: "He was a 'bourgeois specialist'" reports no words
 COPULAS = frozenset("be is was are were been being am seem seems seemed become becomes became remain remains "

@@ -125,16 +125,22 @@ def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
+_TITLE_PAGE_NAME = re.compile(r"(?:[A-Z][a-z]+\.?\s+){1,3}[A-Z][a-z]+")
+
+
 def author_of(source: Source) -> str | None:
-    """The author of a first-person text: from the manifest, or a name alone on one of the
-    first lines (a title page)."""
+    """The author of a first-person text: from the manifest, or a name on the title page, the
+    first lines (`by Jane Austen`, `by` and the name on the next line, or a name alone under the
+    title; never the title itself, a translator or a dedication `To ...`)."""
     a = source.metadata.get("author") if source.metadata else None
     if a:
         return a
-    for lo, hi in source.paragraphs[:6]:
-        line = source.text[lo:hi].strip()
-        if re.fullmatch(r"(?:[A-Z][a-z]+\.?\s+){1,3}[A-Z][a-z]+", line):
-            return line
+    lines = [line for line in (source.text[lo:hi].strip() for lo, hi in source.paragraphs[:6]) if line]
+    after_by = False
+    for k, line in enumerate(lines):
+        by = re.match(r"by\s+", line, re.IGNORECASE)
+        name = line[by.end():] if by else line
+        if _TITLE_PAGE_NAME.fullmatch(name) and (by or after_by or k > 0 and not line.lower().startswith("to ")):
+            return name
+        after_by = line.lower() == "by"
     return None
-
-

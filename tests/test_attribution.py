@@ -249,14 +249,14 @@ def test_reporting_between_is_a_search_of_the_stretch() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from quoteprov.attribution.features import _REPORTING, reporting_between
+    from quoteprov.attribution.reporting import REPORTING_RE, reporting_between
 
     @settings(max_examples=1500, deadline=None)
     @given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(0, 80), st.integers(0, 80))
     def check(pieces: list[str], a: int, b: int) -> None:
         text = "".join(pieces)
         a, b = sorted((min(a, len(text)), min(b, len(text))))
-        assert reporting_between(text, a, b) == bool(_REPORTING.search(text[a:b]))
+        assert reporting_between(text, a, b) == bool(REPORTING_RE.search(text[a:b]))
 
     check()
 
@@ -398,6 +398,19 @@ def test_the_answer_is_spoken_by_the_one_asked():
     a = by_text(recs, "the end of the old order")
     assert (a.speaker, a.recipient) == ("old porter", "Jane Author")
     assert (a.method["speaker"], a.basis["speaker"]) == ("reply-of-addressed", "inferred")
+
+
+def test_words_quoted_after_a_question_told_as_a_clause_are_the_answer():
+    # "I asked him how he liked it." reports the question; the uncued words after it are the
+    # old man's answer to the narrator, not the narrator's own words
+    text = ('I went into a shop kept by an old dealer in picture frames. I asked him how he liked the new '
+            'regime. "I do not like it, because bread is scarce and dear."\n')
+    r = by_text(run(text, "Jane Author"), "bread is scarce")
+    assert (r.speaker, r.recipient) == ("old dealer in picture frames", "Jane Author")
+    assert r.method["speaker"] == "reply-of-asked" and r.basis["speaker"] == "inferred"
+    # a question quoted after the clause is the asker's own
+    r = by_text(run('Anna met Ivan Petrov at the gate. Anna asked Petrov: "Is the train late?"\n'), "train late")
+    assert r.speaker == "Anna"
 
 
 def test_an_answer_to_nobody_known_is_not_the_askers():

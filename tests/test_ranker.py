@@ -194,6 +194,34 @@ def test_gender_agreement_is_a_feature_of_each_candidate():
     assert agree == {"Mrs. Harlow": 1.0, "Mr. Pell": -1.0}
 
 
+def test_a_description_tells_the_ranker_its_gender_and_the_name_the_text_gave_its_role():
+    # "the doctor" was named by his title pages before; "the girl" is no he
+    import dataclasses
+
+    from quoteprov.attribution.features import candidates, speaker_features
+
+    text = ('Dr. Vardell and Mr. Pell walked up the hill with Mrs. Harlow; Mrs. Harlow was tired.\n'
+            '"We shall rest at the top," said the doctor.\n'
+            '"I am not tired at all," said the girl.\n')
+    idx, _ = _index(text)
+    # the rules' reading: a description each
+    idx.quotes[:] = [dataclasses.replace(q, speaker=d, speaker_method="cue-subject", speaker_basis="explicit")
+                     for q, d in zip(idx.quotes, ("doctor", "girl"))]
+    for i, want in ((0, {"desc_role": "Dr. Vardell"}), (1, {"desc_agree": "Mrs. Harlow"})):
+        cands, by = candidates(idx, i, [])
+        rows = speaker_features(idx, i, cands, by, [])
+        for feature, name in want.items():
+            top = {c.name for c, r in zip(cands, rows) if c.name and r[SPEAKER_FEATURES.index(feature)] == 1.0}
+            assert top == {name}, (feature, top)
+
+
+def test_english_nouns_for_a_man_or_a_woman():
+    from quoteprov.cues import noun_gender
+
+    assert [noun_gender(w) for w in ("girl", "duchess", "policeman", "gentleman")] == [-1, -1, 1, 1]
+    assert [noun_gender(w) for w in ("doctor", "stranger", "witness", "human", "German")] == [0] * 5
+
+
 def test_a_candidate_name_is_the_name_not_the_words_glued_to_it():
     # a capitalised adverb that opens a sentence is no part of the name after it (the text writes
     # it in lower case elsewhere), and a name set in italics (_..._) keeps its first word

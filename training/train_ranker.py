@@ -39,8 +39,8 @@ from quoteprov.attribution.decide import basis_of, choose, margin_of, rule_index
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_flat
+from quoteprov.attribution.narrator import narrator_of
 from quoteprov.records import Attribution
-from quoteprov.discourse import author_of
 
 from .confidence_fit import confidence_models
 from .corpora import CACHE, GoldQuote, Text, all_texts
@@ -94,7 +94,8 @@ def prepare(t: Text) -> Prepared:
     recs.sort(key=lambda r: (r["start"], -r["end"]))
     quotes = [record_quote(r) for r in recs]
     body = {p for p in range(len(t.source.paragraphs)) if t.source.is_body(p)}
-    idx = index_text(t.source.text, t.source.paragraphs, quotes, author_of(t.source), body)
+    narrator = narrator_of(t.source, [(q.start, q.end, q.paragraph) for q in quotes if not q.nested])
+    idx = index_text(t.source.text, t.source.paragraphs, quotes, narrator, body)
     pos = {id(r): i for i, r in enumerate(recs)}
     gold = {pos[id(r)]: q for q, r in match(t, recs) if r is not None and q.qtype != "optional"}
     return Prepared(t, recs, idx, gold)
@@ -125,9 +126,9 @@ def _examples(p: Prepared, said: list[str | None] | None) -> tuple[list, list, l
             prev_to = q.recipient
             continue
         cands, by = candidates(p.idx, i, prev, prev_to)
-        lab = [speaker_ok(g, c.name) if c.name is not None else False for c in cands]
+        lab = [speaker_ok(g, c.name) or _narrator(g.aliases, c.name, p.idx.author) for c in cands]
         lab[-1] = speaker_ok(g, None) or g.speakers[0] is None
-        rlab = [recipient_ok(g, c.name) if c.name is not None else False for c in cands]
+        rlab = [recipient_ok(g, c.name) or _narrator(g.recipient_aliases, c.name, p.idx.author) for c in cands]
         rlab[-1] = g.recipients[0] is None or not any(rlab)
         gsp = g.speakers[0]
         if any(lab):
@@ -142,6 +143,16 @@ def _examples(p: Prepared, said: list[str | None] | None) -> tuple[list, list, l
         prev.append(gsp if said is None else said[i])
         prev_to = g.recipients[0]
     return xs, ys, xr, yr, groups
+
+
+PDNC_NARRATOR = ("_narr", "Narr")  # the alias PDNC gives the narrator of a first-person novel
+
+
+def _narrator(aliases: tuple[tuple[str, ...], ...], name: str | None, narrator: str | None) -> bool:
+    """`name` is the narrator as the text names him, and PDNC marks the one in `aliases` as the
+    narrator. A label for learning only: the text may call him by a name PDNC does not list
+    ("Jake" for "Jake Barnes"), which the held-out scores, matched strictly, never credit."""
+    return name is not None and name == narrator and any(a in PDNC_NARRATOR for al in aliases for a in al)
 
 
 def fit(rows: list, labels: list, weights: list, names: tuple[str, ...]) -> dict[str, Any]:
@@ -211,6 +222,7 @@ def decision(p: Prepared, i: int, fld: str, share: float, ok: bool, basis: str, 
     g = p.gold[i]
     return {"text": p.text.name, "group": p.text.group, "quote": i, "field": fld, "share": share, "ok": ok,
             "basis": basis, "k": k, "prefer": prefer, "origin": cands[k].origin, "how": cands[k].how,
+            "name": cands[k].name, "gold": (g.speakers if fld == "speaker" else g.recipients)[0],
             "qtype": g.qtype, "probs": [round(float(x), 6) for x in probs],
             "row": [round(float(x), 6) for x in rows[k]]}
 

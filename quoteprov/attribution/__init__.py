@@ -11,7 +11,6 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from ..discourse import author_of
 from ..entities import registry_names
 from ..records import Attribution
 from ..source import Source
@@ -19,6 +18,7 @@ from ..spans import QuotedSpan
 from .candidates import index_text
 from .decide import decide, quote_of
 from .model import load
+from .narrator import narrator_of, outermost
 from .rules import SpanAttribution, attribute_rules
 
 __all__ = ["NO_WORDS", "SpanAttribution", "attribute", "attribute_rules"]
@@ -52,13 +52,14 @@ def _remap(parent: int | None, new: dict[int, int]) -> int | None:
 
 def _attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]],
                use_model: bool) -> list[SpanAttribution]:
-    rules = attribute_rules(source, spans, registry)
+    narrator = narrator_of(source, outermost(spans))
+    rules = attribute_rules(source, spans, registry, narrator)
     models = load() if use_model else None
     if not models or not spans:
         return rules
     quotes = [quote_of(sp.start, sp.end, sp.paragraph, sp.nested_in is not None, a) for sp, a in zip(spans, rules)]
     body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
-    idx = index_text(source.text, source.paragraphs, quotes, author_of(source), body)
+    idx = index_text(source.text, source.paragraphs, quotes, narrator, body)
     return canonical(decide(idx, rules, models), registry)
 
 

@@ -83,6 +83,9 @@ class TextIndex:
     names_by_par: dict[int, list[Mention]] = field(default_factory=dict)  # names outside quotations, read on demand
     spoken: dict[int, list[Mention]] = field(default_factory=dict)  # names inside a quotation, by its start
     body: frozenset[int] | None = None  # the paragraphs of prose (None: all); notes and headings name no one present
+    # role nouns to the names the text gives them (descriptions.role_links), read on demand
+    roles: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] | None = None
+    given: dict[str, str] = field(default_factory=dict)  # a given name alone to its full name (given_names)
 
 
 @lru_cache(maxsize=8)
@@ -128,6 +131,11 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
     idx.names_by_par.update(names)  # what `names_in_paragraph` would read again for the cast
     idx.gender = name_genders(text, [m for p in pars for m in names[p]])
     idx.counts = Counter(m.key.split()[-1] for p in pars for m in names[p])
+    idx.given = given_names(Counter(m.key for p in pars for m in names[p]))
+    for first, full in idx.given.items():  # one person: his gender and his mentions under either name
+        if full not in idx.gender and first in idx.gender:
+            idx.gender[full] = idx.gender[first]
+        idx.counts[full.split()[-1]] += idx.counts[first]
     # the last person of each gender named, carried from paragraph to paragraph: in a
     # conversation "she said" usually stands for a woman named a few paragraphs before
     last: dict[int, tuple[int, str]] = {}  # gender -> (paragraph, name)
@@ -153,6 +161,33 @@ def gender_of(idx: TextIndex, name: str | None) -> int:
         return 0
     g = idx.gender.get(name)
     return title_gender(name) if g is None else g
+
+
+DOMINANT = 4  # times more often than any other full name of the same given name, to stand for it
+
+
+def given_names(keys: Counter[str]) -> dict[str, str]:
+    """A given name used alone ("Bill") to the full name the text writes it in ("Bill Gorton"):
+    the guide's canonical name is the fullest form the source gives. Only where one full name
+    starts with it, or one is used DOMINANT times more than the others ("Robert Cohn", once
+    "Robert Prentiss"), and at least twice, and no one else bears its surname; not "John"
+    between "John Andrew" and "John Beaver", nor a title."""
+    fuller: dict[str, Counter[str]] = {}
+    firsts: dict[str, set[str]] = {}  # surname -> the first words written before it
+    for k, n in keys.items():
+        w = k.split()
+        if len(w) >= 2 and w[0].rstrip(".") not in HONORIFICS:  # "Mr. Campbell" may be Mike Campbell
+            firsts.setdefault(w[-1], set()).add(w[0])
+            if w[0].isalpha():
+                fuller.setdefault(w[0], Counter())[k] += n
+    out = {}
+    for first, forms in fuller.items():
+        (top, n), *rest = forms.most_common(2)
+        # once may be a misreading ("Margaret Oniton"); and a family's surname would make "Tom"
+        # one with "Thomas Gradgrind" and "Louisa Gradgrind" wherever names match by surname
+        if n >= 2 and (not rest or n >= DOMINANT * rest[0][1]) and firsts[top.split()[-1]] == {first}:
+            out[first] = top
+    return out
 
 
 def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list[Mention]:

@@ -79,13 +79,38 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
             continue  # an unknown name as the subject of "considered": not enough to go on
         if who and who.kind not in ("place", "thing", "anonymous"):
             rec, rmethod = recipient_of(ctx, cue, off)
-            ctx.d.running = Found("quotation", "running-speaker", who, "cue", span_of(ctx, off, [cue]), rec, rmethod)
+            said = Found("quotation", "running-speaker", who, "cue", span_of(ctx, off, [cue]), rec, rmethod)
+            ctx.d.running = _answer(ctx, who, rec, cue, off) if indirect_question(ctx, cue, sent, off) else said
             ctx.d.running_sentence = ctx.d.sentence_no
-            ctx.d.last_turn = (ctx.d.running, ctx.d.sentence_no, ctx.d.paragraph)
+            ctx.d.last_turn = (said, ctx.d.sentence_no, ctx.d.paragraph)
             # '"...?" Mary pursued.' is the tag of the quotation before; only words that run on
             # into the next paragraph speak the quotation that opens it
             ctx.d.introduction = ctx.d.running if _introduces(ctx, sent, off) else None
             return
+
+
+def indirect_question(ctx: Ctx, cue: "Token", sent: "Sent", off: int) -> bool:
+    """The sentence tells a question put, and ends ("I asked him how he liked the new regime.",
+    "She inquired whether the train was late."): what is quoted next with no cue of its own is
+    the answer, not the asker's words. Not a question quoted after a colon ('He asked: "..."')."""
+    if cue.lower_ not in cues.ASKING_VERBS or not ctx.text[off + sent.start_char:off + sent.end_char].rstrip().endswith("."):
+        return False
+    for c in cue.children:
+        if c.dep_ in ("ccomp", "xcomp", "advcl") and c.i > cue.i:
+            first = next(iter(c.subtree))
+            if first.lower_ in cues.INDIRECT_QUESTION_OPENERS:
+                return True
+    return False
+
+
+def _answer(ctx: Ctx, asker: Who, asked: Who | None, cue: "Token", off: int) -> Found | None:
+    """The running speaker after an indirect question: the one asked (`reply-of-asked`), speaking
+    to the asker; nobody known when the question names no one ("The consul asked what they
+    meant.")."""
+    if asked is None or asked.kind != "person" or asked.name == asker.name:
+        return None
+    return Found("quotation", "reply-of-asked", asked.inferred(), "reply-of-asked", span_of(ctx, off, [cue]),
+                 asker.inferred(), "reply-to-asker")
 
 
 def _introduces(ctx: Ctx, sent: "Sent", off: int) -> bool:
@@ -220,12 +245,13 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
         # an introduction at the end of the paragraph before and the rest of a quotation left open
         # there name their own rules; a cue or an earlier quotation of this paragraph makes a
         # running speaker
-        method = running.method if running.method in ("introduction-subject", "continued-quotation") \
-            else "running-speaker"
+        method = running.method if running.method in ("introduction-subject", "continued-quotation",
+                                                      "reply-of-asked") else "running-speaker"
         f.speaker, f.method, f.cue = running.speaker.inferred(), method, running.cue
         f.kind_method = method
         if f.recipient is None and running.recipient is not None:
-            f.recipient, f.recipient_method = running.recipient.inferred(), "running-recipient"
+            f.recipient, f.recipient_method = running.recipient.inferred(), (
+                "reply-to-asker" if method == "reply-of-asked" else "running-recipient")
     elif words > SHORT_WORDS:
         f.kind_method = "sentence-length"
     elif words > 1 and qtext.rstrip(" '\"\u2019\u201d_")[-1:] in ("?", "!"):

@@ -12,9 +12,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 
-from .. import cues
 from ..entities import kind_of
 from .candidates import (
     HONORIFICS,
@@ -26,62 +24,12 @@ from .candidates import (
     quoted_names,
     window_mentions,
 )
+from .descriptions import description_gender, head_of, role_links, role_names
+from .reporting import REPORTING_RE, reporting_between
 from .turns import next_quotes, prev_quotes, recent_cast
 
 NOBODY = "\u2205"  # the candidate "no one the text names"
 FAR = 2000.0
-_REPORTING = re.compile(r"\b(?:" + "|".join(sorted(cues.REPORTING_VERBS, key=len, reverse=True)) + r")\b",
-                        re.IGNORECASE)
-_WORD_RUN = re.compile(r"\w+")
-_VERB_MAX = max(map(len, cues.REPORTING_VERBS))
-
-
-_VERBS = frozenset(v.lower() for v in cues.REPORTING_VERBS)
-assert all(v.isascii() for v in _VERBS)  # so that a set lookup is the case-blind match, below
-
-
-def _is_verb(word: str) -> bool:
-    """`_REPORTING.fullmatch(word)`: a set lookup for ASCII words (the verbs are ASCII, where
-    ignoring case is lower-casing); the regex itself for others, whose case folding has
-    exceptions (the Kelvin sign matches k)."""
-    return word.lower() in _VERBS if word.isascii() else _REPORTING.fullmatch(word) is not None
-
-
-@lru_cache(maxsize=2)
-def _verb_runs(text: str) -> tuple[list[int], list[int]]:
-    """Starts and ends of the whole words of `text` that are reporting verbs, found once per source."""
-    runs = [(m.start(), m.end()) for m in _WORD_RUN.finditer(text)
-            if m.end() - m.start() <= _VERB_MAX and _is_verb(m.group())]
-    return [a for a, _ in runs], [b for _, b in runs]
-
-
-def reporting_between(text: str, a: int, b: int) -> bool:
-    """`bool(_REPORTING.search(text[a:b]))` without searching the stretch: every verb is whole
-    words (`\\w` only), so a match is a maximal run of word characters of the stretch, which is
-    a word of the text inside it or a word cut by one of its ends. The search over every gap
-    between a candidate and its quotation was a tenth of a book's extraction."""
-    if a >= b:
-        return False
-    starts, ends = _verb_runs(text)
-    k = bisect_left(starts, a)
-    if k < len(starts) and ends[k] <= b:
-        return True
-
-    def word(i: int) -> bool:
-        return 0 <= i < len(text) and _WORD_RUN.match(text, i, i + 1) is not None
-
-    edges = []
-    if word(a - 1) and word(a):  # a word cut by the stretch's start: its piece inside
-        first = _WORD_RUN.match(text, a, b)
-        edges.append((a, first.end() if first else a))
-    if word(b) and word(b - 1):  # a word cut by its end
-        lo = b
-        while lo > a and b - lo <= _VERB_MAX and word(lo - 1):
-            lo -= 1
-        edges.append((lo, b))
-    return any(_is_verb(text[x:y]) for x, y in edges if 0 < y - x <= _VERB_MAX)
-
-
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+[A-Z]")
 _HE_SHE = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
 PRONOUN_REACH = 30  # characters after (or before) a quotation in which "he said" / "she said" stands
@@ -106,6 +54,7 @@ SPEAKER_FEATURES = (
     "gender", "pron_agree_after", "pron_agree_before", "salience",
     "description", "addressed_prev_par",
     "next1", "next2", "next1_new_par", "next_rule_explicit", "prev1_to",
+    "desc_agree", "desc_role",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -181,7 +130,8 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
     names = [m.key for m in mentions] + [n for n in [*prev[-3:], prev_to] if n] + ([q.speaker] if q.speaker else []) \
         + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast] \
         + [x.speaker for x in ahead if x.speaker is not None]
-    rep = group_names(names)
+    # "Bill" is "Bill Gorton" where the text writes that name and no other "Bill X"
+    rep = {n: idx.given.get(r, r) for n, r in group_names(names).items()}
     by: dict[str, list[Mention]] = {}
     for m in mentions:
         by.setdefault(rep[m.key], []).append(m)
@@ -290,7 +240,7 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
         f["verb_between_after"] = float(reporting_between(text, q.end, m.start))
         f["sentence_between_after"] = float(bool(_SENTENCE_END.search(gap)))
         tail = text[m.end:m.end + 25]
-        f["verb_next_to"] = float(bool(_REPORTING.match(tail.lstrip(" ,")))) if m.start - q.end < 30 else 0.0
+        f["verb_next_to"] = float(bool(REPORTING_RE.match(tail.lstrip(" ,")))) if m.start - q.end < 30 else 0.0
 
 
 def _addressed_in(idx: TextIndex, ms: list[Mention], p: int) -> bool:
@@ -338,6 +288,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
     last = prev[::-1] + [None, None, None]
     fam = family(q.speaker_method)
     g_after, g_before = adjacent_genders(idx, q)
+    desc = described(idx, q)
     ahead = next_quotes(idx, i)
     rows: list[dict[str, float]] = []
     for c in cands:
@@ -371,6 +322,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         f["pron_agree_before"] = float(g * g_before)
         f["salience"] = math.log1p(idx.counts.get(c.name.split()[-1], 0))
         f["description"] = float(c.name[:1].islower())
+        _description_features(f, c.name, g, desc)
         f["addressed_prev_par"] = float(_addressed_in(idx, by.get(c.name, []), q.paragraph - 1))
         rows.append(f)
     # rank by distance among the named candidates
@@ -379,6 +331,34 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         r["n_cands"] = float(len(cands) - 1)
         r["rank_dist"] = float(dists.index(min(r["before_dist"], r["after_dist"]))) if not r["nobody"] else 99.0
     return [[r[k] for k in SPEAKER_FEATURES] for r in rows]
+
+
+Described = tuple[int, str | None, tuple[str, ...]]
+
+
+def described(idx: TextIndex, q: Quote) -> Described:
+    """What the rules' description of the speaker ("said the girl", "the beadle replied") says
+    of him: its noun's gender, the name the text last gave that role and every name it gave it."""
+    head = head_of(q.speaker)
+    if head is None:
+        return 0, None, ()
+    if idx.roles is None:
+        idx.roles = role_links(idx.text, idx.common)
+    return (description_gender(head), *role_names(idx.roles, head, q.start))
+
+
+def _description_features(f: dict[str, float], name: str, g: int, desc: Described) -> None:
+    """A named candidate against the rules' description: the same gender (`the girl` is no
+    he), and the one the text calls by that role (`the doctor` is Dr. Losberne)."""
+    g_desc, last_named, named = desc
+    f["desc_agree"] = float(g * g_desc)
+    # by the last word: the text may title him otherwise where it names him ("Mr. Losberne")
+    last = _last_word(name)
+    f["desc_role"] = 1.0 if last == _last_word(last_named) else 0.5 if any(last == _last_word(n) for n in named) else 0.0
+
+
+def _last_word(name: str | None) -> str | None:
+    return re.sub(r"(?:'s|\u2019s)$", "", name.split()[-1]) if name and name.split() else None
 
 
 def recipient_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],

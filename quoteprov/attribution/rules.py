@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
     from spacy.tokens import Span as Sent
 
 from .. import cues
-from ..discourse import Found, author_of
+from ..discourse import Found
 from ..entities import name_index
 from ..records import Attribution, Span
 from ..source import Source
@@ -36,6 +36,7 @@ from ..syntax import parse
 from .context import Ctx, clean
 from .cue_rules import speech_tag
 from .dialogue import cue_without_quote, introduction
+from .narrator import narrator_of, outermost
 from .parse_units import assemblies_in, is_block, only_remembered, plan_units, remember, skim
 from .speaker import attribute_one
 from .windows import unit_spans
@@ -52,10 +53,13 @@ class SpanAttribution:
     recipient_span: Span | None = None
 
 
-def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]]) -> list[SpanAttribution]:
-    """Kind, speaker and recipient of every span (in the order of `spans`)."""
+def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]],
+                    narrator: str | None = None) -> list[SpanAttribution]:
+    """Kind, speaker and recipient of every span (in the order of `spans`); the narrator's "I" is
+    `narrator`, or when that is not given, whom `narrator_of` finds."""
     if not spans:
         return []
+    narrator = narrator or narrator_of(source, outermost(spans))
     names = name_index(source.text, registry)
     by_par: dict[int, list[int]] = {}
     for i, sp in enumerate(spans):
@@ -64,7 +68,7 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     docs = parse([source.text[lo:hi] for lo, hi, _ in units])
     known = _known_names(docs)
     names = dataclasses.replace(names, persons=_known_names(docs, ("PERSON",)))
-    ctx = Ctx(source, spans, names, known, author_of(source), person_re=_person_pattern(docs, known, names.unplaced),
+    ctx = Ctx(source, spans, names, known, narrator, person_re=_person_pattern(docs, known, names.unplaced),
               memory_only=memory_only)
     starts = {p: [spans[i].start for i in idxs] for p, idxs in by_par.items()}
     pos = 0

@@ -1,0 +1,122 @@
+"""Who "I" is in the narration: the narrator of a first-person text.
+
+A memoir's narrator is its author, and the source's metadata names him (the guide: a first-person
+narrator is the source's author). A novel told in the first person, or a raw file with no
+metadata, names its narrator only in the other characters' words: the narrator never names
+himself in his own narration, but is addressed by name in theirs (`"Hello, Jake," she said.`).
+That is the general rule read here; the name is a guess, marked as one by its confidence.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..discourse import author_of
+from ..entities import common_words, proper_words
+from ..source import Source
+from ..spans import QuotedSpan
+from .candidates import HONORIFICS
+
+# first-person words in the narration (outside quotation marks) per 1000 words of it, above which
+# the text is told by an "I". PDNC's novels: first-person 10 to 52, third-person 0.0 to 3.7
+# (the author's asides, "I believe"); the memoirs of the genre 8 to 16.
+FIRST_PERSON_RATE = 5.0
+MIN_VOCATIVES = 5  # times the narrator's name must be spoken to him before it is believed
+NAMED_SHARE = 0.25  # at most this many narration mentions per vocative: the narrator never names himself
+
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
+_NARRATOR_SPEAKS = re.compile(r"\b(?:I|me)\b")  # "I said", "said I", "he told me"
+# a name spoken to someone: opening the quotation, or after a comma, and closing its clause
+# ("Jake, come here", "Good night, Mr. Barnes.", "Hello, Jake--")
+_VOCATIVE = re.compile(r"(?:^[\"'\u201c\u2018]?|,\s)((?:[A-Z][a-z]+\.?\s)?[A-Z][a-z]+)(?=[,.!?;]|\s*[-\u2014]{1,2})")
+_CAPITAL = re.compile(r"\b[A-Z][a-z]+\b")
+_HONORIFIC = frozenset(HONORIFICS)
+
+
+def narrator_of(source: Source, quoted: list[tuple[int, int, int]]) -> str | None:
+    """The "I" of `source`'s narration: a narrator or author its metadata names; else, in a
+    text told in the first person, the name the other speakers call him by (`addressed_narrator`);
+    else a name on its title page. `quoted` is the outermost quotations as (start, end, paragraph)."""
+    meta = source.metadata or {}
+    if meta.get("narrator"):
+        return str(meta["narrator"])
+    if meta.get("author"):
+        return str(meta["author"])
+    return addressed_narrator(source.text, source.paragraphs, quoted) or author_of(source)
+
+
+def outermost(spans: list[QuotedSpan]) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph) of the spans no other span holds."""
+    return [(sp.start, sp.end, sp.paragraph) for sp in spans if sp.nested_in is None]
+
+
+def addressed_narrator(text: str, paragraphs: tuple[tuple[int, int], ...],
+                       quoted: list[tuple[int, int, int]]) -> str | None:
+    """The name most often spoken as a vocative in paragraphs where the narrator does not speak,
+    when the narration is in the first person and that name is (almost) never written in it."""
+    by_par: dict[int, list[tuple[int, int]]] = {}
+    for a, b, p in quoted:
+        by_par.setdefault(p, []).append((a, b))
+    first = words = 0
+    named: Counter[str] = Counter()
+    spoken: Counter[str] = Counter()
+    forms: Counter[str] = Counter()
+    for p, (lo, hi) in enumerate(paragraphs):
+        qs = sorted(by_par.get(p, []))
+        narration = " ".join(_outside(text, lo, hi, qs))
+        first += len(_FIRST_PERSON.findall(narration))
+        words += narration.count(" ") + 1
+        named.update(_CAPITAL.findall(narration))
+        if qs and not _NARRATOR_SPEAKS.search(narration):
+            for a, b in qs:
+                for m in _VOCATIVE.finditer(text[a:b]):
+                    spoken[m.group(1).split()[-1]] += 1
+                    forms[m.group(1)] += 1
+    if words == 0 or 1000 * first / words < FIRST_PERSON_RATE:
+        return None
+    return _best_addressed(text, spoken, forms, named)
+
+
+def _best_addressed(text: str, spoken: Counter[str], forms: Counter[str], named: Counter[str]) -> str | None:
+    """The name most spoken to among those never written in the narration; a given name and a
+    surname spoken to him under a title ("Jake", "Mr. Barnes") are the one narrator's, and his
+    name is both ("Jake Barnes"), as the guide's canonical name is the fullest form."""
+    lower, proper = common_words(text), proper_words(text)
+    spoken_as = {w: _forms_of(w, forms, lower) for w, n in spoken.items() if n >= MIN_VOCATIVES}
+    # a name: written capitalised mid-sentence, or after a title ("Mr. Hale", which opens no sentence)
+    ok = sorted(((n, w) for w, n in spoken.items() if w in spoken_as and w not in _HONORIFIC
+                 and (w in proper or _titled(spoken_as[w])) and w.lower() not in lower
+                 and named[w] <= NAMED_SHARE * n), reverse=True)
+    if not ok:
+        return None
+    top = ok[0][1]
+    name = spoken_as[top].most_common(1)[0][0]
+    if len(name.split()) == 1 and not _titled(spoken_as[top]):
+        surname = next((w for _, w in ok[1:] if _titled(spoken_as[w])), None)
+        if surname is not None:
+            return f"{name} {surname}"
+    return name
+
+
+def _forms_of(word: str, forms: Counter[str], lower: frozenset[str]) -> Counter[str]:
+    """The forms `word` is spoken in, less a greeting before it ("Hello Jake" is Jake)."""
+    out = Counter[str]()
+    for f, n in forms.items():
+        if f.split()[-1] == word:
+            out[" ".join([w for w in f.split()[:-1] if w.lower() not in lower] + [word])] += n
+    return out
+
+
+def _titled(spoken_as: Counter[str]) -> bool:
+    """Mostly spoken to under a title ("Mr. Barnes", "Monsieur Barnes"): a surname."""
+    titled = sum(n for f, n in spoken_as.items() if f.split()[0].rstrip(".") in _HONORIFIC)
+    return 2 * titled > sum(spoken_as.values())
+
+
+def _outside(text: str, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[str]:
+    out, pos = [], lo
+    for a, b in quotes:
+        out.append(text[pos:max(pos, a)])
+        pos = max(pos, b)
+    out.append(text[pos:hi])
+    return out
