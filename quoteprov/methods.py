@@ -76,8 +76,7 @@ METHODS: tuple[Method, ...] = (
     Method("reply-of-addressed", _BOTH, _ATTR,
            "an answer (\"'...,' was the answer\"): the one the last speaker addressed (inferred)"),
     Method("reply-of-asked", _BOTH, _ATTR,
-           "words quoted with no cue after a question told as a clause (\"I asked him how he liked it.\"): "
-           "the one asked answers (inferred)"),
+           "uncued words after a question told as a clause (\"I asked him how he liked it.\"): the one asked (inferred)"),
     # recipient
     Method("cue-addressee", (RECIPIENT,), _ATTR, "the object of the reporting cue (\"told X\", \"wrote to X\")"),
     Method("letter-to", (RECIPIENT,), _ATTR, "the addressee of a letter named beside the cue (\"in a letter to X\")"),
