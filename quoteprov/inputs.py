@@ -217,8 +217,9 @@ def entity_advice(name: str, role: str, record_id: str, registry_file: str, buil
         kind = builder_kind  # the builder knew better (a registry of another source, say)
     entry = json.dumps({"name": name, "aliases": [], "kind": kind}, ensure_ascii=False)
     return (f"{json.dumps(name, ensure_ascii=False)} is not in the entity registry; if it is right, add {entry} to "
-            f"{registry_file} (kind: person, group, document or publication); if it is wrong, correct the "
-            f"record in corrections.jsonl")
+            f"{registry_file} (kind: person, group, document or publication); if it is wrong, correct in "
+            f"corrections.jsonl every record that has it (this warning is given once per name and file, at "
+            f"the first)")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -724,7 +724,8 @@ def test_registry_suggestion_takes_the_kind_from_entities(ds: Path) -> None:
     assert problems() == [f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [unknown-entity] speaker: "Workers\' '
                           f'Group" is not in the entity registry; if it is right, add {{"name": "Workers\' Group", '
                           f'"aliases": [], "kind": "group"}} to registry/tiny.json (kind: person, group, document or '
-                          f'publication); if it is wrong, correct the record in corrections.jsonl']
+                          f'publication); if it is wrong, correct in corrections.jsonl every record that has it '
+                          f'(this warning is given once per name and file, at the first)']
 
 
 # --------------------------------------------------------------------------------------------
