@@ -215,6 +215,21 @@ def test_a_description_tells_the_ranker_its_gender_and_the_name_the_text_gave_it
             assert top == {name}, (feature, top)
 
 
+def test_a_given_name_alone_is_the_full_name_the_text_writes_it_in():
+    from collections import Counter
+
+    from quoteprov.attribution.candidates import given_names
+
+    names = Counter({"Bill Gorton": 3, "Mr. Gorton": 1, "John Andrew": 4, "John Beaver": 3, "Tom Grant": 2,
+                     "Louisa Grant": 2, "Margaret Oniton": 1, "Robert Cole": 9, "Robert Vane": 1})
+    given = given_names(names)
+    assert given["Bill"] == "Bill Gorton"  # "Mr. Gorton" may be Bill himself
+    assert given["Robert"] == "Robert Cole"  # one full name used far more than the other
+    assert "John" not in given  # two men named John
+    assert "Tom" not in given  # a family: "Grant" alone would stand for Louisa as well
+    assert "Margaret" not in given  # written once: perhaps a misreading
+
+
 def test_english_nouns_for_a_man_or_a_woman():
     from quoteprov.cues import noun_gender
 
