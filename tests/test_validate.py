@@ -396,8 +396,8 @@ def test_unknown_speaker_is_a_warning_that_says_how_to_add_it(ds: Path) -> None:
         f'ds/data/entities.jsonl; run `quoteprov build` to regenerate it',
         f'{Q}:{i + 1}:{_col(ds, i, "speaker")}: warning [unknown-entity] speaker: "Gavriil Miasnikov" is not in '
         f'the entity registry; if it is right, add {{"name": "Gavriil Miasnikov", "aliases": [], "kind": "person"}} to '
-        f'registry/tiny.json (kind: person, group, document or publication); if it is wrong, correct the '
-        f'record in corrections.jsonl',
+        f'registry/tiny.json (kind: person, group, document or publication); if it is wrong, correct in '
+        f'corrections.jsonl every record that has it (this warning is given once per name and file, at the first)',
     ]
     report = V.validate("ds", strict=True)
     assert report.exit_status == 1 and all(p.severity == "error" for p in report.problems)
