@@ -42,6 +42,14 @@ def test_a_given_name_and_a_surname_spoken_under_a_title_are_one_narrators_full_
     assert narrator(STORY + polite) == "Tom Hale"
 
 
+def test_a_name_also_spoken_under_a_title_is_a_surname_and_takes_no_other():
+    # "Watson" and once "Dr. Watson": a surname already, not a given name to join to "Mr. Hale"
+    story = STORY.replace("Tom", "Watson").replace('"Sit down, Watson,"', '"Sit down, Dr. Watson,"')
+    polite = "".join(f'"Your bag, Mr. Hale," the porter said, "is {w}."\n'
+                     for w in ("here", "heavy", "wet", "ready", "late"))
+    assert narrator(story + polite) == "Watson"
+
+
 def test_the_authors_name_from_the_metadata_wins():
     # the guide: a first-person narrator is the source's author, when the metadata names one
     r = by_text(run(STORY, "Jane Author"), "Not since May")

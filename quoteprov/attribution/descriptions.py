@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .. import cues
 from ..entities import is_person_noun
 from .candidates import HONORIFICS, NAME
 
@@ -66,8 +65,3 @@ def role_names(links: RoleLinks, head: str | None, before: int) -> tuple[str | N
     offsets, names = links[head]
     k = bisect_left(offsets, before) - 1
     return names[k] if k >= 0 else names[0], names
-
-
-def description_gender(head: str | None) -> int:
-    """+1 for a man's noun ("the gentleman"), -1 for a woman's ("the girl"), else 0."""
-    return cues.noun_gender(head) if head else 0

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from .. import cues
 from ..entities import kind_of
 from .candidates import (
     HONORIFICS,
@@ -24,7 +25,7 @@ from .candidates import (
     quoted_names,
     window_mentions,
 )
-from .descriptions import description_gender, head_of, role_links, role_names
+from .descriptions import head_of, role_links, role_names
 from .reporting import REPORTING_RE, reporting_between
 from .turns import next_quotes, prev_quotes, recent_cast
 
@@ -344,7 +345,7 @@ def described(idx: TextIndex, q: Quote) -> Described:
         return 0, None, ()
     if idx.roles is None:
         idx.roles = role_links(idx.text, idx.common)
-    return (description_gender(head), *role_names(idx.roles, head, q.start))
+    return (cues.noun_gender(head), *role_names(idx.roles, head, q.start))
 
 
 def _description_features(f: dict[str, float], name: str, g: int, desc: Described) -> None:

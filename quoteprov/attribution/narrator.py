@@ -15,7 +15,7 @@ from ..discourse import author_of
 from ..entities import common_words, proper_words
 from ..source import Source
 from ..spans import QuotedSpan
-from .candidates import HONORIFICS
+from .candidates import FIRST_PERSON, HONORIFICS, NAME, VOCATIVE_REACH, is_vocative
 
 # first-person words in the narration (outside quotation marks) per 1000 words of it, above which
 # the text is told by an "I". PDNC's novels: first-person 10 to 52, third-person 0.0 to 3.7
@@ -25,10 +25,6 @@ MIN_VOCATIVES = 5  # times the narrator's name must be spoken to him before it i
 NAMED_SHARE = 0.25  # at most this many narration mentions per vocative: the narrator never names himself
 
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|myself)\b")
-_NARRATOR_SPEAKS = re.compile(r"\b(?:I|me)\b")  # "I said", "said I", "he told me"
-# a name spoken to someone: opening the quotation, or after a comma, and closing its clause
-# ("Jake, come here", "Good night, Mr. Barnes.", "Hello, Jake--")
-_VOCATIVE = re.compile(r"(?:^[\"'\u201c\u2018]?|,\s)((?:[A-Z][a-z]+\.?\s)?[A-Z][a-z]+)(?=[,.!?;]|\s*[-\u2014]{1,2})")
 _CAPITAL = re.compile(r"\b[A-Z][a-z]+\b")
 _HONORIFIC = frozenset(HONORIFICS)
 
@@ -67,11 +63,13 @@ def addressed_narrator(text: str, paragraphs: tuple[tuple[int, int], ...],
         first += len(_FIRST_PERSON.findall(narration))
         words += narration.count(" ") + 1
         named.update(_CAPITAL.findall(narration))
-        if qs and not _NARRATOR_SPEAKS.search(narration):
+        if qs and not FIRST_PERSON.search(narration):  # "I said", "he told me": the narrator speaks here
             for a, b in qs:
-                for m in _VOCATIVE.finditer(text[a:b]):
-                    spoken[m.group(1).split()[-1]] += 1
-                    forms[m.group(1)] += 1
+                # the names spoken to, as the ranker's candidates read them ("Hello, Jake", "Good night, Mr. Barnes.")
+                for m in NAME.finditer(text, a, min(b, a + VOCATIVE_REACH)):
+                    if is_vocative(text, m.start(), m.end(), a, b):
+                        spoken[m.group().split()[-1]] += 1
+                        forms[m.group()] += 1
     if words == 0 or 1000 * first / words < FIRST_PERSON_RATE:
         return None
     return _best_addressed(text, spoken, forms, named)
@@ -91,7 +89,8 @@ def _best_addressed(text: str, spoken: Counter[str], forms: Counter[str], named:
         return None
     top = ok[0][1]
     name = spoken_as[top].most_common(1)[0][0]
-    if len(name.split()) == 1 and not _titled(spoken_as[top]):
+    # a given name is never spoken under a title ("Watson" is also "Dr. Watson": a surname already)
+    if len(name.split()) == 1 and _under_title(spoken_as[top]) == 0:
         surname = next((w for _, w in ok[1:] if _titled(spoken_as[w])), None)
         if surname is not None:
             return f"{name} {surname}"
@@ -107,10 +106,14 @@ def _forms_of(word: str, forms: Counter[str], lower: frozenset[str]) -> Counter[
     return out
 
 
+def _under_title(spoken_as: Counter[str]) -> int:
+    """How often it is spoken to under a title ("Mr. Barnes", "Monsieur Barnes")."""
+    return sum(n for f, n in spoken_as.items() if f.split()[0].rstrip(".") in _HONORIFIC)
+
+
 def _titled(spoken_as: Counter[str]) -> bool:
-    """Mostly spoken to under a title ("Mr. Barnes", "Monsieur Barnes"): a surname."""
-    titled = sum(n for f, n in spoken_as.items() if f.split()[0].rstrip(".") in _HONORIFIC)
-    return 2 * titled > sum(spoken_as.values())
+    """Mostly spoken to under a title: a surname."""
+    return 2 * _under_title(spoken_as) > sum(spoken_as.values())
 
 
 def _outside(text: str, lo: int, hi: int, quotes: list[tuple[int, int]]) -> list[str]:

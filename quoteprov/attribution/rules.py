@@ -53,13 +53,18 @@ class SpanAttribution:
     recipient_span: Span | None = None
 
 
+FIND = object()  # the narrator is not given: `attribute_rules` asks `narrator_of`
+
+
 def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]],
-                    narrator: str | None = None) -> list[SpanAttribution]:
+                    narrator: str | None | object = FIND) -> list[SpanAttribution]:
     """Kind, speaker and recipient of every span (in the order of `spans`); the narrator's "I" is
-    `narrator`, or when that is not given, whom `narrator_of` finds."""
+    `narrator` (None: there is none), or when that is not given, whom `narrator_of` finds."""
     if not spans:
         return []
-    narrator = narrator or narrator_of(source, outermost(spans))
+    if narrator is FIND:
+        narrator = narrator_of(source, outermost(spans))
+    assert narrator is None or isinstance(narrator, str)
     names = name_index(source.text, registry)
     by_par: dict[int, list[int]] = {}
     for i, sp in enumerate(spans):
