@@ -19,6 +19,8 @@ stress repeat reiterate mention telegraph cable testify confide whisper scream
 regard consider believe think feel hold reason plead appeal challenge threaten assure inform
 question
 advise instruct order command decree resolve vote address characterize dismiss mock ridicule
+murmur mutter blurt stammer stutter falter gasp sob shriek yell bawl growl sneer hiss grumble
+mumble rejoin interpose enquire
 """.split()
 
 # the verbs whose past is not regular (all of their forms but -s and -ing)
@@ -83,8 +85,9 @@ CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue a
 
 _ANSWERS = "answer|reply|response|rejoinder|retort"
 # '"...," was Marilla's dry response': the possessor answers, by name
-REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)['\u2019]s\s+"
-                      rf"(?:[a-z]+\s+){{0,2}}(?:{_ANSWERS}|remark|comment|exclamation)\b")
+# ('"...," was all Lady Bertram's reply')
+REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)['\u2019]s\s+"
+                      rf"(?:[a-z]+\s+){{0,2}}(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance)\b")
 # '"...," was the answer', 'came the reply': an answer to the one asked before, not named there
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"
                          rf"(?:{_ANSWERS})\b")

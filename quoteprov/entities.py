@@ -28,6 +28,8 @@ _CAP = rf"(?:[A-Z](?:{_ALNUM}|[\u2019']|-(?={_ALNUM}))*(?:{_ALNUM}|[\u2019'])|[A
 _SPACE = r"[^\S\n]+"
 _NAME_SEQ = re.compile(rf"{_CAP}(?:{_SPACE}(?:(?:of|of the|de|von|van|la|le){_SPACE})?{_CAP})*")
 _PREPOSITIONS = frozenset("in at from to of by for on near into across through toward towards via with".split())
+# titles of more than one person (English and the French of English prose)
+PLURAL_TITLES = frozenset(("Misses", "Messrs", "Mmes", "Mlles", "Mesdames", "Messieurs", "Mesdemoiselles"))
 _LEADING_STOP = frozenset("""a an the as in on at by for from to of and but or nor if when while after before
 since until though although because yet so then thus this that these those his her its their our my your
 during under over with without into upon via per among between what which who whom whose where how why
@@ -162,6 +164,20 @@ def common_words(text: str) -> frozenset[str]:
     return frozenset(_LOWER_WORD.findall(text))
 
 
+OPENER_RATIO = 50  # lower-case uses per capitalised use inside a sentence, to be an ordinary word
+
+
+def _rarely_capitalised(text: str, words: set[str]) -> Any:
+    """Whether a word of `words` is an ordinary word that a heading or two wrote with a capital
+    ("Anne Is Invited to Tea"): the text writes it in lower case OPENER_RATIO times as often
+    as with a capital inside a sentence. A name that is also a word ("Small", "Will") is
+    capitalised far more often than that."""
+    mid = Counter(m.group(1) for m in _MID_CAP.finditer(text))
+    wanted = {w.lower() for w in words if w in mid}
+    low = Counter(w for w in _LOWER_WORD.findall(text) if w in wanted)
+    return lambda w: mid[w] * OPENER_RATIO < low[w.lower()]
+
+
 def opens_sentence(text: str, pos: int) -> bool:
     """Whether the word at `pos` opens a sentence: only spaces, quotation marks and brackets
     stand between it and the start of its line or the end of a sentence (`.`, `!`, `?`:
@@ -187,8 +203,14 @@ def drop_opening_word(words: list[str], text: str, pos: int, proper: frozenset[s
 MALE_TITLES = frozenset("Mr Sir Lord Father Uncle Count Prince Baron Herr Signor Don Monsieur".split())
 FEMALE_TITLES = frozenset("""Mrs Miss Ms Mme Mlle Lady Madame Mademoiselle Aunt Countess Princess Madam Dame Frau
 Signora Baroness""".split())
-_SUBJECT_PRONOUN = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
-_SENTENCE_STOP = re.compile(r"[.!?;]")
+# a reflexive binds to the subject of its clause ("Emma found herself alone"); failing one, the
+# nearest he/his or she/her, in the same clause and outside any quotation, most often stands
+# for the name just written. On PDNC's characters (one-word aliases) these votes name the gender
+# of 227 rightly and 8 wrongly; the first he/she of the sentence, read before, of 140 and 12
+_REFLEXIVE = re.compile(r"\b(?:(himself|his own)|(herself|her own))\b", re.IGNORECASE)
+_NEAR_PRONOUN = re.compile(r"\b(?:(he|his)|(she|her))\b", re.IGNORECASE)
+_CLAUSE_STOP = re.compile(r"[.!?;\"\u201c\u201d]")
+NEAR = 60  # characters after the name in which a he/his or she/her is taken for it
 
 
 def title_gender(name: str) -> int:
@@ -198,18 +220,28 @@ def title_gender(name: str) -> int:
 
 
 def gender_votes(text: str, occurrences: list[tuple[str, int]]) -> dict[str, int]:
-    """The last word of each name to +1 (the text calls it "he") or -1 ("she"): the first he/she
-    after its untitled mentions (`occurrences`: name, end offset) in the same sentence, by a clear
-    majority."""
-    votes: dict[str, list[int]] = {}
+    """The last word of each name to +1 (the text calls it "he") or -1 ("she"), from its untitled
+    mentions (`occurrences`: name, end offset): by the reflexives of the clause after them,
+    else by the nearest he/his or she/her there, by a clear majority."""
+    refl: dict[str, list[int]] = {}
+    near: dict[str, list[int]] = {}
     for name, end in occurrences:
         if not name.split() or title_gender(name):
             continue
-        stop = _SENTENCE_STOP.search(text, end, end + 160)
-        hit = _SUBJECT_PRONOUN.search(text, end, stop.start() if stop else end + 160)
-        if hit:
-            v = votes.setdefault(name.split()[-1], [0, 0])
-            v[0 if hit.group(1) else 1] += 1
+        stop = _CLAUSE_STOP.search(text, end, end + 200)
+        clause_end = stop.start() if stop else end + 200
+        last = name.split()[-1]
+        for pattern, votes, hi in ((_REFLEXIVE, refl, clause_end), (_NEAR_PRONOUN, near, min(clause_end, end + NEAR))):
+            hit = pattern.search(text, end, hi)
+            if hit:
+                v = votes.setdefault(last, [0, 0])
+                v[0 if hit.group(1) else 1] += 1
+    out = _majority(near)
+    out.update(_majority(refl))
+    return out
+
+
+def _majority(votes: dict[str, list[int]]) -> dict[str, int]:
     return {last: (1 if he > she else -1) for last, (he, she) in votes.items()
             if he + she >= 2 and max(he, she) >= 3 * min(he, she)}
 
@@ -258,8 +290,9 @@ class NameIndex:
         last = mention.split()[-1] if mention.split() else mention
         pool = _by_last_word(frozenset(known), self.fuller_forms).get(last, ())
         # not a name the parser read with the word that opened its sentence ("Old Mike said")
+        # nor a title of several people: "the Misses Cuss" are his sisters, not Cuss
         fuller = {n for n in pool if n != mention and n.endswith(" " + mention)
-                  and n.split()[0] not in self.openers}
+                  and n.split()[0] not in self.openers and n.split()[0].rstrip(".") not in PLURAL_TITLES}
         if not fuller and len(mention.split()) == 1 and mention[:1].isupper():
             # a given name alone ("Bill said") is the one full name the parser knows starting
             # with it ("Bill Gorton"), when there is one and it names a person; not when the
@@ -350,7 +383,8 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         by_head.setdefault(last, []).append((st, name))
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
-    openers = frozenset(w for w in firsts if w not in proper and w.lower() in common)
+    ordinary = _rarely_capitalised(text, {w for w in firsts if w in proper and w.lower() in common})
+    openers = frozenset(w for w in firsts if w.lower() in common and (w not in proper or ordinary(w)))
     return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names),
                      by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]))
 

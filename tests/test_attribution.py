@@ -1,6 +1,8 @@
 """Speakers, recipients and kinds: each hard case of the guide with a made-up sentence."""
 import pytest
 from conftest import by_text, run
+from quoteprov.pipeline import extract
+from quoteprov.source import make_source
 
 
 def who(text: str, words: str, author: str | None = None):
@@ -13,6 +15,15 @@ def test_cue_after_the_quote_with_inverted_subject():
     assert (r.kind, r.speaker) == ("quotation", "manifesto")
     assert r.cue_span.text == "declared" and r.speaker_span.text == "manifesto"
     assert r.basis["speaker"] == "explicit" and r.method["speaker"] == "cue-subject"
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ('"Not at all," said Little, coldly.', "Little"),   # a name that is an adjective, tagged one
+    ('"A week!" said Tut carelessly.', "Tut"),           # the adverb parsed as the subject
+])
+def test_inverted_cue_whose_name_the_parser_mistook(sentence, name):
+    r = by_text(run("The boat drifted past the mill at dusk.\n" + sentence), sentence[1:8])
+    assert r.speaker == name and r.speaker_span.text == name and r.method["speaker"] == "cue-subject"
 
 
 def test_pronoun_speaker_resolved_and_recipient_from_to():
@@ -480,3 +491,38 @@ def test_the_owner_of_a_reply_speaks_it():
             '"I shall like it very well," was Mr. Holt\'s dry response, "when I have seen it."\n')
     r = by_text(run(text), "I shall like it")
     assert (r.speaker, r.method["speaker"]) == ("Mr. Holt", "reply-possessor")
+
+
+def test_a_surname_is_not_expanded_to_a_title_of_several_people():
+    text = ('The Misses Tarrant kept the shop in the village, and their brother lived beside it.\n'
+            '"Diary!" said Tarrant, putting the books on the table.')
+    r = by_text(run(text), "Diary")
+    assert r.speaker == "Tarrant"
+
+
+def test_a_word_capitalised_only_in_headings_is_not_part_of_a_name():
+    # chapter headings in title case write "Is" with a capital inside a line; the text writes
+    # "is" in lower case a hundred times as often, so "Is Tarrant" opening a question is no name
+    text = ("CHAPTER I. Mary Is Invited to Tea\nCHAPTER II. Mary Is Sent Home\n"
+            + "The road is long and the hill is steep. " * 60 + "\n"
+            + '"Is Tarrant coming to the picnic?" asked Mary. "It is a long way."\n'
+            + '"I don\'t believe it," said Tarrant flatly.')
+    assert by_text(run(text), "believe it").speaker == "Tarrant"
+
+
+def test_said_i_at_the_end_of_a_sentence_is_the_narrator():
+    # the tokenizer reads "I." as an initial; the speaker is the narrator, never an empty name
+    text = 'I went to the door of the house at noon.\n"Right!" said I. "It is a telegram."'
+    for use_model in (True, False):
+        r = by_text(extract(make_source(text, "t", {"author": "John Watson"}), use_model=use_model), "Right")
+        assert r.speaker == "John Watson" and r.speaker_span.text == "I"
+
+
+def test_a_name_takes_the_gender_its_own_clause_gives_it():
+    # the first "he" after the name is often someone else; her reflexive, or the nearest
+    # he/his or she/her before the clause ends, is hers
+    from quoteprov.entities import gender_votes
+    text = ("Mara found herself alone when he came in. Mara lifted her cup, and then he spoke. "
+            "Mara gave herself a minute before he went out. Ivo shut his book; she watched.")
+    occ = [(m, i + len(m)) for m in ("Mara", "Ivo") for i in range(len(text)) if text.startswith(m, i)]
+    assert gender_votes(text, occ)["Mara"] == -1

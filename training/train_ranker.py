@@ -224,6 +224,9 @@ def decision(p: Prepared, i: int, fld: str, share: float, ok: bool, basis: str, 
             "basis": basis, "k": k, "prefer": prefer, "origin": cands[k].origin, "how": cands[k].how,
             "name": cands[k].name, "gold": (g.speakers if fld == "speaker" else g.recipients)[0],
             "qtype": g.qtype, "probs": [round(float(x), 6) for x in probs],
+            # which candidates were right: what a change of policy can be measured with offline
+            "labels": [int((speaker_ok if fld == "speaker" else recipient_ok)(g, c.name)) for c in cands],
+            "method": p.idx.quotes[i].speaker_method if fld == "speaker" else p.idx.quotes[i].recipient_method,
             "row": [round(float(x), 6) for x in rows[k]]}
 
 

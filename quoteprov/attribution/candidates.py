@@ -131,7 +131,7 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
     idx.names_by_par.update(names)  # what `names_in_paragraph` would read again for the cast
     idx.gender = name_genders(text, [m for p in pars for m in names[p]])
     idx.counts = Counter(m.key.split()[-1] for p in pars for m in names[p])
-    idx.given = given_names(Counter(m.key for p in pars for m in names[p]))
+    idx.given = given_names(Counter(m.key for p in pars for m in names[p]), idx.gender)
     for first, full in idx.given.items():  # one person: his gender and his mentions under either name
         if full not in idx.gender and first in idx.gender:
             idx.gender[full] = idx.gender[first]
@@ -166,12 +166,15 @@ def gender_of(idx: TextIndex, name: str | None) -> int:
 DOMINANT = 4  # times more often than any other full name of the same given name, to stand for it
 
 
-def given_names(keys: Counter[str]) -> dict[str, str]:
+def given_names(keys: Counter[str], gender: dict[str, int] | None = None) -> dict[str, str]:
     """A given name used alone ("Bill") to the full name the text writes it in ("Bill Gorton"):
     the guide's canonical name is the fullest form the source gives. Only where one full name
     starts with it, or one is used DOMINANT times more than the others ("Robert Cohn", once
     "Robert Prentiss"), and at least twice, and no one else bears its surname; not "John"
-    between "John Andrew" and "John Beaver", nor a title."""
+    between "John Andrew" and "John Beaver", nor a title. Never where the text calls the one
+    "he" and the other "she" (`gender`, from `name_genders`): a man's name followed by a word
+    that makes it his wife's is another person."""
+    gender = gender or {}
     fuller: dict[str, Counter[str]] = {}
     firsts: dict[str, set[str]] = {}  # surname -> the first words written before it
     for k, n in keys.items():
@@ -186,6 +189,8 @@ def given_names(keys: Counter[str]) -> dict[str, str]:
         # once may be a misreading ("Margaret Oniton"); and a family's surname would make "Tom"
         # one with "Thomas Gradgrind" and "Louisa Gradgrind" wherever names match by surname
         if n >= 2 and (not rest or n >= DOMINANT * rest[0][1]) and firsts[top.split()[-1]] == {first}:
+            if gender.get(first, 0) * gender.get(top, 0) < 0:
+                continue
             out[first] = top
     return out
 

@@ -29,14 +29,15 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
             elif t.lower_ == "words" and t.head.lower_ == "in" and any(
                     c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ == "of") for c in t.children):
                 out.append(t)  # "in the words of Kautsky", "in Kautsky's words"
-            elif t.lower_ in cues.REPORTING_VERBS and t.dep_ != "amod" and (t.tag_.startswith("VB") or (
+            elif t.lower_ in cues.REPORTING_VERBS and (t.dep_ != "amod" or _inverted(ctx, t, off)) and (t.tag_.startswith("VB") or (
                     t.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in t.children))):  # "speak" mis-tagged NN
                 if t.i > 0 and t.nbor(-1).lower_ in ("so", "so-"):
                     continue  # so-called
                 if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
                     continue  # "as he put it", not "put into practice"
                 out.append(t)
-            elif t.tag_ in ("VBD", "VBZ") and t.lower_ not in cues.REPORTING_VERBS and speech_tag(ctx, t, off):
+            elif (t.tag_ in ("VBD", "VBZ") or (t.tag_ == "VBN" and _inverted(ctx, t, off))) \
+                    and t.lower_ not in cues.REPORTING_VERBS and speech_tag(ctx, t, off):
                 out.append(t)
     return out
 
@@ -58,6 +59,15 @@ def _closes_quote(ctx: Ctx, tok: "Token", off: int) -> bool:
 
 
 _PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
+
+
+def _inverted(ctx: Ctx, verb: "Token", off: int) -> bool:
+    """The verb stands right after a quotation that pauses ('"Missed it!" bawled Bounderby'):
+    the place of an inverted speech tag, whatever the parser made of it (a participle, an
+    adjective of the name after it)."""
+    doc = verb.doc
+    before = verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i
+    return before > 0 and _closes_quote(ctx, doc[before - 1], off)
 
 
 def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
@@ -88,7 +98,13 @@ def _a_person(tok: "Token") -> bool:
     """A name, he/she/I/they or a noun for a person: what only a speaker's tag has beside an
     ordinary verb ('"...," came a voice from the back' names nobody)."""
     return tok.tag_ in ("NNP", "NNPS") or tok.lower_ in cues.PERSON_PRONOUNS | {"i", "they", "we"} \
-        or is_person_noun(tok.lower_)
+        or is_person_noun(tok.lower_) or _capitalised(tok)
+
+
+def _capitalised(tok: "Token") -> bool:
+    """A capitalised word inside its sentence, whatever its tag ('said Owl', tagged a verb;
+    'said Small', an adjective): beside a speech tag, a name."""
+    return tok.is_alpha and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start
 
 
 def _tags_quote(c: "Token", last: int) -> bool:
@@ -181,7 +197,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                      and c.lower_ not in ("there",) and not (c.tag_.startswith("VB") and not is_person_noun(c.lower_))),
                     None)
         if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
-            return subj
+            return _past_adverb(subj)
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
         if agent is not None:
             obj = next((g for g in agent.children if g.dep_ == "pobj"), None)
@@ -198,6 +214,16 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         else:
             return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
     return None
+
+
+def _past_adverb(subj: "Token") -> "Token":
+    """'"A week!" said Pooh gloomily': the parser may make the adverb the subject and the name
+    before it a compound of the adverb; the subject is that name (or noun: 'said the
+    station-master carelessly')."""
+    if subj.tag_ != "RB":
+        return subj
+    nouns = [c for c in subj.children if c.dep_ == "compound" and c.tag_ in ("NN", "NNS", "NNP", "NNPS")]
+    return nouns[-1] if nouns else subj
 
 
 def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
@@ -233,11 +259,12 @@ def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | N
             return c
     k = cue.i + 2 if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ in _PARTICLES else cue.i + 1
     nxt = doc[k] if k < len(doc) else None  # past a particle: '"...," broke in Adela'
-    if nxt is not None and nxt.tag_ in ("NNP", "NNPS") and outside(ctx, nxt, off) and not (
+    if nxt is not None and (nxt.tag_ in ("NNP", "NNPS") or _capitalised(nxt)) and outside(ctx, nxt, off) and not (
             k > cue.i + 1 and nxt.ent_type_ in ("GPE", "LOC", "FAC")):  # "said in Moscow"
         # '"Oh!" cried Oliver.', '"...!" said Lucy, though ...': the name after the verb is its
-        # subject, wherever the parser hung it
-        return nxt
+        # subject, wherever the parser hung it; a name tagged as something else is taken as
+        # written (a Span: `who_of` reads a token by its tag)
+        return nxt if nxt.tag_ in ("NNP", "NNPS") else span_of(ctx, off, [nxt])
     return None
 
 

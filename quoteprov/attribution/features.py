@@ -109,9 +109,12 @@ def _words(s: str) -> int:
     return len(re.findall(r"\w+", s))
 
 
-def _named_in(name: str, text: str) -> bool:
+def _named_in(name: str, text: str, given: dict[str, str]) -> bool:
+    """Whether `text` names the candidate: by its last word, or by the given name the text uses
+    for it alone (`given_names`: "Bill" for Bill Gorton, the way friends speak to him)."""
     parts = [w for w in name.split() if w.rstrip(".") not in HONORIFICS]
-    return bool(parts) and re.search(r"\b" + re.escape(parts[-1]) + r"\b", text) is not None
+    words = {parts[-1], *(parts[:1] if parts and given.get(parts[0]) == name else [])} if parts else set()
+    return any(re.search(r"\b" + re.escape(w) + r"\b", text) for w in words)
 
 
 def candidates(idx: TextIndex, i: int, prev: list[str | None],
@@ -312,8 +315,8 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
             f["rule_inferred"] = float(q.speaker_basis == "inferred")
         _mention_features(f, idx, q, by.get(c.name, []))
         _turn_features(f, c.name, last, prev_to, ahead)
-        f["voc_in_quote"] = float(_named_in(c.name, qtext))
-        f["voc_in_prev"] = float(bool(prev_text) and _named_in(c.name, prev_text))
+        f["voc_in_quote"] = float(_named_in(c.name, qtext, idx.given))
+        f["voc_in_prev"] = float(bool(prev_text) and _named_in(c.name, prev_text, idx.given))
         k = kind_of(c.name)
         f[f"kind_{k}"] = 1.0 if f"kind_{k}" in f else 0.0
         f["honorific"] = float(c.name.split()[0].rstrip(".") in HONORIFICS)

@@ -119,7 +119,9 @@ def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> lis
         verb_end = off + tag.idx + len(tag.text)
     else:
         return []
-    if re.match(r"\s*[,.;]", ctx.text[verb_end:verb_end + 2]) or tag is not None and \
+    # the verb first, right after the quotation ('"Why, it is Nancy!" exclaimed Oliver; who ...')
+    inverted = tag is not None or (m is not None and len(re.findall(r"[\w.'\u2019-]+", m.group(0))) == 1)
+    if re.match(r"\s*[,.;]", ctx.text[verb_end:verb_end + 2]) or inverted and \
             re.match(r"\s*[\w.]+[,.;]", ctx.text[verb_end:verb_end + 40]):
         return [nxt]  # a complete tag ('" I asked, and he replied briefly:'), whatever follows it
     asked = ctx.text[max(0, end - 3):end].rstrip("\"'\u201d\u2019 ")[-1:] in ("?", "!")

@@ -24,13 +24,23 @@ REMEMBERED_CHARS = 5_000  # how far back "the officer" looks for the fuller desc
 
 
 def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
-    """The participant a subject/object token stands for (resolving pronouns)."""
+    """The participant a subject/object token stands for (resolving pronouns); never a "name"
+    of fewer than two letters (the `s` of a possessive whose apostrophe a transcription lost)."""
+    w = _who_of(ctx, tok, off)
+    if w is not None and w.kind != "anonymous" and sum(ch.isalpha() for ch in w.name) < 2:
+        return None
+    return w
+
+
+def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
     if isinstance(tok, Span):
         name = ctx.names.canonical_proper(clean(tok.text), ctx.known)
         return Who(name, tok, "explicit" if name == tok.text else "resolved", ctx.names.kind(name))
     low = tok.lower_
     start = off + tok.idx
     mention = Span(start, start + len(tok.text), tok.text)
+    if low == "i.":  # '"Right!" said I.': the tokenizer took the pronoun and the stop for an initial
+        low, mention = "i", Span(start, start + 1, tok.text[:1])
     if low in cues.FIRST_PERSON:
         return Who(ctx.author, mention, "resolved", "person") if ctx.author else None
     if low in cues.PERSON_PRONOUNS:
@@ -51,7 +61,7 @@ def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
                 return Who(w.name, mention, "resolved", w.kind) if w else None
             head = head.head
         return None
-    if tok.tag_ in ("NNP", "NNPS"):
+    if tok.tag_ in ("NNP", "NNPS") or _capitalised_subject(tok):
         return proper(ctx, tok, off)
     if tok.tag_ in ("NN", "NNS") or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
             c.dep_ == "det" for c in tok.children)):  # "said the first housemaid", tagged a verb
@@ -60,6 +70,15 @@ def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
                 return proper(ctx, c, off)
         return description(ctx, tok, off)
     return None
+
+
+def _capitalised_subject(tok: "Token") -> bool:
+    """'"..." said Dorian bitterly', '"..." said Small, shortly': a name that is also an
+    English word may be tagged an adjective, but a capitalised subject inside its sentence is
+    a name."""
+    return tok.dep_ == "nsubj" and tok.tag_ in ("JJ", "JJR", "JJS", "VBN") and tok.is_alpha \
+        and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start \
+        and tok.i > 0 and tok.doc[tok.i - 1].text not in ('"', "\u201c", "'", "\u2018")
 
 
 def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
