@@ -85,7 +85,7 @@ CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue a
 
 _ANSWERS = "answer|reply|response|rejoinder|retort"
 # '"...," was Marilla's dry response': the possessor answers, by name
-# ('"...," was all Lady Bertram's reply')
+# ('"...," was all Lady Vane's reply')
 REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)['\u2019]s\s+"
                       rf"(?:[a-z]+\s+){{0,2}}(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance)\b")
 # '"...," was the answer', 'came the reply': an answer to the one asked before, not named there

@@ -170,7 +170,7 @@ OPENER_RATIO = 50  # lower-case uses per capitalised use inside a sentence, to b
 def _rarely_capitalised(text: str, words: set[str]) -> Any:
     """Whether a word of `words` is an ordinary word that a heading or two wrote with a capital
     ("Anne Is Invited to Tea"): the text writes it in lower case OPENER_RATIO times as often
-    as with a capital inside a sentence. A name that is also a word ("Small", "Will") is
+    as with a capital inside a sentence. A name that is also a word ("Little", "Will") is
     capitalised far more often than that."""
     mid = Counter(m.group(1) for m in _MID_CAP.finditer(text))
     wanted = {w.lower() for w in words if w in mid}
@@ -290,7 +290,7 @@ class NameIndex:
         last = mention.split()[-1] if mention.split() else mention
         pool = _by_last_word(frozenset(known), self.fuller_forms).get(last, ())
         # not a name the parser read with the word that opened its sentence ("Old Mike said")
-        # nor a title of several people: "the Misses Cuss" are his sisters, not Cuss
+        # nor a title of several people: "the Misses Tarrant" are his sisters, not Tarrant
         fuller = {n for n in pool if n != mention and n.endswith(" " + mention)
                   and n.split()[0] not in self.openers and n.split()[0].rstrip(".") not in PLURAL_TITLES}
         if not fuller and len(mention.split()) == 1 and mention[:1].isupper():

@@ -62,7 +62,7 @@ _PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
 
 
 def _inverted(ctx: Ctx, verb: "Token", off: int) -> bool:
-    """The verb stands right after a quotation that pauses ('"Missed it!" bawled Bounderby'):
+    """The verb stands right after a quotation that pauses ('"Missed it!" bawled Tarrant'):
     the place of an inverted speech tag, whatever the parser made of it (a participle, an
     adjective of the name after it)."""
     doc = verb.doc
@@ -102,8 +102,8 @@ def _a_person(tok: "Token") -> bool:
 
 
 def _capitalised(tok: "Token") -> bool:
-    """A capitalised word inside its sentence, whatever its tag ('said Owl', tagged a verb;
-    'said Small', an adjective): beside a speech tag, a name."""
+    """A capitalised word inside its sentence, whatever its tag ('said Tut', tagged a verb;
+    'said Little', an adjective): beside a speech tag, a name."""
     return tok.is_alpha and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start
 
 
@@ -217,7 +217,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
 
 
 def _past_adverb(subj: "Token") -> "Token":
-    """'"A week!" said Pooh gloomily': the parser may make the adverb the subject and the name
+    """'"A week!" said Tut carelessly': the parser may make the adverb the subject and the name
     before it a compound of the adverb; the subject is that name (or noun: 'said the
     station-master carelessly')."""
     if subj.tag_ != "RB":

@@ -119,7 +119,7 @@ def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> lis
         verb_end = off + tag.idx + len(tag.text)
     else:
         return []
-    # the verb first, right after the quotation ('"Why, it is Nancy!" exclaimed Oliver; who ...')
+    # the verb first, right after the quotation ('"Why, it is you!" exclaimed Ivo; who ...')
     inverted = tag is not None or (m is not None and len(re.findall(r"[\w.'\u2019-]+", m.group(0))) == 1)
     if re.match(r"\s*[,.;]", ctx.text[verb_end:verb_end + 2]) or inverted and \
             re.match(r"\s*[\w.]+[,.;]", ctx.text[verb_end:verb_end + 40]):

@@ -73,7 +73,7 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
 
 
 def _capitalised_subject(tok: "Token") -> bool:
-    """'"..." said Dorian bitterly', '"..." said Small, shortly': a name that is also an
+    """'"..." said Little, coldly': a name that is also an
     English word may be tagged an adjective, but a capitalised subject inside its sentence is
     a name."""
     return tok.dep_ == "nsubj" and tok.tag_ in ("JJ", "JJR", "JJS", "VBN") and tok.is_alpha \
