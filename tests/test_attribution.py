@@ -526,3 +526,13 @@ def test_a_name_takes_the_gender_its_own_clause_gives_it():
             "Mara gave herself a minute before he went out. Ivo shut his book; she watched.")
     occ = [(m, i + len(m)) for m in ("Mara", "Ivo") for i in range(len(text)) if text.startswith(m, i)]
     assert gender_votes(text, occ)["Mara"] == -1
+
+
+def test_a_he_after_a_described_subject_is_that_person():
+    # the paragraph before names the uncle, then opens a sentence with "The nephew": the he
+    # who answers is the nephew, not the last person named
+    text = ("Uncle bought the tannery, and he was freed. The nephew was also freed, on the grounds "
+            "that he was wanted at the works.\n"
+            'I asked him how things were going on.  He said, "Fairly well, thank you."')
+    r = by_text(extract(make_source(text, "t", {"author": "Ann Ward"}), use_model=False), "Fairly")
+    assert r.speaker == "nephew" and r.speaker_span.text == "He"

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import STOP_WORDS, SUBJECT_NAME, Who, rough_sentences
-from ..entities import is_person_noun, kind_of
+from ..entities import is_person_noun, kind_of, person_noun
 from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
@@ -112,7 +112,11 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
     head = ctx.text[a:min(b, a + 60)]
     names = list(ctx.person_re.finditer(ctx.text, a, b)) if ctx.person_re is not None else []
     pron = re.search(r"\b(?:he|she|He|She)\b", head)
-    if pron and (not names or names[0].start() > a + pron.start()):
+    described = described_subject(ctx, a, b)
+    if described is not None:
+        ctx.d.remember(described, 0)  # "The nephew was freed, on the grounds that he ...": the he is his
+        pron = None
+    elif pron and (not names or names[0].start() > a + pron.start()):
         subj = next((w for sent, rank, w in reversed(ctx.d.mentions) if rank == 0 and w.kind == "person"), None)
         if subj is not None:
             ctx.d.remember(subj, 0)
@@ -126,6 +130,27 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
         name = ctx.names.canonical_proper(first.group(1), ctx.known)
         ctx.d.remember(Who(name, Span(first.start(1), first.end(1), first.group(1)), "explicit", "person"), 0)
     assemblies_in(ctx, a, b)
+
+
+# "The nephew was also freed": a definite description opening a sentence (up to three words)
+_DESCRIBED_SUBJECT = re.compile(r"\s*[\"'\u201c\u2018(]*[Tt]he\s+([a-z]+(?:\s+[a-z]+){0,3})")
+
+
+def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
+    """A sentence that opens with "the" and a noun for one person ("The nephew was also freed.",
+    "The old porter said") has him for its subject, whom a "he" in the next sentences stands
+    for: the description the guide names an unnamed person by."""
+    m = _DESCRIBED_SUBJECT.match(ctx.text, a, b)
+    if m is None:
+        return None
+    words = m.group(1).split()
+    for k, w in enumerate(words[:-1]):  # a word must follow the noun: its verb
+        if w in STOP_WORDS:
+            return None
+        if person_noun(w) == "person":
+            end = m.start(1) + len(" ".join(words[:k + 1]))
+            return Who(ctx.text[m.start(1):end], Span(m.start(1), end, ctx.text[m.start(1):end]), "explicit", "person")
+    return None
 
 
 def assemblies_in(ctx: Ctx, a: int, b: int) -> None:
