@@ -79,6 +79,8 @@ class Discourse:
                 continue
             if gender and gender_of is not None and gender_of(who.name) == -gender or who.name == exclude:
                 continue
+            if gender and cues.pronoun_gender(who.mention.text) == -gender:
+                continue  # remembered from a "he": whoever it stood for, no "she" stands for him
             if want == "person" and who.kind not in ("person", "anonymous"):
                 continue
             if want == "thing" and (who.kind in ("person", "anonymous", "thing") or who.plural):

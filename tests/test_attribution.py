@@ -536,3 +536,17 @@ def test_a_he_after_a_described_subject_is_that_person():
             'I asked him how things were going on.  He said, "Fairly well, thank you."')
     r = by_text(extract(make_source(text, "t", {"author": "Ann Ward"}), use_model=False), "Fairly")
     assert r.speaker == "nephew" and r.speaker_span.text == "He"
+
+
+def test_a_she_never_stands_for_what_a_he_stood_for():
+    # "He was dead" took the last man-like mention (a town the reader remembered as a person):
+    # the "she" of the next sentence is the woman named before, not whatever "He" stood for
+    from quoteprov.discourse import Discourse, Who
+    from quoteprov.records import Span
+    d = Discourse()
+    d.sentence_no = 1
+    d.remember(Who("Marta", Span(0, 5, "Marta"), "explicit", "person"), 0)
+    d.sentence_no = 2
+    d.remember(Who("Kesk", Span(40, 42, "He"), "resolved", "person"), 0)
+    gender = {"Marta": -1}.get
+    assert d.resolve("person", 60, -1, lambda n: gender(n, 0)).name == "Marta"
