@@ -313,6 +313,11 @@ class NameIndex:
         if reg:
             return reg
         h = head.lower()
+        if person_noun(h) == "person":
+            # a description of one person ("the man", "the gentleman") is whoever fills that role
+            # in the scene, not a name or nickname built on the noun ("Mrs Mann", with a letter
+            # read as a misprint; "the Merry Old Gentleman", someone else)
+            return None
         found = self.by_head.get(h, [])
         if not found:
             return None

@@ -550,3 +550,14 @@ def test_a_she_never_stands_for_what_a_he_stood_for():
     d.remember(Who("Kesk", Span(40, 42, "He"), "resolved", "person"), 0)
     gender = {"Marta": -1}.get
     assert d.resolve("person", 60, -1, lambda n: gender(n, 0)).name == "Marta"
+
+
+def test_a_description_of_a_person_is_not_a_name_built_on_its_noun():
+    # "the man" is whoever is the man of the scene: not "Mrs Mann" (read as "Man" and a misprint)
+    # nor a nickname such as "the Merry Old Gentleman"
+    text = ("Mrs Mann kept the house, and the Merry Old Gentleman came to call on Tuesday.\n"
+            'The door opened and a stranger stood there. "Who is it?" said the man at the door.\n'
+            '"A friend," said the gentleman on the step.')
+    records = extract(make_source(text, "t", {}), use_model=False)
+    assert by_text(records, "Who is it").speaker == "man at the door"
+    assert by_text(records, "A friend").speaker == "gentleman on the step"
