@@ -450,3 +450,18 @@ def test_blank_lines_between_paragraphs_are_dropped_with_every_offset_mapped() -
     for word in ("quoted", "more", "Third"):
         a = text.index(word)
         assert new[at(a):at(a + len(word))] == word
+
+
+def test_a_given_name_the_rules_expanded_is_one_candidate_with_its_full_name():
+    # the rules read "Mike said" as Mike Campbell (a person the parser knows by that name); the
+    # mention "Mike" beside the quotation is the same candidate, not a rival the ranker could pick
+    import dataclasses
+
+    from quoteprov.attribution.features import candidates
+    text = 'Bill and Mike Campbell came in late, and Bill looked at Mike.\n"I owe everybody money," said Mike.\n'
+    idx, quotes = _index(text)
+    idx.quotes[0] = dataclasses.replace(idx.quotes[0], speaker="Mike Campbell", speaker_method="cue-subject",
+                                        speaker_basis="resolved")
+    cands, _ = candidates(idx, 0, [])
+    names = [c.name for c in cands if c.name]
+    assert "Mike Campbell" in names and "Mike" not in names

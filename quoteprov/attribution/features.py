@@ -136,6 +136,9 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
         + [x.speaker for x in ahead if x.speaker is not None]
     # "Bill" is "Bill Gorton" where the text writes that name and no other "Bill X"
     rep = {n: idx.given.get(r, r) for n, r in group_names(names).items()}
+    for v in (q.speaker, q.recipient):  # the rules' "Mike said" as Mike Campbell: one candidate
+        if v and len(v.split()) > 1 and v.split()[0].rstrip(".") not in HONORIFICS and v.split()[0] in rep:
+            rep[v.split()[0]] = rep[v]
     by: dict[str, list[Mention]] = {}
     for m in mentions:
         by.setdefault(rep[m.key], []).append(m)
