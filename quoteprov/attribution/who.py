@@ -73,9 +73,8 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
 
 
 def _capitalised_subject(tok: "Token") -> bool:
-    """'"..." said Little, coldly': a name that is also an
-    English word may be tagged an adjective, but a capitalised subject inside its sentence is
-    a name."""
+    """'"..." said Little, coldly': a name that is also an English word may be tagged an
+    adjective, but a capitalised subject inside its sentence is a name."""
     return tok.dep_ == "nsubj" and tok.tag_ in ("JJ", "JJR", "JJS", "VBN") and tok.is_alpha \
         and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start \
         and tok.i > 0 and tok.doc[tok.i - 1].text not in ('"', "\u201c", "'", "\u2018")
