@@ -15,8 +15,9 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..cues import noun_gender
 from ..records import Attribution, Span
-from .candidates import Quote, TextIndex, blank
+from .candidates import Quote, TextIndex, blank, gender_of
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 from .rules import SpanAttribution
@@ -39,7 +40,7 @@ def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
 
 
 def choose_p(model: Trees, rows: list[list[float]], prefer: int | None = None,
-             margin: float = 2.0, exclude: int | None = None) -> tuple[int, float, np.ndarray]:
+             margin: float = 2.0, exclude: int | list[int] | None = None) -> tuple[int, float, np.ndarray]:
     """`choose`, and the candidates' probabilities it chose from (what the confidence reads)."""
     p = model.prob(np.asarray(rows, dtype=np.float64))
     if exclude is not None:
@@ -59,6 +60,14 @@ SETTLED = frozenset({"continued-quotation"})
 def margin_of(speaker_method: str | None, margin: float) -> float:
     """The margin by which the ranker must outscore the rules' value of this quotation."""
     return math.inf if speaker_method in SETTLED else margin
+
+
+def other_gender(idx: TextIndex, cands: list[Candidate], value: str | None) -> list[int]:
+    """The candidates of the other gender than the description the rules found ("said the first
+    housemaid" is no Mr. Eager): whatever turn-taking suggests, the ranker never trades one for
+    the other."""
+    g = noun_gender(value.split()[-1]) if value and value[:1].islower() else 0
+    return [k for k, c in enumerate(cands) if g and c.name and gender_of(idx, c.name) == -g]
 
 
 def rule_index(cands: list[Candidate], value: str | None) -> int | None:
@@ -108,7 +117,8 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         rows = speaker_features(idx, i, cands, by, prev, prev_to)  # the recipient ranker reads them too
         prefer = rule_index(cands, r.speaker.value) if first else None
         margin = margin_of(r.speaker.method, models.margin)
-        k, _, p = choose_p(models.speaker, rows, prefer, margin, addressed)
+        k, _, p = choose_p(models.speaker, rows, prefer, margin,
+                           [x for x in (addressed,) if x is not None] + other_gender(idx, cands, r.speaker.value))
         conf = models.speaker.confidence(p, k, prefer, basis_of(cands[k], r.speaker), cands[k].origin, rows[k])
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
         rrows = recipient_features(idx, i, cands, by, prev, speaker.value, rows, prev_to)
