@@ -186,8 +186,8 @@ def noun_gender(word: str) -> int:
         return 1
     if w in FEMALE_NOUNS:
         return -1
-    if w.endswith(("woman", "women", "maid", "maids")):
-        return -1  # housemaid, milkmaid
+    if w.endswith(("woman", "women")):
+        return -1
     if w.endswith(("man", "men")) and len(w) > 4 and not w.endswith(("human", "german")):
         return 1  # policeman, chairman, footman; not German
     if w.endswith("ess") and w not in ("business", "address", "witness", "access", "process", "success"):
