@@ -155,8 +155,11 @@ def _by_last_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[s
 
 def proper_words(text: str, least: int = 2) -> frozenset[str]:
     """Capitalised words this text uses in mid-sentence at least `least` times: its proper names."""
-    c = Counter(m.group(1) for m in _MID_CAP.finditer(text))
-    return frozenset(w for w, n in c.items() if n >= least and w.lower() not in _LEADING_STOP)
+    return _proper(Counter(m.group(1) for m in _MID_CAP.finditer(text)), least)
+
+
+def _proper(mid: Counter[str], least: int) -> frozenset[str]:
+    return frozenset(w for w, n in mid.items() if n >= least and w.lower() not in _LEADING_STOP)
 
 
 def common_words(text: str) -> frozenset[str]:
@@ -164,18 +167,10 @@ def common_words(text: str) -> frozenset[str]:
     return frozenset(_LOWER_WORD.findall(text))
 
 
-OPENER_RATIO = 50  # lower-case uses per capitalised use inside a sentence, to be an ordinary word
-
-
-def _rarely_capitalised(text: str, words: set[str]) -> Any:
-    """Whether a word of `words` is an ordinary word that a heading or two wrote with a capital
-    ("Anne Is Invited to Tea"): the text writes it in lower case OPENER_RATIO times as often
-    as with a capital inside a sentence. A name that is also a word ("Little", "Will") is
-    capitalised far more often than that."""
-    mid = Counter(m.group(1) for m in _MID_CAP.finditer(text))
-    wanted = {w.lower() for w in words if w in mid}
-    low = Counter(w for w in _LOWER_WORD.findall(text) if w in wanted)
-    return lambda w: mid[w] * OPENER_RATIO < low[w.lower()]
+# lower-case uses per capitalised use inside a sentence for a word to be an ordinary word that a
+# heading or two wrote with a capital ("Anne Is Invited to Tea"); a name that is also a word
+# ("Little", "Will") is capitalised far more often than that
+OPENER_RATIO = 50
 
 
 def opens_sentence(text: str, pos: int) -> bool:
@@ -358,7 +353,10 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
     starts, names = [], []
     fuller: set[str] = set()
     firsts: set[str] = set()
-    proper, common = proper_words(text, 1), common_words(text)
+    # each text's capitalised and lower-case words counted once: the names, and the openers below
+    mid = Counter(m.group(1) for m in _MID_CAP.finditer(text))
+    low = Counter(_LOWER_WORD.findall(text))
+    proper, common = _proper(mid, 1), frozenset(low)
     for m in (m for lo, hi in prose_lines(text) for m in _NAME_SEQ.finditer(text, lo, hi)):
         raw = m.group().split()
         firsts.add(raw[0])
@@ -388,8 +386,8 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         by_head.setdefault(last, []).append((st, name))
         if len(last) > 3:
             by_head.setdefault(last[:-1], []).append((st, name))
-    ordinary = _rarely_capitalised(text, {w for w in firsts if w in proper and w.lower() in common})
-    openers = frozenset(w for w in firsts if w.lower() in common and (w not in proper or ordinary(w)))
+    openers = frozenset(w for w in firsts if w.lower() in low and (
+        w not in proper or mid[w] * OPENER_RATIO < low[w.lower()]))
     return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names),
                      by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]))
 
