@@ -20,7 +20,7 @@ regard consider believe think feel hold reason plead appeal challenge threaten a
 question
 advise instruct order command decree resolve vote address characterize dismiss mock ridicule
 murmur mutter blurt stammer stutter falter gasp sob shriek yell bawl growl sneer hiss grumble
-mumble rejoin interpose enquire
+mumble rejoin interpose enquire interrupt interject enunciate pant echo
 """.split()
 
 # the verbs whose past is not regular (all of their forms but -s and -ing)
@@ -78,6 +78,15 @@ REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] fo
 # '" said the old man', '," Mr. Pell replied'): the words are reported, and the cue is theirs
 CUE_AFTER = re.compile(r"[\s,;]*(?:[A-Za-z][\w.'\u2019-]*\s+){0,3}(?:" + "|".join(
     sorted(REPORTING_VERBS, key=len, reverse=True)) + r")\b")
+
+# any verb in the past as a quotation's tag, which `CUE_AFTER` does not list ('"Goodness!"
+# William interjected.', '"Yes!" pursued Mr. Emerson, smiling'): a name, he/she/I or "the" and a
+# noun (up to three words) and the verb, or the verb and then its subject, then a pause or an
+# adverb. It only keeps the tag in the quotation's sentence for the parser, which decides.
+_PAST = r"(?:[a-z]+ed|began|broke|spoke|went\s+on|put\s+in|broke\s+in|burst\s+out)"
+_TAG_SUBJECT = r"(?:[A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,2}|he|she|I|they|we|the[ \t]+[a-z]+)"
+TAG_AFTER = re.compile(rf"[ \t]*(?:{_TAG_SUBJECT}[ \t]+{_PAST}|{_PAST}[ \t]+{_TAG_SUBJECT})"
+                       r"(?:[ \t]*[,.;:!]|[ \t]+[a-z]+ly\b|[ \t]+(?:in|as)\b)")
 
 # verbs of a speaker going on: "he continued" in a new paragraph is still the last speaker
 CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue add resume repeat pursue persist proceed".split()
@@ -186,8 +195,8 @@ def noun_gender(word: str) -> int:
         return 1
     if w in FEMALE_NOUNS:
         return -1
-    if w.endswith(("woman", "women")):
-        return -1
+    if w.endswith(("woman", "women", "maid", "maids")):
+        return -1  # housemaid, milkmaid
     if w.endswith(("man", "men")) and len(w) > 4 and not w.endswith(("human", "german")):
         return 1  # policeman, chairman, footman; not German
     if w.endswith("ess") and w not in ("business", "address", "witness", "access", "process", "success"):

@@ -58,6 +58,18 @@ _KIND_OF_WORD = {w: k for k, ws in KIND_WORDS.items() for w in ws.split()}
 _GROUP_PLURAL = re.compile(r"(?:ists|ites|ians|iks)$")
 
 
+# head words of events: "the October Revolution", "the Civil War", "the Kronstadt Mutiny" happened;
+# they never speak nor are spoken to (general English)
+EVENT_WORDS = frozenset("""revolution revolutions war wars battle uprising insurrection rebellion revolt mutiny
+massacre coup famine armistice treaty siege offensive""".split())
+
+
+def is_event(name: str) -> bool:
+    """Whether a capitalised name of more than one word names an event by its head word."""
+    words = re.findall(r"[\w']+", name.lower())
+    return len(words) > 1 and words[-1] in EVENT_WORDS
+
+
 def kind_of(name: str, ner_label: str | None = None) -> str:
     """person | group | document | publication, from the name's head word and the NER label."""
     words = re.findall(r"[\w']+", name.lower())

@@ -561,3 +561,41 @@ def test_a_description_of_a_person_is_not_a_name_built_on_its_noun():
     records = extract(make_source(text, "t", {}), use_model=False)
     assert by_text(records, "Who is it").speaker == "man at the door"
     assert by_text(records, "A friend").speaker == "gentleman on the step"
+
+
+@pytest.mark.parametrize("sentence,name", [
+    # a verb that no list holds, in a tag of its own sentence after "!": the tag is parsed with
+    # the quotation, whatever the verb
+    ('"Goodness knows!" Wilmot interjected.', "Wilmot"),
+    ('"No, no!" Wilmot fumed.', "Wilmot"),
+    # two spaces after the closing mark: a whitespace token stands between mark and tag
+    ('"Well, we have thought about it,"  returned Marilla. "Her letter came."', "Marilla"),
+    ('"When did you hear of it?"  demanded Marilla indignantly.', "Marilla"),
+    # a phrasal speech tag, with a name the tagger may take for a place
+    ('"It was kind of her," put in Freddy. "She thanked me."', "Freddy"),
+])
+def test_speech_tags_the_parser_would_lose(sentence, name):
+    r = by_text(run("The boat drifted past the mill at dusk.\n" + sentence), sentence[1:8])
+    assert r.speaker == name and r.speaker_span.text == name and r.method["speaker"] == "cue-subject"
+
+
+def test_a_name_in_ly_the_tagger_took_for_an_adverb_speaks():
+    text = ("Dolly came in and she sat down. Dolly looked at the fire.\n"
+            '"I know," Dolly said.\n"Suddenly?" Suddenly asked. He suddenly left.')
+    records = extract(make_source(text, "t", {}), use_model=False)
+    r = by_text(records, "I know")
+    assert r.speaker == "Dolly" and r.speaker_span.text == "Dolly"
+    # an adverb the text writes in lower case is no name, capitalised or not
+    assert by_text(records, "Suddenly?").speaker != "Suddenly"
+
+
+def test_an_event_is_neither_speaker_nor_candidate():
+    from quoteprov.attribution.candidates import index_text, name_mentions
+    from quoteprov.entities import is_event
+    assert is_event("the October Revolution") and is_event("Civil War") and not is_event("Warren")
+    text = ('The mill was smashed by the Great Mutiny, and "the owner resigned himself to it."\n'
+            'After the Great Mutiny, Olga Brik spoke at the meeting. "We shall see," said Olga Brik.')
+    src = make_source(text, "t", {})
+    idx = index_text(src.text, src.paragraphs, [], None)
+    keys = {m.key for p in range(len(idx.paragraphs)) for m in name_mentions(idx, p, [])}
+    assert "Olga Brik" in keys and not any("Mutiny" in k for k in keys)

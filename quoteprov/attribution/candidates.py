@@ -17,7 +17,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..entities import _LEADING_STOP, common_words, drop_opening_word, gender_votes, kind_of, proper_words, title_gender
+from ..entities import (
+    _LEADING_STOP,
+    common_words,
+    drop_opening_word,
+    gender_votes,
+    is_event,
+    kind_of,
+    proper_words,
+    title_gender,
+)
 
 # titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lord", "Madame", "Monsieur",
@@ -204,7 +213,7 @@ def name_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list
         if not _outside(m.start(), quoted, qs):
             continue
         found = _name_of(idx, m, "name")
-        if found is not None:
+        if found is not None and not is_event(found.key):  # "smashed by the October Revolution"
             out.append(found)
     return out
 

@@ -2,11 +2,12 @@
 quotation, the cue's subject (its speaker) and the addressee stated with it."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as Sent
-    from spacy.tokens import Token
 
     from ..records import Span as RecordSpan
 
@@ -33,8 +34,9 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
                     t.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in t.children))):  # "speak" mis-tagged NN
                 if t.i > 0 and t.nbor(-1).lower_ in ("so", "so-"):
                     continue  # so-called
-                if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children):
-                    continue  # "as he put it", not "put into practice"
+                if t.lower_ == "put" and not any(c.dep_ == "dobj" and c.lower_ == "it" for c in t.children) and not (
+                        t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "in" and _inverted(ctx, t, off)):
+                    continue  # "as he put it", '"...," put in Freddy', not "put into practice"
                 out.append(t)
             elif (t.tag_ in ("VBD", "VBZ") or (t.tag_ == "VBN" and _inverted(ctx, t, off))) \
                     and t.lower_ not in cues.REPORTING_VERBS and speech_tag(ctx, t, off):
@@ -59,6 +61,9 @@ def _closes_quote(ctx: Ctx, tok: "Token", off: int) -> bool:
 
 
 _PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
+# verbs whose particle makes a speech tag ('"...," put in Freddy', 'broke in Adela', 'chimed in'):
+# the name after the particle is the speaker, whatever place the tagger thought it
+_PHRASAL = frozenset("put broke break breaks cut cuts chimed chime chimes struck strike strikes burst bursts".split())
 
 
 def _inverted(ctx: Ctx, verb: "Token", off: int) -> bool:
@@ -66,8 +71,16 @@ def _inverted(ctx: Ctx, verb: "Token", off: int) -> bool:
     the place of an inverted speech tag, whatever the parser made of it (a participle, an
     adjective of the name after it)."""
     doc = verb.doc
-    before = verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i
+    before = _unspaced(doc, verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i)
     return before > 0 and _closes_quote(ctx, doc[before - 1], off)
+
+
+def _unspaced(doc: "Doc", i: int) -> int:
+    """i, or the index of the whitespace token(s) before it: a text that sets two spaces after a
+    closing mark ('"...,"  returned Marilla') has a whitespace token between the two."""
+    while i > 0 and doc[i - 1].is_space:
+        i -= 1
+    return i
 
 
 def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
@@ -79,7 +92,7 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     if verb.i + 1 >= len(doc) or verb.lower_ in _NOT_TAGS:
         return False  # '"...," was the astounding reply': a copula, not a speech tag
     nxt = doc[verb.i + 1]
-    before = verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i  # '"...," eagerly rejoined X'
+    before = _unspaced(doc, verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i)  # '"...," eagerly rejoined X'
     if before > 0 and _closes_quote(ctx, doc[before - 1], off):  # inverted: the subject follows
         k = verb.i + 1
         # past the particle of a phrasal verb ('"...," broke in Adela') and the article
@@ -90,6 +103,7 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     k = verb.i - 1
     while k >= 0 and verb.i - k <= 4 and doc[k].tag_ in _TAG_SUBJECT and outside(ctx, doc[k], off):
         k -= 1
+    k = _unspaced(doc, k + 1) - 1
     return k >= 0 and k < verb.i - 1 and _closes_quote(ctx, doc[k], off) and _a_person(doc[verb.i - 1]) and (
         nxt.is_punct or nxt.tag_ in ("RB", "IN"))
 
@@ -113,7 +127,7 @@ def _tags_quote(c: "Token", last: int) -> bool:
     quoted words; '"...!" Oliver cried.')."""
     between = c.doc[last + 1:c.i]
     return 0 < c.i - last <= 6 and any(t.is_quote for t in between) and all(
-        t.is_punct or t.tag_ in _TAG_SUBJECT for t in between)
+        t.is_punct or t.is_space or t.tag_ in _TAG_SUBJECT for t in between)
 
 
 def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
@@ -204,7 +218,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             if obj is not None:
                 return obj
         if v.i == cue.i:
-            found = _subject_beside(ctx, cue, off)
+            found = _name_as_adverb(ctx, cue, off) or _subject_beside(ctx, cue, off)
             if found is not None:
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
@@ -214,6 +228,19 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         else:
             return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
     return None
+
+
+def _name_as_adverb(ctx: Ctx, cue: "Token", off: int) -> "RecordSpan | None":
+    """'Dolly said', 'Milly asked': a name in -ly the tagger took for an adverb of the verb. The
+    word before the cue is a name when the text uses it as one elsewhere (a one-word name never
+    a place, or one with pronouns after it), not a word capitalised only to open a sentence."""
+    prev = cue.doc[cue.i - 1] if cue.i > 0 else None
+    if prev is None or prev.tag_ != "RB" or prev.head.i != cue.i or not prev.text[:1].isupper() \
+            or prev.text in ctx.names.openers:
+        return None
+    known = (prev.text in ctx.names.unplaced or prev.text in ctx.names.by_gender) and \
+        re.search(rf"\b{re.escape(prev.lower_)}\b", ctx.text) is None  # "Suddenly said": an adverb the text uses
+    return span_of(ctx, off, [prev]) if known else None  # a Span: `who_of` reads a token by its tag
 
 
 def _past_adverb(subj: "Token") -> "Token":
@@ -239,17 +266,18 @@ def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | N
     """A subject the parser did not hang on the cue: a capitalised phrase set off by commas
     before it, or the words after it in inverted order ('"..." declared the manifesto')."""
     doc = cue.doc
-    prev = doc[cue.i - 1] if cue.i > 0 else None
+    at = _unspaced(doc, cue.i)
+    prev = doc[at - 1] if at > 0 else None
     # "..., Sotsialisticheskii vestnik, hailed": a capitalised phrase set off by commas
     if prev is not None and prev.text == ",":
-        k = cue.i - 2
-        while k >= 0 and doc[k].text != "," and cue.i - k <= 6 and doc[k].is_alpha:
+        k = at - 2
+        while k >= 0 and doc[k].text != "," and at - k <= 6 and doc[k].is_alpha:
             k -= 1
-        if k >= 0 and doc[k].text == "," and k < cue.i - 2 and doc[k + 1].text[:1].isupper() \
+        if k >= 0 and doc[k].text == "," and k < at - 2 and doc[k + 1].text[:1].isupper() \
                 and doc[k + 1].tag_ in ("NNP", "NNPS"):
-            return span_of(ctx, off, list(doc[k + 1:cue.i - 1]))
-    if prev is not None and prev.tag_ == "RB" and cue.i > 1:
-        prev = doc[cue.i - 2]  # '"...," eagerly rejoined Mrs. Elton'
+            return span_of(ctx, off, list(doc[k + 1:at - 1]))
+    if prev is not None and prev.tag_ == "RB" and at > 1:
+        prev = doc[_unspaced(doc, at - 1) - 1]  # '"...," eagerly rejoined Mrs. Elton'
     # inverted order after a quotation or comma: '..." declared the manifesto'
     if prev is None or not (prev.text in (",", '"', "\u201d", "'") or not outside(ctx, prev, off)):
         return None
@@ -260,7 +288,7 @@ def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | N
     k = cue.i + 2 if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ in _PARTICLES else cue.i + 1
     nxt = doc[k] if k < len(doc) else None  # past a particle: '"...," broke in Adela'
     if nxt is not None and (nxt.tag_ in ("NNP", "NNPS") or _capitalised(nxt)) and outside(ctx, nxt, off) and not (
-            k > cue.i + 1 and nxt.ent_type_ in ("GPE", "LOC", "FAC")):  # "said in Moscow"
+            k > cue.i + 1 and nxt.ent_type_ in ("GPE", "LOC", "FAC") and cue.lower_ not in _PHRASAL):  # "said in Moscow"
         # '"Oh!" cried Oliver.', '"...!" said Lucy, though ...': the name after the verb is its
         # subject, wherever the parser hung it; a name tagged as something else is taken as
         # written (a Span: `who_of` reads a token by its tag)

@@ -67,9 +67,7 @@ def other_gender(idx: TextIndex, cands: list[Candidate], value: str | None) -> l
     housemaid" is no Mr. Eager): whatever turn-taking suggests, the ranker never trades one for
     the other."""
     head = value.split()[-1].lower() if value and value[:1].islower() else ""
-    # nouns in -maid too (housemaid, milkmaid); not in `noun_gender`, which the shipped model's
-    # `desc_agree` feature was trained on
-    g = noun_gender(head) or (-1 if head.endswith(("maid", "maids")) else 0)
+    g = noun_gender(head)
     return [k for k, c in enumerate(cands) if g and c.name and gender_of(idx, c.name) == -g]
 
 

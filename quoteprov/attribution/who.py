@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
-from ..entities import ONE_WORD_DETS, is_person_noun, kind_of, opens_sentence
+from ..entities import ONE_WORD_DETS, is_event, is_person_noun, kind_of, opens_sentence
 from ..records import Span
 from .context import Ctx, clean, outside, span_of
 from .windows import entity_at
@@ -163,8 +163,8 @@ def kind_of_token(ctx: Ctx, tok: "Token", name: str) -> str:
     label = tok.ent_type_ or None
     if label in ("GPE", "LOC") and name in ctx.names.unplaced:
         label = None  # a name the text never uses as a place ("Bucharin took the map")
-    if label in PLACE_LABELS:
-        return "place"
+    if label in PLACE_LABELS or is_event(name):
+        return "place"  # a place, a date or an event: not a speaker
     k = kind_of(name, label)
     if k == "person" and label != "PERSON" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE:
         return "place"  # "In Tomsk", "to Turkey": a place unless the parser knows a person
