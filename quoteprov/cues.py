@@ -84,9 +84,9 @@ CUE_AFTER = re.compile(r"[\s,;]*(?:[A-Za-z][\w.'\u2019-]*\s+){0,3}(?:" + "|".joi
 # noun (up to three words) and the verb, or the verb and then its subject, then a pause or an
 # adverb. It only keeps the tag in the quotation's sentence for the parser, which decides.
 _PAST = r"(?:[a-z]+ed|began|broke|spoke|went\s+on|put\s+in|broke\s+in|burst\s+out)"
-_TAG_SUBJECT = r"(?:[A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,2}|he|she|I|they|we|the[ \t]+[a-z]+)"
+_TAG_SUBJECT = r"(?:[A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,2}|he|she|I|they|we|the[ \t]+\w+)"
 TAG_AFTER = re.compile(rf"[ \t]*(?:{_TAG_SUBJECT}[ \t]+{_PAST}|{_PAST}[ \t]+{_TAG_SUBJECT})"
-                       r"(?:[ \t]*[,.;:!]|[ \t]+[a-z]+ly\b|[ \t]+(?:in|as)\b)")
+                       r"(?:[ \t]*[,.;:!]|[ \t]+[a-z]+ly\b|[ \t]+(?:in|as|and)\b)")
 
 # verbs of a speaker going on: "he continued" in a new paragraph is still the last speaker
 CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue add resume repeat pursue persist proceed".split()
@@ -95,8 +95,12 @@ CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue a
 _ANSWERS = "answer|reply|response|rejoinder|retort"
 # '"...," was Marilla's dry response': the possessor answers, by name
 # ('"...," was all Lady Vane's reply')
-REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)['\u2019]s\s+"
-                      rf"(?:[a-z]+\s+){{0,2}}(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance)\b")
+# ('"...," was Helen s answer': an apostrophe a text lost, set as a space; '"...," was the firm
+# reply of Mr. Limbkins': the one named after "of")
+_REPLY_NOUNS = rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance)"
+REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?(?:((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)"
+                      rf"(?:['\u2019]| )s\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b|(?:the|a)\s+(?:[a-z]+\s+){{0,2}}"
+                      rf"{_REPLY_NOUNS}\s+of\s+((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*))")
 # '"...," was the answer', 'came the reply': an answer to the one asked before, not named there
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"
                          rf"(?:{_ANSWERS})\b")
@@ -107,6 +111,10 @@ ASKING_VERBS: frozenset[str] = frozenset(f for b in "ask inquire enquire questio
 # what opens an indirect question ("how he liked it", "whether he would stay")
 INDIRECT_QUESTION_OPENERS: frozenset[str] = frozenset(
     "how what when where why who whom whose which whether if".split())
+
+# nouns of a manner of speaking: "in a low voice", "with an indignant look", "in a kinder tone"
+MANNER_NOUNS = frozenset("""voice voices tone tones manner look looks air smile glance grin frown sigh laugh whisper
+murmur accent gesture shrug nod grumble growl sneer""".split())
 
 # verbs whose `to`-object or indirect object is the addressee
 ADDRESSING_VERBS: frozenset[str] = frozenset(

@@ -573,6 +573,13 @@ def test_a_description_of_a_person_is_not_a_name_built_on_its_noun():
     ('"When did you hear of it?"  demanded Marilla indignantly.', "Marilla"),
     # a phrasal speech tag, with a name the tagger may take for a place
     ('"It was kind of her," put in Freddy. "She thanked me."', "Freddy"),
+    # the parser hung the name on an adjective after it, or on the quoted verb after the tag
+    ('"Oh, all right," said George, impassive.', "George"),
+    ('"Pontellier," said the Doctor, after a pause, "let your wife alone."', "Doctor"),
+    # a vocative in title case is no title when a tag follows; a verb with its particle
+    ('"Alexis Ivanovitch," began the General in a low tone, "may I say it?"', "General"),
+    ('"Mais, Madame," cooed De Griers and started afresh.', "De Griers"),
+    ('"They were learning to draw," the Dormouse went on, yawning.', "Dormouse"),
 ])
 def test_speech_tags_the_parser_would_lose(sentence, name):
     r = by_text(run("The boat drifted past the mill at dusk.\n" + sentence), sentence[1:8])
@@ -599,3 +606,44 @@ def test_an_event_is_neither_speaker_nor_candidate():
     idx = index_text(src.text, src.paragraphs, [], None)
     keys = {m.key for p in range(len(idx.paragraphs)) for m in name_mentions(idx, p, [])}
     assert "Olga Brik" in keys and not any("Mutiny" in k for k in keys)
+
+
+@pytest.mark.parametrize("sentence,speaker", [
+    ('"Stop!" said the stranger in a tremendous voice.', "stranger"),
+    ('"Go away," said the gentleman, with an indignant look.', "gentleman"),
+    ('"Go away," said the man with the black beard.', "man with the black beard"),  # who he is
+])
+def test_the_manner_of_speaking_is_not_part_of_the_description(sentence, speaker):
+    assert by_text(run("The boat drifted past the mill at dusk.\n" + sentence), sentence[1:5]).speaker == speaker
+
+
+def test_a_name_said_twice_is_one_name():
+    # "Harriet, Harriet, do not deceive yourself" was one entity to the parser, and so the
+    # fullest form of "Harriet" for every quotation of hers
+    from quoteprov.attribution.rules import _one_name
+    assert _one_name("Harriet Smith") and not _one_name("Harriet, Harriet")
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ('"Not a farthing more," was the firm reply of Mr. Limbkins.', "Mr. Limbkins"),
+    ('"He is fond of baby!" was Helen s answer.', "Helen"),  # an apostrophe the text lost
+])
+def test_the_one_whose_reply_it_was_speaks(sentence, name):
+    r = by_text(run("The boat drifted past the mill at dusk.\n" + sentence), sentence[1:5])
+    assert r.speaker == name and r.speaker_span.text == name and r.method["speaker"] == "reply-possessor"
+
+
+def test_a_name_the_tagger_took_for_a_place_introduces_the_next_paragraph():
+    # "Charlotte" is a city to the tagger; as the subject of "said" it is a speaker, here too
+    text = ('As they went down stairs together, Charlotte said,\n'
+            '"I shall depend on hearing from you very often, Eliza."')
+    r = by_text(extract(make_source(text, "t", {}), use_model=False), "I shall depend")
+    assert r.speaker == "Charlotte" and r.speaker_span.text == "Charlotte"
+
+
+def test_a_cue_just_before_the_opening_mark_introduces_the_quotation():
+    # the parser hung the whole clause on the quoted verb; "said ...:" still introduces it
+    text = ('Mr. Haq, the Inspector of Police, flung open the door of their carriage and said in '
+            'shrill tones: "Dr. Aziz, it is my painful duty to arrest you."')
+    r = by_text(extract(make_source(text, "t", {}), use_model=False), "painful duty")
+    assert r.speaker == "Mr. Haq" and r.cue_span.text == "said"

@@ -104,6 +104,8 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     while k >= 0 and verb.i - k <= 4 and doc[k].tag_ in _TAG_SUBJECT and outside(ctx, doc[k], off):
         k -= 1
     k = _unspaced(doc, k + 1) - 1
+    if nxt.tag_ == "RP" or nxt.lower_ in _PARTICLES and verb.i + 2 < len(doc) and doc[verb.i + 2].is_punct:
+        nxt = doc[verb.i + 2] if verb.i + 2 < len(doc) else nxt  # '"...," the Dormouse went on, yawning'
     return k >= 0 and k < verb.i - 1 and _closes_quote(ctx, doc[k], off) and _a_person(doc[verb.i - 1]) and (
         nxt.is_punct or nxt.tag_ in ("RB", "IN"))
 
@@ -152,7 +154,7 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
     def framing(c: "Token") -> bool:
         if after is not None and after.start <= c.i < after.end:
             return True
-        if qtoks and _tags_quote(c, qtoks[-1].i):
+        if qtoks and (_tags_quote(c, qtoks[-1].i) or _opens_quote(c, qtoks[0].i)):
             return True
         if _in_brackets(c):
             return False  # "(what I can well believe)" is an aside, not the report
@@ -172,6 +174,18 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
         opinion = c.lower_ in cues.OPINION_VERBS
         scored.append(((not framing(c), not adjacent, opinion, d if d is not None else 99, abs(c.i - q0)), c))
     return [c for _, c in sorted(scored, key=lambda x: x[0])]
+
+
+def _opens_quote(c: "Token", first: int) -> bool:
+    """The cue introduces the quotation right after it, however the parser hung the two: only
+    a few words without a verb and a colon, comma or dash stand between ('... and said in
+    shrill tones: "Dr. Aziz, ..."', where the parser hung the clause on the quoted verb)."""
+    between = [t for t in c.doc[c.i + 1:first] if not t.is_space]
+    if not between or not between[-1].is_quote or first - c.i > 10:
+        return False
+    words = between[:-1]
+    return bool(words) and words[-1].text in (":", ",", "--", "\u2014") and not any(
+        t.tag_.startswith("VB") or t.is_quote or t.text in (".", "!", "?", ";") for t in words)
 
 
 def _as_comment(c: "Token") -> bool:
@@ -246,10 +260,11 @@ def _name_as_adverb(ctx: Ctx, cue: "Token", off: int) -> "RecordSpan | None":
 def _past_adverb(subj: "Token") -> "Token":
     """'"A week!" said Tut carelessly': the parser may make the adverb the subject and the name
     before it a compound of the adverb; the subject is that name (or noun: 'said the
-    station-master carelessly')."""
-    if subj.tag_ != "RB":
+    station-master carelessly'), or the adjective after the name ('said George, impassive',
+    where the name is the adjective's modifier)."""
+    if subj.tag_ not in ("RB", "JJ"):
         return subj
-    nouns = [c for c in subj.children if c.dep_ == "compound" and c.tag_ in ("NN", "NNS", "NNP", "NNPS")]
+    nouns = [c for c in subj.children if c.dep_ in ("compound", "nmod") and c.tag_ in ("NN", "NNS", "NNP", "NNPS")]
     return nouns[-1] if nouns else subj
 
 
@@ -286,6 +301,9 @@ def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | N
                 and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
             return c
     k = cue.i + 2 if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ in _PARTICLES else cue.i + 1
+    if k + 1 < len(doc) and doc[k].lower_ == "the" and (doc[k + 1].tag_ in ("NNP", "NNPS") or is_person_noun(
+            doc[k + 1].lower_)) and outside(ctx, doc[k + 1], off):
+        return doc[k + 1]  # '"Pontellier," said the Doctor, after a pause, "let ...": hung on the quoted verb
     nxt = doc[k] if k < len(doc) else None  # past a particle: '"...," broke in Adela'
     if nxt is not None and (nxt.tag_ in ("NNP", "NNPS") or _capitalised(nxt)) and outside(ctx, nxt, off) and not (
             k > cue.i + 1 and nxt.ent_type_ in ("GPE", "LOC", "FAC") and cue.lower_ not in _PHRASAL):  # "said in Moscow"

@@ -21,7 +21,7 @@ from .context import Ctx, outside, span_of
 from .cue_rules import cues_in, elided_subject, recipient_of, subject_of
 from .documents import document_before
 from .terms import SHORT_WORDS
-from .who import description, who_of
+from .who import cue_speaker, description, who_of
 
 RUNNING_SENTENCES = 3  # a running speaker carries over at most this many sentences without a cue
 _DIALOGUE = re.compile(r"\b(?:I|we)\s+(?:\w+ly\s+|then\s+|next\s+)?(?:asked|questioned|told|talked\s+(?:to|with)|"
@@ -73,7 +73,7 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
                 c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
             continue  # "he declared a hunger strike", "recalling his experience": not speech
         subj = subject_of(ctx, cue, off)
-        who = who_of(ctx, subj, off) if subj is not None else None
+        who = cue_speaker(who_of(ctx, subj, off), subj, cue) if subj is not None else None
         if who and subj is not None and who.kind == "person" and not isinstance(subj, Span) and subj.tag_ in ("NNP", "NNPS") \
                 and subj.ent_type_ != "PERSON" and cue.lower_ in cues.OPINION_VERBS:
             continue  # an unknown name as the subject of "considered": not enough to go on
@@ -190,9 +190,10 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
     an answer (its speaker, if unnamed, is not the one who asked)."""
     by = cues.REPLY_BY.match(ctx.text, sp.end, sp.end + 80)
     if by is not None:
-        name = ctx.names.canonical_proper(by.group(1), ctx.known)
-        mention = Span(by.start(1), by.end(1), by.group(1))
-        f.speaker, f.method, f.cue = Who(name, mention, "explicit" if name == by.group(1) else "resolved",
+        g = 1 if by.group(1) else 2
+        name = ctx.names.canonical_proper(by.group(g), ctx.known)
+        mention = Span(by.start(g), by.end(g), by.group(g))
+        f.speaker, f.method, f.cue = Who(name, mention, "explicit" if name == by.group(g) else "resolved",
                                          "person"), "reply-possessor", mention
         return True
     if not cues.REPLY_AFTER.match(ctx.text, sp.end, sp.end + 40):

@@ -137,7 +137,7 @@ CUE_SENTENCE_TOKENS = 8  # '"Is it late?" Bill asked Mr. Pell quietly.' at most
 CUE_SENTENCE_AFTER_QUESTION = 20
 
 
-_DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$")
+_DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$|,")
 
 
 def _continued(ctx: Ctx, p: int) -> bool:
@@ -149,8 +149,9 @@ def _continued(ctx: Ctx, p: int) -> bool:
 
 
 def _one_name(text: str) -> bool:
-    """Not two names run together by a dash ("Miss Abbotts--the Miss Abbott") nor a name with
-    the adverb after it ("Anne mournfully"): the parser's entity is not always a name."""
+    """Not two names run together by a dash ("Miss Abbotts--the Miss Abbott") or a comma ("Harriet,
+    Harriet, do not"), nor a name with the adverb after it ("Anne mournfully"): the parser's
+    entity is not always a name."""
     return not _DASH_OR_LOWER_END.search(text.strip())
 
 

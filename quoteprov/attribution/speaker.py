@@ -13,7 +13,6 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Found, Who
-from ..records import Span
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
 from .cue_rules import cues_in, ranked_cues, recipient_of, subject_of
@@ -27,7 +26,7 @@ from .dialogue import (
 )
 from .documents import document_of
 from .terms import SHORT_WORDS, term_rules
-from .who import proper, who_of
+from .who import cue_speaker, proper, who_of
 from .windows import scope_cues, tokens_between
 
 
@@ -83,12 +82,7 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
     for cue in ranked_cues(scope_cues(ctx.cue_cache, scope, off, lambda ss, o: cues_in(ctx, ss, o)), qtoks,
                            words <= SHORT_WORDS, after):
         subj = subject_of(ctx, cue, off)
-        who = who_of(ctx, subj, off) if subj is not None else None
-        if who is not None and subj is not None and who.kind == "place" and not isinstance(subj, Span) and (
-                subj.head.i == cue.i or cue.i < subj.i <= cue.i + 2):
-            # the named subject of a reporting verb speaks, whatever the tagger thought the
-            # name was ("Kamenev wrote", "Moscow declared")
-            who = Who(who.name, who.mention, who.basis, "group" if subj.ent_type_ in ("GPE", "LOC") else "person")
+        who = cue_speaker(who_of(ctx, subj, off), subj, cue) if subj is not None else None
         if who is None or who.kind == "place":
             heard = heard or subj is not None  # someone the text does not name spoke
             continue

@@ -72,6 +72,15 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
     return None
 
 
+def cue_speaker(who: Who | None, subj: "Token | Span", cue: "Token") -> Who | None:
+    """The named subject of a reporting verb speaks, whatever the tagger thought the name was
+    ("Kamenev wrote", "Moscow declared", "Charlotte said", Charlotte taken for a city)."""
+    if who is not None and who.kind == "place" and not isinstance(subj, Span) and (
+            subj.head.i == cue.i or cue.i < subj.i <= cue.i + 2):
+        return Who(who.name, who.mention, who.basis, "group" if subj.ent_type_ in ("GPE", "LOC") else "person")
+    return who
+
+
 def _capitalised_subject(tok: "Token") -> bool:
     """'"..." said Little, coldly': a name that is also an English word may be tagged an
     adjective, but a capitalised subject inside its sentence is a name."""
@@ -192,7 +201,10 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         # a person is described in full, as the guide names one the text does not ("the man
         # with a third-class ticket", "the second officer in command"); other things by `of`
         describing = person and c.lower_ in DESCRIBING and not any(
-            g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS") for g in c.children)  # "a worker in Moscow" is located, not described
+            g.dep_ == "pobj" and (g.tag_ in ("NNP", "NNPS") or g.lower_ in cues.MANNER_NOUNS) for g in c.children
+        ) and c.nbor(-1).text != ","
+        # "a worker in Moscow" is located, not described; "said the stranger in a tremendous voice",
+        # "said the gentleman, with an indignant look": the manner of speaking, not the person
         if c.dep_ == "prep" and (c.lower_ == "of" or describing):
             sub = [t for t in c.subtree if outside(ctx, t, off)]
             cut = next((k for k, t in enumerate(sub) if k and (t.dep_ in ("prep", "relcl", "punct", "acl") or t.tag_.startswith("VB")) and t.lower_ != "of"
