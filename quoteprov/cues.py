@@ -51,8 +51,8 @@ def _forms(base: str) -> set[str]:
     """The base form and its inflections: -s, -ing, and the past (regular, or `_IRREGULAR`)."""
     e_final = base.endswith("e") and not base.endswith("ee")  # quote (not agree)
     y_final = base.endswith("y") and base[-2] not in _VOWELS  # deny (not say)
-    if base.endswith(("s", "sh", "ch", "x", "z")):
-        third = base + "es"  # stress -> stresses
+    if base.endswith(("s", "sh", "ch", "x", "z")) or base.endswith("o") and base[-2] not in _VOWELS:
+        third = base + "es"  # stress -> stresses, echo -> echoes
     elif y_final:
         third = base[:-1] + "ies"  # deny -> denies
     else:
@@ -115,6 +115,18 @@ INDIRECT_QUESTION_OPENERS: frozenset[str] = frozenset(
 # nouns of a manner of speaking: "in a low voice", "with an indignant look", "in a kinder tone"
 MANNER_NOUNS = frozenset("""voice voices tone tones manner look looks air smile glance grin frown sigh laugh whisper
 murmur accent gesture shrug nod grumble growl sneer""".split())
+
+_ABSTRACT = re.compile(r"(?:ness|ity|ance|ence|tion|sion|ment|tude|ism)$")
+
+
+def manner_noun(word: str, bare: bool = False) -> bool:
+    """A noun of how something is said: a voice, tone or look ("in a low voice", "with an
+    indignant look"), or, without an article (`bare`), an abstract noun by its suffix ("with mock
+    sadness", "in astonishment", "with great emphasis"); not a thing a person has ("the man with
+    the black beard", "a man with a third-class ticket taking possession of ...")."""
+    w = word.lower()
+    return w in MANNER_NOUNS or (bare and len(w) > 6 and _ABSTRACT.search(w) is not None)
+
 
 # verbs whose `to`-object or indirect object is the addressee
 ADDRESSING_VERBS: frozenset[str] = frozenset(
@@ -181,9 +193,10 @@ PERSON_PRONOUNS = frozenset("he him his she her hers himself herself".split())
 
 
 def pronoun_gender(word: str) -> int:
-    """+1 for he/him, -1 for she/her, else 0 (the pronoun a speaker or antecedent is named by)."""
+    """+1 for he/him/his/himself, -1 for she/her/hers/herself, else 0 (the pronoun a speaker or
+    antecedent is named by; a "his" remembered for someone is a he as much as a "he" is)."""
     w = word.lower()
-    return 1 if w in ("he", "him") else -1 if w in ("she", "her") else 0
+    return 1 if w in ("he", "him", "his", "himself") else -1 if w in ("she", "her", "hers", "herself") else 0
 
 # nouns for a man or a woman in English ("said the girl", "his mother answered"); with the
 # suffixes below (-man, -ess) they give a description the gender a he/she would

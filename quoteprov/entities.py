@@ -227,7 +227,7 @@ def title_gender(name: str) -> int:
 
 
 def gender_votes(text: str, occurrences: list[tuple[str, int]]) -> dict[str, int]:
-    """The last word of each name to +1 (the text calls it "he") or -1 ("she"), from its untitled
+    """Each name and its last word to +1 (the text calls it "he") or -1 ("she"), from its untitled
     mentions (`occurrences`: name, end offset): by the reflexives of the clause after them,
     else by the nearest he/his or she/her there, by a clear majority."""
     refl: dict[str, list[int]] = {}
@@ -237,20 +237,43 @@ def gender_votes(text: str, occurrences: list[tuple[str, int]]) -> dict[str, int
             continue
         stop = _CLAUSE_STOP.search(text, end, end + 200)
         clause_end = stop.start() if stop else end + 200
-        last = name.split()[-1]
+        # a full name votes for itself as well as for its surname: a family shares the surname
+        # ("Fanny Price", her father "Price" and her brother "William Price"), not the full name
+        keys = {name.split()[-1], name}
         for pattern, votes, hi in ((_REFLEXIVE, refl, clause_end), (_NEAR_PRONOUN, near, min(clause_end, end + NEAR))):
             hit = pattern.search(text, end, hi)
             if hit:
-                v = votes.setdefault(last, [0, 0])
-                v[0 if hit.group(1) else 1] += 1
+                for key in keys:
+                    v = votes.setdefault(key, [0, 0])
+                    v[0 if hit.group(1) else 1] += 1
     out = _majority(near)
-    out.update(_majority(refl))
+    out.update({k: v for k, v in _majority(refl).items() if v or k not in out})  # a reflexive decides
     return out
 
 
+def voted_gender(votes: dict[str, int], name: str) -> int:
+    """The gender `gender_votes` gives a name (title aside): its own vote, else its given name's
+    (a first word the text also uses alone: "Fanny" for "Fanny Price"); where either is split,
+    none; else its surname's."""
+    words = name.split()
+    if not words:
+        return 0
+    own = votes.get(name)
+    first = votes.get(words[0]) if len(words) > 1 else None
+    for v in (own, first):
+        if v:
+            return v
+    if own is not None or first is not None:
+        return 0  # a split vote of its own: not its family's
+    return votes.get(words[-1], 0)
+
+
 def _majority(votes: dict[str, list[int]]) -> dict[str, int]:
-    return {last: (1 if he > she else -1) for last, (he, she) in votes.items()
-            if he + she >= 2 and max(he, she) >= 3 * min(he, she)}
+    """+1 or -1 by a clear majority of at least two votes; 0 where the votes are split (a name the
+    text uses with both, whose surname's vote must not decide for it: "Edmund Bertram" among his
+    sisters "Maria Bertram" and "Julia Bertram")."""
+    return {last: (0 if max(he, she) < 3 * min(he, she) else 1 if he > she else -1)
+            for last, (he, she) in votes.items() if he + she >= 2}
 
 
 @dataclass(frozen=True)
@@ -270,11 +293,11 @@ class NameIndex:
     # one-word names the text uses at least twice and never as a place ("in X", "at X", "the X"):
     # the parser's place label on them is a guess the text contradicts ("Bucharin took the map")
     unplaced: frozenset[str] = frozenset()
-    by_gender: dict[str, int] = field(default_factory=dict)  # last word -> +1 he, -1 she (gender_votes)
+    by_gender: dict[str, int] = field(default_factory=dict)  # name or last word -> +1 he, -1 she (gender_votes)
 
     def gender(self, name: str) -> int:
         """+1 a man, -1 a woman, 0 unknown: by title, else by the pronouns the text uses after the name."""
-        return title_gender(name) or (self.by_gender.get(name.split()[-1], 0) if name.split() else 0)
+        return title_gender(name) or voted_gender(self.by_gender, name)
 
     def registered_kind(self, name: str) -> str | None:
         """The registry's kind of a name it lists (as its name or an alias), else None."""

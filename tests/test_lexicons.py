@@ -233,3 +233,19 @@ def test_a_names_gender_from_its_title_or_the_pronouns_after_it():
     assert votes == {"Ivanov": 1, "Vera": -1}
     assert entities.title_gender("Mrs. Vane") == -1 and entities.title_gender("Mr. Holt") == 1
     assert entities.title_gender("Holt") == 0
+
+
+def test_a_full_name_takes_its_own_or_its_given_names_gender_not_its_familys():
+    # the surname's vote is the family's: "Price" is mostly her brother William here
+    text = ("William Price came in and he sat down. William Price laughed, and he left. "
+            "Price said he would stay. Price wept and he left. Fanny said she would go. "
+            "Fanny wept and she left. Then Fanny Price arrived.")
+    import re
+    occ = [(m.group(), m.end()) for m in re.finditer(r"(?:William |Fanny )?Price|Fanny(?! Price)", text)]
+    votes = entities.gender_votes(text, occ)
+    assert entities.voted_gender(votes, "Fanny Price") == -1
+    assert entities.voted_gender(votes, "William Price") == 1
+    # a name the text calls both he and she is left undecided, whatever its surname says
+    split = {"Edmund": 0, "Bertram": -1}
+    assert entities.voted_gender(split, "Edmund Bertram") == 0
+    assert entities.voted_gender({"Bertram": -1}, "Maria Bertram") == -1

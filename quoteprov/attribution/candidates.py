@@ -26,6 +26,7 @@ from ..entities import (
     kind_of,
     proper_words,
     title_gender,
+    voted_gender,
 )
 
 # titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
@@ -159,7 +160,7 @@ def name_genders(text: str, names: list[Mention]) -> dict[str, int]:
     votes = gender_votes(text, [(m.key, m.end) for m in names])
     out: dict[str, int] = {}
     for m in names:
-        g = title_gender(m.key) or votes.get(m.key.split()[-1], 0)
+        g = title_gender(m.key) or voted_gender(votes, m.key)
         if g:
             out[m.key] = g
     return out

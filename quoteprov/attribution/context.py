@@ -66,7 +66,22 @@ def outside(ctx: Ctx, tok: "Token", off: int) -> bool:
 
 
 def clean(name: str) -> str:
-    """A mention as a name: no leading stop words, possessive or surrounding punctuation."""
+    """A mention as a name: no leading stop words, possessive or surrounding punctuation (also a
+    possessive whose apostrophe the text lost: "Marianne s eyes")."""
     name = re.sub(r"\s+", " ", " ".join(strip_leading_stop(name.split())))
-    name = re.sub(r"\s+'s$|'s$|\u2019s$", "", name)
+    name = re.sub(r"\s+'s$|'s$|\u2019s$|(?<=[A-Za-z]{2}) s$", "", name)
     return name.strip(" ,.;:\"'()") or name
+
+
+def hyphen_run(tok: "Token") -> list["Token"]:
+    """The word `tok` belongs to when the tokenizer split it at hyphens ("ex-convict" is "ex", "-",
+    "convict", which the parser may hang side by side): its tokens, in order; the last is its head."""
+    doc = tok.doc
+    a = b = tok.i
+    while a >= 2 and doc[a - 1].text == "-" and not doc[a - 2].whitespace_ and not doc[a - 1].whitespace_ \
+            and doc[a - 2].is_alpha:
+        a -= 2
+    while b + 2 < len(doc) and doc[b + 1].text == "-" and not doc[b].whitespace_ and not doc[b + 1].whitespace_ \
+            and doc[b + 2].is_alpha:
+        b += 2
+    return list(doc[a:b + 1])

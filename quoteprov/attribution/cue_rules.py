@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 from .. import cues
 from ..discourse import Who
 from ..entities import is_person_noun
-from .context import Ctx, outside, span_of
+from .context import Ctx, hyphen_run, outside, span_of
 from .who import who_of
 
 
@@ -271,10 +271,24 @@ def _past_adverb(subj: "Token") -> "Token":
 def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
     """The subject a verb shares with an earlier clause of its sentence when the parser gave it
     none ("when Harriet came ..., and after hesitating, thus began:"): the last named person or
-    he/she that is a subject before it."""
+    he/she that is a subject before it, not inside a relative clause ("Sir Thomas came towards
+    the table where she sat ..., and ... said": his, not hers)."""
     before = [t for t in v.sent if t.i < v.i and t.dep_ == "nsubj" and outside(ctx, t, off)
-              and (t.tag_ in ("NNP", "NNPS") or t.lower_ in cues.PERSON_PRONOUNS)]
+              and (t.tag_ in ("NNP", "NNPS") or t.lower_ in cues.PERSON_PRONOUNS)
+              and not any(a.dep_ == "relcl" for a in _ancestors_below(t, v))]
     return before[-1] if before else None
+
+
+def _ancestors_below(t: "Token", top: "Token") -> list["Token"]:
+    """t's head, its head's head, ... up to (not including) `top` or the root."""
+    out: list["Token"] = []
+    h = t.head
+    while h.i != top.i and h.head.i != h.i and len(out) < 20:
+        out.append(h)
+        h = h.head
+    if h.i != top.i:
+        out.append(h)
+    return out
 
 
 def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
@@ -299,7 +313,7 @@ def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | N
     for c in cue.rights:
         if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
                 and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
-            return c
+            return hyphen_run(c)[-1]  # '"Justice!" snarled the ex-convict': the convict
     k = cue.i + 2 if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ in _PARTICLES else cue.i + 1
     if k + 1 < len(doc) and doc[k].lower_ == "the" and (doc[k + 1].tag_ in ("NNP", "NNPS") or is_person_noun(
             doc[k + 1].lower_)) and outside(ctx, doc[k + 1], off):

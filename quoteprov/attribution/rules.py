@@ -138,6 +138,10 @@ CUE_SENTENCE_AFTER_QUESTION = 20
 
 
 _DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$|,")
+# a lower-case word inside a name is one of its particles ("Catherine de Bourgh", "Ivan the
+# Terrible"), else the entity ran over a verb: "Maria gave Edmund" is two names
+_NOT_A_PARTICLE = re.compile(r"\s(?!(?:de|du|da|di|del|della|des|van|von|der|den|ten|ter|la|le|of|the|y|bin|ibn|al|el|zu)\s)"
+                             r"[a-z]+\s")
 
 
 def _continued(ctx: Ctx, p: int) -> bool:
@@ -149,10 +153,10 @@ def _continued(ctx: Ctx, p: int) -> bool:
 
 
 def _one_name(text: str) -> bool:
-    """Not two names run together by a dash ("Miss Abbotts--the Miss Abbott") or a comma ("Harriet,
-    Harriet, do not"), nor a name with the adverb after it ("Anne mournfully"): the parser's
-    entity is not always a name."""
-    return not _DASH_OR_LOWER_END.search(text.strip())
+    """Not two names run together by a dash ("Miss Abbotts--the Miss Abbott"), a comma ("Harriet,
+    Harriet, do not") or a verb ("Maria gave Edmund"), nor a name with the adverb after it ("Anne
+    mournfully"): the parser's entity is not always a name."""
+    return not _DASH_OR_LOWER_END.search(text.strip()) and not _NOT_A_PARTICLE.search(text.strip())
 
 
 def _span_attribution(f: Found) -> SpanAttribution:

@@ -12,7 +12,7 @@ from .. import cues
 from ..discourse import Who
 from ..entities import ONE_WORD_DETS, is_event, is_person_noun, kind_of, opens_sentence
 from ..records import Span
-from .context import Ctx, clean, outside, span_of
+from .context import Ctx, clean, hyphen_run, outside, span_of
 from .windows import entity_at
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
@@ -192,7 +192,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
             obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
             if obj is not None and obj.tag_ in ("NNP", "NNPS"):
                 return proper(ctx, obj, off)
-    toks = [tok]
+    toks = hyphen_run(tok)  # "the ex-convict", however the parser hung its pieces
     for c in tok.lefts:
         if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
             toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
@@ -201,7 +201,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         # a person is described in full, as the guide names one the text does not ("the man
         # with a third-class ticket", "the second officer in command"); other things by `of`
         describing = person and c.lower_ in DESCRIBING and not any(
-            g.dep_ == "pobj" and (g.tag_ in ("NNP", "NNPS") or g.lower_ in cues.MANNER_NOUNS) for g in c.children
+            g.dep_ == "pobj" and (g.tag_ in ("NNP", "NNPS") or cues.manner_noun(g.lower_, not any(d.dep_ == "det" for d in g.children))) for g in c.children
         ) and c.nbor(-1).text != ","
         # "a worker in Moscow" is located, not described; "said the stranger in a tremendous voice",
         # "said the gentleman, with an indignant look": the manner of speaking, not the person
