@@ -96,10 +96,12 @@ _ANSWERS = "answer|reply|response|rejoinder|retort"
 # '"...," was Marilla's dry response': the possessor answers, by name
 # ('"...," was all Lady Vane's reply')
 # ('"...," was Helen s answer': an apostrophe a text lost, set as a space; '"...," was the firm
-# reply of Mr. Limbkins': the one named after "of")
-_REPLY_NOUNS = rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance)"
-REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?(?:((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)"
-                      rf"(?:['\u2019]| )s\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b|(?:the|a)\s+(?:[a-z]+\s+){{0,2}}"
+# reply of Mr. Limbkins': the one named after "of"; '"...?" came Tibby's voice')
+_REPLY_NOUNS = (rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance|voice|question|contribution|"
+                r"explanation|greeting|suggestion|verdict|excuse|objection|reproach)")
+# the possessor: a name, or "the" and a noun ('"Oui, Madame," was the croupier's polite reply')
+REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?(?:(?:((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)|"
+                      rf"the\s+([a-z]+))(?:['\u2019]| )s\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b|(?:the|a)\s+(?:[a-z]+\s+){{0,2}}"
                       rf"{_REPLY_NOUNS}\s+of\s+((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*))")
 # '"...," was the answer', 'came the reply': an answer to the one asked before, not named there
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"

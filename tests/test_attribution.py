@@ -681,3 +681,39 @@ def test_a_possessive_whose_apostrophe_was_lost_is_no_part_of_the_name():
     from quoteprov.attribution.context import clean
     assert clean("Marianne s") == "Marianne" and clean("Marianne's") == "Marianne"
     assert clean("James") == "James" and clean("Mr. Jones") == "Mr. Jones"
+
+
+@pytest.mark.parametrize("text,words,name", [
+    # "exclaimed" a conjunct of the passive clause before it, "Julia" a conjunct beside it
+    ('Julia came in. The door of the room was thrown open, and Julia, appearing at it, with a face '
+     'all aghast, exclaimed, "My father is come!"', "My father", "Julia"),
+    # the name made the root, "silence" the subject of "said"
+    ('Fielding spoke. Aziz came in.\nAziz after another silence said, "Why are you not married?"',
+     "Why are you", "Aziz"),
+])
+def test_a_name_the_parser_hung_beside_the_cue_speaks(text, words, name):
+    r = by_text(extract(make_source(text, "t", {}), use_model=False), words)
+    assert r.speaker == name and r.speaker_span.text == name
+
+
+@pytest.mark.parametrize("sentence,name", [
+    ('"Are you well, my Emma?" was Mrs. Weston\'s parting question.', "Mrs. Weston"),
+    ('"It is owing to orders," was Mahmoud Ali\'s explanation.', "Mahmoud Ali"),
+    ('"Oui, Madame," was the croupier\'s polite reply.', "croupier"),  # a title-case vocative, no title
+    ('"But surely you remember the drum?" came Tibby\'s voice.', "Tibby"),
+])
+def test_the_one_whose_question_or_voice_it_was_speaks(sentence, name):
+    r = by_text(run("The boat drifted past the mill at dusk.\n" + sentence), sentence[1:5])
+    assert r.speaker == name and r.method["speaker"] == "reply-possessor"
+
+
+def test_a_stray_space_before_the_closing_mark_still_closes_a_pause():
+    r = by_text(run('The boat drifted past the mill.\n"He only says reduced, " corrected Margaret, frowning.'), "He only")
+    assert r.speaker == "Margaret"
+
+
+def test_a_paragraph_that_quotes_and_then_introduces_speaks_the_next():
+    text = ('"Very true," was Mr Shepherd\'s rejoinder; but Sir Walter\'s remark was, soon afterwards--\n'
+            '"The profession has its utility, but I should be sorry to see a friend of mine in it."')
+    r = by_text(extract(make_source(text, "t", {}), use_model=False), "The profession")
+    assert r.speaker is not None and r.speaker.endswith("Walter") and r.method["speaker"] == "introduction-subject"

@@ -155,12 +155,34 @@ def _narrator(aliases: tuple[tuple[str, ...], ...], name: str | None, narrator: 
     return name is not None and name == narrator and any(a in PDNC_NARRATOR for al in aliases for a in al)
 
 
-def fit(rows: list, labels: list, weights: list, names: tuple[str, ...]) -> dict[str, Any]:
+# objectives that rank the candidates of one quotation against each other (LightGBM's
+# LambdaMART and XE-NDCG) rather than score each alone; their scores go through the same
+# logistic link at run time (a monotone map: the choice is the same; the calibration is refitted)
+RANKING = ("lambdarank", "rank_xendcg")
+
+
+def _sizes(groups: list) -> list[int]:
+    """Run lengths of the quotation ids of consecutive rows: LightGBM's query groups."""
+    out: list[int] = []
+    for k, g in enumerate(groups):
+        if k and g == groups[k - 1]:
+            out[-1] += 1
+        else:
+            out.append(1)
+    return out
+
+
+def fit(rows: list, labels: list, weights: list, names: tuple[str, ...], groups: list | None = None) -> dict[str, Any]:
     import lightgbm as lgb
 
+    params = dict(PARAMS)
+    ranking = params["objective"] in RANKING
+    if ranking:
+        params["bagging_freq"] = 0  # rows are not sampled apart from their quotation
     ds = lgb.Dataset(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64),
-                     weight=np.asarray(weights), feature_name=list(names), free_raw_data=False)
-    booster = lgb.train(PARAMS, ds, num_boost_round=ROUNDS)
+                     weight=np.asarray(weights), group=_sizes(groups or []) if ranking else None,
+                     feature_name=list(names), free_raw_data=False)
+    booster = lgb.train(params, ds, num_boost_round=ROUNDS)
     return {"features": list(names), "trees": lightgbm_to_flat(booster.dump_model()), "bias": 0.0}
 
 
@@ -242,9 +264,9 @@ def isotonic(points: list[tuple[float, bool]]) -> dict[str, list[float]]:
 
 
 def train(prepared: list[Prepared]) -> dict[str, Any]:
-    xs, ys, ws, xr, yr, wr = [], [], [], [], [], []
+    xs, ys, ws, xr, yr, wr, gs = [], [], [], [], [], [], []
     for p in prepared:
-        a, b, c, d, _ = examples(p)
+        a, b, c, d, g = examples(p)
         w = GENRE_WEIGHT if p.text.group == "genre" else 1.0
         xs += a
         ys += b
@@ -252,7 +274,8 @@ def train(prepared: list[Prepared]) -> dict[str, Any]:
         xr += c
         yr += d
         wr += [w] * len(c)
-    return {"speaker": fit(xs, ys, ws, SPEAKER_FEATURES), "recipient": fit(xr, yr, wr, RECIPIENT_FEATURES)}
+        gs += g
+    return {"speaker": fit(xs, ys, ws, SPEAKER_FEATURES, gs), "recipient": fit(xr, yr, wr, RECIPIENT_FEATURES, gs)}
 
 
 def folds_of(prepared: list[Prepared], k: int) -> list[list[int]]:
@@ -333,9 +356,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--rounds", type=int, default=ROUNDS, help=f"boosting rounds (default {ROUNDS})")
     ap.add_argument("--leaves", type=int, default=PARAMS["num_leaves"],
                     help=f"leaves per tree (default {PARAMS['num_leaves']})")
+    ap.add_argument("--objective", choices=("binary",) + RANKING, default=PARAMS["objective"],
+                    help=f"LightGBM objective (default {PARAMS['objective']})")
     args = ap.parse_args(argv)
     ROUNDS = args.rounds
     PARAMS["num_leaves"] = args.leaves
+    PARAMS["objective"] = args.objective
     texts = all_texts()
     missing = [t.name for t in texts if not (CACHE / f"{t.name}.jsonl").exists()]
     if missing:

@@ -1,5 +1,5 @@
 """Reporting cues ("said", "according to", "in the words of"), which of them governs a
-quotation, the cue's subject (its speaker) and the addressee stated with it."""
+quotation and the cue's subject (its speaker); the addressee stated with it is `addressees`'."""
 from __future__ import annotations
 
 import re
@@ -12,10 +12,8 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
     from ..records import Span as RecordSpan
 
 from .. import cues
-from ..discourse import Who
 from ..entities import is_person_noun
 from .context import Ctx, hyphen_run, outside, span_of
-from .who import who_of
 
 
 def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
@@ -46,7 +44,8 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
 
 _PAUSE_BEFORE_CLOSE = (",", "!", "?", "-", "\u2013", "\u2014")
 # the parser has no lemmas: the forms that never make a speech tag ('"...," was the reply')
-_NOT_TAGS = cues.COPULAS | frozenset("has had have does did do".split())
+# nor "came": '"...?" came Tibby's voice' is the voice's, which the reply rules read
+_NOT_TAGS = cues.COPULAS | frozenset("has had have does did do came come comes".split())
 _TAG_SUBJECT = ("NNP", "NNPS", "PRP", "DT", "JJ", "NN", "NNS", "PRP$")
 
 
@@ -56,7 +55,8 @@ def _closes_quote(ctx: Ctx, tok: "Token", off: int) -> bool:
     if tok.text == "," and tok.i > 0:
         tok = tok.nbor(-1)
     at = off + tok.idx
-    return ctx.text[at - 1:at] in _PAUSE_BEFORE_CLOSE and any(
+    before = ctx.text[max(0, at - 8):at].rstrip(" ")  # '"He only says reduced, " corrected X': a text's stray space
+    return before[-1:] in _PAUSE_BEFORE_CLOSE and any(
         sp.end == at and sp.close_mark is not None for sp in ctx.para_spans)
 
 
@@ -225,6 +225,9 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                      and c.lower_ not in ("there",) and not (c.tag_.startswith("VB") and not is_person_noun(c.lower_))),
                     None)
         if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
+            if v.i == cue.i and subj.tag_ == "NN" and not is_person_noun(subj.lower_) \
+                    and not cues.is_document_noun(subj.lower_):
+                return _named_beside(ctx, cue, off) or subj  # "Aziz after another silence said"
             return _past_adverb(subj)
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
         if agent is not None:
@@ -232,7 +235,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             if obj is not None:
                 return obj
         if v.i == cue.i:
-            found = _name_as_adverb(ctx, cue, off) or _subject_beside(ctx, cue, off)
+            found = _name_as_adverb(ctx, cue, off) or _subject_beside(ctx, cue, off) or _named_beside(ctx, cue, off)
             if found is not None:
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
@@ -241,6 +244,20 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             v = v.head
         else:
             return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
+    return None
+
+
+def _named_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
+    """A name the parser hung beside the cue rather than under it: a conjunct of the clause before
+    ('the door was thrown open, and Julia, appearing at it, exclaimed'), or the root the cue's
+    clause hangs on ('Aziz after another silence said', with "silence" for its subject)."""
+    h = cue.head
+    if cue.dep_ == "conj":
+        names = [t for t in h.children if t.dep_ == "conj" and t.tag_ in ("NNP", "NNPS") and t.i < cue.i
+                 and outside(ctx, t, off)]
+        return names[-1] if names else None
+    if cue.dep_ == "advcl" and h.dep_ == "ROOT" and h.tag_ in ("NNP", "NNPS") and h.i < cue.i and outside(ctx, h, off):
+        return h
     return None
 
 
@@ -325,93 +342,6 @@ def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | N
         # subject, wherever the parser hung it; a name tagged as something else is taken as
         # written (a Span: `who_of` reads a token by its tag)
         return nxt if nxt.tag_ in ("NNP", "NNPS") else span_of(ctx, off, [nxt])
-    return None
-
-
-def recipient_of(ctx: Ctx, cue: "Token", off: int) -> tuple[Who | None, str | None]:
-    """The addressee stated with the cue and the rule that found it: `to X`, a dative, `told X`
-    (cue-addressee), `in a letter to X` (letter-to), `writing to X` (writing-to)."""
-    if cue.lower_ in ("according", "words"):
-        return None, None
-    for rule, method in ((cue_addressee, "cue-addressee"), (letter_to, "letter-to"), (writing_to, "writing-to"),
-                         (turned_to, "turned-to")):
-        w = rule(ctx, cue, off)
-        if w is not None:
-            return w, method
-    return None, None
-
-
-def cue_addressee(ctx: Ctx, cue: "Token", off: int) -> Who | None:
-    """`said to X`, `told X`, a dative: the cue's own object."""
-    low = cue.lower_
-    for c in cue.children:
-        obj = None
-        if c.dep_ == "dative":
-            obj = c if c.tag_ not in ("IN", "TO") else next((g for g in c.children if g.dep_ == "pobj"), None)
-        elif c.dep_ == "prep" and c.lower_ == "to" and low in cues.ADDRESSING_VERBS:
-            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-        elif c.dep_ == "dobj" and low in cues.OBJECT_ADDRESSEE_VERBS:
-            obj = c
-        if obj is not None and outside(ctx, obj, off):
-            w = who_of(ctx, obj, off)
-            if w and w.kind != "place":
-                return w
-    return None
-
-
-def turned_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
-    """'said X, turning round to Pooh', 'I showed it to Bucharin and said': the person a verb
-    joined to the cue is directed to (its `to` object or dative) is spoken to."""
-    joined = [c for c in cue.children if outside(ctx, c, off) and (
-        c.dep_ in ("advcl", "conj", "xcomp") and c.tag_ in ("VBG", "VBD", "VBN") or c.dep_ == "ccomp" and c.tag_ == "VBG")]
-    if cue.dep_ == "conj" and cue.head.tag_.startswith("VB"):
-        joined.append(cue.head)
-    for v in joined:
-        for c in v.children:
-            if c.dep_ == "dative" or (c.dep_ == "prep" and c.lower_ == "to"):
-                obj = c if c.tag_ not in ("IN", "TO") else next((g for g in c.children if g.dep_ == "pobj"), None)
-                w = who_of(ctx, obj, off) if obj is not None and outside(ctx, obj, off) else None
-                if w is not None and obj is not None and (w.kind == "person" or w.kind == "place" and obj.ent_type_ in ("", "PERSON")):
-                    # "to Pooh" is a place only by its preposition; the parser saw no place
-                    return Who(w.name, w.mention, w.basis, "person")
-    return None
-
-
-def letter_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
-    """"In a letter to X, ..., he described": the addressee of a document the cue is made in."""
-    for c in cue.children:
-        if c.dep_ == "prep" and c.lower_ in ("in", "by", "through", "with"):
-            noun = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if noun is not None and cues.is_document_noun(noun.lower_):
-                w = noun_addressee(ctx, noun, off)
-                if w:
-                    return w
-    return None
-
-
-def writing_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
-    """"Gorky, writing to Romain Rolland, described ...": a participle of writing on the cue or
-    on its subject."""
-    subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-    for part in [*cue.children, *(subj.children if subj is not None else ())]:
-        if part.dep_ in ("acl", "advcl") and part.lower_ in cues.ADDRESSING_VERBS:
-            to = next((c for c in part.children if c.dep_ == "prep" and c.lower_ == "to"), None)
-            obj = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
-            if obj is not None and outside(ctx, obj, off):
-                w = who_of(ctx, obj, off)
-                if w and w.kind != "place":
-                    return w
-    return None
-
-
-def noun_addressee(ctx: Ctx, noun: "Token", off: int) -> Who | None:
-    for c in noun.children:
-        if c.dep_ == "prep" and c.lower_ == "to":
-            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if obj is not None and outside(ctx, obj, off):
-                w = who_of(ctx, obj, off)
-                if w and w.kind != "place":
-                    return w
     return None
 
 

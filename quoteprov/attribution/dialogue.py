@@ -16,9 +16,10 @@ from ..discourse import Found, Who
 from ..entities import is_person_noun
 from ..records import Span
 from ..spans import QuotedSpan
+from .addressees import recipient_of
 from .candidates import blank
 from .context import Ctx, outside, span_of
-from .cue_rules import cues_in, elided_subject, recipient_of, subject_of
+from .cue_rules import cues_in, elided_subject, subject_of
 from .documents import document_before
 from .terms import SHORT_WORDS
 from .who import cue_speaker, description, who_of
@@ -190,8 +191,8 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
     an answer (its speaker, if unnamed, is not the one who asked)."""
     by = cues.REPLY_BY.match(ctx.text, sp.end, sp.end + 80)
     if by is not None:
-        g = 1 if by.group(1) else 2
-        name = ctx.names.canonical_proper(by.group(g), ctx.known)
+        g = next(k for k in (1, 2, 3) if by.group(k))
+        name = by.group(g) if g == 2 else ctx.names.canonical_proper(by.group(g), ctx.known)  # 2: "the croupier"
         mention = Span(by.start(g), by.end(g), by.group(g))
         f.speaker, f.method, f.cue = Who(name, mention, "explicit" if name == by.group(g) else "resolved",
                                          "person"), "reply-possessor", mention

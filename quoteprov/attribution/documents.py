@@ -11,8 +11,8 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 from .. import cues
 from ..discourse import Who
 from ..spans import QuotedSpan
+from .addressees import noun_addressee
 from .context import Ctx, outside
-from .cue_rules import noun_addressee
 from .who import who_of
 
 

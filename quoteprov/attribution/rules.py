@@ -10,7 +10,7 @@ Only paragraphs that hold quotations are parsed (and the paragraph before a bloc
 attribution never needs the rest, and the parse is the expensive part of extraction.
 
 This module is the driver; the rules live by concern in `terms` (term or title), `who`
-(names, pronouns, descriptions), `cue_rules` (reporting cues, their subjects and addressees),
+(names, pronouns, descriptions), `cue_rules` (reporting cues and their subjects), `addressees`,
 `documents`, `speaker` (the speaker rules in order), `dialogue` (running speaker, addressees
 from context) and `parse_units` (what is parsed, what is skimmed), all reading one `Ctx`.
 """
@@ -202,7 +202,10 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
             ctx.d.running_sentence = ctx.d.sentence_no  # a quotation still going on
         if not here and not only_remembered(ctx, p, s0, s1):
             cue_without_quote(ctx, sent, off)
-        if k == len(sents) - 1 and not here:
+        if k == len(sents) - 1:
+            # also after a quotation of the same sentence: '"...," was his rejoinder; but Sir
+            # Walter's remark was--' introduces the next paragraph (introduction reads the words
+            # after the paragraph's last quotation)
             introduction(ctx, sent, off, p)
         remember(ctx, sent, off)
         assemblies_in(ctx, off + sent.start_char, off + sent.end_char)

@@ -14,8 +14,9 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 from .. import cues
 from ..discourse import Found, Who
 from ..spans import QuotedSpan
+from .addressees import recipient_of
 from .context import Ctx, outside, span_of
-from .cue_rules import cues_in, ranked_cues, recipient_of, subject_of
+from .cue_rules import cues_in, ranked_cues, subject_of
 from .dialogue import (
     carry_speaker,
     context_recipient,
