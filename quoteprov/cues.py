@@ -114,6 +114,10 @@ ASKING_VERBS: frozenset[str] = frozenset(f for b in "ask inquire enquire questio
 INDIRECT_QUESTION_OPENERS: frozenset[str] = frozenset(
     "how what when where why who whom whose which whether if".split())
 
+# days and months: capitalised, and no part of a name they stand before ("On Wednesday Diana came")
+CALENDAR_WORDS = frozenset("""Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April
+May June July August September October November December""".split())
+
 # nouns of a manner of speaking: "in a low voice", "with an indignant look", "in a kinder tone"
 MANNER_NOUNS = frozenset("""voice voices tone tones manner look looks air smile glance grin frown sigh laugh whisper
 murmur accent gesture shrug nod grumble growl sneer""".split())

@@ -62,8 +62,8 @@ class Discourse:
     descriptions: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def remember(self, who: Who, rank: int) -> None:
-        if not who.name.strip() and who.kind != "anonymous":
-            return  # a mention that named nobody (a token of punctuation or spaces) is no antecedent
+        if sum(c.isalpha() for c in who.name) < 2 and who.kind != "anonymous":
+            return  # a mention that named nobody (punctuation, spaces, the "s" of a lost apostrophe) is no antecedent
         self.mentions.append((self.sentence_no, rank, who))
         del self.mentions[:-80]
 

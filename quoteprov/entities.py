@@ -207,6 +207,14 @@ def drop_opening_word(words: list[str], text: str, pos: int, proper: frozenset[s
 
 
 # titles that tell a name's grammatical gender (English usage, not any text's people)
+BARE_TITLE_RATIO = 3  # a bare title stands for a named person used at least a third as often by name
+
+# titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
+HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lord", "Madame", "Monsieur",
+              "Mademoiselle", "Captain", "Colonel", "General", "Major", "Professor", "Comrade", "Father",
+              "Uncle", "Aunt", "Count", "Countess", "Prince", "Princess", "Citizen", "Madam", "Dame", "Herr",
+              "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
+
 MALE_TITLES = frozenset("Mr Sir Lord Father Uncle Count Prince Baron Herr Signor Don Monsieur".split())
 FEMALE_TITLES = frozenset("""Mrs Miss Ms Mme Mlle Lady Madame Mademoiselle Aunt Countess Princess Madam Dame Frau
 Signora Baroness""".split())
@@ -294,6 +302,8 @@ class NameIndex:
     # the parser's place label on them is a guess the text contradicts ("Bucharin took the map")
     unplaced: frozenset[str] = frozenset()
     by_gender: dict[str, int] = field(default_factory=dict)  # name or last word -> +1 he, -1 she (gender_votes)
+    by_title: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # "Major" -> [(start, "Major Callendar")]
+    bare_titles: dict[str, int] = field(default_factory=dict)  # "Major" -> times the text writes it without a name
 
     def gender(self, name: str) -> int:
         """+1 a man, -1 a woman, 0 unknown: by title, else by the pronouns the text uses after the name."""
@@ -322,7 +332,8 @@ class NameIndex:
         # not a name the parser read with the word that opened its sentence ("Old Mike said")
         # nor a title of several people: "the Misses Tarrant" are his sisters, not Tarrant
         fuller = {n for n in pool if n != mention and n.endswith(" " + mention)
-                  and n.split()[0] not in self.openers and n.split()[0].rstrip(".") not in PLURAL_TITLES}
+                  and n.split()[0] not in self.openers and n.split()[0].rstrip(".") not in PLURAL_TITLES
+                  and not any(w.rstrip(".") in HONORIFICS for w in n.split()[1:])}  # not "Moore Miss Quested"
         if not fuller and len(mention.split()) == 1 and mention[:1].isupper():
             # a given name alone ("Bill said") is the one full name the parser knows starting
             # with it ("Bill Gorton"), when there is one and it names a person; not when the
@@ -335,6 +346,21 @@ class NameIndex:
             name = fuller.pop()
             return self.registry.get(name.lower(), name)
         return mention
+
+    def titled(self, title: str, before: int) -> str | None:
+        """The person a bare title stands for ("said the Major", "returned Mademoiselle"): the
+        last full name under that title before offset `before` (None if the text gave none).
+        Not when the text uses the title alone far more often than that name (BARE_TITLE_RATIO):
+        then the title is the name of someone the text never names otherwise ("the General" of a
+        novel that names a General Perovski twice)."""
+        t = title.rstrip(".")
+        found = self.by_title.get(t, [])
+        k = bisect_right([st for st, _ in found], before)
+        if not k:
+            return None
+        name = found[k - 1][1]
+        uses = sum(1 for _, n in found if n == name)
+        return name if uses * BARE_TITLE_RATIO >= self.bare_titles.get(t, 0) else None
 
     def canonical_description(self, head: str, before: int) -> str | None:
         """The most recent capitalised name ending in the head noun (`the manifesto` ->
@@ -423,8 +449,16 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
             by_head.setdefault(last[:-1], []).append((st, name))
     openers = frozenset(w for w in firsts if w.lower() in low and (
         w not in proper or mid[w] * OPENER_RATIO < low[w.lower()]))
+    by_title: dict[str, list[tuple[int, str]]] = {}
+    for st, name in zip(starts, names):
+        words = name.split()
+        if len(words) >= 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper() \
+                and not any(w.rstrip(".") in HONORIFICS for w in words[1:]):
+            by_title.setdefault(words[0].rstrip("."), []).append((st, re.sub(r"['\u2019]s$", "", name)))
+    bare = {t: len(re.findall(rf"\b{re.escape(t)}\b\.?(?!\s+[A-Z])", text)) for t in by_title}
     return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names),
-                     by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]))
+                     by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]),
+                     by_title=by_title, bare_titles=bare)
 
 
 _PLACED = re.compile(r"\b(?:[Ii]n|at|[Ff]rom|into|near|across|through|towards?|within|via|the|[Oo]utside|[Ii]nside)\s+"

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ..entities import (
     _LEADING_STOP,
+    HONORIFICS,
     common_words,
     drop_opening_word,
     gender_votes,
@@ -29,11 +30,6 @@ from ..entities import (
     voted_gender,
 )
 
-# titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
-HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lord", "Madame", "Monsieur",
-              "Mademoiselle", "Captain", "Colonel", "General", "Major", "Professor", "Comrade", "Father",
-              "Uncle", "Aunt", "Count", "Countess", "Prince", "Princess", "Citizen", "Madam", "Dame", "Herr",
-              "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
 _HON = r"(?:" + "|".join(HONORIFICS) + r")\.?"
 # a hyphen only inside a word ("Saint-Just"): "said Mr. Elton--" names Mr. Elton
 _WORD = r"[A-Z](?:[^\W_]|['\u2019]|-(?=[^\W_]))*"

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Found
-from ..entities import name_index
+from ..entities import HONORIFICS, name_index
 from ..records import Attribution, Span
 from ..source import Source
 from ..spans import QuotedSpan
@@ -156,7 +156,9 @@ def _one_name(text: str) -> bool:
     """Not two names run together by a dash ("Miss Abbotts--the Miss Abbott"), a comma ("Harriet,
     Harriet, do not") or a verb ("Maria gave Edmund"), nor a name with the adverb after it ("Anne
     mournfully"): the parser's entity is not always a name."""
-    return not _DASH_OR_LOWER_END.search(text.strip()) and not _NOT_A_PARTICLE.search(text.strip())
+    words = text.split()
+    return not _DASH_OR_LOWER_END.search(text.strip()) and not _NOT_A_PARTICLE.search(text.strip()) and not any(
+        w.rstrip(".") in HONORIFICS for w in words[1:-1])  # "Moore Miss Quested": two names
 
 
 def _span_attribution(f: Found) -> SpanAttribution:

@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
-from ..entities import ONE_WORD_DETS, is_event, is_person_noun, kind_of, opens_sentence
+from ..entities import HONORIFICS, ONE_WORD_DETS, is_event, is_person_noun, kind_of, opens_sentence
 from ..records import Span
 from .context import Ctx, clean, hyphen_run, outside, span_of
 from .windows import entity_at
@@ -158,10 +158,17 @@ def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
         i += 1  # "Quoting Marx's address": a participle that opens the sentence
     while j > i and doc[i].text in ctx.names.openers and opens_sentence(ctx.text, off + doc[i].idx):
         i += 1  # "Poor Margaret said", "Now Helen": capitalised only because it opens the sentence
+    while j > i and doc[i].text in cues.CALENDAR_WORDS:
+        i += 1  # "On Wednesday Diana came"
+    titled = [k for k in range(i + 1, j) if doc[k].text.rstrip(".") in HONORIFICS]
+    if titled:
+        i = titled[-1]  # "Mrs. Moore Miss Quested": two names run together; the one the title opens
     while j > i and (doc[j].text[:1].islower() or not doc[j].text[:1].isalnum()):
         j -= 1  # "said Anne mournfully", "Miss Abbotts--": the entity ran on past the name
     mention = span_of(ctx, off, list(doc[i:j + 1]))
     name = ctx.names.canonical_proper(clean(mention.text), ctx.known)
+    if " " not in name and name.rstrip(".") in HONORIFICS:  # "said the Major": the last Major named
+        name = ctx.names.titled(name, mention.start) or name
     return Who(name, mention, "explicit" if name == mention.text else "resolved", kind_of_token(ctx, tok, name))
 
 
@@ -192,6 +199,11 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
             obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
             if obj is not None and obj.tag_ in ("NNP", "NNPS"):
                 return proper(ctx, obj, off)
+    if tok.lower_ in ("voice", "voices"):  # 'said Hamidullah's voice': he speaks
+        poss = next((c for c in tok.children if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")
+                     and outside(ctx, c, off)), None)
+        if poss is not None:
+            return proper(ctx, poss, off)
     toks = hyphen_run(tok)  # "the ex-convict", however the parser hung its pieces
     for c in tok.lefts:
         if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
