@@ -347,9 +347,10 @@ def test_score_on_a_file_that_is_not_json_lines(capsys: pytest.CaptureFixture[st
 
 
 def test_the_command_never_prints_a_traceback_for_bad_input(tiny: Path) -> None:
-    """The same through a real process (the exit status and stderr a user sees)."""
+    """The same through a real process (the exit status and stderr a user sees), run as `python -m
+    quoteprov`, where the `quoteprov` script is not on the PATH."""
     _manifest_entries(7)(tiny)
-    p = subprocess.run([sys.executable, "-m", "quoteprov.cli", "build", "--dataset", str(tiny)],
+    p = subprocess.run([sys.executable, "-m", "quoteprov", "build", "--dataset", str(tiny)],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 2 and "Traceback" not in p.stderr, p.stderr
 
