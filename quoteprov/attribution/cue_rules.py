@@ -1,5 +1,5 @@
 """Reporting cues ("said", "according to", "in the words of"), which of them governs a
-quotation and the cue's subject (its speaker); the addressee stated with it is `addressees`'."""
+quotation and the cue's subject (its speaker). The addressee stated with a cue is `addressees`'s."""
 from __future__ import annotations
 
 import re
