@@ -88,6 +88,12 @@ _TAG_SUBJECT = r"(?:[A-Z][\w.'\u2019-]*(?:[ \t]+[A-Z][\w.'\u2019-]*){0,2}|he|she
 TAG_AFTER = re.compile(rf"[ \t]*(?:{_TAG_SUBJECT}[ \t]+{_PAST}|{_PAST}[ \t]+{_TAG_SUBJECT})"
                        r"(?:[ \t]*[,.;:!]|[ \t]+[a-z]+ly\b|[ \t]+(?:in|as|and)\b)")
 
+
+def tag_follows(text: str, pos: int, end: int) -> bool:
+    """Whether a speech tag starts at `pos` (right after a closing mark): a reporting verb
+    (`CUE_AFTER`) or any verb in a tag's place (`TAG_AFTER`), read up to `end`."""
+    return bool(CUE_AFTER.match(text, pos, end) or TAG_AFTER.match(text, pos, end))
+
 # verbs of a speaker going on: "he continued" in a new paragraph is still the last speaker
 CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue add resume repeat pursue persist proceed".split()
                                                          for f in _forms(b)})

@@ -117,8 +117,7 @@ def rough_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         if text[m.start()] == "." and m.group().rstrip()[-1] not in _CLOSERS \
                 and _TITLE_BEFORE.search(text, max(lo, m.start() - 6), m.start()):
             continue  # "said the obliging Mrs. Ford": a title's period ends no sentence
-        if m.group().rstrip()[-1] in _CLOSERS and (cues.CUE_AFTER.match(text, m.end(), min(hi, m.end() + 60))
-                                                   or cues.TAG_AFTER.match(text, m.end(), min(hi, m.end() + 60))):
+        if m.group().rstrip()[-1] in _CLOSERS and cues.tag_follows(text, m.end(), min(hi, m.end() + 60)):
             continue  # '"Is it late?" Bill asked.': the cue after the quotation is its sentence's
         out.append((start, m.end()))
         start = m.end()

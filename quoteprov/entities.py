@@ -206,15 +206,22 @@ def drop_opening_word(words: list[str], text: str, pos: int, proper: frozenset[s
     return words
 
 
-# titles that tell a name's grammatical gender (English usage, not any text's people)
-BARE_TITLE_RATIO = 3  # a bare title stands for a named person used at least a third as often by name
-
 # titles that belong to a name in English prose ("Mr. Weston", "Comrade Lenin")
 HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lord", "Madame", "Monsieur",
               "Mademoiselle", "Captain", "Colonel", "General", "Major", "Professor", "Comrade", "Father",
               "Uncle", "Aunt", "Count", "Countess", "Prince", "Princess", "Citizen", "Madam", "Dame", "Herr",
               "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
+BARE_TITLE_RATIO = 3  # a bare title stands for a named person used at least a third as often by name
+_BARE_TITLE = re.compile(r"\b(" + "|".join(HONORIFICS) + r")\b\.?(?!\s+[A-Z])")
 
+
+def inner_title(name: str) -> bool:
+    """Whether a title stands inside the name, after its first word: two names run together
+    ("Mrs. Moore Miss Quested"), not one."""
+    return any(w.rstrip(".") in HONORIFICS for w in name.split()[1:])
+
+
+# titles that tell a name's grammatical gender (English usage, not any text's people)
 MALE_TITLES = frozenset("Mr Sir Lord Father Uncle Count Prince Baron Herr Signor Don Monsieur".split())
 FEMALE_TITLES = frozenset("""Mrs Miss Ms Mme Mlle Lady Madame Mademoiselle Aunt Countess Princess Madam Dame Frau
 Signora Baroness""".split())
@@ -333,7 +340,7 @@ class NameIndex:
         # nor a title of several people: "the Misses Tarrant" are his sisters, not Tarrant
         fuller = {n for n in pool if n != mention and n.endswith(" " + mention)
                   and n.split()[0] not in self.openers and n.split()[0].rstrip(".") not in PLURAL_TITLES
-                  and not any(w.rstrip(".") in HONORIFICS for w in n.split()[1:])}  # not "Moore Miss Quested"
+                  and not inner_title(n)}
         if not fuller and len(mention.split()) == 1 and mention[:1].isupper():
             # a given name alone ("Bill said") is the one full name the parser knows starting
             # with it ("Bill Gorton"), when there is one and it names a person; not when the
@@ -355,7 +362,7 @@ class NameIndex:
         novel that names a General Perovski twice)."""
         t = title.rstrip(".")
         found = self.by_title.get(t, [])
-        k = bisect_right([st for st, _ in found], before)
+        k = bisect_right(found, before, key=lambda x: x[0])
         if not k:
             return None
         name = found[k - 1][1]
@@ -452,10 +459,9 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
     by_title: dict[str, list[tuple[int, str]]] = {}
     for st, name in zip(starts, names):
         words = name.split()
-        if len(words) >= 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper() \
-                and not any(w.rstrip(".") in HONORIFICS for w in words[1:]):
+        if len(words) >= 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper() and not inner_title(name):
             by_title.setdefault(words[0].rstrip("."), []).append((st, re.sub(r"['\u2019]s$", "", name)))
-    bare = {t: len(re.findall(rf"\b{re.escape(t)}\b\.?(?!\s+[A-Z])", text)) for t in by_title}
+    bare = Counter(m.group(1) for m in _BARE_TITLE.finditer(text)) if by_title else Counter()
     return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names),
                      by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]),
                      by_title=by_title, bare_titles=bare)

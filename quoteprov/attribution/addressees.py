@@ -38,11 +38,16 @@ def cue_addressee(ctx: Ctx, cue: "Token", off: int) -> Who | None:
             obj = next((g for g in c.children if g.dep_ == "pobj"), None)
         elif c.dep_ == "dobj" and low in cues.OBJECT_ADDRESSEE_VERBS:
             obj = c
-        if obj is not None and outside(ctx, obj, off):
-            w = who_of(ctx, obj, off)
-            if w and w.kind != "place":
-                return w
+        w = _named(ctx, obj, off)
+        if w is not None:
+            return w
     return None
+
+
+def _named(ctx: Ctx, obj: "Token | None", off: int) -> Who | None:
+    """Whom an object outside the quotation names, unless it is a place ("told it in Moscow")."""
+    w = who_of(ctx, obj, off) if obj is not None and outside(ctx, obj, off) else None
+    return w if w and w.kind != "place" else None
 
 
 def turned_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
@@ -82,20 +87,16 @@ def writing_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
     for part in [*cue.children, *(subj.children if subj is not None else ())]:
         if part.dep_ in ("acl", "advcl") and part.lower_ in cues.ADDRESSING_VERBS:
             to = next((c for c in part.children if c.dep_ == "prep" and c.lower_ == "to"), None)
-            obj = next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None
-            if obj is not None and outside(ctx, obj, off):
-                w = who_of(ctx, obj, off)
-                if w and w.kind != "place":
-                    return w
+            w = _named(ctx, next((g for g in to.children if g.dep_ == "pobj"), None) if to is not None else None, off)
+            if w is not None:
+                return w
     return None
 
 
 def noun_addressee(ctx: Ctx, noun: "Token", off: int) -> Who | None:
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ == "to":
-            obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-            if obj is not None and outside(ctx, obj, off):
-                w = who_of(ctx, obj, off)
-                if w and w.kind != "place":
-                    return w
+            w = _named(ctx, next((g for g in c.children if g.dep_ == "pobj"), None), off)
+            if w is not None:
+                return w
     return None

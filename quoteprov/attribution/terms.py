@@ -71,8 +71,7 @@ def title_case(ctx: Ctx, sp: QuotedSpan, qtext: str) -> bool:
     after = ctx.text[sp.end + 1:sp.end + 2]
     if after == "-":
         return False  # '"Workers' Communist Parties of the USSR"-parties': a name in use
-    if prev != "the" and (cues.CUE_AFTER.match(ctx.text, sp.end + 1, sp.end + 60)
-                          or cues.TAG_AFTER.match(ctx.text, sp.end + 1, sp.end + 60)
+    if prev != "the" and (cues.tag_follows(ctx.text, sp.end + 1, sp.end + 60)
                           or cues.REPLY_BY.match(ctx.text, sp.end, sp.end + 80)):
         # '"Come on," Bill said': words someone said, not a title (but 'the "Internationale,"
         # sang ...' is one: said words do not follow an article)
