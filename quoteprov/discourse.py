@@ -72,13 +72,20 @@ class Discourse:
         """The most salient earlier mention of the wanted sort. Subjects (rank 0) of the latest
         sentences first; possessors of subjects next; other mentions count as if one sentence older, so
         that "In Tomsk he declared" does not make Tomsk the `he` of the next sentence. A he (gender
-        +1) or she (-1) never stands for a name the text gives the other gender (`gender_of`)."""
+        +1) or she (-1) never stands for a name the text gives the other gender (`gender_of`), nor
+        for one this reader has only met as the other ("a doctor ... he gasped ... she asked"); no
+        he, she or they stands for the narrator's "I"; a they takes a plural mention when one is
+        as recent as the singular it would otherwise take."""
+        met = self._pronoun_genders(before) if gender else {}
         best = None
         for sent, rank, who in self.mentions:
-            if who.mention.start >= before or who.kind == "place":
+            if who.mention.start >= before or who.kind == "place" or who.name == exclude:
                 continue
-            if gender and gender_of is not None and gender_of(who.name) == -gender or who.name == exclude:
-                continue
+            if who.mention.text.lower() in cues.FIRST_PERSON:
+                continue  # "when I asked her ..., she replied": the she is never the I
+            if gender and (gender_of is not None and gender_of(who.name) == -gender or met.get(who.name) == -gender
+                           or who.name[:1].islower() and cues.noun_gender(who.name.split()[-1]) == -gender):
+                continue  # a he is never "the sister"
             if gender and cues.pronoun_gender(who.mention.text) == -gender:
                 continue  # remembered from a "he": whoever it stood for, no "she" stands for him
             if want == "person" and who.kind not in ("person", "anonymous"):
@@ -87,10 +94,26 @@ class Discourse:
                 continue
             if want == "plural" and who.kind not in ("group", "person"):
                 continue
-            key = (sent - (1 if rank >= 2 else 0), -rank, who.mention.start)
+            key = (sent - (1 if rank >= 2 else 0), want == "plural" and (who.plural or who.kind == "group"),
+                   -rank, who.mention.start)
             if best is None or key > best[0]:
                 best = (key, who)
         return best[1] if best else None
+
+    def _pronoun_genders(self, before: int) -> dict[str, int]:
+        """Each remembered description ("doctor") a he or a she stood for since the text last
+        described it anew ("a soldier" may be another soldier), when every such pronoun agreed.
+        Names are left to `gender_of`, which counts the whole text's pronouns."""
+        seen: dict[str, int] = {}
+        for _, _, who in self.mentions:
+            if who.mention.start >= before or not who.name[:1].islower():
+                continue
+            g = cues.pronoun_gender(who.mention.text)
+            if not g:
+                seen.pop(who.name, None)
+            else:
+                seen[who.name] = g if seen.get(who.name, g) == g else 2  # 2: both, so neither
+        return seen
 
 
 STOP_WORDS = frozenset("""the a an in on at by for from to of and but or if when while after before since

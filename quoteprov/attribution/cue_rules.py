@@ -235,7 +235,8 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             if obj is not None:
                 return obj
         if v.i == cue.i:
-            found = _name_as_adverb(ctx, cue, off) or _subject_beside(ctx, cue, off) or _named_beside(ctx, cue, off)
+            found = _name_as_adverb(ctx, cue, off) or _subject_beside(ctx, cue, off) or _named_beside(ctx, cue, off) \
+                or _object_before(ctx, cue, off)
             if found is not None:
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
@@ -259,6 +260,25 @@ def _named_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     if cue.dep_ == "advcl" and h.dep_ == "ROOT" and h.tag_ in ("NNP", "NNPS") and h.i < cue.i and outside(ctx, h, off):
         return h
     return None
+
+
+def _object_before(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
+    """'But after it subsided one of the men said': a person right before a cue without a
+    subject, whom the parser made the object of the clause before (an intransitive verb's)."""
+    at = cue.i - 1
+    while at > 0 and cue.doc[at].tag_ == "RB" and cue.doc[at].head.i == cue.i:
+        at -= 1  # "one of the men then said"
+    last = cue.doc[at] if at >= 0 else None
+    if last is None or not outside(ctx, last, off):
+        return None
+    head = last
+    while head.dep_ in ("pobj", "prep") and head.head.i < head.i:
+        head = head.head  # from "men" up "of" to "one"
+    if head.dep_ not in ("dobj", "pobj") or not (head.head.i < head.i < cue.i) or head.head.i == cue.i:
+        return None
+    person = head.tag_ in ("NNP", "NNPS") or is_person_noun(head.lower_) or (
+        head.lower_ == "one" and any(c.lower_ == "of" for c in head.children))
+    return head if person and max(t.i for t in head.subtree) == at else None
 
 
 def _name_as_adverb(ctx: Ctx, cue: "Token", off: int) -> "RecordSpan | None":

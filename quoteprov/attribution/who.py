@@ -3,6 +3,7 @@
 noun) or a description ("the manifesto", "the group"), each with the kind of participant it is."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
@@ -29,7 +30,15 @@ def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
     w = _who_of(ctx, tok, off)
     if w is not None and w.kind != "anonymous" and sum(ch.isalpha() for ch in w.name) < 2:
         return None
+    if w is not None and not isinstance(tok, Span) and _plural(tok):
+        return replace(w, plural=True)  # what a later "they" stands for
     return w
+
+
+def _plural(tok: "Token") -> bool:
+    """A mention of more than one: a plural noun or pronoun, or names joined by `and`."""
+    return tok.tag_ in ("NNS", "NNPS") or tok.lower_ in cues.PLURAL_PRONOUNS or any(
+        c.dep_ == "conj" and c.tag_ in ("NNP", "NNPS", "NN", "NNS") for c in tok.children)
 
 
 def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
