@@ -646,6 +646,7 @@ def test_a_name_never_runs_over_a_verb():
     from quoteprov.attribution.rules import _one_name
     assert not _one_name("Maria gave Edmund")
     assert _one_name("Catherine de Bourgh") and _one_name("Duke of Wellington")
+    assert not _one_name("Beebe Mr") and not _one_name("Moore Miss Quested")  # a name run onto the next one's title
 
 
 
