@@ -243,6 +243,8 @@ COPULAS = frozenset("be is was are were been being am seem seems seemed become b
 PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 FIRST_PERSON = frozenset("i me my mine myself".split())
+# no one at all: never what a later he, she or they stands for ("nobody felt certain ... she said")
+NEGATIVE_PRONOUNS = frozenset("nobody none nothing".split())
 
 
 def is_document_noun(word: str) -> bool:

@@ -772,3 +772,8 @@ def test_a_person_the_parser_made_an_object_of_the_clause_before_speaks():
     recs = extract(make_source(text, "t", {}), use_model=False)
     assert by_text(recs, "Just the same").speaker is None  # someone unnamed: not the woman before
     assert by_text(recs, "We will go home").speaker == "old soldier"
+
+
+def test_nobody_is_no_ones_antecedent():
+    text = 'Mary walked in with Ann. Nobody felt certain what it was. "I find it odd," she said.'
+    assert by_text(extract(make_source(text, "t", {}), use_model=False), "I find it odd").speaker == "Mary"

@@ -194,6 +194,8 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
             continue
         if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS:
             continue
+        if t.lower_ in cues.NEGATIVE_PRONOUNS or (t.lower_ == "one" and any(c.lower_ == "no" for c in t.lefts)):
+            continue
         if t.lower_ == "one" and any(c.lower_ == "of" for c in t.children):
             ctx.d.remember(Who("", span_of(ctx, off, [t]), "resolved", "anonymous"), rank)
             continue
