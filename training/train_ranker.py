@@ -54,6 +54,7 @@ PARAMS = {"objective": "binary", "learning_rate": 0.05, "num_leaves": 31, "min_d
           "feature_fraction": 0.9, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
           "seed": SEED, "deterministic": True, "num_threads": 1, "verbose": -1, "force_row_wise": True}
 ROUNDS = 500
+ENSEMBLE = 1  # boosters averaged (`--ensemble`)
 # the rules' proposal stands unless the ranker believes another candidate MARGIN times more:
 # on held-out texts this beat the ranker's plain choice on the novels (A Handful of Dust,
 # speaker 0.515 against 0.491) and on the genre texts (the seed 0.941 against 0.647)
@@ -182,8 +183,14 @@ def fit(rows: list, labels: list, weights: list, names: tuple[str, ...], groups:
     ds = lgb.Dataset(np.asarray(rows, dtype=np.float64), np.asarray(labels, dtype=np.float64),
                      weight=np.asarray(weights), group=_sizes(groups or []) if ranking else None,
                      feature_name=list(names), free_raw_data=False)
-    booster = lgb.train(params, ds, num_boost_round=ROUNDS)
-    return {"features": list(names), "trees": lightgbm_to_flat(booster.dump_model()), "bias": 0.0}
+    trees = []
+    for k in range(ENSEMBLE):
+        # K boosters of different seeds (their rows and features sampled apart), averaged: the
+        # sum of their trees with each leaf divided by K is the mean of their scores
+        booster = lgb.train({**params, "seed": params["seed"] + k}, ds, num_boost_round=ROUNDS)
+        for t in lightgbm_to_flat(booster.dump_model()):
+            trees.append({**t, "leaf": [v / ENSEMBLE for v in t["leaf"]]} if ENSEMBLE > 1 else t)
+    return {"features": list(names), "trees": trees, "bias": 0.0}
 
 
 def predict_text(p: Prepared, models: dict[str, Trees],
@@ -232,8 +239,23 @@ def predict_text(p: Prepared, models: dict[str, Trees],
                 d["rule_none"] = q.recipient is None
                 d["turn_of_dialogue"] = blank(p.idx.text, lo, q.start, " \"'\u201c\u2018_")
                 cal.append(d)
+            else:
+                cal.append(abstention(p, i, cands, rprefer, models["recipient"], rrows))
         prev.append(sp)
     return recs, cal
+
+
+def abstention(p: Prepared, i: int, cands: list, prefer: int | None, model: Trees, rows: list) -> dict[str, Any]:
+    """The ranker gave quotation i no recipient: not a decision the calibration reads (its field
+    is `recipient-abstained`), kept with the likeliest named candidate (`alt`) so that a policy
+    that abstains less can be measured offline."""
+    d = decision(p, i, "recipient", 0.0, False, "", cands, len(cands) - 1, prefer, model, rows)
+    alt = max(range(len(cands) - 1), key=lambda j: d["probs"][j], default=None)
+    d["field"], d["alt"] = "recipient-abstained", alt
+    d["alt_origin"] = cands[alt].origin if alt is not None else None
+    d["turn_of_dialogue"] = blank(p.idx.text, p.idx.paragraphs[p.idx.quotes[i].paragraph][0], p.idx.quotes[i].start,
+                                  " \"'\u201c\u2018_")
+    return d
 
 
 def decision(p: Prepared, i: int, fld: str, share: float, ok: bool, basis: str, cands: list, k: int,
@@ -340,7 +362,7 @@ def cross_validate(prepared: list[Prepared], k: int, log=print, jobs: int = 1
 
 
 def main(argv: list[str]) -> int:
-    global RECIPIENT_CONTEXT, ROUNDS
+    global RECIPIENT_CONTEXT, ROUNDS, ENSEMBLE
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=3, help="folds of the novels (each genre text is a fold)")
     ap.add_argument("--out", default=str(MODEL_FILE))
@@ -358,8 +380,10 @@ def main(argv: list[str]) -> int:
                     help=f"leaves per tree (default {PARAMS['num_leaves']})")
     ap.add_argument("--objective", choices=("binary",) + RANKING, default=PARAMS["objective"],
                     help=f"LightGBM objective (default {PARAMS['objective']})")
+    ap.add_argument("--ensemble", type=int, default=ENSEMBLE,
+                    help=f"boosters of different seeds averaged (default {ENSEMBLE})")
     args = ap.parse_args(argv)
-    ROUNDS = args.rounds
+    ROUNDS, ENSEMBLE = args.rounds, max(1, args.ensemble)
     PARAMS["num_leaves"] = args.leaves
     PARAMS["objective"] = args.objective
     texts = all_texts()
@@ -398,7 +422,7 @@ def main(argv: list[str]) -> int:
         raw[name]["confidence"] = conf_models[name]
         print(f"{name}: {json.dumps(reliability[name])}")
     model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN,
-             "seed": SEED, "params": PARAMS, "rounds": ROUNDS,
+             "seed": SEED, "params": PARAMS, "rounds": ROUNDS, "ensemble": ENSEMBLE,
              "genre_weight": GENRE_WEIGHT, "context": args.context,
              "recipient_context": args.recipient_context if args.context == "predicted" else "gold", "trained_on": [p.text.name for p in prepared],
              "held_out": results, "reliability": reliability, "rankers": raw}
