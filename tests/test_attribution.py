@@ -714,6 +714,19 @@ def test_a_voice_is_its_owners():
     ('Diana came in. Anne sat.\nOn Wednesday Diana said, "I am here."', "I am here", "Diana"),
     ('Miss Quested came. Mrs. Moore came.\n"Yes," said Mrs. Moore Miss Quested.', "Yes", "Miss Quested"),
     ('"Yes," said Mr. John Knightley.', "Yes", "Mr. John Knightley"),
+    # a speaking gerund's owner, however the parser hung the possessive
+    ("She was quite easy on that head, till for a moment electrified by Mrs Croft's suddenly saying,-- "
+     '"It was you, and not your sister, that my brother knew."', "It was you", "Mrs Croft"),
+    # the doer of a passive before the colon, and the she of the same sentence
+    ('Catherine spoke to Henry. They were interrupted by Mrs. Allen: "My dear Catherine," said she, '
+     '"do take this pin out of my sleeve."', "do take this pin", "Mrs. Allen"),
+    # two subjects on one verb: the name next to it is its own, the first opened an absolute phrase
+    ("Katharine, having interposed a short account of the interview with her father, Denham made no "
+     'comment, but said: "Anyhow, there is no reason why we should not meet."', "Anyhow", "Denham"),
+    # ... but not a thing the parser hung there from a relative clause
+    ('"Our visitors never do such dreadful things," said Lucy, while her brother, in whose memory the boiled '
+     'egg had already grown unsubstantial, exclaimed in irritable tones: "Just what I have been saying."',
+     "Just what", "brother"),
 ])
 def test_the_rules_find_the_speaker_the_parser_hid(text, words, name):
     assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == name

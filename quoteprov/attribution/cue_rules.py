@@ -221,9 +221,12 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
     v = cue
     for _ in range(4):
         # not a participle the parser took for the subject ('said Fielding, wincing')
-        subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)
-                     and c.lower_ not in ("there",) and not (c.tag_.startswith("VB") and not is_person_noun(c.lower_))),
-                    None)
+        subjs = [c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)
+                 and c.lower_ not in ("there",) and not (c.tag_.startswith("VB") and not is_person_noun(c.lower_))]
+        # two subjects hung on one verb ('Katharine, having interposed ..., Denham made no comment,
+        # but said'): the one next to it is its own, the first opened an absolute phrase
+        before = [c for c in subjs if c.i < v.i]
+        subj = before[-1] if len(before) > 1 and before[-1].tag_ in ("NNP", "NNPS") else (subjs[0] if subjs else None)
         if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
             if v.i == cue.i and subj.tag_ == "NN" and not is_person_noun(subj.lower_) \
                     and not cues.is_document_noun(subj.lower_):
@@ -236,7 +239,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                 return obj
         if v.i == cue.i:
             found = _name_as_adverb(ctx, cue, off) or _subject_beside(ctx, cue, off) or _named_beside(ctx, cue, off) \
-                or _object_before(ctx, cue, off)
+                or _object_before(ctx, cue, off) or _gerund_owner(ctx, cue, off)
             if found is not None:
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
@@ -279,6 +282,21 @@ def _object_before(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     person = head.tag_ in ("NNP", "NNPS") or is_person_noun(head.lower_) or (
         head.lower_ == "one" and any(c.lower_ == "of" for c in head.children))
     return head if person and max(t.i for t in head.subtree) == at else None
+
+
+def _gerund_owner(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
+    """'electrified by Mrs Croft's suddenly saying, "..."': the owner of a speaking gerund speaks,
+    however the parser hung the possessive."""
+    if cue.tag_ != "VBG":
+        return None
+    at = cue.i - 1
+    while at > 0 and cue.doc[at].tag_ == "RB":
+        at -= 1
+    pos = cue.doc[at] if at >= 0 else None
+    if pos is None or pos.tag_ != "POS" or pos.i == 0:
+        return None
+    owner = cue.doc[pos.i - 1]
+    return owner if owner.tag_ in ("NNP", "NNPS") and outside(ctx, owner, off) else None
 
 
 def _name_as_adverb(ctx: Ctx, cue: "Token", off: int) -> "RecordSpan | None":

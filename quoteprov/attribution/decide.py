@@ -101,6 +101,30 @@ def _value(c: Candidate, rule: Attribution, rule_span: Span | None, conf: float,
     return Attribution(c.name, f"ranked-{c.origin}", basis_of(c, rule), round(conf, 3)), _span(text, ev)
 
 
+def guarded(models: Rankers, idx: TextIndex, q: Quote, cands: list[Candidate], p: np.ndarray, rk: int,
+            rule: Attribution, speaker: str | None) -> int:
+    """The recipient given: the ranker's choice `rk` (its probabilities `p`; the last candidate is
+    nobody), or, where it chose nobody and the rules found none, its likeliest named candidate
+    if that scores `nobody_ratio` times nobody's; then kept only if nobody speaks to himself, an
+    addressee the rules did not find is likely enough by the share's curve (as when the
+    decisions were chosen; `recipient_guard`), and "the last speaker is spoken to" is said of a
+    conversation (a quotation opening its paragraph), not of narrated speeches."""
+    nobody = len(cands) - 1
+    if rk == nobody and rule.value is None and nobody > 0 and models.nobody_ratio < 1.0:
+        alt = int(np.argmax(p[:-1]))
+        if p[alt] >= models.nobody_ratio * p[-1]:
+            rk = alt
+    if rk == nobody:
+        return rk
+    share = float(p[rk] / p.sum()) if p.sum() > 0 else 0.0
+    turn_of_dialogue = blank(idx.text, idx.paragraphs[q.paragraph][0], q.start, " \"'\u201c\u2018_")
+    if same_name(cands[rk].name, speaker) or (
+            rule.value is None and models.recipient.calibrate(share, basis_of(cands[rk], rule)) < models.recipient_guard) or (
+            cands[rk].origin == "turn" and not turn_of_dialogue):
+        return nobody
+    return rk
+
+
 def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> list[SpanAttribution]:
     out = list(rules)
     first = models.policy == "rules-first"
@@ -130,16 +154,9 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         # the next turn reads the ranker's choice as it was trained to (the training and the
         # held-out figures see it unguarded), not what the guard below leaves in the record
         prev_to = cands[rk].name if not same_name(cands[rk].name, speaker.value) else None
-        lo = idx.paragraphs[q.paragraph][0]
-        turn_of_dialogue = blank(idx.text, lo, q.start, " \"'\u201c\u2018_")
-        # the guard reads the share's curve (as when the decisions were chosen), not the confidence
-        if same_name(cands[rk].name, speaker.value) or (
-                r.recipient.value is None and models.recipient.calibrate(rshare, rbasis) < 0.5) or (
-                cands[rk].origin == "turn" and not turn_of_dialogue):
-            # nobody speaks to himself here; an addressee the rules did not find is given only when
-            # it is more likely right than wrong; and "the last speaker is spoken to" holds in a
-            # conversation (a quotation opening its paragraph), not in narrated speeches
-            rk = len(cands) - 1
+        chosen, rk = rk, guarded(models, idx, q, cands, rp, rk, r.recipient, speaker.value)
+        if rk not in (chosen, len(cands) - 1):  # the likeliest named candidate instead of nobody
+            rconf = models.recipient.confidence(rp, rk, rprefer, basis_of(cands[rk], r.recipient), cands[rk].origin, rrows[rk])
         recipient, recipient_span = _value(cands[rk], r.recipient, r.recipient_span, rconf, idx.text, evidence)
         out[i] = SpanAttribution(r.kind, r.kind_method, speaker, recipient, speaker_span,
                                  r.cue_span if speaker.method == r.speaker.method and speaker.value else None,

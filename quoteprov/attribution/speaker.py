@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Found, Who
+from ..entities import is_person_noun
 from ..spans import QuotedSpan
 from .addressees import recipient_of
 from .context import Ctx, outside, span_of
@@ -134,6 +135,10 @@ def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"]
     while v is not None and not v.tag_.startswith("VB") and v.head.i != v.i:
         v = v.head
     subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
+    if subj is None and v is not None:  # "They were interrupted by Mrs. Allen:": the passive's doer
+        agent = next((g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        if agent is not None and outside(ctx, agent, off) and (agent.tag_ in ("NNP", "NNPS") or is_person_noun(agent.lower_)):
+            subj = agent
     who = who_of(ctx, subj, off) if subj is not None else None
     if subj is not None and cues.is_document_noun(subj.lower_):
         # "Plekhanov's reply was short: '...'": the author of the reply speaks (a

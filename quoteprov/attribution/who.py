@@ -108,7 +108,8 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
         # or a description: "A member of the mission expressed himself thus: '...,' he said"
         # (the sentence is attributed before it is remembered, so memory does not have him yet)
         described = t.tag_ == "NN" and is_person_noun(t.lower_)
-        if t.dep_ == "nsubj" and (named or described) and outside(ctx, t, off) \
+        doer = t.dep_ == "nsubj" or (t.dep_ == "pobj" and t.head.dep_ == "agent" and named)  # "interrupted by Mrs. Allen"
+        if doer and (named or described) and outside(ctx, t, off) \
                 and any(off + t.idx < q.start and q.end <= p0 for q in ctx.para_spans):
             # only across a quotation: in "Miasnikov, he added, maintains that", Miasnikov is
             # what the speaker reports on, not the speaker
