@@ -727,6 +727,20 @@ def test_a_voice_is_its_owners():
     ('"Our visitors never do such dreadful things," said Lucy, while her brother, in whose memory the boiled '
      'egg had already grown unsubstantial, exclaimed in irritable tones: "Just what I have been saying."',
      "Just what", "brother"),
+    # a complete tag with its object after a question, whatever follows it
+    ('"It is a question of knowing how," Denham replied.\n"Which is the way to the Reptile House?" Cassandra asked '
+     'him, not from a genuine desire to visit the reptiles, but in obedience to her wish to please.', "Which is the way",
+     "Cassandra"),
+    ('"Not ill, my love?" interposed Mrs. Maylie.\n"No, no! Oh, not ill!" replied Rose: shuddering as though some '
+     'deadly chillness were passing over her, while she spoke; "I shall be better presently."', "No, no!", "Rose"),
+    # a bare title after a phrasal tag
+    ('The General sat down. "Oh no, it is not true," put in the General sternly.', "Oh no", "General"),
+    # one who began, or ran on, speaks the quotation right after
+    ('A short pause followed this speech, and Mrs. Hurst began again. "I have an excessive regard for Jane."',
+     "I have an excessive", "Mrs. Hurst"),
+    ('The old Professor shook his head, but Syme ran on with a feverish irony. "But perhaps I misunderstood."',
+     "But perhaps", "Syme"),
+    ('Mary began to cry. "Oh dear," said Ann.', "Oh dear", "Ann"),
 ])
 def test_the_rules_find_the_speaker_the_parser_hid(text, words, name):
     assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == name

@@ -69,7 +69,7 @@ def quote_addressee(ctx: Ctx, sp: QuotedSpan, qtext: str, qtoks: list["Token"], 
 def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
     """A reporting clause without a quotation still says who is talking ("Partial measures
     were useless, Miasnikov insisted."; "To his GPU interrogators he later declared,")."""
-    for cue in cues_in(ctx, [sent], off):
+    for cue in cues_in(ctx, [sent], off) + _begins_speaking(ctx, sent, off):
         if cue.lower_ not in cues.OBJECT_ADDRESSEE_VERBS and any(
                 c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
             continue  # "he declared a hunger strike", "recalling his experience": not speech
@@ -88,6 +88,26 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
             # into the next paragraph speak the quotation that opens it
             ctx.d.introduction = ctx.d.running if _introduces(ctx, sent, off) else None
             return
+
+
+_BEGIN = frozenset("began begins begun".split())
+_GO_ON = frozenset("ran went runs goes".split())
+
+
+def _begins_speaking(ctx: Ctx, sent: "Sent", off: int) -> list["Token"]:
+    """'Mrs. Hurst began again. "I have ..."', 'Syme ran on with a feverish irony. "But ..."': a
+    sentence that tells someone began or ran on, with no object or only a way of speaking ("began
+    scolding"), right before a quotation of its paragraph, says who speaks it."""
+    verbs = [t for t in sent if t.dep_ in ("ROOT", "conj") and t.tag_.startswith("VB") and (t.lower_ in _BEGIN or (
+        t.lower_ in _GO_ON and any(c.dep_ == "prt" and c.lower_ == "on" for c in t.children)))]
+    if not verbs:
+        return []
+    root = verbs[-1]  # "A short pause followed, and Mrs. Hurst began again."
+    if any(c.dep_ in ("dobj", "ccomp") or (c.dep_ == "xcomp" and c.tag_ != "VBG") for c in root.children):
+        return []  # "began the work", "began to cry"
+    end = off + sent.end_char
+    return [root] if re.match(r"\s*[\"\u201c]", ctx.text[end:end + 3]) and any(
+        sp.start > end and sp.start - end <= 3 for sp in ctx.para_spans) else []
 
 
 def indirect_question(ctx: Ctx, cue: "Token", sent: "Sent", off: int) -> bool:

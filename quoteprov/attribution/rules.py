@@ -121,9 +121,11 @@ def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> lis
         return []
     # the verb first, right after the quotation ('"Why, it is you!" exclaimed Ivo; who ...')
     inverted = tag is not None or (m is not None and len(re.findall(r"[\w.'\u2019-]+", m.group(0))) == 1)
-    if re.match(r"\s*[,.;]", ctx.text[verb_end:verb_end + 2]) or inverted and \
-            re.match(r"\s*[\w.]+[,.;]", ctx.text[verb_end:verb_end + 40]):
-        return [nxt]  # a complete tag ('" I asked, and he replied briefly:'), whatever follows it
+    # a complete tag ('" I asked, and he replied briefly:', '" Cassandra asked him, not from ...',
+    # '" replied Rose: shuddering'), whatever follows it
+    if re.match(r"\s*(?:(?:him|her|them|me|us)\b\s*)?[,.;]", ctx.text[verb_end:verb_end + 8]) or inverted and \
+            re.match(r"\s*[\w.]+[,.;:]", ctx.text[verb_end:verb_end + 40]):
+        return [nxt]
     asked = ctx.text[max(0, end - 3):end].rstrip("\"'\u201d\u2019 ")[-1:] in ("?", "!")
     if len(nxt) > (CUE_SENTENCE_AFTER_QUESTION if asked else CUE_SENTENCE_TOKENS) or any(
             t.text in (":", ";") or t.is_quote for t in nxt):

@@ -85,7 +85,7 @@ def cue_speaker(who: Who | None, subj: "Token | Span", cue: "Token") -> Who | No
     """The named subject of a reporting verb speaks, whatever the tagger thought the name was
     ("Kamenev wrote", "Moscow declared", "Charlotte said", Charlotte taken for a city)."""
     if who is not None and who.kind == "place" and not isinstance(subj, Span) and (
-            subj.head.i == cue.i or cue.i < subj.i <= cue.i + 2):
+            subj.head.i == cue.i or cue.i < subj.i <= cue.i + 3):
         return Who(who.name, who.mention, who.basis, "group" if subj.ent_type_ in ("GPE", "LOC") else "person")
     return who
 
