@@ -741,6 +741,14 @@ def test_a_voice_is_its_owners():
     ('The old Professor shook his head, but Syme ran on with a feverish irony. "But perhaps I misunderstood."',
      "But perhaps", "Syme"),
     ('Mary began to cry. "Oh dear," said Ann.', "Oh dear", "Ann"),
+    ('Mr. Collins began.\n"Believe me, my dear Miss Elizabeth."', "Believe me", "Mr. Collins"),
+    # the verb the parser hung on the person before it, across a comma
+    ('At last the Mouse, who seemed to be a person of authority among them, called out, "Sit down, all of you!"',
+     "Sit down", "Mouse"),
+    ('Jacky sighed, said, "Len, I do think you might explain," and resumed domesticity.', "Len, I do", "Jacky"),
+    # the particle of a phrasal tag taken for a preposition, and the voice of a named person
+    ('"Surely you fellows are exaggerating wildly," cut in the clear voice of Inspector Ratcliffe.',
+     "Surely you", "Inspector Ratcliffe"),
 ])
 def test_the_rules_find_the_speaker_the_parser_hid(text, words, name):
     assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == name

@@ -36,7 +36,8 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
                         t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "in" and _inverted(ctx, t, off)):
                     continue  # "as he put it", '"...," put in Freddy', not "put into practice"
                 out.append(t)
-            elif (t.tag_ in ("VBD", "VBZ") or (t.tag_ == "VBN" and _inverted(ctx, t, off))) \
+            elif (t.tag_ in ("VBD", "VBZ") or (t.tag_ == "VBN" and _inverted(ctx, t, off))
+                  or (t.tag_ == "VB" and t.lower_ in _PHRASAL)) \
                     and t.lower_ not in cues.REPORTING_VERBS and speech_tag(ctx, t, off):
                 out.append(t)
     return out
@@ -96,7 +97,7 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     if before > 0 and _closes_quote(ctx, doc[before - 1], off):  # inverted: the subject follows
         k = verb.i + 1
         # past the particle of a phrasal verb ('"...," broke in Adela') and the article
-        while k < len(doc) and k - verb.i <= 3 and (doc[k].tag_ in ("DT", "JJ", "PRP$", "RP") or (
+        while k < len(doc) and k - verb.i <= 4 and (doc[k].tag_ in ("DT", "JJ", "PRP$", "RP") or (
                 k == verb.i + 1 and doc[k].lower_ in _PARTICLES)):
             k += 1
         return k < len(doc) and _a_person(doc[k])
@@ -114,7 +115,9 @@ def _a_person(tok: "Token") -> bool:
     """A name, he/she/I/they or a noun for a person: what only a speaker's tag has beside an
     ordinary verb ('"...," came a voice from the back' names nobody)."""
     return tok.tag_ in ("NNP", "NNPS") or tok.lower_ in cues.PERSON_PRONOUNS | {"i", "they", "we"} \
-        or is_person_noun(tok.lower_) or _capitalised(tok)
+        or is_person_noun(tok.lower_) or _capitalised(tok) or (tok.lower_ == "voice" and any(  # "the voice of X"
+            (c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")) or (c.dep_ == "prep" and c.lower_ == "of" and any(
+                g.tag_ in ("NNP", "NNPS") for g in c.children)) for c in tok.children))
 
 
 def _capitalised(tok: "Token") -> bool:
@@ -244,8 +247,11 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
             break  # "which was demanded": a passive without agent names no speaker
-        if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i:
+        if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i or (
+                v.dep_ == "dep" and v.head.tag_.startswith("VB") and v.head.i < v.i):  # "Jacky sighed, said,"
             v = v.head
+        elif v.dep_ == "acl" and v.i == cue.i and _set_off(v):
+            return v.head  # "the Mouse, who seemed ..., called out, '...'": the parser hung the verb on him
         else:
             return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
     return None
@@ -263,6 +269,18 @@ def _named_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     if cue.dep_ == "advcl" and h.dep_ == "ROOT" and h.tag_ in ("NNP", "NNPS") and h.i < cue.i and outside(ctx, h, off):
         return h
     return None
+
+
+def _set_off(verb: "Token") -> bool:
+    """A verb the parser made modify the person before it, though a comma parts them and a
+    quotation follows it: that person's own verb ("the Mouse, who ..., called out, '...'"), not
+    a name given him ("a man called John")."""
+    head = verb.head
+    if not (head.tag_ in ("NNP", "NNPS") or is_person_noun(head.lower_)) or head.i >= verb.i:
+        return False
+    comma = any(t.text == "," for t in verb.doc[head.i + 1:verb.i])
+    after = verb.doc[verb.i + 1:verb.i + 5]
+    return comma and any(t.is_quote or t.text == ":" for t in after)
 
 
 def _object_before(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
@@ -369,6 +387,12 @@ def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | N
         if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
                 and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
             return hyphen_run(c)[-1]  # '"Justice!" snarled the ex-convict': the convict
+        if c.dep_ == "prep" and c.lower_ in _PARTICLES and cue.lower_ in _PHRASAL:
+            # '"...," cut in the clear voice of Inspector Ratcliffe': the particle taken for a preposition
+            obj = next((g for g in c.children if g.dep_ == "pobj" and outside(ctx, g, off) and _a_person(g)
+                        and g.tag_ not in ("NNP", "NNPS")), None)  # a name after it is read as before
+            if obj is not None:
+                return obj
     k = cue.i + 2 if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ in _PARTICLES else cue.i + 1
     if k + 1 < len(doc) and doc[k].lower_ == "the" and (doc[k + 1].tag_ in ("NNP", "NNPS") or is_person_noun(
             doc[k + 1].lower_)) and outside(ctx, doc[k + 1], off):

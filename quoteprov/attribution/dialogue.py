@@ -97,7 +97,7 @@ _GO_ON = frozenset("ran went runs goes".split())
 def _begins_speaking(ctx: Ctx, sent: "Sent", off: int) -> list["Token"]:
     """'Mrs. Hurst began again. "I have ..."', 'Syme ran on with a feverish irony. "But ..."': a
     sentence that tells someone began or ran on, with no object or only a way of speaking ("began
-    scolding"), right before a quotation of its paragraph, says who speaks it."""
+    scolding"), right before a quotation (of its paragraph, or opening the next), says who speaks it."""
     verbs = [t for t in sent if t.dep_ in ("ROOT", "conj") and t.tag_.startswith("VB") and (t.lower_ in _BEGIN or (
         t.lower_ in _GO_ON and any(c.dep_ == "prt" and c.lower_ == "on" for c in t.children)))]
     if not verbs:
@@ -106,8 +106,8 @@ def _begins_speaking(ctx: Ctx, sent: "Sent", off: int) -> list["Token"]:
     if any(c.dep_ in ("dobj", "ccomp") or (c.dep_ == "xcomp" and c.tag_ != "VBG") for c in root.children):
         return []  # "began the work", "began to cry"
     end = off + sent.end_char
-    return [root] if re.match(r"\s*[\"\u201c]", ctx.text[end:end + 3]) and any(
-        sp.start > end and sp.start - end <= 3 for sp in ctx.para_spans) else []
+    k = bisect_left(ctx.spans, end, key=lambda sp: sp.start)  # the next quotation, here or opening the next paragraph
+    return [root] if k < len(ctx.spans) and re.fullmatch(r"\s*[\"'\u201c\u2018]?", ctx.text[end:ctx.spans[k].start]) else []
 
 
 def indirect_question(ctx: Ctx, cue: "Token", sent: "Sent", off: int) -> bool:

@@ -211,7 +211,9 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
                 return proper(ctx, obj, off)
     if tok.lower_ in ("voice", "voices"):  # 'said Hamidullah's voice': he speaks
         poss = next((c for c in tok.children if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")
-                     and outside(ctx, c, off)), None)
+                     and outside(ctx, c, off)), None) or next(  # "the clear voice of Inspector Ratcliffe"
+            (g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+             if g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS") and outside(ctx, g, off)), None)
         if poss is not None:
             return proper(ctx, poss, off)
     toks = hyphen_run(tok)  # "the ex-convict", however the parser hung its pieces
