@@ -126,7 +126,7 @@ May June July August September October November December""".split())
 
 # nouns of a manner of speaking: "in a low voice", "with an indignant look", "in a kinder tone"
 MANNER_NOUNS = frozenset("""voice voices tone tones manner look looks air smile glance grin frown sigh laugh whisper
-murmur accent gesture shrug nod grumble growl sneer""".split())
+murmur accent gesture shrug nod grumble growl sneer undertone undertones whispers tremor""".split())
 
 _ABSTRACT = re.compile(r"(?:ness|ity|ance|ence|tion|sion|ment|tude|ism)$")
 

@@ -812,3 +812,16 @@ def test_a_person_the_parser_made_an_object_of_the_clause_before_speaks():
 def test_nobody_is_no_ones_antecedent():
     text = 'Mary walked in with Ann. Nobody felt certain what it was. "I find it odd," she said.'
     assert by_text(extract(make_source(text, "t", {}), use_model=False), "I find it odd").speaker == "Mary"
+
+
+def test_them_is_the_people_named_before_it_in_its_sentence():
+    text = ('Mareea Botchkareva came home. The men of her regiment deserted in numbers, and she went to members '
+            'of the Duma who were going up and down the front, and said to them: "Give me leave to raise a regiment."')
+    r = by_text(extract(make_source(text, "t", {}), use_model=False), "Give me leave")
+    assert (r.speaker, r.recipient) == ("Mareea Botchkareva", "members of the Duma")
+    assert r.recipient_span.text == "them" and r.basis["recipient"] == "resolved"
+
+
+def test_the_manner_of_an_undertone_is_not_part_of_the_speaker():
+    r = by_text(extract(make_source('"It is late," said the bearded man in an undertone.', "t", {}), use_model=False), "It is late")
+    assert r.speaker == "bearded man"

@@ -56,6 +56,10 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
         local = clause_antecedent(ctx, tok, off)
         if local is not None:
             return None if local.kind == "anonymous" else Who(local.name, mention, "resolved", local.kind)
+    if low == "them":
+        local = plural_before(ctx, tok, off)
+        if local is not None:
+            return Who(local.name, mention, "resolved", local.kind, plural=True)
     if low in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS | cues.PLURAL_PRONOUNS:
         want = "person" if low in cues.PERSON_PRONOUNS else ("thing" if low in cues.THING_PRONOUNS else "plural")
         ante = ctx.d.resolve(want, start, cues.pronoun_gender(low), ctx.names.gender)
@@ -96,6 +100,16 @@ def _capitalised_subject(tok: "Token") -> bool:
     return tok.dep_ == "nsubj" and tok.tag_ in ("JJ", "JJR", "JJS", "VBN") and tok.is_alpha \
         and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start \
         and tok.i > 0 and tok.doc[tok.i - 1].text not in ('"', "\u201c", "'", "\u2018")
+
+
+def plural_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
+    """'she went to members of the Duma ... and said to them:': the people an object `them`
+    stands for, named earlier in its own sentence (which the reader's memory does not hold yet)."""
+    for t in reversed(list(pron.sent)[: pron.i - pron.sent.start]):
+        if t.tag_ in ("NNS", "NNPS") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and outside(ctx, t, off) \
+                and is_person_noun(t.lower_):
+            return description(ctx, t, off)
+    return None
 
 
 def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
@@ -231,7 +245,8 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         # "said the gentleman, with an indignant look": the manner of speaking, not the person
         if c.dep_ == "prep" and (c.lower_ == "of" or describing):
             sub = [t for t in c.subtree if outside(ctx, t, off)]
-            cut = next((k for k, t in enumerate(sub) if k and (t.dep_ in ("prep", "relcl", "punct", "acl") or t.tag_.startswith("VB")) and t.lower_ != "of"
+            cut = next((k for k, t in enumerate(sub) if k and (t.dep_ in ("prep", "relcl", "punct", "acl")
+                        or t.tag_.startswith("VB") or t.tag_ in ("WP", "WDT")) and t.lower_ != "of"
                         and not (t.text == "-" and not t.nbor(-1).whitespace_)), len(sub))  # "third-class" is one word
             toks.extend(sub[:cut])
             if c.lower_ != "of":
