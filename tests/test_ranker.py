@@ -465,3 +465,34 @@ def test_a_given_name_the_rules_expanded_is_one_candidate_with_its_full_name():
     cands, _ = candidates(idx, 0, [])
     names = [c.name for c in cands if c.name]
     assert "Mike Campbell" in names and "Mike" not in names
+
+
+def test_an_addressee_the_ranker_nearly_preferred_is_given_only_where_the_rules_found_none():
+    from types import SimpleNamespace
+
+    from quoteprov.attribution.decide import guarded
+    from quoteprov.attribution.features import Candidate
+    from quoteprov.records import Attribution
+
+    text = '"Go home," said Anna.'
+    idx = SimpleNamespace(text=text, paragraphs=((0, len(text)),))
+    q = SimpleNamespace(paragraph=0, start=1)
+    cands = [Candidate("Petrov", (0, 6), "mention", "name"), Candidate(None, None, "nobody")]
+    p = np.array([0.3, 0.6])  # the ranker prefers nobody; Petrov scores half of nobody's
+
+    def models(ratio: float, curve: float = 0.9):
+        return SimpleNamespace(nobody_ratio=ratio, recipient_guard=0.5,
+                               recipient=SimpleNamespace(calibrate=lambda share, basis: curve))
+
+    assert guarded(models(1.0), idx, q, cands, p, 1, Attribution(), "Anna") == 1  # never: the old policy
+    assert guarded(models(0.4), idx, q, cands, p, 1, Attribution(), "Anna") == 0
+    assert guarded(models(0.6), idx, q, cands, p, 1, Attribution(), "Anna") == 1  # not close enough
+    assert guarded(models(0.4, curve=0.3), idx, q, cands, p, 1, Attribution(), "Anna") == 1  # unlikely: the guard
+    assert guarded(models(0.4), idx, q, cands, p, 1, Attribution(), "Petrov") == 1  # nobody speaks to himself
+    assert guarded(models(0.4), idx, q, cands, p, 1, Attribution("Ivanov", "cue-addressee", "explicit"), "Anna") == 1
+
+
+def test_the_shipped_model_states_its_recipient_policy():
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    models = load()
+    assert models.nobody_ratio == data.get("nobody_ratio", 1.0) and 0 < models.nobody_ratio <= 1
