@@ -109,6 +109,9 @@ _REPLY_NOUNS = (rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assuranc
 REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?(?:(?:((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)|"
                       rf"the\s+([a-z]+))(?:['\u2019]| )s\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b|(?:the|a)\s+(?:[a-z]+\s+){{0,2}}"
                       rf"{_REPLY_NOUNS}\s+of\s+((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*))")
+# '"...," was his answer', 'was all that he permitted himself' is not; 'was my reply': the pronoun's own
+REPLY_OWNED = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?(my|his|her|their)\s+"
+                         rf"(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b")
 # '"...," was the answer', 'came the reply': an answer to the one asked before, not named there
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"
                          rf"(?:{_ANSWERS})\b")

@@ -825,3 +825,13 @@ def test_them_is_the_people_named_before_it_in_its_sentence():
 def test_the_manner_of_an_undertone_is_not_part_of_the_speaker():
     r = by_text(extract(make_source('"It is late," said the bearded man in an undertone.', "t", {}), use_model=False), "It is late")
     assert r.speaker == "bearded man"
+
+
+@pytest.mark.parametrize("text,words,name", [
+    ('Mrs. Norris fussed. Sir Thomas could not be provoked. "Still the same anxiety for everybody\'s comfort, my '
+     'dear Mrs. Norris," was his answer.', "Still the same", "Sir Thomas"),
+    ('"Surely you are not angry?" "No: I am merely tired," was my reply as I pushed her from me.', "No: I am", "Jane Roe"),
+])
+def test_a_reply_is_its_possessors(text, words, name):
+    r = by_text(extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False), words)
+    assert r.speaker == name and r.method["speaker"] == "reply-possessor" and r.basis["speaker"] == "resolved"

@@ -217,17 +217,36 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
         f.speaker, f.method, f.cue = Who(name, mention, "explicit" if name == by.group(g) else "resolved",
                                          "person"), "reply-possessor", mention
         return True
+    owned = cues.REPLY_OWNED.match(ctx.text, sp.end, sp.end + 60)
+    if owned is not None:
+        who = _owner(ctx, owned.group(1), Span(owned.start(1), owned.end(1), owned.group(1)))
+        if who is not None:
+            f.speaker, f.method, f.cue = who, "reply-possessor", who.mention
     if not cues.REPLY_AFTER.match(ctx.text, sp.end, sp.end + 40):
-        return False
+        return f.speaker is not None
     # the question may be the paragraph before's: an answer is a new turn, not the running speaker's
     running, at, _ = ctx.d.last_turn
     if running is None or running.speaker is None or ctx.d.sentence_no - at > RUNNING_SENTENCES:
         return True
     # the answer is made to the one who asked, even where the one who answers is not known
     f.recipient, f.recipient_method = running.speaker.inferred(), "reply-to-asker"
-    if running.recipient is not None and running.recipient_method not in ("running-recipient", "speaker-addressee"):
+    if f.speaker is None and running.recipient is not None and running.recipient_method not in (
+            "running-recipient", "speaker-addressee"):
         f.speaker, f.method, f.cue = running.recipient.inferred(), "reply-of-addressed", running.recipient.mention
+    if f.speaker is not None and f.recipient is not None and f.recipient.name == f.speaker.name:
+        f.recipient, f.recipient_method = None, None  # his answer to his own question is no answer to him
     return True
+
+
+def _owner(ctx: Ctx, pronoun: str, mention: Span) -> Who | None:
+    """Whose a reply is by its possessive pronoun: "my" the narrator's; "his", "her", "their" the
+    person the reader last met of that gender or number ("Sir Thomas could not be provoked.
+    '...,' was his answer")."""
+    low = pronoun.lower()
+    if low == "my":
+        return Who(ctx.author, mention, "resolved", "person") if ctx.author else None
+    ante = ctx.d.resolve("plural" if low == "their" else "person", mention.start, cues.pronoun_gender(low), ctx.names.gender)
+    return Who(ante.name, mention, "resolved", ante.kind) if ante is not None and ante.kind != "anonymous" else None
 
 
 def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
