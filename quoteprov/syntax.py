@@ -81,6 +81,15 @@ def model_meta() -> dict[str, Any]:
 # of its length. Prose has no such runs; in the few texts that do, a long run is cut into words
 # and single other characters before spaCy sees it (offsets kept: the Doc's text is the text).
 LONG_RUN = re.compile(r"\S{200,}")
+# the old printers' colon-dash before a quotation ("I said:-", "attributed to Trotsky:-"), which
+# spaCy's tokenizer glues to the word before ("said:-" one token, no verb left): read as a colon
+# and a space, the same length, so that every offset stays the text's
+_COLON_DASH = re.compile(r"(?<=\w):-(?=\s|[\"'\u201c\u2018]|$)")
+
+
+def readable(text: str) -> str:
+    """`text` as the parser is given it: the same length, offset for offset."""
+    return _COLON_DASH.sub(": ", text) if ":-" in text else text
 _PIECE = re.compile(r"\w{1,100}|\W")
 
 
@@ -123,9 +132,9 @@ def parse(texts: Iterable[str]) -> list["Doc"]:
     only windows of a paragraph of megabytes reach (64 stretches of 20,000 characters held
     ~1 GB of activations). Inside `remembering`, a text parsed before is read from the memo."""
     memo = _memo
+    texts = [readable(t) for t in texts]
     if memo is None:
         return _parse(texts)
-    texts = list(texts)
     keys = [parse_key(t) for t in texts]
     todo = [i for i, k in enumerate(keys) if k not in memo.known]
     fresh = dict(zip((keys[i] for i in todo), _parse(texts[i] for i in todo)))

@@ -835,3 +835,18 @@ def test_the_manner_of_an_undertone_is_not_part_of_the_speaker():
 def test_a_reply_is_its_possessors(text, words, name):
     r = by_text(extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False), words)
     assert r.speaker == name and r.method["speaker"] == "reply-possessor" and r.basis["speaker"] == "resolved"
+
+
+def test_the_old_colon_dash_introduces_like_a_colon():
+    text = ('I tried my theory on Bucharin.  I said:-\n"You people are always saying that there will be revolution '
+            'in England."\n\nI was reminded of the words attributed to Trotsky:- "If we are forced to go, we shall '
+            'slam the door behind us."')
+    recs = extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False)
+    assert by_text(recs, "You people").speaker == "Jane Roe"
+    assert by_text(recs, "If we are forced").speaker == "Trotsky"
+
+
+def test_the_parser_reads_a_colon_dash_offset_for_offset():
+    from quoteprov.syntax import readable
+    text = 'He said:-\n"Go." Times 3:-2 and a smiley :-) stay.'
+    assert len(readable(text)) == len(text) and readable(text).startswith('He said: \n') and ":-2" in readable(text)

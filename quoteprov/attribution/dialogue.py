@@ -143,8 +143,8 @@ def _introduces(ctx: Ctx, sent: "Sent", off: int) -> bool:
     p = ctx.source.paragraph_of(off + sent.start_char)
     lo, hi = ctx.source.paragraphs[p]
     body = ctx.text[lo:hi].rstrip()
-    if off + sent.end_char < lo + len(body):
-        return False  # not the paragraph's last words
+    if ctx.text[off + sent.end_char:lo + len(body)].strip("-\u2013\u2014 "):
+        return False  # not the paragraph's last words (a colon-dash "said:-" ends them, as the parser reads it)
     if body.endswith(_INTRODUCING) or not ctx.outer:
         return True
     k = bisect_left(ctx.spans, p + 1, key=lambda sp: sp.paragraph)

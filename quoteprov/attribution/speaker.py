@@ -105,6 +105,15 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
     return heard
 
 
+def _attributed_to(before: list["Token"]) -> "Token | None":
+    """The person words are attributed or ascribed to, named last before a colon."""
+    last = before[-1] if before else None
+    if last is None or last.dep_ != "pobj" or last.head.lower_ != "to":
+        return None
+    verb = last.head.head
+    return last if verb.lower_ in ("attributed", "ascribed") and last.tag_ in ("NNP", "NNPS") else None
+
+
 def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int) -> None:
     """4. A named person as the active subject of the verb that governs the quotation:
     "Radek poured contempt on Miasnikov's 'high-flown formula'"."""
@@ -127,11 +136,22 @@ def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"]
     chairman cut him off: 'Sit down!'")."""
     lo = ctx.source.paragraphs[sp.paragraph][0]
     window = ctx.text[max(lo, sp.start - 80):sp.start - 1].rstrip()
+    if window.endswith(":-"):
+        window = window[:-1]  # the old printers' colon-dash ("said:-")
     if not window.endswith(":"):
         return
     colon_at = max(lo, sp.start - 80) + len(window) - 1  # offset of the colon
     before = [t for s_ in scope for t in s_ if off + t.idx + len(t.text) <= colon_at]
+    if not before and scope and scope[0].start > 0:  # the parser began a sentence at the quotation
+        before = [t for t in scope[0].doc[scope[0].start - 1].sent if off + t.idx + len(t.text) <= colon_at]
     v = before[-1] if before else None
+    owner = _attributed_to(before)
+    if owner is not None:
+        v = None  # "the words attributed to Trotsky:": the one they are attributed to
+        who = who_of(ctx, owner, off)
+        if who is not None and outside(ctx, owner, off):
+            f.speaker, f.method, f.cue = who, "colon-clause-subject", span_of(ctx, off, [owner.head.head])
+        return
     while v is not None and not v.tag_.startswith("VB") and v.head.i != v.i:
         v = v.head
     subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
