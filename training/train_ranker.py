@@ -370,7 +370,7 @@ def cross_validate(prepared: list[Prepared], k: int, log=print, jobs: int = 1
 
 
 def main(argv: list[str]) -> int:
-    global RECIPIENT_CONTEXT, ROUNDS, ENSEMBLE
+    global RECIPIENT_CONTEXT, ROUNDS, ENSEMBLE, SEED
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=3, help="folds of the novels (each genre text is a fold)")
     ap.add_argument("--out", default=str(MODEL_FILE))
@@ -390,8 +390,11 @@ def main(argv: list[str]) -> int:
                     help=f"LightGBM objective (default {PARAMS['objective']})")
     ap.add_argument("--ensemble", type=int, default=ENSEMBLE,
                     help=f"boosters of different seeds averaged (default {ENSEMBLE})")
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help=f"LightGBM's seed (default {SEED}): another one measures how much a result is the seed's")
     args = ap.parse_args(argv)
     ROUNDS, ENSEMBLE = args.rounds, max(1, args.ensemble)
+    SEED = PARAMS["seed"] = args.seed
     PARAMS["num_leaves"] = args.leaves
     PARAMS["objective"] = args.objective
     texts = all_texts()
