@@ -2,18 +2,30 @@
 quotation and the cue's subject (its speaker). The addressee stated with a cue is `addressees`'s."""
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
-    from spacy.tokens import Doc, Token
     from spacy.tokens import Span as Sent
+    from spacy.tokens import Token
 
     from ..records import Span as RecordSpan
 
 from .. import cues
 from ..entities import is_person_noun
-from .context import Ctx, hyphen_run, outside, span_of
+from .context import Ctx, outside
+from .hidden import (
+    PARTICLES,
+    PHRASAL,
+    a_person,
+    gerund_owner,
+    in_brackets,
+    name_as_adverb,
+    named_beside,
+    object_before,
+    set_off,
+    subject_beside,
+    unspaced,
+)
 
 
 def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
@@ -37,7 +49,7 @@ def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
                     continue  # "as he put it", '"...," put in Freddy', not "put into practice"
                 out.append(t)
             elif (t.tag_ in ("VBD", "VBZ") or (t.tag_ == "VBN" and _inverted(ctx, t, off))
-                  or (t.tag_ == "VB" and t.lower_ in _PHRASAL)) \
+                  or (t.tag_ == "VB" and t.lower_ in PHRASAL)) \
                     and t.lower_ not in cues.REPORTING_VERBS and speech_tag(ctx, t, off):
                 out.append(t)
     return out
@@ -61,27 +73,13 @@ def _closes_quote(ctx: Ctx, tok: "Token", off: int) -> bool:
         sp.end == at and sp.close_mark is not None for sp in ctx.para_spans)
 
 
-_PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
-# verbs whose particle makes a speech tag ('"...," put in Freddy', 'broke in Adela', 'chimed in'):
-# the name after the particle is the speaker, whatever place the tagger thought it
-_PHRASAL = frozenset("put broke break breaks cut cuts chimed chime chimes struck strike strikes burst bursts".split())
-
-
 def _inverted(ctx: Ctx, verb: "Token", off: int) -> bool:
     """The verb stands right after a quotation that pauses ('"Missed it!" bawled Tarrant'):
     the place of an inverted speech tag, whatever the parser made of it (a participle, an
     adjective of the name after it)."""
     doc = verb.doc
-    before = _unspaced(doc, verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i)
+    before = unspaced(doc, verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i)
     return before > 0 and _closes_quote(ctx, doc[before - 1], off)
-
-
-def _unspaced(doc: "Doc", i: int) -> int:
-    """i, or the index of the whitespace token(s) before it: a text that sets two spaces after a
-    closing mark ('"...,"  returned Marilla') has a whitespace token between the two."""
-    while i > 0 and doc[i - 1].is_space:
-        i -= 1
-    return i
 
 
 def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
@@ -93,37 +91,22 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
     if verb.i + 1 >= len(doc) or verb.lower_ in _NOT_TAGS:
         return False  # '"...," was the astounding reply': a copula, not a speech tag
     nxt = doc[verb.i + 1]
-    before = _unspaced(doc, verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i)  # '"...," eagerly rejoined X'
+    before = unspaced(doc, verb.i - 1 if verb.i > 1 and doc[verb.i - 1].tag_ == "RB" else verb.i)  # '"...," eagerly rejoined X'
     if before > 0 and _closes_quote(ctx, doc[before - 1], off):  # inverted: the subject follows
         k = verb.i + 1
         # past the particle of a phrasal verb ('"...," broke in Adela') and the article
         while k < len(doc) and k - verb.i <= 4 and (doc[k].tag_ in ("DT", "JJ", "PRP$", "RP") or (
-                k == verb.i + 1 and doc[k].lower_ in _PARTICLES)):
+                k == verb.i + 1 and doc[k].lower_ in PARTICLES)):
             k += 1
-        return k < len(doc) and _a_person(doc[k])
+        return k < len(doc) and a_person(doc[k])
     k = verb.i - 1
     while k >= 0 and verb.i - k <= 4 and doc[k].tag_ in _TAG_SUBJECT and outside(ctx, doc[k], off):
         k -= 1
-    k = _unspaced(doc, k + 1) - 1
-    if nxt.tag_ == "RP" or nxt.lower_ in _PARTICLES and verb.i + 2 < len(doc) and doc[verb.i + 2].is_punct:
+    k = unspaced(doc, k + 1) - 1
+    if nxt.tag_ == "RP" or nxt.lower_ in PARTICLES and verb.i + 2 < len(doc) and doc[verb.i + 2].is_punct:
         nxt = doc[verb.i + 2] if verb.i + 2 < len(doc) else nxt  # '"...," the Dormouse went on, yawning'
-    return k >= 0 and k < verb.i - 1 and _closes_quote(ctx, doc[k], off) and _a_person(doc[verb.i - 1]) and (
+    return k >= 0 and k < verb.i - 1 and _closes_quote(ctx, doc[k], off) and a_person(doc[verb.i - 1]) and (
         nxt.is_punct or nxt.tag_ in ("RB", "IN"))
-
-
-def _a_person(tok: "Token") -> bool:
-    """A name, he/she/I/they or a noun for a person: what only a speaker's tag has beside an
-    ordinary verb ('"...," came a voice from the back' names nobody)."""
-    return tok.tag_ in ("NNP", "NNPS") or tok.lower_ in cues.PERSON_PRONOUNS | {"i", "they", "we"} \
-        or is_person_noun(tok.lower_) or _capitalised(tok) or (tok.lower_ == "voice" and any(  # "the voice of X"
-            (c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")) or (c.dep_ == "prep" and c.lower_ == "of" and any(
-                g.tag_ in ("NNP", "NNPS") for g in c.children)) for c in tok.children))
-
-
-def _capitalised(tok: "Token") -> bool:
-    """A capitalised word inside its sentence, whatever its tag ('said Tut', tagged a verb;
-    'said Little', an adjective): beside a speech tag, a name."""
-    return tok.is_alpha and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start
 
 
 def _tags_quote(c: "Token", last: int) -> bool:
@@ -159,7 +142,7 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
             return True
         if qtoks and (_tags_quote(c, qtoks[-1].i) or _opens_quote(c, qtoks[0].i)):
             return True
-        if _in_brackets(c):
+        if in_brackets(c):
             return False  # "(what I can well believe)" is an aside, not the report
         return c.lower_ in ("according", "words") or c.dep_ == "parataxis" or (
             c.dep_ == "advcl" and _as_comment(c))
@@ -233,7 +216,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
             if v.i == cue.i and subj.tag_ == "NN" and not is_person_noun(subj.lower_) \
                     and not cues.is_document_noun(subj.lower_):
-                return _named_beside(ctx, cue, off) or subj  # "Aziz after another silence said"
+                return named_beside(ctx, cue, off) or subj  # "Aziz after another silence said"
             return _past_adverb(subj)
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
         if agent is not None:
@@ -241,8 +224,8 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             if obj is not None:
                 return obj
         if v.i == cue.i:
-            found = _name_as_adverb(ctx, cue, off) or _subject_beside(ctx, cue, off) or _named_beside(ctx, cue, off) \
-                or _object_before(ctx, cue, off) or _gerund_owner(ctx, cue, off)
+            found = name_as_adverb(ctx, cue, off) or subject_beside(ctx, cue, off) or named_beside(ctx, cue, off) \
+                or object_before(ctx, cue, off) or gerund_owner(ctx, cue, off)
             if found is not None:
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
@@ -250,84 +233,11 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i or (
                 v.dep_ == "dep" and v.head.tag_.startswith("VB") and v.head.i < v.i):  # "Jacky sighed, said,"
             v = v.head
-        elif v.dep_ == "acl" and v.i == cue.i and _set_off(v):
+        elif v.dep_ == "acl" and v.i == cue.i and set_off(v):
             return v.head  # "the Mouse, who seemed ..., called out, '...'": the parser hung the verb on him
         else:
             return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
     return None
-
-
-def _named_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
-    """A name the parser hung beside the cue rather than under it: a conjunct of the clause before
-    ('the door was thrown open, and Julia, appearing at it, exclaimed'), or the root the cue's
-    clause hangs on ('Aziz after another silence said', with "silence" for its subject)."""
-    h = cue.head
-    if cue.dep_ == "conj":
-        names = [t for t in h.children if t.dep_ == "conj" and t.tag_ in ("NNP", "NNPS") and t.i < cue.i
-                 and outside(ctx, t, off)]
-        return names[-1] if names else None
-    if cue.dep_ == "advcl" and h.dep_ == "ROOT" and h.tag_ in ("NNP", "NNPS") and h.i < cue.i and outside(ctx, h, off):
-        return h
-    return None
-
-
-def _set_off(verb: "Token") -> bool:
-    """A verb the parser made modify the person before it, though a comma parts them and a
-    quotation follows it: that person's own verb ("the Mouse, who ..., called out, '...'"), not
-    a name given him ("a man called John")."""
-    head = verb.head
-    if not (head.tag_ in ("NNP", "NNPS") or is_person_noun(head.lower_)) or head.i >= verb.i:
-        return False
-    comma = any(t.text == "," for t in verb.doc[head.i + 1:verb.i])
-    after = verb.doc[verb.i + 1:verb.i + 5]
-    return comma and any(t.is_quote or t.text == ":" for t in after)
-
-
-def _object_before(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
-    """'But after it subsided one of the men said': a person right before a cue without a
-    subject, whom the parser made the object of the clause before (an intransitive verb's)."""
-    at = cue.i - 1
-    while at > 0 and cue.doc[at].tag_ == "RB" and cue.doc[at].head.i == cue.i:
-        at -= 1  # "one of the men then said"
-    last = cue.doc[at] if at >= 0 else None
-    if last is None or not outside(ctx, last, off):
-        return None
-    head = last
-    while head.dep_ in ("pobj", "prep") and head.head.i < head.i:
-        head = head.head  # from "men" up "of" to "one"
-    if head.dep_ not in ("dobj", "pobj") or not (head.head.i < head.i < cue.i) or head.head.i == cue.i:
-        return None
-    person = head.tag_ in ("NNP", "NNPS") or is_person_noun(head.lower_) or (
-        head.lower_ == "one" and any(c.lower_ == "of" for c in head.children))
-    return head if person and max(t.i for t in head.subtree) == at else None
-
-
-def _gerund_owner(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
-    """'electrified by Mrs Croft's suddenly saying, "..."': the owner of a speaking gerund speaks,
-    however the parser hung the possessive."""
-    if cue.tag_ != "VBG":
-        return None
-    at = cue.i - 1
-    while at > 0 and cue.doc[at].tag_ == "RB":
-        at -= 1
-    pos = cue.doc[at] if at >= 0 else None
-    if pos is None or pos.tag_ != "POS" or pos.i == 0:
-        return None
-    owner = cue.doc[pos.i - 1]
-    return owner if owner.tag_ in ("NNP", "NNPS") and outside(ctx, owner, off) else None
-
-
-def _name_as_adverb(ctx: Ctx, cue: "Token", off: int) -> "RecordSpan | None":
-    """'Dolly said', 'Milly asked': a name in -ly the tagger took for an adverb of the verb. The
-    word before the cue is a name when the text uses it as one elsewhere (a one-word name never
-    a place, or one with pronouns after it), not a word capitalised only to open a sentence."""
-    prev = cue.doc[cue.i - 1] if cue.i > 0 else None
-    if prev is None or prev.tag_ != "RB" or prev.head.i != cue.i or not prev.text[:1].isupper() \
-            or prev.text in ctx.names.openers:
-        return None
-    known = (prev.text in ctx.names.unplaced or prev.text in ctx.names.by_gender) and \
-        re.search(rf"\b{re.escape(prev.lower_)}\b", ctx.text) is None  # "Suddenly said": an adverb the text uses
-    return span_of(ctx, off, [prev]) if known else None  # a Span: `who_of` reads a token by its tag
 
 
 def _past_adverb(subj: "Token") -> "Token":
@@ -364,54 +274,3 @@ def _ancestors_below(t: "Token", top: "Token") -> list["Token"]:
     return out
 
 
-def _subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
-    """A subject the parser did not hang on the cue: a capitalised phrase set off by commas
-    before it, or the words after it in inverted order ('"..." declared the manifesto')."""
-    doc = cue.doc
-    at = _unspaced(doc, cue.i)
-    prev = doc[at - 1] if at > 0 else None
-    # "..., Sotsialisticheskii vestnik, hailed": a capitalised phrase set off by commas
-    if prev is not None and prev.text == ",":
-        k = at - 2
-        while k >= 0 and doc[k].text != "," and at - k <= 6 and doc[k].is_alpha:
-            k -= 1
-        if k >= 0 and doc[k].text == "," and k < at - 2 and doc[k + 1].text[:1].isupper() \
-                and doc[k + 1].tag_ in ("NNP", "NNPS"):
-            return span_of(ctx, off, list(doc[k + 1:at - 1]))
-    if prev is not None and prev.tag_ == "RB" and at > 1:
-        prev = doc[_unspaced(doc, at - 1) - 1]  # '"...," eagerly rejoined Mrs. Elton'
-    # inverted order after a quotation or comma: '..." declared the manifesto'
-    if prev is None or not (prev.text in (",", '"', "\u201d", "'") or not outside(ctx, prev, off)):
-        return None
-    for c in cue.rights:
-        if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
-                and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
-            return hyphen_run(c)[-1]  # '"Justice!" snarled the ex-convict': the convict
-        if c.dep_ == "prep" and c.lower_ in _PARTICLES and cue.lower_ in _PHRASAL:
-            # '"...," cut in the clear voice of Inspector Ratcliffe': the particle taken for a preposition
-            obj = next((g for g in c.children if g.dep_ == "pobj" and outside(ctx, g, off) and _a_person(g)
-                        and g.tag_ not in ("NNP", "NNPS")), None)  # a name after it is read as before
-            if obj is not None:
-                return obj
-    k = cue.i + 2 if cue.i + 2 < len(doc) and doc[cue.i + 1].lower_ in _PARTICLES else cue.i + 1
-    if k + 1 < len(doc) and doc[k].lower_ == "the" and (doc[k + 1].tag_ in ("NNP", "NNPS") or is_person_noun(
-            doc[k + 1].lower_)) and outside(ctx, doc[k + 1], off):
-        return doc[k + 1]  # '"Pontellier," said the Doctor, after a pause, "let ...": hung on the quoted verb
-    nxt = doc[k] if k < len(doc) else None  # past a particle: '"...," broke in Adela'
-    if nxt is not None and (nxt.tag_ in ("NNP", "NNPS") or _capitalised(nxt)) and outside(ctx, nxt, off) and not (
-            k > cue.i + 1 and nxt.ent_type_ in ("GPE", "LOC", "FAC") and cue.lower_ not in _PHRASAL):  # "said in Moscow"
-        # '"Oh!" cried Oliver.', '"...!" said Lucy, though ...': the name after the verb is its
-        # subject, wherever the parser hung it; a name tagged as something else is taken as
-        # written (a Span: `who_of` reads a token by its tag)
-        return nxt if nxt.tag_ in ("NNP", "NNPS") else span_of(ctx, off, [nxt])
-    return None
-
-
-def _in_brackets(tok: "Token") -> bool:
-    """Whether a token stands inside round brackets within its sentence."""
-    depth = 0
-    for t in tok.sent:
-        if t.i >= tok.i:
-            break
-        depth += (t.text == "(") - (t.text == ")")
-    return depth > 0
