@@ -72,8 +72,7 @@ METHODS: tuple[Method, ...] = (
     Method("continued-quotation", _BOTH, _ATTR,
            "the speaker of a quotation left open at the end of the paragraph before (the ranker keeps it)"),
     Method("reply-possessor", _BOTH, _ATTR,
-           "the one whose answer the quotation is, by name (\"'...,' was Marilla's dry response\") or by "
-           "possessive pronoun (\"'...,' was his answer\", \"was my reply\")"),
+           "the one whose answer the quotation is (\"'...,' was Marilla's dry response\", \"was his answer\")"),
     Method("reply-of-addressed", _BOTH, _ATTR,
            "an answer (\"'...,' was the answer\"): the one the last speaker addressed (inferred)"),
     Method("reply-of-asked", _BOTH, _ATTR,
