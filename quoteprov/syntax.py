@@ -81,6 +81,8 @@ def model_meta() -> dict[str, Any]:
 # of its length. Prose has no such runs; in the few texts that do, a long run is cut into words
 # and single other characters before spaCy sees it (offsets kept: the Doc's text is the text).
 LONG_RUN = re.compile(r"\S{200,}")
+_PIECE = re.compile(r"\w{1,100}|\W")
+
 # the old printers' colon-dash before a quotation ("I said:-", "attributed to Trotsky:-"), which
 # spaCy's tokenizer glues to the word before ("said:-" one token, no verb left): read as a colon
 # and a space, the same length, so that every offset stays the text's
@@ -90,7 +92,6 @@ _COLON_DASH = re.compile(r"(?<=\w):-(?=\s|[\"'\u201c\u2018]|$)")
 def readable(text: str) -> str:
     """`text` as the parser is given it: the same length, offset for offset."""
     return _COLON_DASH.sub(": ", text) if ":-" in text else text
-_PIECE = re.compile(r"\w{1,100}|\W")
 
 
 def tokenized(text: str) -> "str | Doc":

@@ -467,32 +467,28 @@ def test_a_given_name_the_rules_expanded_is_one_candidate_with_its_full_name():
     assert "Mike Campbell" in names and "Mike" not in names
 
 
-def test_an_addressee_the_ranker_nearly_preferred_is_given_only_where_the_rules_found_none():
+def test_the_recipient_guard_keeps_only_a_likely_addressee_spoken_to_in_a_conversation():
     from types import SimpleNamespace
 
     from quoteprov.attribution.decide import guarded
     from quoteprov.attribution.features import Candidate
     from quoteprov.records import Attribution
 
-    text = '"Go home," said Anna.'
+    text = '"Go home," said Anna. She said "go home" to the boy.'
     idx = SimpleNamespace(text=text, paragraphs=((0, len(text)),))
-    q = SimpleNamespace(paragraph=0, start=1)
-    cands = [Candidate("Petrov", (0, 6), "mention", "name"), Candidate(None, None, "nobody")]
-    p = np.array([0.3, 0.6])  # the ranker prefers nobody; Petrov scores half of nobody's
+    turn, narrated = SimpleNamespace(paragraph=0, start=1), SimpleNamespace(paragraph=0, start=text.index("go home"))
+    petrov, by_turn = Candidate("Petrov", (0, 6), "mention", "name"), Candidate("Petrov", (0, 6), "turn", "inferred")
+    nobody = Candidate(None, None, "nobody")
+    p = np.array([0.6, 0.3])
 
-    def models(ratio: float, curve: float = 0.9):
-        return SimpleNamespace(nobody_ratio=ratio, recipient_guard=0.5,
-                               recipient=SimpleNamespace(calibrate=lambda share, basis: curve))
+    def models(curve: float):
+        return SimpleNamespace(recipient=SimpleNamespace(calibrate=lambda share, basis: curve))
 
-    assert guarded(models(1.0), idx, q, cands, p, 1, Attribution(), "Anna") == 1  # never: the old policy
-    assert guarded(models(0.4), idx, q, cands, p, 1, Attribution(), "Anna") == 0
-    assert guarded(models(0.6), idx, q, cands, p, 1, Attribution(), "Anna") == 1  # not close enough
-    assert guarded(models(0.4, curve=0.3), idx, q, cands, p, 1, Attribution(), "Anna") == 1  # unlikely: the guard
-    assert guarded(models(0.4), idx, q, cands, p, 1, Attribution(), "Petrov") == 1  # nobody speaks to himself
-    assert guarded(models(0.4), idx, q, cands, p, 1, Attribution("Ivanov", "cue-addressee", "explicit"), "Anna") == 1
-
-
-def test_the_shipped_model_states_its_recipient_policy():
-    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    models = load()
-    assert models.nobody_ratio == data.get("nobody_ratio", 1.0) and 0 < models.nobody_ratio <= 1
+    assert guarded(models(0.9), idx, turn, [petrov, nobody], p, 0, Attribution(), "Anna") == 0
+    assert guarded(models(0.9), idx, turn, [petrov, nobody], p, 1, Attribution(), "Anna") == 1  # nobody stays nobody
+    assert guarded(models(0.3), idx, turn, [petrov, nobody], p, 0, Attribution(), "Anna") == 1  # unlikely, no rule
+    assert guarded(models(0.3), idx, turn, [petrov, nobody], p, 0,
+                   Attribution("Petrov", "cue-addressee", "explicit"), "Anna") == 0  # the rules found him
+    assert guarded(models(0.9), idx, turn, [petrov, nobody], p, 0, Attribution(), "Petrov") == 1  # not to himself
+    assert guarded(models(0.9), idx, turn, [by_turn, nobody], p, 0, Attribution(), "Anna") == 0
+    assert guarded(models(0.9), idx, narrated, [by_turn, nobody], p, 0, Attribution(), "Anna") == 1  # narration

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from quoteprov.attribution.candidates import Quote, TextIndex, blank, index_text
+from quoteprov.attribution.candidates import Quote, TextIndex, index_text, opens_paragraph
 from quoteprov.attribution.decide import basis_of, choose, margin_of, rule_index
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
@@ -64,13 +64,6 @@ POLICY, MARGIN = "rules-first", 2.0
 # rules and features that second pass lost on held-out novels (speaker 0.640 -> 0.635, addressee
 # 0.657 -> 0.641, genre flat), and one pass takes half the time
 CONTEXT = "gold"
-# where the recipient ranker prefers nobody and the rules found no addressee, its likeliest named
-# candidate may be given when it scores at least this fraction of nobody's (`decide.guarded`; 1.0:
-# never). Measured on held-out decisions (their abstentions kept): on model 11's first run 0.2 gave
-# genre recipient recall 0.489 -> 0.524 at precision 0.910 -> 0.870 and PDNC addressee 0.7165 ->
-# 0.7179, but on the final run 0.501 -> 0.537 at precision 0.905 -> 0.808 (under the 0.85 target),
-# and on texts without a gold it named days and cities ("December", "Petrograd"): not adopted
-NOBODY_RATIO = 1.0
 RECIPIENT_CONTEXT = "gold"
 CAL_MIN = 50  # held-out decisions of one basis needed to fit its own calibration curve
 decisions: list[dict[str, Any]] = []  # the last cross-validation's held-out decisions
@@ -241,10 +234,9 @@ def predict_text(p: Prepared, models: dict[str, Trees],
             if rc is not None:
                 d = decision(p, i, "recipient", rshare, recipient_ok(g, rc), rc_basis, cands, rk, rprefer,
                              models["recipient"], rrows)
-                lo = p.idx.paragraphs[q.paragraph][0]
                 # what `decide` reads besides the confidence to keep or drop a recipient
                 d["rule_none"] = q.recipient is None
-                d["turn_of_dialogue"] = blank(p.idx.text, lo, q.start, " \"'\u201c\u2018_")
+                d["turn_of_dialogue"] = opens_paragraph(p.idx, q)
                 cal.append(d)
             else:
                 cal.append(abstention(p, i, cands, rprefer, models["recipient"], rrows))
@@ -255,15 +247,14 @@ def predict_text(p: Prepared, models: dict[str, Trees],
 def abstention(p: Prepared, i: int, cands: list, prefer: int | None, model: Trees, rows: list) -> dict[str, Any]:
     """The ranker gave quotation i no recipient: not a decision the calibration reads (its field
     is `recipient-abstained`), kept with the likeliest named candidate (`alt`) so that a policy
-    that abstains less can be measured offline."""
+    that abstains less can be measured offline (`training/recipient_policy.py`)."""
     d = decision(p, i, "recipient", 0.0, False, "", cands, len(cands) - 1, prefer, model, rows)
     alt = max(range(len(cands) - 1), key=lambda j: d["probs"][j], default=None)
     d["field"], d["alt"] = "recipient-abstained", alt
     d["alt_origin"] = cands[alt].origin if alt is not None else None
     d["alt_how"] = cands[alt].how if alt is not None else None
     d["rule_none"] = p.idx.quotes[i].recipient is None
-    d["turn_of_dialogue"] = blank(p.idx.text, p.idx.paragraphs[p.idx.quotes[i].paragraph][0], p.idx.quotes[i].start,
-                                  " \"'\u201c\u2018_")
+    d["turn_of_dialogue"] = opens_paragraph(p.idx, p.idx.quotes[i])
     return d
 
 
@@ -433,7 +424,7 @@ def main(argv: list[str]) -> int:
     for name in raw:
         raw[name]["confidence"] = conf_models[name]
         print(f"{name}: {json.dumps(reliability[name])}")
-    model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN, "nobody_ratio": NOBODY_RATIO,
+    model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN,
              "seed": SEED, "params": PARAMS, "rounds": ROUNDS, "ensemble": ENSEMBLE,
              "genre_weight": GENRE_WEIGHT, "context": args.context,
              "recipient_context": args.recipient_context if args.context == "predicted" else "gold", "trained_on": [p.text.name for p in prepared],

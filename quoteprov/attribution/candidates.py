@@ -99,6 +99,12 @@ def _only(chars: str) -> re.Pattern[str]:
     return re.compile("[" + re.escape(chars) + "]*")
 
 
+def opens_paragraph(idx: "TextIndex", q: "Quote") -> bool:
+    """The quotation opens its paragraph (a turn of a conversation, not words quoted in narration):
+    where "the last speaker is spoken to" holds."""
+    return blank(idx.text, idx.paragraphs[q.paragraph][0], q.start, " \"'\u201c\u2018_")
+
+
 def blank(text: str, a: int, b: int, chars: str) -> bool:
     """Whether text[a:b] holds nothing but `chars` (`text[a:b].strip(chars) == ""`), reading it
     only up to its first other character: a quotation deep in a paragraph of megabytes must not

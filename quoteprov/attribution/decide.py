@@ -17,7 +17,7 @@ import numpy as np
 
 from ..cues import noun_gender
 from ..records import Attribution, Span
-from .candidates import Quote, TextIndex, blank, gender_of
+from .candidates import Quote, TextIndex, gender_of, opens_paragraph
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 from .rules import SpanAttribution
@@ -101,26 +101,24 @@ def _value(c: Candidate, rule: Attribution, rule_span: Span | None, conf: float,
     return Attribution(c.name, f"ranked-{c.origin}", basis_of(c, rule), round(conf, 3)), _span(text, ev)
 
 
+# an addressee the rules did not find is given only when it is more likely right than wrong
+RECIPIENT_GUARD = 0.5
+
+
 def guarded(models: Rankers, idx: TextIndex, q: Quote, cands: list[Candidate], p: np.ndarray, rk: int,
             rule: Attribution, speaker: str | None) -> int:
     """The recipient given: the ranker's choice `rk` (its probabilities `p`; the last candidate is
-    nobody), or, where it chose nobody and the rules found none, its likeliest named candidate
-    if that scores `nobody_ratio` times nobody's; then kept only if nobody speaks to himself, an
-    addressee the rules did not find is likely enough by the share's curve (as when the
-    decisions were chosen; `recipient_guard`), and "the last speaker is spoken to" is said of a
-    conversation (a quotation opening its paragraph), not of narrated speeches."""
+    nobody), unless it is the speaker (nobody speaks to himself here), or an addressee the rules
+    did not find whose share's curve (as when the decisions were chosen, not the confidence) is
+    under RECIPIENT_GUARD, or "the last speaker is spoken to" said of narrated speeches rather
+    than of a conversation (a quotation opening its paragraph); then nobody."""
     nobody = len(cands) - 1
-    if rk == nobody and rule.value is None and nobody > 0 and models.nobody_ratio < 1.0:
-        alt = int(np.argmax(p[:-1]))
-        if p[alt] >= models.nobody_ratio * p[-1]:
-            rk = alt
     if rk == nobody:
         return rk
     share = float(p[rk] / p.sum()) if p.sum() > 0 else 0.0
-    turn_of_dialogue = blank(idx.text, idx.paragraphs[q.paragraph][0], q.start, " \"'\u201c\u2018_")
     if same_name(cands[rk].name, speaker) or (
-            rule.value is None and models.recipient.calibrate(share, basis_of(cands[rk], rule)) < models.recipient_guard) or (
-            cands[rk].origin == "turn" and not turn_of_dialogue):
+            rule.value is None and models.recipient.calibrate(share, basis_of(cands[rk], rule)) < RECIPIENT_GUARD) or (
+            cands[rk].origin == "turn" and not opens_paragraph(idx, q)):
         return nobody
     return rk
 
@@ -148,15 +146,13 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         speaker, speaker_span = _value(cands[k], r.speaker, r.speaker_span, conf, idx.text, evidence)
         rrows = recipient_features(idx, i, cands, by, prev, speaker.value, rows, prev_to)
         rprefer = rule_index(cands, r.recipient.value) if first else None
-        rk, rshare, rp = choose_p(models.recipient, rrows, rprefer, margin)
+        rk, _, rp = choose_p(models.recipient, rrows, rprefer, margin)
         rbasis = basis_of(cands[rk], r.recipient)
         rconf = models.recipient.confidence(rp, rk, rprefer, rbasis, cands[rk].origin, rrows[rk])
         # the next turn reads the ranker's choice as it was trained to (the training and the
         # held-out figures see it unguarded), not what the guard below leaves in the record
         prev_to = cands[rk].name if not same_name(cands[rk].name, speaker.value) else None
-        chosen, rk = rk, guarded(models, idx, q, cands, rp, rk, r.recipient, speaker.value)
-        if rk not in (chosen, len(cands) - 1):  # the likeliest named candidate instead of nobody
-            rconf = models.recipient.confidence(rp, rk, rprefer, basis_of(cands[rk], r.recipient), cands[rk].origin, rrows[rk])
+        rk = guarded(models, idx, q, cands, rp, rk, r.recipient, speaker.value)
         recipient, recipient_span = _value(cands[rk], r.recipient, r.recipient_span, rconf, idx.text, evidence)
         out[i] = SpanAttribution(r.kind, r.kind_method, speaker, recipient, speaker_span,
                                  r.cue_span if speaker.method == r.speaker.method and speaker.value else None,

@@ -128,12 +128,6 @@ class Rankers:
     # proposal stands unless the ranker believes another `margin` times more)
     policy: str = "ranker"
     margin: float = 2.0
-    # where the recipient ranker prefers `nobody` and the rules found no addressee, its likeliest
-    # named candidate is still given when it scores at least `nobody_ratio` times nobody's (1.0:
-    # never) and, like every addressee the rules did not find, its calibrated share reaches
-    # `recipient_guard`; both chosen on held-out decisions (training/train_ranker.py)
-    nobody_ratio: float = 1.0
-    recipient_guard: float = 0.5
 
     def __getitem__(self, name: str) -> Trees:
         return self.speaker if name == "speaker" else self.recipient
@@ -147,8 +141,7 @@ def load(path: str | None = None) -> Rankers | None:
         return None
     data = json.loads(p.read_text(encoding="utf-8"))
     return Rankers(_trees(data["rankers"]["speaker"]), _trees(data["rankers"]["recipient"]),
-                   str(data.get("policy", "ranker")), float(data.get("margin", 2.0)),
-                   float(data.get("nobody_ratio", 1.0)), float(data.get("recipient_guard", 0.5)))
+                   str(data.get("policy", "ranker")), float(data.get("margin", 2.0)))
 
 
 def _walk(node: dict[str, Any], feat: list[int], thr: list[float], left: list[int], right: list[int],
