@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 from .. import cues
 from ..entities import is_person_noun
 from .context import Ctx, hyphen_run, outside, span_of
+from .who import voice_owner
 
 PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
 
@@ -35,9 +36,7 @@ def a_person(tok: "Token") -> bool:
     """A name, he/she/I/they or a noun for a person: what only a speaker's tag has beside an
     ordinary verb ('"...," came a voice from the back' names nobody)."""
     return tok.tag_ in ("NNP", "NNPS") or tok.lower_ in cues.PERSON_PRONOUNS | {"i", "they", "we"} \
-        or is_person_noun(tok.lower_) or capitalised(tok) or (tok.lower_ == "voice" and any(  # "the voice of X"
-            (c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")) or (c.dep_ == "prep" and c.lower_ == "of" and any(
-                g.tag_ in ("NNP", "NNPS") for g in c.children)) for c in tok.children))
+        or is_person_noun(tok.lower_) or capitalised(tok) or voice_owner(tok) is not None  # "the voice of X"
 
 
 def capitalised(tok: "Token") -> bool:

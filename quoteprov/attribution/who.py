@@ -112,6 +112,21 @@ def plural_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     return None
 
 
+def voice_owner(tok: "Token") -> "Token | None":
+    """The named person whose voice `tok` is: "Hamidullah's voice", "the clear voice of Inspector
+    Ratcliffe"; None for any other word, or a voice of no one named ("a voice from the back")."""
+    if tok.lower_ not in ("voice", "voices"):
+        return None
+    for c in tok.children:
+        if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS"):
+            return c
+        if c.dep_ == "prep" and c.lower_ == "of":
+            named = next((g for g in c.children if g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS")), None)
+            if named is not None:
+                return named
+    return None
+
+
 def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     """'When I questioned one of them ..., he grew impatient': a person named in an adverbial
     clause that opens the pronoun's sentence is its antecedent; so is a named person who is
@@ -223,13 +238,9 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
             obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
             if obj is not None and obj.tag_ in ("NNP", "NNPS"):
                 return proper(ctx, obj, off)
-    if tok.lower_ in ("voice", "voices"):  # 'said Hamidullah's voice': he speaks
-        poss = next((c for c in tok.children if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS")
-                     and outside(ctx, c, off)), None) or next(  # "the clear voice of Inspector Ratcliffe"
-            (g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-             if g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS") and outside(ctx, g, off)), None)
-        if poss is not None:
-            return proper(ctx, poss, off)
+    owner = voice_owner(tok)  # 'said Hamidullah's voice': he speaks
+    if owner is not None and outside(ctx, owner, off):
+        return proper(ctx, owner, off)
     toks = hyphen_run(tok)  # "the ex-convict", however the parser hung its pieces
     for c in tok.lefts:
         if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
