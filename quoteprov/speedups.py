@@ -1,6 +1,7 @@
 """The fast lane's byte-level helpers: the C module `_speedups` when it was compiled at install
 time, else these pure-Python twins, which define what the C code must return (the tests run
-both on the same inputs)."""
+both on the same inputs). The ranker's tree walk `tree_raw` (None when not compiled) has its
+twin beside the trees it walks, `attribution.model.py_tree_raw` (it needs numpy)."""
 from __future__ import annotations
 
 import re
@@ -23,11 +24,12 @@ def py_ascii_words(text: str) -> bytes | None:
 
 
 try:
-    from ._speedups import ascii_words, delimiters
+    from ._speedups import ascii_words, delimiters, tree_raw
     from ._speedups import clean as c_clean  # validate.clean's twin, used by check_lines
 except ImportError:  # pragma: no cover - no C compiler where quoteprov was installed
     ascii_words = py_ascii_words
     c_clean = None
     delimiters = py_delimiters
+    tree_raw = None
 
 COMPILED = delimiters is not py_delimiters

@@ -125,7 +125,10 @@ def _walk(t: tuple[np.ndarray, ...], x: np.ndarray) -> float:
 
 def test_the_vectorised_evaluator_is_the_tree_walk_exactly():
     # every tree of the shipped model, walked one row at a time and summed tree after tree,
-    # must give bit-for-bit what the table evaluation gives (the dataset depends on it)
+    # must give bit-for-bit what the table evaluation gives (the dataset depends on it): the C
+    # walk when it is compiled and its numpy twin
+    from quoteprov.attribution.model import py_tree_raw
+
     rng = np.random.default_rng(3)
     for model in (load().speaker, load().recipient):
         X = rng.random((60, len(model.features))) * 4 - 1
@@ -140,6 +143,27 @@ def test_the_vectorised_evaluator_is_the_tree_walk_exactly():
             expected.append(s)
         assert model.raw(X).tolist() == expected
         assert model.raw(X[:1]).tolist() == expected[:1]
+        assert py_tree_raw(X, model.table, model.bias).tolist() == expected
+
+
+def test_the_c_tree_walk_refuses_tables_that_point_outside_themselves():
+    from quoteprov.speedups import tree_raw
+
+    if tree_raw is None:
+        pytest.skip("no compiled C helpers here")
+    feat, thr, left, right, leaf, _ = load().speaker.table
+    X = np.zeros((2, len(load().speaker.features)))
+    out = np.empty(2)
+    bad = feat.copy()
+    bad[0, 0] = X.shape[1]  # a feature the rows do not have
+    with pytest.raises(ValueError):
+        tree_raw(X, bad, thr, left, right, leaf, out, 0.0)
+    loop = left.copy()
+    loop[0, 0] = 0  # a node that is its own child
+    with pytest.raises(ValueError):
+        tree_raw(X, feat, thr, loop, loop, leaf, out, 0.0)
+    with pytest.raises(TypeError):
+        tree_raw(X.astype(np.float32), feat, thr, left, right, leaf, out, 0.0)
 
 
 def _index(text: str):

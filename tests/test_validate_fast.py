@@ -64,7 +64,7 @@ def test_the_c_helpers_are_compiled_in_ci() -> None:
     would leave the tests above comparing Python with itself, so it fails here instead."""
     if not os.environ.get("CI") and not speedups.COMPILED:
         pytest.skip("no compiled C helpers here (no C compiler when quoteprov was installed?)")
-    assert speedups.COMPILED and speedups.c_clean is not None
+    assert speedups.COMPILED and speedups.c_clean is not None and speedups.tree_raw is not None
 
 
 # --------------------------------------------------------------------------------------------

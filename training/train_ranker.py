@@ -35,10 +35,11 @@ from typing import Any
 import numpy as np
 
 from quoteprov.attribution.candidates import Quote, TextIndex, index_text, opens_paragraph
-from quoteprov.attribution.decide import basis_of, choose, margin_of, rule_index
+from quoteprov.attribution.beam import decode, rule_index
+from quoteprov.attribution.decide import basis_of
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
-from quoteprov.attribution.model import MODEL_FILE, Trees, _trees, lightgbm_to_flat
+from quoteprov.attribution.model import MODEL_FILE, Rankers, Trees, _trees, lightgbm_to_flat
 from quoteprov.attribution.narrator import narrator_of
 from quoteprov.records import Attribution
 
@@ -59,6 +60,7 @@ ENSEMBLE = 1  # boosters averaged (`--ensemble`)
 # on held-out texts this beat the ranker's plain choice on the novels (A Handful of Dust,
 # speaker 0.515 against 0.491) and on the genre texts (the seed 0.941 against 0.647)
 POLICY, MARGIN = "rules-first", 2.0
+BEAM = 1  # sequences of choices kept while deciding a text (`quoteprov/attribution/beam.py`)
 # what the shipped model is trained with (`python -m training.train_ranker` reproduces it): the gold
 # turns. Model 5 was trained on its own held-out turns (`predicted`, two passes); with model 6's
 # rules and features that second pass lost on held-out novels (speaker 0.640 -> 0.635, addressee
@@ -67,6 +69,10 @@ CONTEXT = "gold"
 RECIPIENT_CONTEXT = "gold"
 CAL_MIN = 50  # held-out decisions of one basis needed to fit its own calibration curve
 decisions: list[dict[str, Any]] = []  # the last cross-validation's held-out decisions
+# where each fold's models are written (`--save-folds`) or read instead of trained (`--load-folds`):
+# a change of the decoding alone is then measured in minutes, on the very same models
+FOLDS_DIR: Path | None = None
+LOAD_FOLDS = False
 
 
 def record_quote(r: dict[str, Any]) -> Quote:
@@ -193,55 +199,48 @@ def fit(rows: list, labels: list, weights: list, names: tuple[str, ...], groups:
     return {"features": list(names), "trees": trees, "bias": 0.0}
 
 
-def predict_text(p: Prepared, models: dict[str, Trees],
-                 rules_first: bool = POLICY == "rules-first") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Decide a text in order with `models`; the records with the new values, and for each
-    gold quotation's speaker and recipient a held-out decision to calibrate on (`decision`)."""
+def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Decide a text as `decide` does (`beam.decode`, with BEAM); the records with the new values,
+    and for each gold quotation's speaker and recipient a held-out decision to calibrate on
+    (`decision`)."""
     recs = [dict(r) for r in p.records]
-    prev: list[str | None] = []
-    prev_to: str | None = None
     cal: list[dict[str, Any]] = []
+    steps = decode(p.idx, Rankers(models["speaker"], models["recipient"], POLICY, MARGIN, BEAM))
     for i, q in enumerate(p.idx.quotes):
-        if q.nested:
+        if i not in steps:
             continue
-        cands, by = candidates(p.idx, i, prev, prev_to)
-        rows = speaker_features(p.idx, i, cands, by, prev, prev_to)
-        prefer = rule_index(cands, q.speaker) if rules_first else None
-        margin = margin_of(q.speaker_method, MARGIN) if rules_first else MARGIN
-        k, share = choose(models["speaker"], rows, prefer, margin)
-        sp = cands[k].name
+        s = steps[i]
+        cands, k, rk = s.cands, s.k, s.rk
+        sp = s.speaker
         sp_basis = basis_of(cands[k], Attribution(q.speaker, q.speaker_method, q.speaker_basis)) or ""
-        if sp is not None and same_name(sp, q.speaker):
-            sp = q.speaker
-        rrows = recipient_features(p.idx, i, cands, by, prev, sp, rows, prev_to)
-        rprefer = rule_index(cands, q.recipient) if rules_first else None
-        rk, rshare = choose(models["recipient"], rrows, rprefer, margin)
         rc = cands[rk].name if not same_name(cands[rk].name, sp) else None
         rc_basis = basis_of(cands[rk], Attribution(q.recipient, q.recipient_method, q.recipient_basis)) or ""
         if rc is not None and same_name(rc, q.recipient):
             rc = q.recipient
         recs[i]["speaker"], recs[i]["recipient"] = sp, rc
-        prev_to = rc
         g = p.gold.get(i)
         if g is not None and g.kind[0] == "quotation":
             if sp is not None:
-                d = decision(p, i, "speaker", share, speaker_ok(g, sp), sp_basis, cands, k, prefer,
-                             models["speaker"], rows)
+                d = decision(p, i, "speaker", share(s.p, k), speaker_ok(g, sp), sp_basis, cands, k, s.prefer,
+                             models["speaker"], s.rows)
                 # `decide` never takes the one the rules found addressed for the speaker
                 d["addressed"] = rule_index(cands, q.recipient) if q.recipient and not same_name(
                     q.recipient, q.speaker) else None
                 cal.append(d)
             if rc is not None:
-                d = decision(p, i, "recipient", rshare, recipient_ok(g, rc), rc_basis, cands, rk, rprefer,
-                             models["recipient"], rrows)
+                d = decision(p, i, "recipient", share(s.rp, rk), recipient_ok(g, rc), rc_basis, cands, rk,
+                             s.rprefer, models["recipient"], s.rrows)
                 # what `decide` reads besides the confidence to keep or drop a recipient
                 d["rule_none"] = q.recipient is None
                 d["turn_of_dialogue"] = opens_paragraph(p.idx, q)
                 cal.append(d)
             else:
-                cal.append(abstention(p, i, cands, rprefer, models["recipient"], rrows))
-        prev.append(sp)
+                cal.append(abstention(p, i, cands, s.rprefer, models["recipient"], s.rrows))
     return recs, cal
+
+
+def share(p: np.ndarray, k: int) -> float:
+    return float(p[k] / p.sum()) if p.sum() > 0 else 0.0
 
 
 def abstention(p: Prepared, i: int, cands: list, prefer: int | None, model: Trees, rows: list) -> dict[str, Any]:
@@ -317,7 +316,13 @@ def _run_fold(job: tuple[int, list[int]]) -> list[tuple[int, list[str | None], l
     its chosen speakers, its held-out decisions and its scores."""
     f, fold = job
     prepared = _FOLD_TEXTS
-    raw = train([p for i, p in enumerate(prepared) if i not in fold])
+    saved = FOLDS_DIR / f"fold-{f}.json" if FOLDS_DIR else None
+    if LOAD_FOLDS and saved:
+        raw = json.loads(saved.read_text(encoding="utf-8"))
+    else:
+        raw = train([p for i, p in enumerate(prepared) if i not in fold])
+        if saved:
+            saved.write_text(json.dumps(raw, separators=(",", ":")) + "\n", encoding="utf-8")
     models = {n: _trees(d) for n, d in raw.items()}
     out = []
     for i in fold:
@@ -362,7 +367,7 @@ def cross_validate(prepared: list[Prepared], k: int, log=print, jobs: int = 1
 
 
 def main(argv: list[str]) -> int:
-    global RECIPIENT_CONTEXT, ROUNDS, ENSEMBLE, SEED
+    global RECIPIENT_CONTEXT, ROUNDS, ENSEMBLE, SEED, FOLDS_DIR, LOAD_FOLDS, BEAM
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=3, help="folds of the novels (each genre text is a fold)")
     ap.add_argument("--out", default=str(MODEL_FILE))
@@ -384,8 +389,19 @@ def main(argv: list[str]) -> int:
                     help=f"boosters of different seeds averaged (default {ENSEMBLE})")
     ap.add_argument("--seed", type=int, default=SEED,
                     help=f"LightGBM's seed (default {SEED}): another one measures how much a result is the seed's")
+    ap.add_argument("--beam", type=int, default=BEAM,
+                    help=f"sequences of choices kept while deciding a text (default {BEAM}: one choice after another)")
+    ap.add_argument("--save-folds", metavar="DIR", help="write each fold's models to DIR")
+    ap.add_argument("--load-folds", metavar="DIR",
+                    help="decide the held-out folds with the models saved in DIR instead of training them "
+                         "(measures a change of decoding alone; implies --eval-only)")
     args = ap.parse_args(argv)
-    ROUNDS, ENSEMBLE = args.rounds, max(1, args.ensemble)
+    if args.save_folds or args.load_folds:
+        FOLDS_DIR = Path(args.save_folds or args.load_folds)
+        FOLDS_DIR.mkdir(parents=True, exist_ok=True)
+        LOAD_FOLDS = bool(args.load_folds)
+        args.eval_only = args.eval_only or LOAD_FOLDS
+    ROUNDS, ENSEMBLE, BEAM = args.rounds, max(1, args.ensemble), max(1, args.beam)
     SEED = PARAMS["seed"] = args.seed
     PARAMS["num_leaves"] = args.leaves
     PARAMS["objective"] = args.objective
@@ -424,7 +440,7 @@ def main(argv: list[str]) -> int:
     for name in raw:
         raw[name]["confidence"] = conf_models[name]
         print(f"{name}: {json.dumps(reliability[name])}")
-    model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN,
+    model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN, "beam": BEAM,
              "seed": SEED, "params": PARAMS, "rounds": ROUNDS, "ensemble": ENSEMBLE,
              "genre_weight": GENRE_WEIGHT, "context": args.context,
              "recipient_context": args.recipient_context if args.context == "predicted" else "gold", "trained_on": [p.text.name for p in prepared],

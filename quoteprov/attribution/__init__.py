@@ -15,7 +15,7 @@ from ..entities import registry_names
 from ..records import Attribution
 from ..source import Source
 from ..spans import QuotedSpan
-from .candidates import index_text
+from .candidates import TextIndex, index_text
 from .decide import decide, quote_of
 from .model import load
 from .narrator import narrator_of, outermost
@@ -52,15 +52,22 @@ def _remap(parent: int | None, new: dict[int, int]) -> int | None:
 
 def _attribute(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]],
                use_model: bool) -> list[SpanAttribution]:
+    models = load() if use_model else None
+    rules, idx = ruled(source, spans, registry, index=bool(models and spans))
+    return canonical(decide(idx, rules, models), registry) if models and idx else rules
+
+
+def ruled(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]], index: bool = True
+          ) -> tuple[list[SpanAttribution], TextIndex | None]:
+    """The rules' attributions of the spans, and (with `index`) the index of the text that the
+    rankers decide from."""
     narrator = narrator_of(source, outermost(spans))
     rules = attribute_rules(source, spans, registry, narrator)
-    models = load() if use_model else None
-    if not models or not spans:
-        return rules
+    if not index:
+        return rules, None
     quotes = [quote_of(sp.start, sp.end, sp.paragraph, sp.nested_in is not None, a) for sp, a in zip(spans, rules)]
     body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
-    idx = index_text(source.text, source.paragraphs, quotes, narrator, body)
-    return canonical(decide(idx, rules, models), registry)
+    return rules, index_text(source.text, source.paragraphs, quotes, narrator, body)
 
 
 def canonical(attributions: list[SpanAttribution], registry: list[dict[str, Any]]) -> list[SpanAttribution]:

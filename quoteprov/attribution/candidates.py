@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from ..entities import (
     _LEADING_STOP,
@@ -92,6 +94,19 @@ class TextIndex:
     # role nouns to the names the text gives them (descriptions.role_links), read on demand
     roles: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] | None = None
     given: dict[str, str] = field(default_factory=dict)  # a given name alone to its full name (given_names)
+    # what the features of one quotation read that does not depend on the speakers chosen before
+    # it (`memo`): the beam extends each quotation from several sequences
+    memos: dict[tuple, Any] = field(default_factory=dict)
+
+
+T = TypeVar("T")
+
+
+def memo(idx: TextIndex, key: tuple, make: Callable[[], T]) -> T:
+    """make(), computed once per text and key."""
+    if key not in idx.memos:
+        idx.memos[key] = make()
+    return idx.memos[key]
 
 
 @lru_cache(maxsize=8)

@@ -12,6 +12,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import partial
 
 from .. import cues
 from ..entities import kind_of
@@ -22,6 +23,7 @@ from .candidates import (
     TextIndex,
     blank,
     gender_of,
+    memo,
     quoted_names,
     window_mentions,
 )
@@ -109,6 +111,11 @@ def _words(s: str) -> int:
     return len(re.findall(r"\w+", s))
 
 
+def _vocatives(name: str, quote: str, before: str, given: dict[str, str]) -> tuple[float, float]:
+    """Whether the name is spoken in the quotation, and in the one before."""
+    return float(_named_in(name, quote, given)), float(bool(before) and _named_in(name, before, given))
+
+
 def _named_in(name: str, text: str, given: dict[str, str]) -> bool:
     """Whether `text` names the candidate: by its last word, or by the given name the text uses
     for it alone (`given_names`: "Bill" for Bill Gorton, the way friends speak to him)."""
@@ -123,14 +130,14 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
     the one the last quotation was decided to be spoken to (`prev_to`)."""
     q = idx.quotes[i]
     prev_to = _answers(prev_to)
-    mentions = window_mentions(idx, q)
+    mentions = memo(idx, ("window", i), lambda: window_mentions(idx, q))
     # names spoken in this quotation and the one before: in a conversation the one spoken to
     # answers, and is often named nowhere else near (a third of PDNC's speakers of "he said"
     # were no candidate at all)
-    spoken = [m for x in [q, *prev_quotes(idx, i, 1)] for m in quoted_names(idx, x)]
-    g_after, g_before = adjacent_genders(idx, q)
-    cast = recent_cast(idx, q, g_after or g_before)
-    ahead = [x for x in next_quotes(idx, i) if x.speaker]
+    spoken = memo(idx, ("spoken", i), lambda: [m for x in [q, *prev_quotes(idx, i, 1)] for m in quoted_names(idx, x)])
+    g_after, g_before = memo(idx, ("genders", i), lambda: adjacent_genders(idx, q))
+    cast = memo(idx, ("cast", i), lambda: recent_cast(idx, q, g_after or g_before))
+    ahead = [x for x in memo(idx, ("next", i), lambda: next_quotes(idx, i)) if x.speaker]
     names = [m.key for m in mentions] + [n for n in [*prev[-3:], prev_to] if n] + ([q.speaker] if q.speaker else []) \
         + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast] \
         + [x.speaker for x in ahead if x.speaker is not None]
@@ -289,14 +296,14 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
     q = idx.quotes[i]
     text = idx.text
     qtext = text[q.start:q.end]
-    ctx = quote_context(idx, i)
-    pq = prev_quotes(idx, i)
+    ctx = memo(idx, ("context", i), lambda: quote_context(idx, i))
+    pq = memo(idx, ("prev", i), lambda: prev_quotes(idx, i))
     prev_text = text[pq[0].start:pq[0].end] if pq else ""
     last = prev[::-1] + [None, None, None]
     fam = family(q.speaker_method)
-    g_after, g_before = adjacent_genders(idx, q)
-    desc = described(idx, q)
-    ahead = next_quotes(idx, i)
+    g_after, g_before = memo(idx, ("genders", i), lambda: adjacent_genders(idx, q))
+    desc = memo(idx, ("described", i), lambda: described(idx, q))
+    ahead = memo(idx, ("next", i), lambda: next_quotes(idx, i))
     rows: list[dict[str, float]] = []
     for c in cands:
         f = dict.fromkeys(SPEAKER_FEATURES, 0.0)
@@ -318,8 +325,8 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
             f["rule_inferred"] = float(q.speaker_basis == "inferred")
         _mention_features(f, idx, q, by.get(c.name, []))
         _turn_features(f, c.name, last, prev_to, ahead)
-        f["voc_in_quote"] = float(_named_in(c.name, qtext, idx.given))
-        f["voc_in_prev"] = float(bool(prev_text) and _named_in(c.name, prev_text, idx.given))
+        f["voc_in_quote"], f["voc_in_prev"] = memo(idx, ("named", i, c.name),
+                                                   partial(_vocatives, c.name, qtext, prev_text, idx.given))
         k = kind_of(c.name)
         f[f"kind_{k}"] = 1.0 if f"kind_{k}" in f else 0.0
         f["honorific"] = float(c.name.split()[0].rstrip(".") in HONORIFICS)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..speedups import tree_raw
 from .confidence import Calibrator, calibrator, inputs
 
 MODEL_FILE = Path(__file__).with_name("ranker.json")
@@ -40,25 +41,15 @@ class Trees:
     confidence_model: Calibrator | None = None
 
     def raw(self, X: np.ndarray) -> np.ndarray:
-        """The summed tree outputs (log-odds) of each row of X."""
-        feat, thr, left, right, leaf, depth = self.table or _table(self.trees)
-        n_rows, n_trees = X.shape[0], len(self.trees)
-        tree = np.arange(n_trees)[None, :]
-        row = np.arange(n_rows)[:, None]
-        node = np.zeros((n_rows, n_trees), dtype=np.int64)
-        for _ in range(depth):
-            active = node >= 0
-            if not active.any():
-                break
-            n = np.where(active, node, 0)
-            go_left = X[row, feat[tree, n]] <= thr[tree, n]
-            node = np.where(active, np.where(go_left, left[tree, n], right[tree, n]), node)
-        out = np.empty((n_rows, n_trees + 1), dtype=np.float64)
-        out[:, 0] = self.bias
-        out[:, 1:] = leaf[tree, ~node]
-        # summed tree by tree, in order (an accumulation, not a pairwise sum): the same
-        # floating-point result as adding one tree's output after another
-        return np.add.accumulate(out, axis=1)[:, -1] if n_trees else out[:, 0]
+        """The summed tree outputs (log-odds) of each row of X: by the C walk when it was
+        compiled, else by its twin `py_tree_raw` (the same numbers, bit for bit)."""
+        table = self.table or _table(self.trees)
+        if tree_raw is None or not self.trees:
+            return py_tree_raw(X, table, self.bias)
+        feat, thr, left, right, leaf, _ = table
+        out = np.empty(X.shape[0], dtype=np.float64)
+        tree_raw(np.ascontiguousarray(X, dtype=np.float64), feat, thr, left, right, leaf, out, self.bias)
+        return out
 
     def prob(self, X: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.raw(X)))
@@ -78,6 +69,30 @@ class Trees:
         if self.confidence_model is None:
             return self.calibrate(float(p[k] / p.sum()) if p.sum() > 0 else 0.0, basis)
         return self.confidence_model(inputs(p, k, prefer, basis or "", origin, row, self.features))
+
+
+def py_tree_raw(X: np.ndarray, table: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int],
+                bias: float) -> np.ndarray:
+    """The twin of the C `tree_raw`: bias plus each tree's leaf for each row of X, the trees
+    walked all at once, one pass per level of the padded tables (`_table`)."""
+    feat, thr, left, right, leaf, depth = table
+    n_rows, n_trees = X.shape[0], feat.shape[0] if leaf.size else 0
+    tree = np.arange(n_trees)[None, :]
+    row = np.arange(n_rows)[:, None]
+    node = np.zeros((n_rows, n_trees), dtype=np.int64)
+    for _ in range(depth):
+        active = node >= 0
+        if not active.any():
+            break
+        n = np.where(active, node, 0)
+        go_left = X[row, feat[tree, n]] <= thr[tree, n]
+        node = np.where(active, np.where(go_left, left[tree, n], right[tree, n]), node)
+    out = np.empty((n_rows, n_trees + 1), dtype=np.float64)
+    out[:, 0] = bias
+    out[:, 1:] = leaf[tree, ~node]
+    # summed tree by tree, in order (an accumulation, not a pairwise sum): the same
+    # floating-point result as adding one tree's output after another
+    return np.add.accumulate(out, axis=1)[:, -1] if n_trees else out[:, 0]
 
 
 def _trees(d: dict[str, Any]) -> Trees:
@@ -128,6 +143,8 @@ class Rankers:
     # proposal stands unless the ranker believes another `margin` times more)
     policy: str = "ranker"
     margin: float = 2.0
+    # the sequences of choices kept while deciding a text in order (`beam.py`; 1: one choice after another)
+    beam: int = 1
 
     def __getitem__(self, name: str) -> Trees:
         return self.speaker if name == "speaker" else self.recipient
@@ -141,7 +158,8 @@ def load(path: str | None = None) -> Rankers | None:
         return None
     data = json.loads(p.read_text(encoding="utf-8"))
     return Rankers(_trees(data["rankers"]["speaker"]), _trees(data["rankers"]["recipient"]),
-                   str(data.get("policy", "ranker")), float(data.get("margin", 2.0)))
+                   str(data.get("policy", "ranker")), float(data.get("margin", 2.0)),
+                   int(data.get("beam", 1)))
 
 
 def _walk(node: dict[str, Any], feat: list[int], thr: list[float], left: list[int], right: list[int],

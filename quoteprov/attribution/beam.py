@@ -1,0 +1,184 @@
+"""Deciding a conversation as a whole: a beam over the turns.
+
+The rankers read who spoke the last three turns and who was spoken to last (turn-taking). Chosen
+one quotation at a time, a wrong early turn is read by every later one, and the speakers of a
+long exchange between two people all flip. So the BEAM likeliest sequences of choices are kept
+instead of one, each scored by the sum of the logarithms of its speakers' shares of the scores
+(the share of the candidate chosen among its quotation's candidates); a sequence that reaches the
+state of another (the same last three speakers and last addressee: all that the next choices
+read) and is less likely is dropped. Where the rules' proposal stands (the rules-first policy)
+there is one choice, whose share still counts: a turn-taking that makes the next "said Emma"
+unlikely is the less likely sequence. The addressee is chosen as before, once per sequence.
+With a beam of 1 this is the choice of one quotation after another.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..cues import noun_gender
+from .candidates import Quote, TextIndex, gender_of
+from .features import Candidate, candidates, recipient_features, same_name, speaker_features
+from .model import Rankers, Trees
+
+BRANCH = 3  # the likeliest speakers of a quotation that each sequence is continued with
+RBRANCH = 1
+RSCORE = True
+FORCED = True  # whether the share of a choice the rules force counts in its sequence's score
+
+
+def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
+           margin: float = 2.0, exclude: int | None = None) -> tuple[int, float]:
+    """The best candidate and its share of the scores (`Trees.calibrate` turns it into the
+    probability that it is right). With `prefer` (the
+    index of the rules' proposal, under the rules-first policy) that candidate stands unless
+    the ranker believes another named candidate `margin` times more: abstaining (`nobody`, the
+    last row) never overrides a value the rules found evidence for."""
+    k, share, _ = choose_p(model, rows, prefer, margin, exclude)
+    return k, share
+
+
+def choose_p(model: Trees, rows: list[list[float]], prefer: int | None = None,
+             margin: float = 2.0, exclude: int | list[int] | None = None) -> tuple[int, float, np.ndarray]:
+    """`choose`, and the candidates' probabilities it chose from (what the confidence reads)."""
+    p = model.prob(np.asarray(rows, dtype=np.float64))
+    if exclude is not None:
+        p[exclude] = 0.0
+    k = choose_k(p, prefer, margin)
+    return k, float(p[k] / p.sum()) if p.sum() > 0 else 0.0, p
+
+
+def choose_k(p: np.ndarray, prefer: int | None, margin: float) -> int:
+    """The candidate chosen from probabilities p (the last is nobody), as `choose` rules."""
+    k = int(np.argmax(p))
+    if prefer is not None and (k == len(p) - 1 or math.isinf(margin) or p[k] < margin * p[prefer]):
+        k = prefer
+    return k
+
+
+# rules whose value is no guess for a ranker to overturn: the rest of a quotation left open at
+# the end of the paragraph before is the same utterance (the printer's convention), so it keeps
+# that speaker and recipient whatever turn-taking suggests
+SETTLED = frozenset({"continued-quotation"})
+
+
+def margin_of(speaker_method: str | None, margin: float) -> float:
+    """The margin by which the ranker must outscore the rules' value of this quotation."""
+    return math.inf if speaker_method in SETTLED else margin
+
+
+def other_gender(idx: TextIndex, cands: list[Candidate], value: str | None) -> list[int]:
+    """The candidates of the other gender than the description the rules found ("said the first
+    housemaid" is no Mr. Eager): whatever turn-taking suggests, the ranker never trades one for
+    the other."""
+    head = value.split()[-1].lower() if value and value[:1].islower() else ""
+    g = noun_gender(head)
+    return [k for k, c in enumerate(cands) if g and c.name and gender_of(idx, c.name) == -g]
+
+
+def rule_index(cands: list[Candidate], value: str | None) -> int | None:
+    """Where the rules' value stands among the candidates (None when the rules gave none)."""
+    if value is None:
+        return None
+    return next((k for k, c in enumerate(cands) if same_name(c.name, value)), None)
+
+
+def excluded(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
+    """The candidates that may not speak quotation q: the one the rules found addressed ("he told
+    the delegates"), and those of the other gender than the rules' description."""
+    addressed = rule_index(cands, q.recipient) if q.recipient and not same_name(q.recipient, q.speaker) else None
+    return [x for x in (addressed,) if x is not None] + other_gender(idx, cands, q.speaker)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One quotation decided, as one sequence decided it: its candidates, the rankers' rows and
+    probabilities (excluded candidates at 0), the choices and the rules' proposals."""
+    i: int
+    cands: list[Candidate]
+    rows: list[list[float]]
+    p: np.ndarray
+    k: int
+    prefer: int | None
+    rrows: list[list[float]]
+    rp: np.ndarray
+    rk: int
+    rprefer: int | None
+    speaker: str | None   # the chosen speaker, in the rules' spelling where it is their value
+
+
+@dataclass(frozen=True)
+class Path:
+    score: float
+    last: tuple[str | None, ...]       # the last three speakers, oldest first
+    prev_to: str | None                # the ranker's addressee of the last quotation, unguarded
+    back: tuple[Step, Path] | None     # the last step and the sequence before it
+
+
+def steps_of(path: Path | None) -> list[Step]:
+    out: list[Step] = []
+    while path is not None and path.back is not None:
+        out.append(path.back[0])
+        path = path.back[1]
+    return out[::-1]
+
+
+def _share(p: np.ndarray, k: int) -> float:
+    s = float(p.sum())
+    return float(p[k]) / s if s > 0 and p[k] > 0 else 1e-9
+
+
+def _speakers(p: np.ndarray, prefer: int | None, margin: float, branch: int) -> list[int]:
+    """The speakers a sequence may continue with: the one choice when the rules have a proposal
+    (it stands, or the ranker overrides it by the margin: `choose_k`), else the `branch` likeliest."""
+    k = choose_k(p, prefer, margin)
+    if prefer is not None or branch == 1:
+        return [k]
+    order = [int(j) for j in np.argsort(-p, kind="stable")[:branch] if p[j] > 0]
+    return order or [k]
+
+
+def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) -> list[Path]:
+    q = idx.quotes[i]
+    prev = list(path.last)
+    cands, by = candidates(idx, i, prev, path.prev_to)
+    rows = speaker_features(idx, i, cands, by, prev, path.prev_to)
+    first = models.policy == "rules-first"
+    prefer = rule_index(cands, q.speaker) if first else None
+    margin = margin_of(q.speaker_method, models.margin)
+    p = models.speaker.prob(np.asarray(rows, dtype=np.float64))
+    p[excluded(idx, q, cands)] = 0.0
+    out = []
+    for k in _speakers(p, prefer, margin, branch):
+        sp = q.speaker if same_name(cands[k].name, q.speaker) else cands[k].name
+        rrows = recipient_features(idx, i, cands, by, prev, sp, rows, path.prev_to)
+        rprefer = rule_index(cands, q.recipient) if first else None
+        rp = models.recipient.prob(np.asarray(rrows, dtype=np.float64))
+        for rk in _speakers(rp, rprefer, margin, RBRANCH if branch > 1 else 1):
+            step = Step(i, cands, rows, p, k, prefer, rrows, rp, rk, rprefer, sp)
+            to = cands[rk].name if not same_name(cands[rk].name, sp) else None
+            score = path.score + (math.log(_share(p, k)) if FORCED or prefer is None else 0.0)
+            if RBRANCH > 1 and RSCORE:
+                score += math.log(_share(rp, rk))
+            out.append(Path(score, (*path.last, sp)[-3:], to, (step, path)))
+    return out
+
+
+def decode(idx: TextIndex, models: Rankers, beam: int | None = None) -> dict[int, Step]:
+    """Each quotation's step (by quote index; nested quotations have none) on the likeliest
+    sequence of the beam."""
+    width = max(1, beam if beam is not None else models.beam)
+    paths = [Path(0.0, (), None, None)]
+    for i, q in enumerate(idx.quotes):
+        if q.nested:
+            continue
+        best: dict[tuple, Path] = {}
+        for path in paths:
+            for nxt in _extend(idx, i, path, models, BRANCH if width > 1 else 1):
+                key = (nxt.last, nxt.prev_to)
+                if key not in best or nxt.score > best[key].score:
+                    best[key] = nxt
+        paths = sorted(best.values(), key=lambda x: -x.score)[:width]
+    return {s.i: s for s in steps_of(paths[0])}
