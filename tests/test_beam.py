@@ -2,48 +2,47 @@
 sequences of speakers, and with room for every state it finds the likeliest sequence of all."""
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-
 import numpy as np
-import pytest
 
-from quoteprov.attribution import beam
-from quoteprov.attribution.candidates import Quote, index_text
-from quoteprov.attribution.features import candidates, recipient_features, speaker_features
-from quoteprov.attribution.model import load
+from quoteprov.attribution import beam, ruled
+from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
+                                            recipient_features, same_name, speaker_features)
+from quoteprov.attribution.model import Rankers, Trees, _trees
+from quoteprov.markers import find_markers
 from quoteprov.source import make_source
+from quoteprov.spans import find_spans
 
 DIALOGUE = (
-    "Anna Karlova met Peter Lund at the gate of the mill.\n\n"
-    '"You are late," she said.\n\n'
-    '"The roads are bad."\n\n'
-    '"They were bad yesterday too."\n\n'
-    '"Then I was late yesterday too."\n\n'
-    '"Go in, Peter."\n\n'
-    '"Not before you, Anna."\n'
+    "When Mary came into the study, her brother Tom was reading by the fire, and Mary sat down "
+    "beside Tom.\n\n"
+    '"You promised to walk with me," said Mary.\n\n'
+    '"Did I?" said Tom.\n\n'
+    '"You did, and you know it."\n\n'
+    '"It is raining."\n\n'
+    '"It stopped an hour ago."\n'
 )
 
 
 def _index(text: str):
+    """The rules' quotations of a text and the index the rankers decide from."""
     src = make_source(text, "t")
-    quotes = []
-    for m in re.finditer(r'"([^"]+)"', text):
-        p = next(k for k, (a, b) in enumerate(src.paragraphs) if a <= m.start() < b)
-        quotes.append(Quote(m.start(1), m.end(1), p, False, "quotation"))
-    return index_text(src.text, src.paragraphs, quotes, None)
+    return ruled(src, find_spans(src, find_markers(src)), [])[1]
 
 
-@pytest.fixture(scope="module")
-def models():
-    m = load()
-    if m is None:
-        pytest.skip("no model ships")
-    return replace(m, policy="ranker")  # no rules' proposals here: every quotation is a choice
+def _random_trees(features: tuple[str, ...], rng: np.random.Generator) -> Trees:
+    """A ranker of random two-level trees over the real features: its choices are arbitrary, and
+    where the likeliest sequence is not the greedy one is the beam's work."""
+    trees = []
+    for _ in range(12):
+        f = [int(x) for x in rng.integers(0, len(features), 3)]
+        trees.append({"feature": f, "threshold": [0.5, 0.5, 0.5], "left": [1, -1, -3], "right": [2, -2, -4],
+                      "leaf": [float(x) for x in rng.normal(0, 1.5, 4)]})
+    return _trees({"features": list(features), "trees": trees, "bias": 0.0})
 
 
 def _all_sequences(idx, models) -> list[beam.Path]:
-    """Every sequence of the BRANCH likeliest speakers, none dropped: what the beam prunes."""
+    """Every sequence of the BRANCH likeliest speakers (and RBRANCH addressees), none dropped:
+    what the beam prunes."""
     paths = [beam.Path(0.0, (), None, None)]
     for i, q in enumerate(idx.quotes):
         if not q.nested:
@@ -51,34 +50,46 @@ def _all_sequences(idx, models) -> list[beam.Path]:
     return paths
 
 
-def test_with_room_for_every_state_the_beam_finds_the_likeliest_sequence(models):
+def test_with_room_for_every_state_the_beam_finds_the_likeliest_sequence():
     idx = _index(DIALOGUE)
-    every = _all_sequences(idx, models)
-    assert len(every) > 20  # the dialogue leaves real choices
-    best = max(every, key=lambda p: p.score)
-    found = beam.decode(idx, models, beam=len(every))
-    assert [s.k for _, s in sorted(found.items())] == [s.k for s in beam.steps_of(best)]
-    # and a narrower beam never finds a likelier one than exists
-    narrow = beam.decode(idx, models, beam=2)
-    score = sum(np.log(beam._share(s.p, s.k)) for s in narrow.values())
-    assert score <= best.score + 1e-9
+    greedy_was_wrong = 0
+    for seed in range(6):
+        rng = np.random.default_rng(seed)
+        models = Rankers(_random_trees(SPEAKER_FEATURES, rng), _random_trees(RECIPIENT_FEATURES, rng), "rules-first")
+        every = _all_sequences(idx, models)
+        best = max(every, key=lambda p: p.score)
+        found = beam.decode(idx, models, beam=len(every))
+        assert [(s.k, s.rk) for _, s in sorted(found.items())] == [(s.k, s.rk) for s in beam.steps_of(best)]
+        greedy = beam.decode(idx, models, beam=1)
+        greedy_was_wrong += [(s.k, s.rk) for _, s in sorted(greedy.items())] != [(s.k, s.rk) for s in beam.steps_of(best)]
+        # a narrower beam keeps a sequence no likelier than the best
+        narrow = beam.decode(idx, models, beam=2)
+        score = sum(np.log(beam._share(s.p, s.k)) + np.log(beam._share(s.rp, s.rk)) for s in narrow.values())
+        assert score <= best.score + 1e-9
+    assert greedy_was_wrong  # the test has teeth: one choice after another is not always the best
 
 
-def test_a_beam_of_one_is_one_choice_after_another(models):
-    # the twin of decoding with a beam of 1: each quotation's likeliest speaker given the
-    # speakers chosen before it, as the ranker decided before the beam
+def test_a_beam_of_one_is_one_choice_after_another():
+    # the twin of decoding with a beam of 1: each quotation's speaker given the speakers chosen
+    # before it, as `decide` chose before the beam (rules first, by the margin)
     idx = _index(DIALOGUE)
-    prev: list[str | None] = []
-    prev_to = None
-    chosen = []
-    for i, _ in enumerate(idx.quotes):
-        cands, by = candidates(idx, i, prev, prev_to)
-        rows = speaker_features(idx, i, cands, by, prev, prev_to)
-        k, _, _ = beam.choose_p(models.speaker, rows)
-        rrows = recipient_features(idx, i, cands, by, prev, cands[k].name, rows, prev_to)
-        rk, _, _ = beam.choose_p(models.recipient, rrows)
-        prev_to = cands[rk].name if cands[rk].name != cands[k].name else None
-        prev.append(cands[k].name)
-        chosen.append(cands[k].name)
-    steps = beam.decode(idx, models, beam=1)
-    assert [steps[i].speaker for i in range(len(idx.quotes))] == chosen
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        models = Rankers(_random_trees(SPEAKER_FEATURES, rng), _random_trees(RECIPIENT_FEATURES, rng), "rules-first")
+        prev: list[str | None] = []
+        prev_to = None
+        chosen = []
+        for i, q in enumerate(idx.quotes):
+            cands, by = candidates(idx, i, prev, prev_to)
+            rows = speaker_features(idx, i, cands, by, prev, prev_to)
+            margin = beam.margin_of(q.speaker_method, models.margin)
+            k, _, _ = beam.choose_p(models.speaker, rows, beam.rule_index(cands, q.speaker), margin,
+                                    beam.excluded(idx, q, cands))
+            sp = q.speaker if same_name(cands[k].name, q.speaker) else cands[k].name
+            rrows = recipient_features(idx, i, cands, by, prev, sp, rows, prev_to)
+            rk, _, _ = beam.choose_p(models.recipient, rrows, beam.rule_index(cands, q.recipient), margin)
+            prev_to = cands[rk].name if not same_name(cands[rk].name, sp) else None
+            prev.append(sp)
+            chosen.append((sp, cands[rk].name))
+        steps = beam.decode(idx, models, beam=1)
+        assert [(steps[i].speaker, steps[i].cands[steps[i].rk].name) for i in range(len(idx.quotes))] == chosen

@@ -319,11 +319,15 @@ def _run_fold(job: tuple[int, list[int]]) -> list[tuple[int, list[str | None], l
     saved = FOLDS_DIR / f"fold-{f}.json" if FOLDS_DIR else None
     if LOAD_FOLDS and saved:
         raw = json.loads(saved.read_text(encoding="utf-8"))
+        if raw.get("held_out") != [prepared[i].text.name for i in fold] or \
+                raw["speaker"]["features"] != list(SPEAKER_FEATURES) or raw["recipient"]["features"] != list(RECIPIENT_FEATURES):
+            raise SystemExit(f"{saved}: saved for other texts or other features; train the folds again (--save-folds)")
     else:
         raw = train([p for i, p in enumerate(prepared) if i not in fold])
         if saved:
-            saved.write_text(json.dumps(raw, separators=(",", ":")) + "\n", encoding="utf-8")
-    models = {n: _trees(d) for n, d in raw.items()}
+            saved.write_text(json.dumps({**raw, "held_out": [prepared[i].text.name for i in fold]},
+                                        separators=(",", ":")) + "\n", encoding="utf-8")
+    models = {n: _trees(raw[n]) for n in ("speaker", "recipient")}
     out = []
     for i in fold:
         p = prepared[i]
@@ -393,14 +397,13 @@ def main(argv: list[str]) -> int:
                     help=f"sequences of choices kept while deciding a text (default {BEAM}: one choice after another)")
     ap.add_argument("--save-folds", metavar="DIR", help="write each fold's models to DIR")
     ap.add_argument("--load-folds", metavar="DIR",
-                    help="decide the held-out folds with the models saved in DIR instead of training them "
-                         "(measures a change of decoding alone; implies --eval-only)")
+                    help="decide the held-out folds with the models --save-folds wrote to DIR instead of "
+                         "training them again (the same models: a change of decoding is measured in minutes)")
     args = ap.parse_args(argv)
     if args.save_folds or args.load_folds:
         FOLDS_DIR = Path(args.save_folds or args.load_folds)
         FOLDS_DIR.mkdir(parents=True, exist_ok=True)
         LOAD_FOLDS = bool(args.load_folds)
-        args.eval_only = args.eval_only or LOAD_FOLDS
     ROUNDS, ENSEMBLE, BEAM = args.rounds, max(1, args.ensemble), max(1, args.beam)
     SEED = PARAMS["seed"] = args.seed
     PARAMS["num_leaves"] = args.leaves
