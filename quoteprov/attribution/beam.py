@@ -34,20 +34,13 @@ BRANCH = 3  # the likeliest speakers of a quotation that each sequence is contin
 RBRANCH = 2  # and the likeliest addressees of each (the next turn's speaker is often the one addressed)
 
 
-def choose(model: Trees, rows: list[list[float]], prefer: int | None = None,
-           margin: float = 2.0, exclude: int | None = None) -> tuple[int, float]:
-    """The best candidate and its share of the scores (`Trees.calibrate` turns it into the
-    probability that it is right). With `prefer` (the
-    index of the rules' proposal, under the rules-first policy) that candidate stands unless
-    the ranker believes another named candidate `margin` times more: abstaining (`nobody`, the
-    last row) never overrides a value the rules found evidence for."""
-    k, share, _ = choose_p(model, rows, prefer, margin, exclude)
-    return k, share
-
-
 def choose_p(model: Trees, rows: list[list[float]], prefer: int | None = None,
              margin: float = 2.0, exclude: int | list[int] | None = None) -> tuple[int, float, np.ndarray]:
-    """`choose`, and the candidates' probabilities it chose from (what the confidence reads)."""
+    """The best candidate, its share of the scores and the candidates' probabilities it chose
+    from (what the confidence reads). With `prefer` (the index of the rules' proposal, under the
+    rules-first policy) that candidate stands unless the ranker believes another named candidate
+    `margin` times more: abstaining (`nobody`, the last row) never overrides a value the rules
+    found evidence for. `exclude`: candidates given probability 0."""
     p = model.prob(np.asarray(rows, dtype=np.float64))
     if exclude is not None:
         p[exclude] = 0.0
@@ -56,7 +49,7 @@ def choose_p(model: Trees, rows: list[list[float]], prefer: int | None = None,
 
 
 def choose_k(p: np.ndarray, prefer: int | None, margin: float) -> int:
-    """The candidate chosen from probabilities p (the last is nobody), as `choose` rules."""
+    """The candidate chosen from probabilities p (the last is nobody), as `choose_p` rules."""
     k = int(np.argmax(p))
     if prefer is not None and (k == len(p) - 1 or math.isinf(margin) or p[k] < margin * p[prefer]):
         k = prefer

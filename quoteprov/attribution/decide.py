@@ -1,7 +1,7 @@
 """Decide: the rankers choose among the candidates, quotation after quotation.
 
 Quotations are decided in text order, so that the speakers already chosen are the turn-taking
-context of the next ones. The confidence of a value is the probability that it is right, by the
+context of the next ones, the likeliest sequence of choices of a beam (`beam.decode`). The confidence of a value is the probability that it is right, by the
 calibration model fitted on held-out texts (`confidence.py`; without one, the chosen candidate's
 share of its quotation's scores through the curve of its basis). A candidate the rules proposed keeps the rule's evidence,
 method and basis; any other is named `ranked-<origin>` (`ranked-mention`, `ranked-turn`,
