@@ -24,8 +24,12 @@ def py_ascii_words(text: str) -> bytes | None:
 
 
 try:
-    from ._speedups import ascii_words, delimiters, tree_raw
+    from . import _speedups
+    from ._speedups import ascii_words, delimiters
     from ._speedups import clean as c_clean  # validate.clean's twin, used by check_lines
+    # looked up alone: a module compiled before the ranker's walk was added (an install not redone
+    # since) keeps the validator's helpers and the ranker falls back to numpy
+    tree_raw = getattr(_speedups, "tree_raw", None)
 except ImportError:  # pragma: no cover - no C compiler where quoteprov was installed
     ascii_words = py_ascii_words
     c_clean = None

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from quoteprov.attribution.candidates import Quote, TextIndex, index_text, opens_paragraph
-from quoteprov.attribution.beam import decode, rule_index
+from quoteprov.attribution.beam import addressed, decode, share
 from quoteprov.attribution.decide import basis_of
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
@@ -226,8 +226,7 @@ def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, 
                 d = decision(p, i, "speaker", share(s.p, k), speaker_ok(g, sp), sp_basis, cands, k, s.prefer,
                              models["speaker"], s.rows)
                 # `decide` never takes the one the rules found addressed for the speaker
-                d["addressed"] = rule_index(cands, q.recipient) if q.recipient and not same_name(
-                    q.recipient, q.speaker) else None
+                d["addressed"] = addressed(q, cands)
                 cal.append(d)
             if rc is not None:
                 d = decision(p, i, "recipient", share(s.rp, rk), recipient_ok(g, rc), rc_basis, cands, rk,
@@ -239,10 +238,6 @@ def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, 
             else:
                 cal.append(abstention(p, i, cands, s.rprefer, models["recipient"], s.rrows))
     return recs, cal
-
-
-def share(p: np.ndarray, k: int) -> float:
-    return float(p[k] / p.sum()) if p.sum() > 0 else 0.0
 
 
 def abstention(p: Prepared, i: int, cands: list, prefer: int | None, model: Trees, rows: list) -> dict[str, Any]:
@@ -396,7 +391,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--seed", type=int, default=SEED,
                     help=f"LightGBM's seed (default {SEED}): another one measures how much a result is the seed's")
     ap.add_argument("--beam", type=int, default=BEAM,
-                    help=f"sequences of choices kept while deciding a text (default {BEAM}: one choice after another)")
+                    help=f"sequences of choices kept while deciding a text (default {BEAM}; 1: one choice after another)")
     ap.add_argument("--save-folds", metavar="DIR", help="write each fold's models to DIR")
     ap.add_argument("--load-folds", metavar="DIR",
                     help="decide the held-out folds with the models --save-folds wrote to DIR instead of "

@@ -45,7 +45,13 @@ def choose_p(model: Trees, rows: list[list[float]], prefer: int | None = None,
     if exclude is not None:
         p[exclude] = 0.0
     k = choose_k(p, prefer, margin)
-    return k, float(p[k] / p.sum()) if p.sum() > 0 else 0.0, p
+    return k, share(p, k), p
+
+
+def share(p: np.ndarray, k: int) -> float:
+    """Candidate k's share of its quotation's probabilities (0 where all are 0)."""
+    s = float(p.sum())
+    return float(p[k]) / s if s > 0 else 0.0
 
 
 def choose_k(p: np.ndarray, prefer: int | None, margin: float) -> int:
@@ -83,11 +89,16 @@ def rule_index(cands: list[Candidate], value: str | None) -> int | None:
     return next((k for k, c in enumerate(cands) if same_name(c.name, value)), None)
 
 
+def addressed(q: Quote, cands: list[Candidate]) -> int | None:
+    """The candidate the rules found addressed ("he told the delegates"), unless the rules made
+    him the speaker too."""
+    return rule_index(cands, q.recipient) if q.recipient and not same_name(q.recipient, q.speaker) else None
+
+
 def excluded(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
-    """The candidates that may not speak quotation q: the one the rules found addressed ("he told
-    the delegates"), and those of the other gender than the rules' description."""
-    addressed = rule_index(cands, q.recipient) if q.recipient and not same_name(q.recipient, q.speaker) else None
-    return [x for x in (addressed,) if x is not None] + other_gender(idx, cands, q.speaker)
+    """The candidates that may not speak quotation q: the one the rules found addressed, and those
+    of the other gender than the rules' description."""
+    return [x for x in (addressed(q, cands),) if x is not None] + other_gender(idx, cands, q.speaker)
 
 
 @dataclass(frozen=True)
@@ -124,11 +135,11 @@ def steps_of(path: Path | None) -> list[Step]:
 
 
 def _share(p: np.ndarray, k: int) -> float:
-    s = float(p.sum())
-    return float(p[k]) / s if s > 0 and p[k] > 0 else 1e-9
+    """`share`, never 0: its logarithm scores a sequence."""
+    return max(share(p, k), 1e-9)
 
 
-def _speakers(p: np.ndarray, prefer: int | None, margin: float, branch: int) -> list[int]:
+def _choices(p: np.ndarray, prefer: int | None, margin: float, branch: int) -> list[int]:
     """The speakers (or addressees) a sequence may continue with: the one choice when the rules
     have a proposal (it stands, or the ranker overrides it by the margin: `choose_k`), else the
     `branch` likeliest."""
@@ -150,12 +161,12 @@ def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) ->
     p = models.speaker.prob(np.asarray(rows, dtype=np.float64))
     p[excluded(idx, q, cands)] = 0.0
     out = []
-    for k in _speakers(p, prefer, margin, branch):
+    for k in _choices(p, prefer, margin, branch):
         sp = q.speaker if same_name(cands[k].name, q.speaker) else cands[k].name
         rrows = recipient_features(idx, i, cands, by, prev, sp, rows, path.prev_to)
         rprefer = rule_index(cands, q.recipient) if first else None
         rp = models.recipient.prob(np.asarray(rrows, dtype=np.float64))
-        for rk in _speakers(rp, rprefer, margin, RBRANCH if branch > 1 else 1):
+        for rk in _choices(rp, rprefer, margin, RBRANCH if branch > 1 else 1):
             step = Step(i, cands, rows, p, k, prefer, rrows, rp, rk, rprefer, sp)
             to = cands[rk].name if not same_name(cands[rk].name, sp) else None
             score = path.score + math.log(_share(p, k)) + math.log(_share(rp, rk))

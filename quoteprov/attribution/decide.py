@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..records import Attribution, Span
-from .beam import decode
+from .beam import decode, share
 from .candidates import Quote, TextIndex, opens_paragraph
 from .features import Candidate, same_name
 from .model import Rankers
@@ -64,9 +64,8 @@ def guarded(models: Rankers, idx: TextIndex, q: Quote, cands: list[Candidate], p
     nobody = len(cands) - 1
     if rk == nobody:
         return rk
-    share = float(p[rk] / p.sum()) if p.sum() > 0 else 0.0
     if same_name(cands[rk].name, speaker) or (
-            rule.value is None and models.recipient.calibrate(share, basis_of(cands[rk], rule)) < RECIPIENT_GUARD) or (
+            rule.value is None and models.recipient.calibrate(share(p, rk), basis_of(cands[rk], rule)) < RECIPIENT_GUARD) or (
             cands[rk].origin == "turn" and not opens_paragraph(idx, q)):
         return nobody
     return rk
