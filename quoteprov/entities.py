@@ -47,7 +47,8 @@ KIND_WORDS = {
     soviet international army government ministry commission federation movement organization organisation
     association faction section workers communists socialists people class delegation""",
     "document": """manifesto appeal platform letter resolution program programme declaration memorandum
-    theses thesis report decree statement address speech article pamphlet book memoir memoirs manuscript""",
+    theses thesis report decree statement address speech article pamphlet book memoir memoirs manuscript
+    note telegram message cable circular proclamation petition leaflet editorial""",
     "publication": "journal newspaper review gazette magazine bulletin times herald",
 }
 # general head words only: the kind of a particular body or periodical ("Pravda", "the

@@ -850,3 +850,19 @@ def test_the_parser_reads_a_colon_dash_offset_for_offset():
     from quoteprov.syntax import readable
     text = 'He said:-\n"Go." Times 3:-2 and a smiley :-) stay.'
     assert len(readable(text)) == len(text) and readable(text).startswith('He said: \n') and ":-2" in readable(text)
+
+
+def test_a_document_that_opens_the_colon_clause_speaks():
+    # a note is a document, as a manifesto is: "The note ends thus:" gives the note the words
+    text = ('Chicherin proceeds to give an account of the situation. The note ends thus: '
+            '"On the foregoing bases the Government is ready to begin negotiations at once."')
+    r = by_text(run(text), "On the foregoing")
+    assert r.speaker == "note" and r.method["speaker"] == "colon-clause-subject"
+
+
+def test_the_body_that_passed_a_resolution_speaks_its_words():
+    text = ('The delegates met in the evening. The Soviet passed a resolution expressing '
+            '"firm confidence that the Government will succeed in getting peace."')
+    r = by_text(run(text), "firm confidence")
+    assert r.speaker == "Soviet" and r.method["speaker"] == "subject-of-governing-verb"
+    assert r.cue_span.text == "passed"

@@ -82,12 +82,13 @@ def test_a_beam_of_one_is_one_choice_after_another():
         for i, q in enumerate(idx.quotes):
             cands, by = candidates(idx, i, prev, prev_to)
             rows = speaker_features(idx, i, cands, by, prev, prev_to)
-            margin = beam.margin_of(q.speaker_method, models.margin)
+            margin = beam.margin_of(q, models)
             k, _, _ = beam.choose_p(models.speaker, rows, beam.rule_index(cands, q.speaker), margin,
                                     beam.excluded(idx, q, cands))
             sp = q.speaker if same_name(cands[k].name, q.speaker) else cands[k].name
             rrows = recipient_features(idx, i, cands, by, prev, sp, rows, prev_to)
-            rk, _, _ = beam.choose_p(models.recipient, rrows, beam.rule_index(cands, q.recipient), margin)
+            rk, _, _ = beam.choose_p(models.recipient, rrows, beam.rule_index(cands, q.recipient),
+                                     beam.margin_of(q, models, "recipient"))
             prev_to = cands[rk].name if not same_name(cands[rk].name, sp) else None
             prev.append(sp)
             chosen.append((sp, cands[rk].name))

@@ -516,3 +516,41 @@ def test_the_recipient_guard_keeps_only_a_likely_addressee_spoken_to_in_a_conver
     assert guarded(models(0.9), idx, turn, [petrov, nobody], p, 0, Attribution(), "Petrov") == 1  # not to himself
     assert guarded(models(0.9), idx, turn, [by_turn, nobody], p, 0, Attribution(), "Anna") == 0
     assert guarded(models(0.9), idx, narrated, [by_turn, nobody], p, 0, Attribution(), "Anna") == 1  # narration
+
+
+def test_a_person_described_not_named_is_a_candidate():
+    # the tax-collector and the nephew are never named: each is a candidate of the dialogue,
+    # with the words that describe him as its evidence; "the one thing" and "the people" describe no one
+    from quoteprov.attribution.candidates import window_mentions
+    from quoteprov.attribution.features import candidates
+
+    text = ('The tax-collector came to the house. The nephew said he had five thousand roubles. '
+            'The one thing the people wanted was bread.\n'
+            '"Very well," said the tax-collector, "fetch it."\n'
+            '"And now put your coat on."\n'
+            '"But you said it would be all right!"\n')
+    idx, quotes = _index(text)
+    described = {m.key for m in window_mentions(idx, quotes[2]) if m.how == "description"}
+    assert described == {"tax-collector", "nephew"}
+    cands = {c.name: c for c in candidates(idx, 2, ["tax-collector", "tax-collector"])[0] if c.name}
+    assert {"tax-collector", "nephew"} <= set(cands)
+    ev = cands["nephew"].evidence  # his nearest mention: "he" in "The nephew said he had"
+    assert ev is not None and text[ev[0]:ev[1]] in ("nephew", "he") and ev[1] <= text.index("five")
+
+
+def test_a_he_after_a_description_may_stand_for_it_and_for_the_last_name():
+    # "He grinned" follows "the commander" and Mr. Pell alike: both are mentions of the he, and
+    # the ranker weighs them; a name met after the description takes the pronoun alone
+    from quoteprov.attribution.candidates import window_mentions
+
+    text = ('Mr. Pell took the women to the fortress. They went to the commander and begged to see '
+            'their men. He grinned at them, and said: "They are finishing their dinner."\n'
+            'The commander left. Mr. Pell came back. He said: "We may go in now."\n')
+    idx, quotes = _index(text)
+
+    def pronoun_keys(q):
+        lo = idx.paragraphs[q.paragraph][0]
+        return {m.key for m in window_mentions(idx, q) if m.how == "pronoun" and lo <= m.start < q.start}
+
+    assert pronoun_keys(quotes[0]) == {"commander", "Mr. Pell"}
+    assert pronoun_keys(quotes[1]) == {"Mr. Pell"}

@@ -60,6 +60,8 @@ ENSEMBLE = 1  # boosters averaged (`--ensemble`)
 # on held-out texts this beat the ranker's plain choice on the novels (A Handful of Dust,
 # speaker 0.515 against 0.491) and on the genre texts (the seed 0.941 against 0.647)
 POLICY, MARGIN = "rules-first", 2.0
+# the speaker's margin by the basis of the rules' proposal, where it is not MARGIN (`--margin BASIS=M`)
+MARGINS: dict[str, float] = {}
 # sequences of choices kept while deciding a text (`quoteprov/attribution/beam.py`): held out, 1 (one
 # choice after another) gave PDNC speaker 0.718, addressee 0.749; 4 gave 0.733, 0.781 (model 12)
 BEAM = 4
@@ -207,7 +209,8 @@ def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, 
     (`decision`)."""
     recs = [dict(r) for r in p.records]
     cal: list[dict[str, Any]] = []
-    steps = decode(p.idx, Rankers(models["speaker"], models["recipient"], POLICY, MARGIN, BEAM))
+    steps = decode(p.idx, Rankers(models["speaker"], models["recipient"], POLICY, MARGIN, BEAM,
+                                  tuple(sorted(MARGINS.items()))))
     for i, q in enumerate(p.idx.quotes):
         if i not in steps:
             continue
@@ -392,6 +395,9 @@ def main(argv: list[str]) -> int:
                     help=f"LightGBM's seed (default {SEED}): another one measures how much a result is the seed's")
     ap.add_argument("--beam", type=int, default=BEAM,
                     help=f"sequences of choices kept while deciding a text (default {BEAM}; 1: one choice after another)")
+    ap.add_argument("--margin", action="append", default=[], metavar="BASIS=M",
+                    help="the speaker's margin where the rules' proposal has this basis (explicit, resolved, "
+                         f"inferred); default {MARGINS or MARGIN}")
     ap.add_argument("--save-folds", metavar="DIR", help="write each fold's models to DIR")
     ap.add_argument("--load-folds", metavar="DIR",
                     help="decide the held-out folds with the models --save-folds wrote to DIR instead of "
@@ -402,6 +408,11 @@ def main(argv: list[str]) -> int:
         FOLDS_DIR.mkdir(parents=True, exist_ok=True)
         LOAD_FOLDS = bool(args.load_folds)
     ROUNDS, ENSEMBLE, BEAM = args.rounds, max(1, args.ensemble), max(1, args.beam)
+    for m in args.margin:
+        basis, _, value = m.partition("=")
+        if basis not in ("explicit", "resolved", "inferred") or not value:
+            ap.error(f"--margin {m}: expected BASIS=M with BASIS explicit, resolved or inferred")
+        MARGINS[basis] = float(value)
     SEED = PARAMS["seed"] = args.seed
     PARAMS["num_leaves"] = args.leaves
     PARAMS["objective"] = args.objective
@@ -440,7 +451,7 @@ def main(argv: list[str]) -> int:
     for name in raw:
         raw[name]["confidence"] = conf_models[name]
         print(f"{name}: {json.dumps(reliability[name])}")
-    model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN, "beam": BEAM,
+    model = {"format": "quoteprov-ranker/1", "policy": POLICY, "margin": MARGIN, "beam": BEAM, "margin_by_basis": MARGINS,
              "seed": SEED, "params": PARAMS, "rounds": ROUNDS, "ensemble": ENSEMBLE,
              "genre_weight": GENRE_WEIGHT, "context": args.context,
              "recipient_context": args.recipient_context if args.context == "predicted" else "gold", "trained_on": [p.text.name for p in prepared],

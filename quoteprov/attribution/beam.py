@@ -68,9 +68,14 @@ def choose_k(p: np.ndarray, prefer: int | None, margin: float) -> int:
 SETTLED = frozenset({"continued-quotation"})
 
 
-def margin_of(speaker_method: str | None, margin: float) -> float:
-    """The margin by which the ranker must outscore the rules' value of this quotation."""
-    return math.inf if speaker_method in SETTLED else margin
+def margin_of(q: Quote, models: Rankers, field: str = "speaker") -> float:
+    """The margin by which the ranker must outscore the rules' value of quotation q: none will
+    do for a settled one; the speaker's by the basis of the rules' proposal (`Rankers.margins`)."""
+    if q.speaker_method in SETTLED:
+        return math.inf
+    if field == "speaker":
+        return dict(models.margins).get(q.speaker_basis or "", models.margin)
+    return models.margin
 
 
 def other_gender(idx: TextIndex, cands: list[Candidate], value: str | None) -> list[int]:
@@ -157,7 +162,7 @@ def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) ->
     rows = speaker_features(idx, i, cands, by, prev, path.prev_to)
     first = models.policy == "rules-first"
     prefer = rule_index(cands, q.speaker) if first else None
-    margin = margin_of(q.speaker_method, models.margin)
+    margin = margin_of(q, models)
     p = models.speaker.prob(np.asarray(rows, dtype=np.float64))
     p[excluded(idx, q, cands)] = 0.0
     out = []
@@ -166,7 +171,7 @@ def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) ->
         rrows = recipient_features(idx, i, cands, by, prev, sp, rows, path.prev_to)
         rprefer = rule_index(cands, q.recipient) if first else None
         rp = models.recipient.prob(np.asarray(rrows, dtype=np.float64))
-        for rk in _choices(rp, rprefer, margin, RBRANCH if branch > 1 else 1):
+        for rk in _choices(rp, rprefer, margin_of(q, models, "recipient"), RBRANCH if branch > 1 else 1):
             step = Step(i, cands, rows, p, k, prefer, rrows, rp, rk, rprefer, sp)
             to = cands[rk].name if not same_name(cands[rk].name, sp) else None
             score = path.score + math.log(_share(p, k)) + math.log(_share(rp, rk))

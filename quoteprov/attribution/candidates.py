@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from .. import cues
 from ..entities import (
     _LEADING_STOP,
     HONORIFICS,
@@ -26,7 +27,9 @@ from ..entities import (
     drop_opening_word,
     gender_votes,
     is_event,
+    is_person_noun,
     kind_of,
+    person_noun,
     proper_words,
     title_gender,
     voted_gender,
@@ -40,6 +43,12 @@ NAME = re.compile(rf"(?<![^\W_])(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD
 PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b")
 CARRY_PARAGRAPHS = 3  # a he/she with no name before it in its paragraph stands for a person named this many paragraphs back
 FIRST_PERSON = re.compile(r"\b(?:I|me)\b")
+# someone described, not named ("the nephew", "a clever woman writer", "the tax-collector"): an
+# article and up to three lower-case words, the last a noun for people (`description_mentions`)
+# (read in a lookahead, so that "the women and the men" yields both)
+_DESCRIBED = re.compile(r"\b(?:[Tt]he|[Aa]n?)[^\S\n]+(?=((?:[a-z][a-z\u2019'-]*[^\S\n]+){0,2}[a-z][a-z-]*[a-z])\b(?![\u2019']s\b))")
+# nouns for people that describe no one in particular ("the one thing", "the people")
+_VAGUE = frozenset("one ones someone somebody anyone person people persons".split())
 REPORTING_HINT_WIDTH = 40
 VOCATIVE_REACH = 2000  # characters of a quotation read for the names spoken in it (bounded work)
 
@@ -165,7 +174,7 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
         idx.counts[full.split()[-1]] += idx.counts[first]
     # the last person of each gender named, carried from paragraph to paragraph: in a
     # conversation "she said" usually stands for a woman named a few paragraphs before
-    last: dict[int, tuple[int, str]] = {}  # gender -> (paragraph, name)
+    last: dict[tuple[str, int], tuple[int, str]] = {}  # (name | description, gender) -> (paragraph, key)
     for p in pars:
         idx.mentions_by_par[p] = paragraph_mentions(idx, p, quoted[p], names[p], last)
     return idx
@@ -291,36 +300,80 @@ def _name_of(idx: TextIndex, m: "re.Match[str]", how: str) -> Mention | None:
 
 
 def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]], names: list[Mention],
-                       last: dict[int, tuple[int, str]]) -> list[Mention]:
-    """Names, resolved he/she and the narrator's I in paragraph p, outside quotation marks.
-    A he/she stands for the last person of its gender (or of unknown gender) named before it,
-    in this paragraph or up to CARRY_PARAGRAPHS before; `last` carries that across calls."""
+                       last: dict[tuple[str, int], tuple[int, str]]) -> list[Mention]:
+    """Names, descriptions, resolved he/she and the narrator's I in paragraph p, outside
+    quotation marks. A he/she stands for the last person of its gender (or of unknown gender)
+    named before it, in this paragraph or up to CARRY_PARAGRAPHS before, and for the last one
+    described since; `last` carries both across calls, by (name | description, gender)."""
     lo, hi = idx.paragraphs[p]
     text = idx.text
     qs = [a for a, _ in quoted]
     out = list(names)
     persons = sorted((x for x in names if kind_of(x.key) == "person"), key=lambda x: x.start)
     pronouns = [m for m in PRONOUN.finditer(text, lo, hi) if _outside(m.start(), quoted, qs)]
-    # names and pronouns in text order (a name before a pronoun at the same offset)
-    events = sorted([(x.start, 0, k) for k, x in enumerate(persons)] + [(m.start(), 1, k) for k, m in enumerate(pronouns)])
-    for _, is_pron, k in events:
-        if not is_pron:
-            key = persons[k].key
-            g = gender_of(idx, key)
+    described = description_mentions(idx, p, quoted)
+    out += described
+    # names, descriptions and pronouns in text order (a name before a pronoun at the same offset)
+    events = sorted([(x.start, 0, k) for k, x in enumerate(persons)] + [(m.start(), 1, k) for k, m in enumerate(pronouns)]
+                    + [(x.start, 2, k) for k, x in enumerate(described) if person_noun(x.key.split()[-1]) == "person"])
+    for _, what, k in events:
+        if what != 1:
+            # a name, or a description: a he/she after "the commander" may stand for him; the
+            # last name keeps its pronoun too, and the ranker weighs the two
+            x = persons[k] if what == 0 else described[k]
+            g = gender_of(idx, x.key) if what == 0 else cues.noun_gender(x.key.split()[-1])
             for want in ((g,) if g else (1, -1)):
-                last[want] = (p, key)
+                last[("name" if what == 0 else "description", want)] = (p, x.key)
+                if what == 0:  # a description met before the name is no longer the latest
+                    last.pop(("description", want), None)
             continue
         pron = pronouns[k]
         want = 1 if pron.group().lower() in ("he", "him") else -1
-        hit = last.get(want)
-        if hit is not None and p - hit[0] <= CARRY_PARAGRAPHS:
-            out.append(Mention(pron.start(), pron.end(), hit[1], "pronoun"))
+        for sort in ("name", "description"):
+            hit = last.get((sort, want))
+            if hit is not None and p - hit[0] <= CARRY_PARAGRAPHS:
+                out.append(Mention(pron.start(), pron.end(), hit[1], "pronoun"))
     if idx.author:
         for m in FIRST_PERSON.finditer(text, lo, hi):
             if _outside(m.start(), quoted, qs):
                 out.append(Mention(m.start(), m.end(), idx.author, "narrator"))
     out.sort(key=lambda x: x.start)
     return out
+
+
+def description_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) -> list[Mention]:
+    """The people of paragraph p described, not named, outside quotation marks: "the nephew",
+    "a clever woman writer", "the street car conductor" (key: the words after the article up to
+    the nouns for people). In the genre a speaker is often only described, and PDNC names
+    some characters so ("The Beadle"): without these the ranker had no such candidate."""
+    lo, hi = idx.paragraphs[p]
+    qs = [a for a, _ in quoted]
+    out = []
+    for m in _DESCRIBED.finditer(idx.text, lo, hi):
+        if not _outside(m.start(), quoted, qs):
+            continue
+        words = m.group(1).split()
+        k = next((j for j, w in enumerate(words) if _describes_people(w)), None)
+        if k is None or any(w in _LEADING_STOP or w in cues.PERSON_PRONOUNS for w in words[:k]):
+            continue
+        while k + 1 < len(words) and _describes_people(words[k + 1]):
+            k += 1  # "a clever woman writer": the writer
+        key = " ".join(words[: k + 1])
+        out.append(Mention(m.start(1), m.start(1) + len(key), key, "description"))
+    return out
+
+
+def _describes_people(word: str) -> bool:
+    """A noun for a person ("nephew") or persons ("nurses", "workmen"), not a body ("the
+    militia", "the department": WordNet's groups) nor someone vague (`_VAGUE`)."""
+    if word in _VAGUE:
+        return False
+    if is_person_noun(word):
+        return True
+    for plural, singular in (("men", "man"), ("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(plural) and len(word) > len(plural) + 1 and is_person_noun(word[: -len(plural)] + singular):
+            return True
+    return False
 
 
 WINDOW_PARAGRAPHS = 2  # paragraphs before the quotation's whose names are candidates

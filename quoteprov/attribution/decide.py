@@ -23,8 +23,8 @@ from .rules import SpanAttribution
 
 # a name spoken inside a quotation says who was spoken to or of, not who spoke, and one of the
 # persons most named lately is only likely: guesses
-BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "inferred": "inferred",
-            "vocative": "inferred", "cast": "inferred", "next": "inferred"}
+BASIS_OF = {"name": "explicit", "pronoun": "resolved", "narrator": "resolved", "description": "resolved",
+            "inferred": "inferred", "vocative": "inferred", "cast": "inferred", "next": "inferred"}
 
 
 def basis_of(c: Candidate, rule: Attribution) -> str | None:

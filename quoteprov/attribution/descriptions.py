@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from .. import cues
 from ..entities import is_person_noun
-from .candidates import HONORIFICS, NAME
+from .candidates import HONORIFICS, NAME, Quote, TextIndex
 
 _DETERMINER = r"(?:the|a|an|his|her|their|our|my)"
 _ADJECTIVES = r"(?:[a-z]+\s+){0,2}"
@@ -65,3 +66,31 @@ def role_names(links: RoleLinks, head: str | None, before: int) -> tuple[str | N
     offsets, names = links[head]
     k = bisect_left(offsets, before) - 1
     return names[k] if k >= 0 else names[0], names
+
+
+Described = tuple[int, str | None, tuple[str, ...]]
+
+
+def described(idx: TextIndex, q: Quote) -> Described:
+    """What the rules' description of the speaker ("said the girl", "the beadle replied") says
+    of him: its noun's gender, the name the text last gave that role and every name it gave it."""
+    head = head_of(q.speaker)
+    if head is None:
+        return 0, None, ()
+    if idx.roles is None:
+        idx.roles = role_links(idx.text, idx.common)
+    return (cues.noun_gender(head), *role_names(idx.roles, head, q.start))
+
+
+def description_features(f: dict[str, float], name: str, g: int, desc: Described) -> None:
+    """A named candidate against the rules' description: the same gender (`the girl` is no
+    he), and the one the text calls by that role (`the doctor` is Dr. Losberne)."""
+    g_desc, last_named, named = desc
+    f["desc_agree"] = float(g * g_desc)
+    # by the last word: the text may title him otherwise where it names him ("Mr. Losberne")
+    last = _last_word(name)
+    f["desc_role"] = 1.0 if last == _last_word(last_named) else 0.5 if any(last == _last_word(n) for n in named) else 0.0
+
+
+def _last_word(name: str | None) -> str | None:
+    return re.sub(r"(?:'s|\u2019s)$", "", name.split()[-1]) if name and name.split() else None

@@ -14,7 +14,6 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import partial
 
-from .. import cues
 from ..entities import kind_of
 from .candidates import (
     HONORIFICS,
@@ -27,13 +26,17 @@ from .candidates import (
     quoted_names,
     window_mentions,
 )
-from .descriptions import head_of, role_links, role_names
+from .descriptions import described, description_features
 from .reporting import REPORTING_RE, reporting_between
 from .turns import next_quotes, prev_quotes, recent_cast
 
 NOBODY = "\u2205"  # the candidate "no one the text names"
 FAR = 2000.0
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+[A-Z]")
+# what may stand before a mention that opens its sentence ("Kamenev laughed. \"You need not...\"":
+# the one doing something in the sentence before a quotation is often its speaker)
+_OPENS_AFTER = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*\s+(?:(?:[Tt]he|[Aa]n?|And|But|Then|So)\s+)?$")
+_OPENS_PARAGRAPH = re.compile(r"\s*[\"'\u201c\u2018]?(?:(?:[Tt]he|[Aa]n?|And|But|Then|So)\s+)?$")
 _HE_SHE = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
 PRONOUN_REACH = 30  # characters after (or before) a quotation in which "he said" / "she said" stands
 _ADDRESS_BEFORE = re.compile(r"\b(?:to|told|tell|tells|asked|ask|asks|answered|assured|informed|addressing|"
@@ -57,7 +60,7 @@ SPEAKER_FEATURES = (
     "gender", "pron_agree_after", "pron_agree_before", "salience",
     "description", "addressed_prev_par",
     "next1", "next2", "next1_new_par", "next_rule_explicit", "prev1_to",
-    "desc_agree", "desc_role",
+    "desc_agree", "desc_role", "opens_sentence_before",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -247,6 +250,10 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
         f["quote_between_before"] = float(bisect_left(idx.starts, q.start) > bisect_left(idx.starts, m.end))
         f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
         f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
+        lo = idx.paragraphs[q.paragraph][0]
+        head = text[max(lo, m.start - 40):m.start]
+        f["opens_sentence_before"] = float(bool(_OPENS_AFTER.search(head) or (
+            m.start - lo <= 40 and _OPENS_PARAGRAPH.fullmatch(head))))
     if after:
         m = min(after, key=lambda m: m.start)
         gap = text[q.end:m.start]
@@ -336,7 +343,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         f["pron_agree_before"] = float(g * g_before)
         f["salience"] = math.log1p(idx.counts.get(c.name.split()[-1], 0))
         f["description"] = float(c.name[:1].islower())
-        _description_features(f, c.name, g, desc)
+        description_features(f, c.name, g, desc)
         f["addressed_prev_par"] = float(_addressed_in(idx, by.get(c.name, []), q.paragraph - 1))
         rows.append(f)
     # rank by distance among the named candidates
@@ -345,34 +352,6 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
         r["n_cands"] = float(len(cands) - 1)
         r["rank_dist"] = float(dists.index(min(r["before_dist"], r["after_dist"]))) if not r["nobody"] else 99.0
     return [[r[k] for k in SPEAKER_FEATURES] for r in rows]
-
-
-Described = tuple[int, str | None, tuple[str, ...]]
-
-
-def described(idx: TextIndex, q: Quote) -> Described:
-    """What the rules' description of the speaker ("said the girl", "the beadle replied") says
-    of him: its noun's gender, the name the text last gave that role and every name it gave it."""
-    head = head_of(q.speaker)
-    if head is None:
-        return 0, None, ()
-    if idx.roles is None:
-        idx.roles = role_links(idx.text, idx.common)
-    return (cues.noun_gender(head), *role_names(idx.roles, head, q.start))
-
-
-def _description_features(f: dict[str, float], name: str, g: int, desc: Described) -> None:
-    """A named candidate against the rules' description: the same gender (`the girl` is no
-    he), and the one the text calls by that role (`the doctor` is Dr. Losberne)."""
-    g_desc, last_named, named = desc
-    f["desc_agree"] = float(g * g_desc)
-    # by the last word: the text may title him otherwise where it names him ("Mr. Losberne")
-    last = _last_word(name)
-    f["desc_role"] = 1.0 if last == _last_word(last_named) else 0.5 if any(last == _last_word(n) for n in named) else 0.0
-
-
-def _last_word(name: str | None) -> str | None:
-    return re.sub(r"(?:'s|\u2019s)$", "", name.split()[-1]) if name and name.split() else None
 
 
 def recipient_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[str, list[Mention]],

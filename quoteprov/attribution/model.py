@@ -145,6 +145,9 @@ class Rankers:
     margin: float = 2.0
     # the sequences of choices kept while deciding a text in order (`beam.py`; 1: one choice after another)
     beam: int = 1
+    # the speaker's margin by the basis of the rules' proposal, where it differs from `margin`
+    # (a name the cue gives is surer than the he it resolved): (basis, margin) pairs
+    margins: tuple[tuple[str, float], ...] = ()
 
     def __getitem__(self, name: str) -> Trees:
         return self.speaker if name == "speaker" else self.recipient
@@ -159,7 +162,8 @@ def load(path: str | None = None) -> Rankers | None:
     data = json.loads(p.read_text(encoding="utf-8"))
     return Rankers(_trees(data["rankers"]["speaker"]), _trees(data["rankers"]["recipient"]),
                    str(data.get("policy", "ranker")), float(data.get("margin", 2.0)),
-                   int(data.get("beam", 1)))
+                   int(data.get("beam", 1)),
+                   tuple((str(b), float(m)) for b, m in sorted(data.get("margin_by_basis", {}).items())))
 
 
 def _walk(node: dict[str, Any], feat: list[int], thr: list[float], left: list[int], right: list[int],

@@ -124,9 +124,16 @@ def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int
         if v in qtoks or v.lower_ in cues.COPULAS:
             continue  # "He was a 'bourgeois specialist'": a description, not his words
         subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
+        kinds: tuple[str, ...] = ("person",)
+        if subj is None and v.dep_ in ("acl", "relcl") and cues.is_document_noun(v.head.lower_):
+            # "The Soviet passed a resolution expressing '...'": who issued the document speaks
+            doc = v.head
+            v = doc.head if doc.dep_ in ("dobj", "nsubjpass") else v
+            subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
+            kinds = ("person", "group")
         if subj is not None and (subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS):
             who = who_of(ctx, subj, off)
-            if who is not None and who.kind == "person":
+            if who is not None and who.kind in kinds:
                 f.speaker, f.method, f.cue = who, "subject-of-governing-verb", span_of(ctx, off, [v])
                 return
 
