@@ -866,3 +866,23 @@ def test_the_body_that_passed_a_resolution_speaks_its_words():
     r = by_text(run(text), "firm confidence")
     assert r.speaker == "Soviet" and r.method["speaker"] == "subject-of-governing-verb"
     assert r.cue_span.text == "passed"
+
+
+def test_a_term_or_title_is_addressed_to_no_one():
+    # a nickname set in quotation marks in a first-person narrative ("Hickey"): the ranker finds
+    # the narrator addressed all around it, but a label is no utterance and has no recipient
+    import numpy as np
+
+    from quoteprov.attribution.candidates import Quote
+    from quoteprov.attribution.decide import guarded
+    from quoteprov.attribution.features import Candidate
+    from quoteprov.attribution.model import load
+    from quoteprov.records import Attribution
+
+    models = load()
+    assert models is not None
+    cands = [Candidate("Isaac McBride", (0, 1), "narrator", "narrator"), Candidate(None, None, "nobody")]
+    p = np.array([0.97, 0.01])
+    for kind, given in (("quotation", 0), ("term", 1), ("title", 1)):
+        q = Quote(10, 16, 0, False, kind)
+        assert guarded(models, None, q, cands, p, 0, Attribution(), None) == given  # type: ignore[arg-type]

@@ -2,6 +2,8 @@
 sequences of speakers, and with room for every state it finds the likeliest sequence of all."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from quoteprov.attribution import beam, ruled
@@ -82,15 +84,36 @@ def test_a_beam_of_one_is_one_choice_after_another():
         for i, q in enumerate(idx.quotes):
             cands, by = candidates(idx, i, prev, prev_to)
             rows = speaker_features(idx, i, cands, by, prev, prev_to)
-            margin = beam.margin_of(q, models)
+            margin = beam.margin_of(idx, q, models)
             k, _, _ = beam.choose_p(models.speaker, rows, beam.rule_index(cands, q.speaker), margin,
                                     beam.excluded(idx, q, cands))
             sp = q.speaker if same_name(cands[k].name, q.speaker) else cands[k].name
             rrows = recipient_features(idx, i, cands, by, prev, sp, rows, prev_to)
             rk, _, _ = beam.choose_p(models.recipient, rrows, beam.rule_index(cands, q.recipient),
-                                     beam.margin_of(q, models, "recipient"))
+                                     beam.margin_of(idx, q, models, "recipient"))
             prev_to = cands[rk].name if not same_name(cands[rk].name, sp) else None
             prev.append(sp)
             chosen.append((sp, cands[rk].name))
         steps = beam.decode(idx, models, beam=1)
         assert [(steps[i].speaker, steps[i].cands[steps[i].rk].name) for i in range(len(idx.quotes))] == chosen
+
+
+def test_the_rules_speaker_stands_by_a_margin_that_depends_on_how_the_text_gives_him():
+    # a name the cue gives (even one the rules write in full: "declared Mr. Cheshire" is Daniel
+    # Cheshire) takes the explicit margin; a he or an I the rules resolved takes the resolved one
+    text = ('Daniel Cheshire ran the mill, and his wife kept the books. I went to see him.\n\n'
+            '"I certainly could not," declared Mr. Cheshire.\n\n'
+            '"Then who can?" I asked.\n\n'
+            '"The committee," he said.\n')
+    idx = _index(text)
+    by = {idx.text[q.start:q.end][:8]: q for q in idx.quotes}
+    ranker = _random_trees(SPEAKER_FEATURES, np.random.default_rng(0))
+    models = Rankers(ranker, ranker, "rules-first", 2.0, 4, (("explicit", 5.0), ("resolved", 1.0)))
+    cheshire, asked, he = by["I certai"], by["Then who"], by["The comm"]
+    assert cheshire.speaker_span is not None and text[slice(*cheshire.speaker_span)] == "Mr. Cheshire"
+    # as the rules give it where they know the full name: the name written otherwise than in the cue
+    cheshire = dataclasses.replace(cheshire, speaker="Daniel Cheshire", speaker_basis="resolved")
+    assert beam.proposal_basis(idx, cheshire) == "explicit" and beam.margin_of(idx, cheshire, models) == 5.0
+    assert beam.proposal_basis(idx, he) == "resolved" and beam.margin_of(idx, he, models) == 1.0
+    assert asked.speaker is None or beam.margin_of(idx, asked, models) == 1.0
+    assert beam.margin_of(idx, he, models, "recipient") == 2.0  # the addressee's margin is the one margin

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..cues import noun_gender
+from ..cues import FIRST_PERSON, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender
 from .candidates import Quote, TextIndex, gender_of
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
@@ -68,14 +68,29 @@ def choose_k(p: np.ndarray, prefer: int | None, margin: float) -> int:
 SETTLED = frozenset({"continued-quotation"})
 
 
-def margin_of(q: Quote, models: Rankers, field: str = "speaker") -> float:
+def margin_of(idx: TextIndex, q: Quote, models: Rankers, field: str = "speaker") -> float:
     """The margin by which the ranker must outscore the rules' value of quotation q: none will
     do for a settled one; the speaker's by the basis of the rules' proposal (`Rankers.margins`)."""
     if q.speaker_method in SETTLED:
         return math.inf
     if field == "speaker":
-        return dict(models.margins).get(q.speaker_basis or "", models.margin)
+        return dict(models.margins).get(proposal_basis(idx, q), models.margin)
     return models.margin
+
+
+_PRONOUNS = PERSON_PRONOUNS | FIRST_PERSON | PLURAL_PRONOUNS
+
+
+def proposal_basis(idx: TextIndex, q: Quote) -> str:
+    """The basis of the rules' speaker as the margins read it: a name the cue gives is explicit
+    even where the rules wrote it in full ("declared Mr. Cheshire": Daniel Cheshire, `resolved`);
+    `resolved` is a he, she, I or description the rules resolved to someone."""
+    basis = q.speaker_basis or ""
+    if basis == "resolved" and q.speaker_span is not None:
+        said = idx.text[q.speaker_span[0]:q.speaker_span[1]]
+        if said[:1].isupper() and said.lower() not in _PRONOUNS:
+            return "explicit"
+    return basis
 
 
 def other_gender(idx: TextIndex, cands: list[Candidate], value: str | None) -> list[int]:
@@ -162,7 +177,7 @@ def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) ->
     rows = speaker_features(idx, i, cands, by, prev, path.prev_to)
     first = models.policy == "rules-first"
     prefer = rule_index(cands, q.speaker) if first else None
-    margin = margin_of(q, models)
+    margin = margin_of(idx, q, models)
     p = models.speaker.prob(np.asarray(rows, dtype=np.float64))
     p[excluded(idx, q, cands)] = 0.0
     out = []
@@ -171,7 +186,7 @@ def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) ->
         rrows = recipient_features(idx, i, cands, by, prev, sp, rows, path.prev_to)
         rprefer = rule_index(cands, q.recipient) if first else None
         rp = models.recipient.prob(np.asarray(rrows, dtype=np.float64))
-        for rk in _choices(rp, rprefer, margin_of(q, models, "recipient"), RBRANCH if branch > 1 else 1):
+        for rk in _choices(rp, rprefer, margin_of(idx, q, models, "recipient"), RBRANCH if branch > 1 else 1):
             step = Step(i, cands, rows, p, k, prefer, rrows, rp, rk, rprefer, sp)
             to = cands[rk].name if not same_name(cands[rk].name, sp) else None
             score = path.score + math.log(_share(p, k)) + math.log(_share(rp, rk))

@@ -60,11 +60,13 @@ def guarded(models: Rankers, idx: TextIndex, q: Quote, cands: list[Candidate], p
     nobody), unless it is the speaker (nobody speaks to himself here), or an addressee the rules
     did not find whose share's curve (as when the decisions were chosen, not the confidence) is
     under RECIPIENT_GUARD, or "the last speaker is spoken to" said of narrated speeches rather
-    than of a conversation (a quotation opening its paragraph); then nobody."""
+    than of a conversation (a quotation opening its paragraph), or a term or title the rules gave
+    no addressee (a label, not an utterance: the guide's terms and titles are spoken to no one,
+    and the narrator the ranker finds addressed all around "Hickey" is not); then nobody."""
     nobody = len(cands) - 1
     if rk == nobody:
         return rk
-    if same_name(cands[rk].name, speaker) or (
+    if (q.kind != "quotation" and rule.value is None) or same_name(cands[rk].name, speaker) or (
             rule.value is None and models.recipient.calibrate(share(p, rk), basis_of(cands[rk], rule)) < RECIPIENT_GUARD) or (
             cands[rk].origin == "turn" and not opens_paragraph(idx, q)):
         return nobody
