@@ -187,13 +187,15 @@ def test_he_and_she_stand_for_the_last_person_of_their_gender_across_paragraphs(
             '"You are late," he said.\n'
             '"The roads were bad," she said.\n')
     idx, quotes = _index(text)
+    assert _pronoun_keys(idx, quotes[0], quotes[0].end, quotes[0].end + 13) == {"Mr. Pell"}
+    assert _pronoun_keys(idx, quotes[1], quotes[1].end, quotes[1].end + 13) == {"Mrs. Harlow"}
+
+
+def _pronoun_keys(idx, q, lo: int, hi: int) -> set[str]:
+    """Whom the he/she mentions in [lo, hi) among quotation q's candidates' mentions stand for."""
     from quoteprov.attribution.candidates import window_mentions
 
-    def pronoun_keys(q):
-        return {m.key for m in window_mentions(idx, q) if m.how == "pronoun" and q.end <= m.start <= q.end + 12}
-
-    assert pronoun_keys(quotes[0]) == {"Mr. Pell"}
-    assert pronoun_keys(quotes[1]) == {"Mrs. Harlow"}
+    return {m.key for m in window_mentions(idx, q) if m.how == "pronoun" and lo <= m.start < hi}
 
 
 def test_a_name_takes_the_gender_of_the_pronouns_that_follow_it():
@@ -541,16 +543,9 @@ def test_a_person_described_not_named_is_a_candidate():
 def test_a_he_after_a_description_may_stand_for_it_and_for_the_last_name():
     # "He grinned" follows "the commander" and Mr. Pell alike: both are mentions of the he, and
     # the ranker weighs them; a name met after the description takes the pronoun alone
-    from quoteprov.attribution.candidates import window_mentions
-
     text = ('Mr. Pell took the women to the fortress. They went to the commander and begged to see '
             'their men. He grinned at them, and said: "They are finishing their dinner."\n'
             'The commander left. Mr. Pell came back. He said: "We may go in now."\n')
     idx, quotes = _index(text)
-
-    def pronoun_keys(q):
-        lo = idx.paragraphs[q.paragraph][0]
-        return {m.key for m in window_mentions(idx, q) if m.how == "pronoun" and lo <= m.start < q.start}
-
-    assert pronoun_keys(quotes[0]) == {"commander", "Mr. Pell"}
-    assert pronoun_keys(quotes[1]) == {"Mr. Pell"}
+    for q, keys in zip(quotes, ({"commander", "Mr. Pell"}, {"Mr. Pell"})):
+        assert _pronoun_keys(idx, q, idx.paragraphs[q.paragraph][0], q.start) == keys
