@@ -502,7 +502,8 @@ def test_the_recipient_guard_keeps_only_a_likely_addressee_spoken_to_in_a_conver
 
     text = '"Go home," said Anna. She said "go home" to the boy.'
     idx = SimpleNamespace(text=text, paragraphs=((0, len(text)),))
-    turn, narrated = SimpleNamespace(paragraph=0, start=1), SimpleNamespace(paragraph=0, start=text.index("go home"))
+    turn = SimpleNamespace(paragraph=0, start=1, kind="quotation")
+    narrated = SimpleNamespace(paragraph=0, start=text.index("go home"), kind="quotation")
     petrov, by_turn = Candidate("Petrov", (0, 6), "mention", "name"), Candidate("Petrov", (0, 6), "turn", "inferred")
     nobody = Candidate(None, None, "nobody")
     p = np.array([0.6, 0.3])
