@@ -27,7 +27,7 @@ mumble rejoin interpose enquire interrupt interject enunciate pant echo
 _IRREGULAR = {
     "say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "think": ["thought"],
     "feel": ["felt"], "hold": ["held"], "swear": ["swore", "sworn"], "put": ["put"],
-    "speak": ["spoke", "spoken"],
+    "speak": ["spoke", "spoken"], "send": ["sent"],
 }
 # verbs of more than one syllable stressed on the last, which double their final consonant
 # (admit -> admitted); verbs of one syllable ending in one vowel and one consonant do it too
@@ -74,6 +74,10 @@ def _forms(base: str) -> set[str]:
 
 
 REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] for f in _forms(b))
+# verbs by which a body issues a document ("The Soviet passed a resolution expressing ..."): the
+# body speaks the document's words; one who only reads or receives it does not
+ISSUING_VERBS: frozenset[str] = frozenset(f for b in ("pass", "adopt", "issue", "send", "publish", "sign", "draft",
+                                                      "write", "address", "carry", "approve") for f in _forms(b))
 # right after a closing quotation mark, a short subject and a reporting verb ('"...?" Bill asked',
 # '" said the old man', '," Mr. Pell replied'): the words are reported, and the cue is theirs
 CUE_AFTER = re.compile(r"[\s,;]*(?:[A-Za-z][\w.'\u2019-]*\s+){0,3}(?:" + "|".join(

@@ -76,7 +76,7 @@ def test_generated_inflections_are_the_english_ones(base):
 
 
 @pytest.mark.parametrize("name", ["REPORTING_VERBS", "ADDRESSING_VERBS", "OBJECT_ADDRESSEE_VERBS", "OPINION_VERBS",
-                                  "MEANING_VERBS", "CONTINUING_VERBS"])
+                                  "MEANING_VERBS", "CONTINUING_VERBS", "ISSUING_VERBS"])
 def test_every_verb_form_is_english(name):
     bad = sorted(w for w in getattr(cues, name) if not _is_verb_form(w))
     assert bad == [], f"cues.{name}: not English verb forms: {bad}"

@@ -125,10 +125,11 @@ def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int
             continue  # "He was a 'bourgeois specialist'": a description, not his words
         subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
         kinds: tuple[str, ...] = ("person",)
-        if subj is None and v.dep_ in ("acl", "relcl") and cues.is_document_noun(v.head.lower_):
-            # "The Soviet passed a resolution expressing '...'": who issued the document speaks
-            doc = v.head
-            v = doc.head if doc.dep_ in ("dobj", "nsubjpass") else v
+        doc = v.head
+        if subj is None and v.dep_ in ("acl", "relcl") and cues.is_document_noun(doc.lower_) \
+                and doc.dep_ == "dobj" and doc.head.lower_ in cues.ISSUING_VERBS:
+            # "The Soviet passed a resolution expressing '...'": the body that issued it speaks
+            v = doc.head
             subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
             kinds = ("person", "group")
         if subj is not None and (subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS):
