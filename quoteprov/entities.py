@@ -126,10 +126,17 @@ def person_noun(word: str) -> str | None:
             return nouns[w]
         if w in plurals:
             return "group"
-        for cut, add in (("men", "man"), ("ies", "y"), ("es", ""), ("s", "")):
-            if w.endswith(cut) and len(w) > len(cut) + 1 and w[: -len(cut)] + add in nouns:
-                return "group"
+        if any(x in nouns for x in singulars(w)):
+            return "group"
     return None
+
+
+_SINGULAR = (("men", "man"), ("ies", "y"), ("es", ""), ("s", ""))  # plural ending -> singular ending
+
+
+def singulars(word: str) -> list[str]:
+    """The singulars a plural-looking `word` may have ("workmen": workman; "nurses": nurs, nurse)."""
+    return [word[: -len(cut)] + add for cut, add in _SINGULAR if word.endswith(cut) and len(word) > len(cut) + 1]
 
 
 def is_person_noun(word: str) -> bool:
@@ -140,6 +147,12 @@ def is_person_noun(word: str) -> bool:
     descriptions of the genre ("replied the officer", "the commander ... said") without a
     speaker, and a pronoun after them resolved past them to the last name."""
     return word in cues.PERSON_NOUNS or person_noun(word) == "person"
+
+
+def names_people(word: str) -> bool:
+    """A noun for a person or for persons: a person noun or the plural of one ("nurses",
+    "workmen"); not a body, which WordNet files under groups ("the militia", "the department")."""
+    return is_person_noun(word) or any(is_person_noun(x) for x in singulars(word))
 
 
 @lru_cache(maxsize=8)

@@ -73,8 +73,9 @@ def margin_of(idx: TextIndex, q: Quote, models: Rankers, field: str = "speaker")
     do for a settled one; the speaker's by the basis of the rules' proposal (`Rankers.margins`)."""
     if q.speaker_method in SETTLED:
         return math.inf
-    if field == "speaker":
-        return dict(models.margins).get(proposal_basis(idx, q), models.margin)
+    if field == "speaker" and models.margins:
+        basis = proposal_basis(idx, q)
+        return next((m for b, m in models.margins if b == basis), models.margin)
     return models.margin
 
 
@@ -177,7 +178,7 @@ def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) ->
     rows = speaker_features(idx, i, cands, by, prev, path.prev_to)
     first = models.policy == "rules-first"
     prefer = rule_index(cands, q.speaker) if first else None
-    margin = margin_of(idx, q, models)
+    margin, rmargin = margin_of(idx, q, models), margin_of(idx, q, models, "recipient")
     p = models.speaker.prob(np.asarray(rows, dtype=np.float64))
     p[excluded(idx, q, cands)] = 0.0
     out = []
@@ -186,7 +187,7 @@ def _extend(idx: TextIndex, i: int, path: Path, models: Rankers, branch: int) ->
         rrows = recipient_features(idx, i, cands, by, prev, sp, rows, path.prev_to)
         rprefer = rule_index(cands, q.recipient) if first else None
         rp = models.recipient.prob(np.asarray(rrows, dtype=np.float64))
-        for rk in _choices(rp, rprefer, margin_of(idx, q, models, "recipient"), RBRANCH if branch > 1 else 1):
+        for rk in _choices(rp, rprefer, rmargin, RBRANCH if branch > 1 else 1):
             step = Step(i, cands, rows, p, k, prefer, rrows, rp, rk, rprefer, sp)
             to = cands[rk].name if not same_name(cands[rk].name, sp) else None
             score = path.score + math.log(_share(p, k)) + math.log(_share(rp, rk))

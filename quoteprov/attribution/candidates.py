@@ -27,8 +27,8 @@ from ..entities import (
     drop_opening_word,
     gender_votes,
     is_event,
-    is_person_noun,
     kind_of,
+    names_people,
     person_noun,
     proper_words,
     title_gender,
@@ -332,27 +332,14 @@ def description_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]]) 
         if not _outside(m.start(), quoted, qs):
             continue
         words = m.group(1).split()
-        k = next((j for j, w in enumerate(words) if _describes_people(w)), None)
+        k = next((j for j, w in enumerate(words) if w not in _VAGUE and names_people(w)), None)
         if k is None or any(w in _LEADING_STOP or w in cues.PERSON_PRONOUNS for w in words[:k]):
             continue
-        while k + 1 < len(words) and _describes_people(words[k + 1]):
+        while k + 1 < len(words) and words[k + 1] not in _VAGUE and names_people(words[k + 1]):
             k += 1  # "a clever woman writer": the writer
         key = " ".join(words[: k + 1])
         out.append(Mention(m.start(1), m.start(1) + len(key), key, "description"))
     return out
-
-
-def _describes_people(word: str) -> bool:
-    """A noun for a person ("nephew") or persons ("nurses", "workmen"), not a body ("the
-    militia", "the department": WordNet's groups) nor someone vague (`_VAGUE`)."""
-    if word in _VAGUE:
-        return False
-    if is_person_noun(word):
-        return True
-    for plural, singular in (("men", "man"), ("ies", "y"), ("es", ""), ("s", "")):
-        if word.endswith(plural) and len(word) > len(plural) + 1 and is_person_noun(word[: -len(plural)] + singular):
-            return True
-    return False
 
 
 WINDOW_PARAGRAPHS = 2  # paragraphs before the quotation's whose names are candidates

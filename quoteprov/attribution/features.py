@@ -233,11 +233,12 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
     """Where and how the candidate is mentioned around quotation q (its nearest mention before
     and after it in the paragraph, what stands between), written into row f."""
     text = idx.text
-    par = [m for m in ms if idx.paragraphs[q.paragraph][0] <= m.start < idx.paragraphs[q.paragraph][1]]
+    lo, hi = idx.paragraphs[q.paragraph]
+    par = [m for m in ms if lo <= m.start < hi]
     f["in_par"] = float(bool(par))
     f["n_par"] = float(len(par))
-    f["n_prev_par"] = float(sum(1 for m in ms if m.start < idx.paragraphs[q.paragraph][0]))
-    f["n_next_par"] = float(sum(1 for m in ms if m.start >= idx.paragraphs[q.paragraph][1]))
+    f["n_prev_par"] = float(sum(1 for m in ms if m.start < lo))
+    f["n_next_par"] = float(sum(1 for m in ms if m.start >= hi))
     f["n_pronoun"] = float(sum(1 for m in par if m.how == "pronoun"))
     f["is_narrator"] = float(any(m.how == "narrator" for m in ms))
     before = [m for m in par if m.end <= q.start]
@@ -250,7 +251,6 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
         f["quote_between_before"] = float(bisect_left(idx.starts, q.start) > bisect_left(idx.starts, m.end))
         f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
         f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
-        lo = idx.paragraphs[q.paragraph][0]
         head = text[max(lo, m.start - 40):m.start]
         f["opens_sentence_before"] = float(bool(_OPENS_AFTER.search(head) or (
             m.start - lo <= 40 and _OPENS_PARAGRAPH.fullmatch(head))))
