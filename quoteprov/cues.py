@@ -20,7 +20,7 @@ regard consider believe think feel hold reason plead appeal challenge threaten a
 question
 advise instruct order command decree resolve vote address characterize dismiss mock ridicule
 murmur mutter blurt stammer stutter falter gasp sob shriek yell bawl growl sneer hiss grumble
-mumble rejoin interpose enquire interrupt interject enunciate pant echo
+mumble rejoin interpose enquire interrupt interject enunciate pant echo admonish
 """.split()
 
 # the verbs whose past is not regular (all of their forms but -s and -ing)
@@ -154,7 +154,7 @@ ADDRESSING_VERBS: frozenset[str] = frozenset(
                "instruct order promise pledge swear confess admit preach put".split() for f in _forms(b))
 # verbs whose direct object is the addressee (told X, assured X, asked X)
 OBJECT_ADDRESSEE_VERBS: frozenset[str] = frozenset(
-    f for b in "tell assure inform advise instruct order ask urge warn remind address answer".split()
+    f for b in "tell assure inform advise instruct order ask urge warn remind address answer admonish".split()
     for f in _forms(b))
 
 # nouns of communication: "a letter to X", "in his manifesto", "Marx's address to ..."

@@ -39,6 +39,9 @@ class Found:
     recipient_method: str | None = None
 
 
+PLURAL_SENTENCES = 4  # how far back a "they" looks for what it stands for
+
+
 @dataclass
 class Discourse:
     """What a reader remembers: recent mentions by salience, and who is talking."""
@@ -75,7 +78,7 @@ class Discourse:
         +1) or she (-1) never stands for a name the text gives the other gender (`gender_of`), nor
         for one this reader has only met as the other ("a doctor ... he gasped ... she asked"); no
         he, she or they stands for the narrator's "I"; a they takes a plural mention when one is
-        as recent as the singular it would otherwise take."""
+        as recent as the singular it would otherwise take, and never stands for one person."""
         met = self._pronoun_genders(before) if gender else {}
         best = None
         for sent, rank, who in self.mentions:
@@ -92,8 +95,11 @@ class Discourse:
                 continue
             if want == "thing" and (who.kind in ("person", "anonymous", "thing") or who.plural):
                 continue
-            if want == "plural" and who.kind not in ("group", "person"):
-                continue
+            if want == "plural" and (who.kind not in ("group", "person") or who.kind == "person" and not who.plural
+                                     or who.mention.text.lower() in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS):
+                continue  # a they is never one person ("pictures of Kerensky. ... they were shouting"), nor an it
+            if want == "plural" and self.sentence_no - sent > PLURAL_SENTENCES:
+                continue  # a they the last sentences do not name (their subjects carry it) names no one
             key = (sent - (1 if rank >= 2 else 0), want == "plural" and (who.plural or who.kind == "group"),
                    -rank, who.mention.start)
             if best is None or key > best[0]:

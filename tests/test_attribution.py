@@ -886,3 +886,47 @@ def test_a_term_or_title_is_addressed_to_no_one():
     for kind, given in (("quotation", 0), ("term", 1), ("title", 1)):
         q = Quote(10, 16, 0, False, kind)
         assert guarded(models, None, q, cands, p, 0, Attribution(), None) == given  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text,words,author,speaker,recipient", [
+    # a gesture where a speech tag would be: the one who laughed speaks next
+    ('Mr. Brown sat down by the fire. Mr. Brown laughed. "You are not the first to think so."',
+     "You are not the first", None, "Mr. Brown", None),
+    # ... and one who laughed at the end of a paragraph speaks on in the next: no new turn of another
+    ('Mr. Brown and his uncle Mr. Grey kept a tannery. "It pays," said Mr. Grey to his nephew.\n"Not always," '
+     'replied Mr. Brown.\nI asked him how the terror had shown itself in their town. He laughed.\n"We got off very '
+     'cheaply," he said.', "We got off", "Ann Ward", "Mr. Brown", "Ann Ward"),
+    # a titled name in a sentence only skimmed is remembered, and is the subject before its "she"
+    ('The old man clung to his nurse. "Save me," he murmured. And Mrs. Kettle assured him that she would '
+     'take care of him.\nThe door opened and a doctor rushed in. "Sister," he gasped, "go for the medicine." '
+     'Not comprehending, she asked, "What medicine?"', "What medicine", None, "Mrs. Kettle", None),
+    # the person the narrator met (the object of the sentence) is the "he" of the next, not the last speaker
+    ('"Pass," said the sentry.\nOn the stairs I met an old workman with a grey beard. "They will never give '
+     'us the land," he said.', "They will never", "Ann Ward", "old workman with a grey beard", None),
+    # a body one turns to is spoken to; a place one points to is not
+    ('Ivanov turned to the Mensheviki and shouted, "Your part is played out!"', "Your part", None, "Ivanov",
+     "Mensheviki"),
+    ('Ivanov pointed to the Kremlin and remarked, "In there they have enough to eat."', "In there", None, "Ivanov",
+     None),
+    # a "they" is the crowd that has been their subject since, never the one person named among them
+    ('Workmen filled the square carrying portraits of Ivanov. They cheered and sang for hours. When they were '
+     'not shouting "Long live the Soviet!" they were saying "Bread and peace for all of us."', "Bread and peace",
+     None, "workmen", None),
+    # two plural nouns for people joined: the group is both
+    ('The workers and soldiers shouted, "Bread and peace for all of us!"', "Bread and peace", None,
+     "workers and soldiers", None),
+    # a "they" stands for nothing named many sentences before (the peace partisans are not "the delegates")
+    ('The delegates left the hall at noon. Ivanov spoke for an hour. He read the decree aloud. The clerk wrote '
+     'it down. Ivanov sat down. The peace partisans triumphed. "Then," said they, "we would have been shamed."',
+     "we would have been", None, None, None),
+    # "admonish" reports speech like "warn"
+    ('"Two staffs are one too many," the delegates of the parties admonished the committee.', "Two staffs", None,
+     "delegates of the parties", "committee"),
+    # a document quoted amid the narrator's talk is addressed to no one
+    ('I asked the old soldier about the church. "We still go," he answered. The new programme declares that '
+     '"the feelings of the religious are not to be hurt in any way."', "the feelings", "Ann Ward", "new programme",
+     None),
+])
+def test_the_rules_read_gestures_crowds_and_persons_brought_on(text, words, author, speaker, recipient):
+    r = by_text(extract(make_source(text, "t", {"author": author} if author else {}), use_model=False), words)
+    assert (r.speaker, r.recipient) == (speaker, recipient)

@@ -92,13 +92,19 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
 
 _BEGIN = frozenset("began begins begun".split())
 _GO_ON = frozenset("ran went runs goes".split())
+# a gesture that goes with speaking ("Kamenev laughed." before his words): English verbs of
+# expression, which a writer puts where a speech tag would be
+_GESTURE = frozenset("""laughed laughs smiled smiles nodded nods shrugged shrugs sighed sighs grinned grins
+chuckled chuckles frowned frowns hesitated hesitates paused pauses smirked smirks giggled giggles""".split())
+_STARTING = _BEGIN | _GESTURE
 
 
 def _begins_speaking(ctx: Ctx, sent: "Sent", off: int) -> list["Token"]:
-    """'Mrs. Hurst began again. "I have ..."', 'Syme ran on with a feverish irony. "But ..."': a
-    sentence that tells someone began or ran on, with no object or only a way of speaking ("began
-    scolding"), right before a quotation (of its paragraph, or opening the next), says who speaks it."""
-    verbs = [t for t in sent if t.dep_ in ("ROOT", "conj") and t.tag_.startswith("VB") and (t.lower_ in _BEGIN or (
+    """'Mrs. Hurst began again. "I have ..."', 'Syme ran on with a feverish irony. "But ..."',
+    'Kamenev laughed. "You need not ..."': a sentence that tells someone began, ran on or made a
+    gesture of speaking, with no object or only a way of speaking ("began scolding"), right before
+    a quotation (of its paragraph, or opening the next), says who speaks it."""
+    verbs = [t for t in sent if t.dep_ in ("ROOT", "conj") and t.tag_.startswith("VB") and (t.lower_ in _STARTING or (
         t.lower_ in _GO_ON and any(c.dep_ == "prt" and c.lower_ == "on" for c in t.children)))]
     if not verbs:
         return []
@@ -257,8 +263,9 @@ def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
     last, _, p = ctx.d.last_turn
     if who is None or who.basis != "resolved" or who.mention.text.lower() not in cues.PERSON_PRONOUNS \
             or last is None or last.speaker is None or last.speaker.name != who.name or p != sp.paragraph - 1 \
-            or not is_turn(ctx, sp) or (f.cue is not None and f.cue.text.split()[0].lower() in cues.CONTINUING_VERBS):
-        return  # '"...," he went on': the same speaker
+            or not is_turn(ctx, sp) or (f.cue is not None and f.cue.text.split()[0].lower() in cues.CONTINUING_VERBS) \
+            or (last.cue is not None and last.cue.text.lower() in _GESTURE):
+        return  # '"...," he went on', or '... He laughed. || "...," he said': the same speaker
     gender = cues.pronoun_gender(who.mention.text)
     to = last.recipient
     if to is not None and to.kind == "person" and ctx.names.gender(to.name) != -gender:
@@ -305,8 +312,11 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
 def context_recipient(ctx: Ctx, f: Found, sp: QuotedSpan, heard: bool) -> None:
     """6. Recipients from context: the narrator's interlocutor speaks to the narrator; what
     this speaker addressed before; an assembly met "at"."""
+    # a programme or a newspaper quoted amid the narrator's talk answers no one (the guide: a
+    # document read by the public is addressed to no one the text names)
     if f.recipient is None and ctx.author and (f.speaker is None or f.speaker.name != ctx.author) \
-            and (f.speaker is not None or heard) and in_dialogue(ctx, sp):
+            and (f.speaker is not None or heard) and (f.speaker is None or f.speaker.kind not in ("document", "publication")) \
+            and in_dialogue(ctx, sp):
         narrator_dialogue(ctx, f)
     if f.recipient is None and f.speaker is not None and ctx.author and f.speaker.name == ctx.author:
         narrator_interlocutor(ctx, f, sp)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import STOP_WORDS, SUBJECT_NAME, Who, rough_sentences
-from ..entities import is_person_noun, kind_of, person_noun
+from ..entities import HONORIFICS, is_person_noun, kind_of, person_noun, singulars
 from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
@@ -107,10 +107,10 @@ def skim(ctx: Ctx, lo: int, hi: int) -> None:
 
 def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
     """A name early in a sentence is taken for its subject, later ones for other mentions;
-    a sentence that opens with he/she keeps the current subject alive."""
+    a sentence that opens with he/she (they) keeps the current (plural) subject alive."""
     ctx.d.sentence_no += 1
     head = ctx.text[a:min(b, a + 60)]
-    names = list(ctx.person_re.finditer(ctx.text, a, b)) if ctx.person_re is not None else []
+    names = skimmed_names(ctx, a, b)
     pron = re.search(r"\b(?:he|she|He|She)\b", head)
     described = described_subject(ctx, a, b)
     if described is not None:
@@ -120,20 +120,42 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
         subj = next((w for sent, rank, w in reversed(ctx.d.mentions) if rank == 0 and w.kind == "person"), None)
         if subj is not None:
             ctx.d.remember(subj, 0)
+    elif _THEY.match(ctx.text, a, b):  # "Crowds surged ... They thronged ... They sang": the crowds still
+        subj = next((w for sent, rank, w in reversed(ctx.d.mentions) if rank == 0 and (w.plural or w.kind == "group")), None)
+        if subj is not None:
+            ctx.d.remember(subj, 0)
     for k, m in enumerate(names):
         name = ctx.names.canonical_proper(m.group(), ctx.known)
-        rank = 0 if k == 0 and m.start() - a < 60 and not pron else 2
+        # the subject opens the sentence before any he/she ("And Mlle. Skridlova assured him that she would")
+        rank = 0 if k == 0 and m.start() - a < 60 and (pron is None or m.start() < a + pron.start()) else 2
         ctx.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), rank)
     first = SUBJECT_NAME.search(ctx.text, a, b)
-    if first and not names and not pron and first.group(1).split()[0].lower() not in STOP_WORDS:
+    if first and not names and not pron and described is None and first.group(1).split()[0].lower() not in STOP_WORDS:
         # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb
         name = ctx.names.canonical_proper(first.group(1), ctx.known)
         ctx.d.remember(Who(name, Span(first.start(1), first.end(1), first.group(1)), "explicit", "person"), 0)
     assemblies_in(ctx, a, b)
 
 
-# "The nephew was also freed": a definite description opening a sentence (up to three words)
+# a title and a capitalised word: a person however seldom the parser saw the name ("Mlle. Skridlova")
+_TITLED = re.compile(r"\b(?:" + "|".join(HONORIFICS) + r")\.?\s+[A-Z][a-z'\u2019-]+(?:\s+[A-Z][a-z'\u2019-]+)?")
+
+
+def skimmed_names(ctx: Ctx, a: int, b: int) -> list[re.Match[str]]:
+    """The persons a skimmed sentence names, in order: the names the parser found elsewhere, and
+    any name a title opens (a name met only in skimmed text is otherwise no one)."""
+    found = list(ctx.person_re.finditer(ctx.text, a, b)) if ctx.person_re is not None else []
+    for m in _TITLED.finditer(ctx.text, a, b):
+        if not any(n.start() <= m.start() < n.end() or m.start() <= n.start() < m.end() for n in found):
+            found.append(m)
+    return sorted(found, key=lambda m: m.start())
+
+
+# "The nephew was also freed": a definite description opening a sentence (up to three words);
+# "Crowds surged up and down the street": a plural noun for people opening it
 _DESCRIBED_SUBJECT = re.compile(r"\s*[\"'\u201c\u2018(]*[Tt]he\s+([a-z]+(?:\s+[a-z]+){0,3})")
+_PLURAL_SUBJECT = re.compile(r"\s*[\"'\u201c\u2018(]*([A-Z][a-z]+)\s+[a-z]+")
+_THEY = re.compile(r"\s*(?:[A-Z][a-z]+\s+)?[Tt]hey\b")
 
 
 def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
@@ -142,15 +164,25 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
     for: the description the guide names an unnamed person by."""
     m = _DESCRIBED_SUBJECT.match(ctx.text, a, b)
     if m is None:
-        return None
+        bare = _PLURAL_SUBJECT.match(ctx.text, a, b)
+        if bare is None or not _people(bare.group(1).lower()):
+            return None
+        return Who(bare.group(1).lower(), Span(bare.start(1), bare.end(1), bare.group(1)), "resolved", "group", True)
     words = m.group(1).split()
     for k, w in enumerate(words[:-1]):  # a word must follow the noun: its verb
         if w in STOP_WORDS:
             return None
-        if person_noun(w) == "person":
+        if person_noun(w) == "person" or _people(w):
             end = m.start(1) + len(" ".join(words[:k + 1]))
-            return Who(ctx.text[m.start(1):end], Span(m.start(1), end, ctx.text[m.start(1):end]), "explicit", "person")
+            name = ctx.text[m.start(1):end]
+            return Who(name, Span(m.start(1), end, name), "explicit", *(("person",) if person_noun(w) == "person" else ("group", True)))
     return None
+
+
+def _people(word: str) -> bool:
+    """A plural noun for people ("soldiers", "crowds", "workmen"), a they's antecedent."""
+    return word not in STOP_WORDS and person_noun(word) in ("person", "group") and any(
+        person_noun(x) in ("person", "group") for x in singulars(word) if x != word)
 
 
 def assemblies_in(ctx: Ctx, a: int, b: int) -> None:
@@ -187,6 +219,8 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
             rank = 0
         elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
             rank = 1
+        elif t.dep_ == "dobj" and t.head.dep_ == "ROOT" and is_person_noun(t.lower_):
+            rank = 1  # "I met an old workman with a grey beard.": the person brought on, whom a "he" next means
         elif (t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound") or (
                 t.dep_ in ("dobj", "pobj") and is_person_noun(t.lower_)):
             rank = 2

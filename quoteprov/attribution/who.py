@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
-from ..entities import HONORIFICS, ONE_WORD_DETS, is_event, is_person_noun, kind_of, opens_sentence
+from ..entities import HONORIFICS, ONE_WORD_DETS, is_event, is_person_noun, kind_of, names_people, opens_sentence
 from ..records import Span
 from .context import Ctx, clean, hyphen_run, outside, span_of
 from .windows import entity_at
@@ -246,6 +246,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
             toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
     person = is_person_noun(tok.lower_)
+    toks.extend(_joined_people(ctx, tok, off))
     for c in tok.rights:
         # a person is described in full, as the guide names one the text does not ("the man
         # with a third-class ticket", "the second officer in command"); other things by `of`
@@ -283,6 +284,19 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     elif kind == "person" and tok.tag_ == "NNS":
         kind = "group"  # "men", "the workers": not the antecedent of "he"
     return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, tok.tag_ == "NNS")
+
+
+def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
+    """'the workingmen and soldiers had inscribed': a plural noun for people joined to another is
+    half of the group that speaks; the guide names a group by its fullest description."""
+    if tok.tag_ != "NNS" or not names_people(tok.lower_):
+        return []
+    for c in tok.children:
+        if c.dep_ == "conj" and c.tag_ == "NNS" and names_people(c.lower_) and outside(ctx, c, off):
+            joined = [g for g in tok.children if g.dep_ == "cc" and tok.i < g.i < c.i]
+            of = [t for p in c.rights if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree]  # "soldiers of the garrison"
+            return joined + [t for t in [*c.subtree] if outside(ctx, t, off) and t.dep_ != "punct" and (t.i <= c.i or t in of)]
+    return []
 
 
 def _same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int) -> str:

@@ -6,7 +6,7 @@ Usage (after `python build.py`, from the repository root)::
 
 A gold (`tests/gold/<id>.gold.jsonl`) annotates a text (`tests/gold/README.md` says where it
 lives). Where that text is a verbatim substring of a dataset source — the seed is its own
-source; Russell's part is the first 315 lines of `russell-1920-bolshevism`; the Ransome and
+source, and so is Trotsky's book; Russell's part is the first 315 lines of `russell-1920-bolshevism`; the Ransome and
 Dorr excerpts are whole chapters of the books imported with `quoteprov add` — the gold's
 offsets are shifted by where the text starts in the source, and every field of a published
 record of that span (`kind`, `speaker`, `recipient`, `footnote`, `nested_in`) that differs from
