@@ -133,7 +133,8 @@ def main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     path = Path(args.model)
     model = json.loads(path.read_text(encoding="utf-8"))
-    models, rel = confidence_models(read_decisions(args.decisions), float(model.get("genre_weight", 1.0)))
+    weight = model.get("confidence_genre_weight", model.get("genre_weight", 1.0))  # older files: the trees' weight
+    models, rel = confidence_models(read_decisions(args.decisions), float(weight))
     for field, conf in models.items():
         model["rankers"][field]["confidence"] = conf
         model["reliability"][field] = rel[field]
