@@ -40,6 +40,7 @@ class Found:
 
 
 PLURAL_SENTENCES = 4  # how far back a "they" looks for what it stands for
+_SINGULAR_PRONOUNS = cues.PERSON_PRONOUNS | cues.THING_PRONOUNS  # no antecedent of a they
 
 
 @dataclass
@@ -78,7 +79,8 @@ class Discourse:
         +1) or she (-1) never stands for a name the text gives the other gender (`gender_of`), nor
         for one this reader has only met as the other ("a doctor ... he gasped ... she asked"); no
         he, she or they stands for the narrator's "I"; a they takes a plural mention when one is
-        as recent as the singular it would otherwise take, and never stands for one person."""
+        as recent as the singular it would otherwise take, and never stands for one person, an it, or
+        a mention more than PLURAL_SENTENCES sentences back."""
         met = self._pronoun_genders(before) if gender else {}
         best = None
         for sent, rank, who in self.mentions:
@@ -96,7 +98,7 @@ class Discourse:
             if want == "thing" and (who.kind in ("person", "anonymous", "thing") or who.plural):
                 continue
             if want == "plural" and (who.kind not in ("group", "person") or who.kind == "person" and not who.plural
-                                     or who.mention.text.lower() in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS):
+                                     or who.mention.text.lower() in _SINGULAR_PRONOUNS):
                 continue  # a they is never one person ("pictures of Kerensky. ... they were shouting"), nor an it
             if want == "plural" and self.sentence_no - sent > PLURAL_SENTENCES:
                 continue  # a they the last sentences do not name (their subjects carry it) names no one

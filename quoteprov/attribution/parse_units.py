@@ -172,10 +172,11 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
     for k, w in enumerate(words[:-1]):  # a word must follow the noun: its verb
         if w in STOP_WORDS:
             return None
-        if person_noun(w) == "person" or _people(w):
+        one = person_noun(w) == "person"
+        if one or _people(w):
             end = m.start(1) + len(" ".join(words[:k + 1]))
             name = ctx.text[m.start(1):end]
-            return Who(name, Span(m.start(1), end, name), "explicit", *(("person",) if person_noun(w) == "person" else ("group", True)))
+            return Who(name, Span(m.start(1), end, name), "explicit", "person" if one else "group", not one)
     return None
 
 
