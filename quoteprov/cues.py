@@ -76,6 +76,12 @@ def _forms(base: str) -> set[str]:
 REPORTING_VERBS: frozenset[str] = frozenset(f for b in _REPORTING + ["speak"] for f in _forms(b))
 # verbs by which a body issues a document ("The Soviet passed a resolution expressing ..."): the
 # body speaks the document's words; one who only reads or receives it does not
+# a gesture a writer puts where a speech tag would be ("Kamenev laughed." before his words): its
+# past and present, the tenses of narration
+GESTURE_VERBS: frozenset[str] = frozenset(f for b in "laugh smile nod shrug sigh grin chuckle frown hesitate pause smirk giggle".split()
+                                          for f in _forms(b) if f != b and not f.endswith("ing"))
+# one turns to whom one speaks to ("turned to the Mensheviki and shouted")
+TURNING_VERBS: frozenset[str] = frozenset(_forms("turn"))
 ISSUING_VERBS: frozenset[str] = frozenset(f for b in ("pass", "adopt", "issue", "send", "publish", "sign", "draft",
                                                       "write", "address", "carry", "approve") for f in _forms(b))
 # right after a closing quotation mark, a short subject and a reporting verb ('"...?" Bill asked',

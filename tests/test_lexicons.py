@@ -64,7 +64,7 @@ def test_a_word_names_one_kind():
             seen[w] = kind
 
 
-@pytest.mark.parametrize("base", sorted(set(cues._REPORTING) | {"speak", "preach", "remind"}))
+@pytest.mark.parametrize("base", sorted(set(cues._REPORTING) | {"speak", "preach", "remind", "nod", "grin", "turn"}))
 def test_generated_inflections_are_the_english_ones(base):
     got = cues._forms(base)
     table = lemminflect.getAllInflections(base, upos="VERB")
@@ -76,7 +76,7 @@ def test_generated_inflections_are_the_english_ones(base):
 
 
 @pytest.mark.parametrize("name", ["REPORTING_VERBS", "ADDRESSING_VERBS", "OBJECT_ADDRESSEE_VERBS", "OPINION_VERBS",
-                                  "MEANING_VERBS", "CONTINUING_VERBS", "ISSUING_VERBS"])
+                                  "MEANING_VERBS", "CONTINUING_VERBS", "ISSUING_VERBS", "GESTURE_VERBS", "TURNING_VERBS"])
 def test_every_verb_form_is_english(name):
     bad = sorted(w for w in getattr(cues, name) if not _is_verb_form(w))
     assert bad == [], f"cues.{name}: not English verb forms: {bad}"

@@ -50,9 +50,6 @@ def _named(ctx: Ctx, obj: "Token | None", off: int) -> Who | None:
     return w if w and w.kind != "place" else None
 
 
-_TURNING = frozenset("turn turned turning turns".split())
-
-
 def turned_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
     """'said X, turning round to Pooh', 'I showed it to Bucharin and said': the person (or the
     body: 'turned to the Mensheviki and shouted') a verb joined to the cue is directed to (its `to`
@@ -66,7 +63,7 @@ def turned_to(ctx: Ctx, cue: "Token", off: int) -> Who | None:
             if c.dep_ == "dative" or (c.dep_ == "prep" and c.lower_ == "to"):
                 obj = c if c.tag_ not in ("IN", "TO") else next((g for g in c.children if g.dep_ == "pobj"), None)
                 w = who_of(ctx, obj, off) if obj is not None and outside(ctx, obj, off) else None
-                if w is not None and obj is not None and w.kind == "group" and v.lower_ in _TURNING:
+                if w is not None and obj is not None and w.kind == "group" and v.lower_ in cues.TURNING_VERBS:
                     return w  # "Trotsky turned to the Mensheviki and shouted": the body he faced (not
                     # "pointed to the Kremlin and remarked": a body is spoken to only by one turned to)
                 if w is not None and obj is not None and (w.kind == "person" or w.kind == "place" and obj.ent_type_ in ("", "PERSON")):

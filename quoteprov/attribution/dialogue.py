@@ -92,11 +92,7 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
 
 _BEGIN = frozenset("began begins begun".split())
 _GO_ON = frozenset("ran went runs goes".split())
-# a gesture that goes with speaking ("Kamenev laughed." before his words): English verbs of
-# expression, which a writer puts where a speech tag would be
-_GESTURE = frozenset("""laughed laughs smiled smiles nodded nods shrugged shrugs sighed sighs grinned grins
-chuckled chuckles frowned frowns hesitated hesitates paused pauses smirked smirks giggled giggles""".split())
-_STARTING = _BEGIN | _GESTURE
+_STARTING = _BEGIN | cues.GESTURE_VERBS
 
 
 def _begins_speaking(ctx: Ctx, sent: "Sent", off: int) -> list["Token"]:
@@ -264,7 +260,7 @@ def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
     if who is None or who.basis != "resolved" or who.mention.text.lower() not in cues.PERSON_PRONOUNS \
             or last is None or last.speaker is None or last.speaker.name != who.name or p != sp.paragraph - 1 \
             or not is_turn(ctx, sp) or (f.cue is not None and f.cue.text.split()[0].lower() in cues.CONTINUING_VERBS) \
-            or (last.cue is not None and last.cue.text.lower() in _GESTURE):
+            or (last.cue is not None and last.cue.text.lower() in cues.GESTURE_VERBS):
         return  # '"...," he went on', or '... He laughed. || "...," he said': the same speaker
     gender = cues.pronoun_gender(who.mention.text)
     to = last.recipient
