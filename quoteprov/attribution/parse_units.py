@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
@@ -117,13 +118,9 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
         ctx.d.remember(described, 0)  # "The nephew was freed, on the grounds that he ...": the he is his
         pron = None
     elif pron and (not names or names[0].start() > a + pron.start()):
-        subj = next((w for sent, rank, w in reversed(ctx.d.mentions) if rank == 0 and w.kind == "person"), None)
-        if subj is not None:
-            ctx.d.remember(subj, 0)
+        _carry_subject(ctx, lambda w: w.kind == "person")
     elif _THEY.match(ctx.text, a, b):  # "Crowds surged ... They thronged ... They sang": the crowds still
-        subj = next((w for sent, rank, w in reversed(ctx.d.mentions) if rank == 0 and (w.plural or w.kind == "group")), None)
-        if subj is not None:
-            ctx.d.remember(subj, 0)
+        _carry_subject(ctx, lambda w: w.plural or w.kind == "group")
     for k, m in enumerate(names):
         name = ctx.names.canonical_proper(m.group(), ctx.known)
         # the subject opens the sentence before any he/she ("And Mlle. Skridlova assured him that she would")
@@ -135,6 +132,13 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
         name = ctx.names.canonical_proper(first.group(1), ctx.known)
         ctx.d.remember(Who(name, Span(first.start(1), first.end(1), first.group(1)), "explicit", "person"), 0)
     assemblies_in(ctx, a, b)
+
+
+def _carry_subject(ctx: Ctx, fits: Callable[[Who], bool]) -> None:
+    """The latest subject that a sentence's opening pronoun can stand for is its subject too."""
+    subj = next((w for _, rank, w in reversed(ctx.d.mentions) if rank == 0 and fits(w)), None)
+    if subj is not None:
+        ctx.d.remember(subj, 0)
 
 
 # a title and a capitalised word: a person however seldom the parser saw the name ("Mlle. Skridlova")

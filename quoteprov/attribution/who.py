@@ -295,7 +295,7 @@ def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
         if c.dep_ == "conj" and c.tag_ == "NNS" and names_people(c.lower_) and outside(ctx, c, off):
             joined = [g for g in tok.children if g.dep_ == "cc" and tok.i < g.i < c.i]
             of = [t for p in c.rights if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree]  # "soldiers of the garrison"
-            return joined + [t for t in [*c.subtree] if outside(ctx, t, off) and t.dep_ != "punct" and (t.i <= c.i or t in of)]
+            return joined + [t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "punct" and (t.i <= c.i or t in of)]
     return []
 
 
