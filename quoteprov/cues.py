@@ -114,13 +114,25 @@ _ANSWERS = "answer|reply|response|rejoinder|retort"
 # ('"...," was Helen s answer': an apostrophe a text lost, set as a space; '"...," was the firm
 # reply of Mr. Limbkins': the one named after "of"; '"...?" came Tibby's voice')
 _REPLY_NOUNS = (rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance|voice|question|contribution|"
-                r"explanation|greeting|suggestion|verdict|excuse|objection|reproach)")
+                r"explanation|greeting|suggestion|verdict|excuse|objection|reproach|words|order|warning|advice|"
+                r"command|cry|call|shout|salutation|message|appeal|demand|slogan)")
 # the possessor: a name, or "the" and a noun ('"Oui, Madame," was the croupier's polite reply')
-REPLY_BY = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?(?:(?:((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)|"
+# ('"...!" was the call addressed by the workmen of the city to the Soviet': "by" and a description)
+_WAS = r"[\s,\"'\u201d\u2019]*(?:--|\u2014|\u2013)?\s*(?:was|were|came)\s+(?:all\s+|only\s+)?"
+REPLY_BY = re.compile(rf"{_WAS}(?:(?:((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*)|"
                       rf"the\s+([a-z]+))(?:['\u2019]| )s\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b|(?:the|a)\s+(?:[a-z]+\s+){{0,2}}"
-                      rf"{_REPLY_NOUNS}\s+of\s+((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*))")
+                      rf"{_REPLY_NOUNS}\s+(?:of|(?:(?:addressed|issued|sent|raised|made)\s+)?by)\s+"
+                      rf"(?:((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*)|the\s+((?:[\w'\u2019-]+\s+){{0,4}}[\w'\u2019-]+)))")
+# '"Take the power!"--is what the workman of the city wanted to say to the Soviet': the one
+# who meant the words ("what X said", "what X wanted to say")
+WHAT_SAID = re.compile(r"[\s,\"'\u201d\u2019]*(?:--|\u2014|\u2013)?\s*(?:is|was|were|are)\s+(?:just\s+|exactly\s+)?what\s+"
+                       r"(?:((?:[A-Z][\w.]*\s+){0,3}[A-Z]\w*)|the\s+((?:[\w-]+\s+){0,2}?[a-z]+))\s+"
+                       r"(?:[a-z]+\s+){0,3}?(?:say|said|says|meant|means|wrote|writes|cried|shouted|demanded)\b")
+# after such a cue, the one the words were said to: "were his last words to me", "to the Soviet"
+REPLY_TO = re.compile(r"(?:\s+[a-z]+ly)?\s+to\s+(?:(me|us)\b|(?:the\s+)?((?:[A-Z][\w.'\u2019-]*\s+(?:and\s+(?:the\s+)?)?){0,4}"
+                      r"[A-Z][\w'\u2019-]*)|the\s+([a-z]+)\b(?!\s+[a-z]+\b))")
 # '"...," was his answer', 'was all that he permitted himself' is not; 'was my reply': the pronoun's own
-REPLY_OWNED = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:all\s+|only\s+)?(my|his|her|their)\s+"
+REPLY_OWNED = re.compile(rf"{_WAS}(my|his|her|their)\s+"
                          rf"(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b")
 # '"...," was the answer', 'came the reply': an answer to the one asked before, not named there
 REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|their)\s+(?:[a-z]+\s+){0,2}"

@@ -69,6 +69,8 @@ METHODS: tuple[Method, ...] = (
     Method("introduction-subject", _BOTH, _ATTR,
            "the subject of a paragraph ending in a colon, comma or dash (\"Emma continued:\"), of the next one's "
            "quotation"),
+    Method("introduction-again", _BOTH, _ATTR,
+           "a paragraph that only says the same one goes on (\"Again:\"): the last one quoted or introduced"),
     Method("continued-quotation", _BOTH, _ATTR,
            "the speaker of a quotation left open at the end of the paragraph before (the ranker keeps it)"),
     Method("reply-possessor", _BOTH, _ATTR,
@@ -92,6 +94,8 @@ METHODS: tuple[Method, ...] = (
            "the narrator speaks to the one who spoke last in the conversation, lately (inferred)"),
     Method("speaker-addressee", (RECIPIENT,), _ATTR, "whom this speaker addressed before in the paragraph (inferred)"),
     Method("reply-to-asker", (RECIPIENT,), _ATTR, "an answer is made to the one who asked (inferred)"),
+    Method("reply-to", (RECIPIENT,), _ATTR,
+           "the one a reply cue says the words were for (\"'...,' were his last words to me\", \"was her order to the coachman\")"),
     Method("assembly-setting", (RECIPIENT,), _ATTR, "the assembly the speaker addressed (\"at the congress\")"),
     # the ranker (attribution/decide.py): a candidate chosen over the rules' proposal
     Method("ranked-mention", (SPEAKER, RECIPIENT), "attribution/decide.py",

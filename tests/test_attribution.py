@@ -930,3 +930,39 @@ def test_a_term_or_title_is_addressed_to_no_one():
 def test_the_rules_read_gestures_crowds_and_persons_brought_on(text, words, author, speaker, recipient):
     r = by_text(extract(make_source(text, "t", {"author": author} if author else {}), use_model=False), words)
     assert (r.speaker, r.recipient) == (speaker, recipient)
+
+
+@pytest.mark.parametrize("text, words, speaker, recipient", [
+    # a reply cue names the one the words were for, the narrator by "me"
+    ('The commandant shook my hand at the station.\n"I hope you stay out of Russia until peace comes," '
+     'were his last words to me.', "I hope you stay", "commandant", "Jane Doe"),
+    ('Mrs. Hale looked at the carriage.\n"Drive on at once!" was her order to the coachman.', "Drive on",
+     "Mrs. Hale", "coachman"),
+    ('Anne sat still.\n"I will never forgive you," was Marilla\'s reply to Anne.', "never forgive", "Marilla", "Anne"),
+    # the one who meant the words, after them: "is what X wanted to say", "the call addressed by X to Y"
+    ('The meeting was stormy.\n"Bread and peace!"--is what the workmen of the capital wanted to say to the ministers.',
+     "Bread and peace", "workmen", "ministers"),
+    ('The crisis grew.\n"Take the power!" was the call addressed by the workmen of Kharkov to the Mensheviki.',
+     "Take the power", "workmen of Kharkov", "Mensheviki"),
+    # the words of a song are no one's reply
+    ('They sang in the square.\n"Arise, ye prisoners," were the words of the song.', "Arise", None, None),
+])
+def test_a_reply_cue_after_the_quotation_names_who_said_it_and_to_whom(text, words, speaker, recipient):
+    r = by_text(run(text, author="Jane Doe"), words)
+    assert (r.speaker, r.recipient) == (speaker, recipient)
+
+
+def test_again_on_a_line_of_its_own_carries_on_the_last_one_quoted():
+    text = ('Lenin received me in the Kremlin. "We are weak," Lenin said.\n'
+            'In regard to backward countries, Lenin says, we must have in view:--\n'
+            'The necessity of the co-operation of all Communists in the movement of emancipation.\n'
+            'Again:\n'
+            '"The International must conclude temporary alliances with the democracy of backward countries."\n')
+    r = by_text(run(text, author="Jane Doe"), "temporary alliances")
+    assert (r.speaker, r.method["speaker"]) == ("Lenin", "introduction-again")
+
+
+def test_a_cue_whose_subject_names_no_one_still_names_whom_it_was_said_to():
+    text = 'The winter was hard in the north.\n"You will never come back alive," they told me.'
+    r = by_text(run(text, author="Jane Doe"), "never come back")
+    assert (r.speaker, r.recipient, r.method["recipient"]) == (None, "Jane Doe", "cue-addressee")

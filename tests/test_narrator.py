@@ -2,7 +2,7 @@
 told in the first person with no metadata, the name the other speakers call the narrator by."""
 from conftest import by_text, run
 
-from quoteprov.attribution.narrator import narrator_of, outermost
+from quoteprov.attribution.narrator import cited_documents, narrator_of, outermost
 from quoteprov.discourse import author_of
 from quoteprov.markers import find_markers
 from quoteprov.source import make_source
@@ -76,3 +76,42 @@ def test_the_title_page_names_the_author_not_the_title_a_translator_or_a_dedicat
     assert author_of(make_source("Persuasion\nby\nJane Author\nChapter one.\n", "x")) == "Jane Author"
     assert author_of(make_source("Oliver Crane\nA story.\nIt was cold.\n", "x")) is None
     assert author_of(make_source("A NIGHTMARE\nTo Edmund Bentley\nIt was cold.\n", "x")) is None
+
+
+# a memoir that cites in full a statement another man signed: inside it, "I" is the signer
+MEMOIR = (
+    "General Petrov wrote down what had happened that night. I cite his statement in full.\n"
+    "*       *       *       *       *\n"
+    "At ten o'clock I was called to the Minister. He was pale and tired.\n"
+    '"General," said he, "the troops will not obey me."\n'
+    '"That is true," I answered, "and I cannot make them."\n'
+    "I left him in his study and went back to my quarters.\n"
+    "Commanding the Second Division,\n"
+    "Major-General Petrov.\n"
+    "*       *       *       *       *\n"
+    'So ended his career. "It was bound to end so," I said to my friends.\n'
+)
+
+
+def cited(text: str) -> dict[int, str]:
+    src = make_source(text, "t")
+    return cited_documents(src.text, src.paragraphs, outermost(find_spans(src, find_markers(src))))
+
+
+def test_inside_a_document_cited_in_full_i_is_its_signer():
+    records = run(MEMOIR, author="Jane Doe")
+    answer = by_text(records, "That is true")
+    assert answer.speaker == "General Petrov"  # the fullest form the text wrote before the statement
+    assert by_text(records, "the troops will not obey").speaker != "Jane Doe"
+    assert by_text(records, "bound to end").speaker == "Jane Doe"  # after it, the narrator again
+    assert cited(MEMOIR) == {k: "General Petrov" for k in range(2, 8)}
+
+
+def test_a_signature_needs_a_closing_formula_or_a_rule_after_it():
+    # a heading with a name over a section told by the narrator is no signature
+    text = ("I met many men in Moscow:\nI saw him often that winter.\nPETROV\n"
+            "He was the commander of the division and I liked him.\n")
+    assert cited(text) == {}
+    # nor is a line of verse whose last word is a name the text never wrote
+    verse = ("He sang this song:\nI had a pot of honey,\nIt had a label on,\nSaying HUNNY.\n*   *   *\n")
+    assert cited(verse) == {}

@@ -89,6 +89,7 @@ class TextIndex:
     paragraphs: tuple[tuple[int, int], ...]
     quotes: list[Quote]
     author: str | None
+    cited: dict[int, str] = field(default_factory=dict)  # paragraph -> the signer whose "I" it is there
     mentions_by_par: dict[int, list[Mention]] = field(default_factory=dict)
     proper: frozenset[str] = frozenset()
     common: frozenset[str] = frozenset()  # the words the text writes in lower case
@@ -150,8 +151,8 @@ def _outside(pos: int, quotes: list[tuple[int, int]], starts: list[int] | None =
 
 
 def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
-               author: str | None, body: set[int] | None = None) -> TextIndex:
-    idx = TextIndex(text, paragraphs, quotes, author, proper=proper_words(text), common=common_words(text),
+               author: str | None, body: set[int] | None = None, cited: dict[int, str] | None = None) -> TextIndex:
+    idx = TextIndex(text, paragraphs, quotes, author, cited or {}, proper=proper_words(text), common=common_words(text),
                     body=frozenset(body) if body is not None else None)
     idx.starts = sorted(q.start for q in quotes)
     for q in quotes:
@@ -312,10 +313,11 @@ def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]], na
             hit = last.get((sort, want))
             if hit is not None and p - hit[0] <= CARRY_PARAGRAPHS:
                 out.append(Mention(pron.start(), pron.end(), hit[1], "pronoun"))
-    if idx.author:
+    narrator = idx.cited.get(p, idx.author)
+    if narrator:
         for m in FIRST_PERSON.finditer(text, lo, hi):
             if _outside(m.start(), quoted, qs):
-                out.append(Mention(m.start(), m.end(), idx.author, "narrator"))
+                out.append(Mention(m.start(), m.end(), narrator, "narrator"))
     out.sort(key=lambda x: x.start)
     return out
 

@@ -32,6 +32,8 @@ class Ctx:
     names: NameIndex
     known: frozenset[str]  # full names the parser tagged as persons or bodies
     author: str | None
+    # paragraph -> the signer of a document cited in full there, whose "I" it is (narrator.cited_documents)
+    cited: dict[int, str] = field(default_factory=dict)
     d: Discourse = field(default_factory=Discourse)
     results: dict[int, Found] = field(default_factory=dict)
     person_re: re.Pattern[str] | None = None

@@ -177,6 +177,8 @@ def introduction(ctx: Ctx, sent: "Sent", off: int, p: int) -> None:
     subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
     if v is not None and subj is None and v.head.i == v.i:
         subj = elided_subject(ctx, v, off)
+    if v is None and _again(ctx, p):
+        return
     if v is None or subj is None:
         return
     poss = next((c for c in subj.children if c.dep_ == "poss" and (
@@ -189,6 +191,37 @@ def introduction(ctx: Ctx, sent: "Sent", off: int, p: int) -> None:
     ctx.d.running = Found("quotation", "introduction-subject", who, "introduction-subject", span_of(ctx, off, [v]))
     ctx.d.running_sentence = ctx.d.sentence_no
     ctx.d.introduction = ctx.d.running
+
+
+# a paragraph of its own that only says the same speaker goes on: "Again:", "And later:--"
+_AGAIN = re.compile(r"\s*(?:and\s+)?(?:again|further|furthermore|elsewhere|later|once\s+more|also|moreover)\s*"
+                    r"[:\-\u2013\u2014]+\s*", re.IGNORECASE)
+AGAIN_PARAGRAPHS = 3  # the speaker it carries on spoke at most this many paragraphs before
+
+
+def _again(ctx: Ctx, p: int) -> bool:
+    """"Lenin says: ... / Again: '...'": a paragraph that is only "Again:" carries on the last one
+    quoted or introduced (`introduction-again`); returns whether the paragraph is one."""
+    lo, hi = ctx.source.paragraphs[p]
+    if not _AGAIN.fullmatch(ctx.text, lo, hi):
+        return False
+    last, _, par = ctx.d.last_turn
+    intro = ctx.d.introduction
+    intro_at = intro.cue.start if intro is not None and intro.cue is not None else -1
+    turn_at = ctx.source.paragraphs[par][0] if last is not None and par >= 0 else -1
+    said = intro if intro_at >= turn_at else last
+    if said is not None and said.speaker is not None and max(intro_at, turn_at) >= ctx.source.paragraphs[
+            max(0, p - AGAIN_PARAGRAPHS)][0]:
+        who: Who | None = said.speaker.inferred()
+    else:  # introduced in a paragraph only skimmed ("Lenin says, we must have in view:--"): the one last met
+        who = ctx.d.resolve("person", lo)
+        who = who.inferred() if who is not None and who.kind in ("person", "group") else None
+    if who is None:
+        return True
+    ctx.d.running = Found("quotation", "introduction-again", who, "introduction-again", Span(lo, hi, ctx.text[lo:hi]))
+    ctx.d.running_sentence = ctx.d.sentence_no
+    ctx.d.introduction = ctx.d.running
+    return True
 
 
 def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks: list["Token"], scope: list["Sent"],
@@ -204,51 +237,6 @@ def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks:
         noun = document_before(ctx, sp, scope, off)
         if noun is not None:
             f.speaker, f.method, f.cue = description(ctx, noun, off), "document-noun", span_of(ctx, off, [noun])
-
-
-def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
-    """4c. An answer: "'...,' was Marilla's response" is hers (`reply-possessor`); "'...,' was the
-    answer" is the one the last speaker addressed ("I asked the commissionaire"), made to the
-    asker, across a paragraph too. Fills what it knows of `f`; returns whether the quotation is
-    an answer (its speaker, if unnamed, is not the one who asked)."""
-    by = cues.REPLY_BY.match(ctx.text, sp.end, sp.end + 80)
-    if by is not None:
-        g = next(k for k in (1, 2, 3) if by.group(k))
-        name = by.group(g) if g == 2 else ctx.names.canonical_proper(by.group(g), ctx.known)  # 2: "the croupier"
-        mention = Span(by.start(g), by.end(g), by.group(g))
-        f.speaker, f.method, f.cue = Who(name, mention, "explicit" if name == by.group(g) else "resolved",
-                                         "person"), "reply-possessor", mention
-        return True
-    owned = cues.REPLY_OWNED.match(ctx.text, sp.end, sp.end + 60)
-    if owned is not None:
-        who = _owner(ctx, owned.group(1), Span(owned.start(1), owned.end(1), owned.group(1)))
-        if who is not None:
-            f.speaker, f.method, f.cue = who, "reply-possessor", who.mention
-    if not cues.REPLY_AFTER.match(ctx.text, sp.end, sp.end + 40):
-        return f.speaker is not None
-    # the question may be the paragraph before's: an answer is a new turn, not the running speaker's
-    running, at, _ = ctx.d.last_turn
-    if running is None or running.speaker is None or ctx.d.sentence_no - at > RUNNING_SENTENCES:
-        return True
-    # the answer is made to the one who asked, even where the one who answers is not known
-    f.recipient, f.recipient_method = running.speaker.inferred(), "reply-to-asker"
-    if f.speaker is None and running.recipient is not None and running.recipient_method not in (
-            "running-recipient", "speaker-addressee"):
-        f.speaker, f.method, f.cue = running.recipient.inferred(), "reply-of-addressed", running.recipient.mention
-    if f.speaker is not None and f.recipient is not None and f.recipient.name == f.speaker.name:
-        f.recipient, f.recipient_method = None, None  # his answer to his own question is no answer to him
-    return True
-
-
-def _owner(ctx: Ctx, pronoun: str, mention: Span) -> Who | None:
-    """Whose a reply is by its possessive pronoun: "my" the narrator's; "his", "her", "their" the
-    person the reader last met of that gender or number ("Sir Thomas could not be provoked.
-    '...,' was his answer")."""
-    low = pronoun.lower()
-    if low == "my":
-        return Who(ctx.author, mention, "resolved", "person") if ctx.author else None
-    ante = ctx.d.resolve("plural" if low == "their" else "person", mention.start, cues.pronoun_gender(low), ctx.names.gender)
-    return Who(ante.name, mention, "resolved", ante.kind) if ante is not None and ante.kind != "anonymous" else None
 
 
 def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
@@ -289,8 +277,8 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
         # an introduction at the end of the paragraph before and the rest of a quotation left open
         # there name their own rules; a cue or an earlier quotation of this paragraph makes a
         # running speaker
-        method = running.method if running.method in ("introduction-subject", "continued-quotation",
-                                                      "reply-of-asked") else "running-speaker"
+        method = running.method if running.method in ("introduction-subject", "introduction-again",
+                                                      "continued-quotation", "reply-of-asked") else "running-speaker"
         f.speaker, f.method, f.cue = running.speaker.inferred(), method, running.cue
         f.kind_method = method
         if f.recipient is None and running.recipient is not None:

@@ -41,6 +41,100 @@ def narrator_of(source: Source, quoted: list[tuple[int, int, int]]) -> str | Non
     return addressed_narrator(source.text, source.paragraphs, quoted) or author_of(source)
 
 
+# a signature under a document: "Major-General Krassnov.", "(Signed) V. ULIANOV (LENIN)", "WILLIAM
+# COLLINS.": an optional "(Signed)", then capitalised words (initials, hyphened ranks, a name in
+# brackets), nothing in lower case but a particle of a name
+_SIGNATURE = re.compile(r"(?:\(?(?i:signed)\)?:?\s+)?((?:(?:[A-Z][\w'\u2019-]*\.?|de|von|van|du)\s+){0,5}"
+                        r"[A-Z][\w'\u2019-]*)\.?(?:\s+\([A-Z][\w\s.-]*\))?\.?")
+_CASED = re.compile(r"[A-Z]")
+_NOT_IN_NAMES = frozenset("the of and a an in on for to with at by".split())  # a heading's words ("THE ANALYSIS OF MIND")
+MAX_DOCUMENT_PARAGRAPHS = 60  # a letter or statement cited in full, from its opening to its signature
+SIGNATURE_WORDS = 6
+
+
+def cited_documents(text: str, paragraphs: tuple[tuple[int, int], ...], quoted: list[tuple[int, int, int]],
+                    body: set[int] | None = None) -> dict[int, str]:
+    """The paragraphs of a document cited in full whose "I" is not the narrator's but the one who
+    signed it: a letter or statement set off from the narration (after a rule of stars or a line
+    ending in a colon) and closed by a signature ("Commanding the 3rd Corps, / Major-General
+    Krassnov."), paragraph -> the signer, by the fullest form of his name that the text wrote
+    before ("General Krassnov"). A careful reader takes "I answered" inside it as the signer's."""
+    in_quotes = {p for _, _, p in quoted}
+    out: dict[int, str] = {}
+    for p, (lo, hi) in enumerate(paragraphs):
+        if (body is not None and p not in body) or p in in_quotes:
+            continue
+        signer = _signature(text, lo, hi)
+        if signer is None or not _closes_document(text, paragraphs, p):
+            continue
+        first = _document_start(text, paragraphs, p)
+        if first is None or not _told_in_first_person(text, paragraphs, quoted, first, p):
+            continue
+        name = _fullest_before(text, signer, paragraphs[first][0])
+        if not name or not re.search(r"\b" + re.escape(name.split()[-1]) + r"\b", text[:lo]):
+            continue  # a name the text never wrote before: a line of verse, a heading
+        for k in range(first, p + 1):
+            out.setdefault(k, name)
+    return out
+
+
+def _signature(text: str, lo: int, hi: int) -> str | None:
+    line = text[lo:hi].strip()
+    m = _SIGNATURE.fullmatch(line)
+    if m is None or len(line.split()) > SIGNATURE_WORDS or not _CASED.match(m.group(1)):
+        return None
+    return m.group(1)
+
+
+def _told_in_first_person(text: str, paragraphs: tuple[tuple[int, int], ...], quoted: list[tuple[int, int, int]],
+                          first: int, last: int) -> bool:
+    """Some "I", "me" or "my" of the document stands outside its quotations: only then does whose
+    "I" it is matter."""
+    by_par: dict[int, list[tuple[int, int]]] = {}
+    for a, b, p in quoted:
+        by_par.setdefault(p, []).append((a, b))
+    return any(_FIRST_PERSON.search(part) for p in range(first, last)
+               for part in _outside(text, *paragraphs[p], sorted(by_par.get(p, []))))
+
+
+def _blank(text: str, lo: int, hi: int) -> bool:
+    return not any(c.isalnum() for c in text[lo:hi])
+
+
+def _closes_document(text: str, paragraphs: tuple[tuple[int, int], ...], p: int) -> bool:
+    """A signature, not a heading: a closing formula before it ("Yours faithfully,", "Commanding
+    the 3rd Corps,"), or a rule of stars after it."""
+    before = next((k for k in range(p - 1, -1, -1) if text[slice(*paragraphs[k])].strip()), None)
+    after = next((k for k in range(p + 1, len(paragraphs)) if text[slice(*paragraphs[k])].strip()), None)
+    return (before is not None and text[slice(*paragraphs[before])].rstrip().endswith(",")) or (
+        after is not None and _blank(text, *paragraphs[after]))
+
+
+def _document_start(text: str, paragraphs: tuple[tuple[int, int], ...], p: int) -> int | None:
+    """The first paragraph of the document a signature closes: the one after a rule of stars or
+    after the narrator's line that ends in a colon, at most MAX_DOCUMENT_PARAGRAPHS before it."""
+    for k in range(p - 1, max(-1, p - MAX_DOCUMENT_PARAGRAPHS - 1), -1):
+        line = text[slice(*paragraphs[k])].rstrip()
+        if line and (_blank(text, *paragraphs[k]) or line.endswith(":")):
+            return k + 1 if k + 1 < p else None
+    return None
+
+
+def _fullest_before(text: str, signer: str, before: int) -> str:
+    """The longest tail of the signed name that the text wrote before the document ("Major-General
+    Krassnov" was "General Krassnov" there); the signature as it is when none was."""
+    words = re.sub(r"\s*\(.*\)", "", signer).replace("-", " ").split()
+    if any(w.lower() in _NOT_IN_NAMES for w in words):
+        return ""
+    if words and words[-1].isupper() and len(words[-1]) > 1:
+        words = [w.capitalize() for w in words]  # "WILLIAM COLLINS" is written William Collins in the prose
+    for k in range(len(words)):
+        tail = " ".join(words[k:])
+        if re.search(r"\b" + re.escape(tail) + r"\b", text[:before]):
+            return tail
+    return " ".join(words)
+
+
 def outermost(spans: list[QuotedSpan]) -> list[tuple[int, int, int]]:
     """(start, end, paragraph) of the spans no other span holds."""
     return [(sp.start, sp.end, sp.paragraph) for sp in spans if sp.nested_in is None]

@@ -36,7 +36,7 @@ from ..syntax import parse
 from .context import Ctx, clean
 from .cue_rules import speech_tag
 from .dialogue import cue_without_quote, introduction
-from .narrator import narrator_of, outermost
+from .narrator import cited_documents, narrator_of, outermost
 from .parse_units import assemblies_in, is_block, only_remembered, plan_units, remember, skim
 from .speaker import attribute_one
 from .windows import unit_spans
@@ -73,7 +73,9 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     docs = parse([source.text[lo:hi] for lo, hi, _ in units])
     known = _known_names(docs)
     names = dataclasses.replace(names, persons=_known_names(docs, ("PERSON",)))
-    ctx = Ctx(source, spans, names, known, narrator, person_re=_person_pattern(docs, known, names.unplaced),
+    body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
+    cited = cited_documents(source.text, source.paragraphs, outermost(spans), body)
+    ctx = Ctx(source, spans, names, known, narrator, cited, person_re=_person_pattern(docs, known, names.unplaced),
               memory_only=memory_only)
     starts = {p: [spans[i].start for i in idxs] for p, idxs in by_par.items()}
     pos = 0
@@ -177,8 +179,9 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
     para_spans = tuple(ctx.spans[i] for i in idxs)
     outer = tuple(sp for sp in para_spans if sp.nested_in is None)
     # the cues of a sentence are read once per parsed stretch (whether a token is quoted depends on idxs)
+    # inside a document cited in full "I" is its signer, not the narrator
     ctx = dataclasses.replace(ctx, para_spans=para_spans, outer=outer, outer_starts=tuple(sp.start for sp in outer),
-                              cue_cache={})
+                              cue_cache={}, author=ctx.cited.get(p, ctx.author))
     if p != ctx.d.paragraph:
         # in a dialogue each paragraph is a new turn: only an introduction at the end of the
         # paragraph before, or a quotation left open there, carries its speaker over

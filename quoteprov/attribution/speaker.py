@@ -23,10 +23,10 @@ from .dialogue import (
     context_recipient,
     new_turn_pronoun,
     quote_names_addressee,
-    reply_of_addressed,
     running_speaker,
 )
 from .documents import document_of
+from .replies import reply_of_addressed
 from .terms import SHORT_WORDS, term_rules
 from .who import cue_speaker, proper, who_of
 from .windows import scope_cues, tokens_between
@@ -86,6 +86,9 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
         subj = subject_of(ctx, cue, off)
         who = cue_speaker(who_of(ctx, subj, off), subj, cue) if subj is not None else None
         if who is None or who.kind == "place":
+            if subj is not None and not heard and f.recipient is None:
+                # "they told me" with no "they" in view: whom the words were for is still plain
+                f.recipient, f.recipient_method = recipient_of(ctx, cue, off)
             heard = heard or subj is not None  # someone the text does not name spoke
             continue
         f.speaker, f.method = who, {"according": "according-to", "words": "in-the-words-of"}.get(
