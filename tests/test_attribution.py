@@ -966,3 +966,18 @@ def test_a_cue_whose_subject_names_no_one_still_names_whom_it_was_said_to():
     text = 'The winter was hard in the north.\n"You will never come back alive," they told me.'
     r = by_text(run(text, author="Jane Doe"), "never come back")
     assert (r.speaker, r.recipient, r.method["recipient"]) == (None, "Jane Doe", "cue-addressee")
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('The war went on. The delegates from the trenches arrived in the capital and put the question: '
+     '"What is to be done further?"', "delegates from the trenches"),
+    ('The war went on. Kamenev came to the palace every day and put the question bluntly: "What is to be done?"',
+     "Kamenev"),
+])
+def test_a_colon_after_the_second_of_two_verbs_is_the_first_ones_subjects(text, speaker):
+    assert by_text(run(text, author="Jane Doe"), "What is to be done").speaker == speaker
+
+
+def test_a_hyphened_title_stays_whole():
+    text = 'The Lieutenant-Commander of the Staff accosted me with: "We really ought to come to some agreement."'
+    assert by_text(run(text, author="Jane Doe"), "some agreement").speaker == "Lieutenant-Commander of the Staff"

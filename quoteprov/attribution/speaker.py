@@ -142,6 +142,17 @@ def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int
                 return
 
 
+def _conj_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
+    """The subject of the first of coordinated verbs, which the later ones share ("delegates were
+    arriving in the city and put the question"): a person, a noun for people, or a name."""
+    h = v
+    while h.dep_ == "conj" and h.head.i != h.i:
+        h = h.head
+    subj = next((c for c in h.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
+    return subj if subj is not None and (subj.tag_ in ("NNP", "NNPS") or is_person_noun(subj.lower_)
+                                         or subj.lower_ in cues.PERSON_PRONOUNS) else None
+
+
 def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"], off: int) -> None:
     """4b. A quotation introduced by a colon: the subject of the clause before it speaks ("the
     chairman cut him off: 'Sit down!'")."""
@@ -166,6 +177,8 @@ def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"]
     while v is not None and not v.tag_.startswith("VB") and v.head.i != v.i:
         v = v.head
     subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
+    if subj is None and v is not None and v.dep_ == "conj":
+        subj = _conj_subject(ctx, v, off)  # "delegates were arriving ... and put the question:"
     if subj is None and v is not None:  # "They were interrupted by Mrs. Allen:": the passive's doer
         agent = next((g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         if agent is not None and outside(ctx, agent, off) and (agent.tag_ in ("NNP", "NNPS") or is_person_noun(agent.lower_)):

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 from .. import cues
 from ..discourse import Who
@@ -164,13 +164,19 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     return None
 
 
+def _glued_hyphen(doc: "Doc", k: int) -> bool:
+    """doc[k] is the hyphen of a hyphened title the tokenizer split ("Lieutenant-Commander")."""
+    return doc[k].text == "-" and k > 0 and not doc[k].whitespace_ and not doc[k - 1].whitespace_ \
+        and doc[k - 1].tag_ in ("NNP", "NNPS")
+
+
 def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
     """A proper name: the contiguous run of proper nouns around the head (with `of the`
     inside: "Industrial Workers of the World"), expanded to the fullest known form."""
     doc = tok.doc
     i, j = tok.i, tok.i
-    while i > 0 and (doc[i - 1].tag_ in ("NNP", "NNPS") or (doc[i - 1].tag_ == "POS" and i > 1 and doc[i - 2].tag_ in ("NNP", "NNPS"))) \
-            and outside(ctx, doc[i - 1], off):
+    while i > 0 and (doc[i - 1].tag_ in ("NNP", "NNPS") or (doc[i - 1].tag_ == "POS" and i > 1 and doc[i - 2].tag_ in ("NNP", "NNPS"))
+                     or _glued_hyphen(doc, i - 1)) and outside(ctx, doc[i - 1], off):
         i -= 1
     while j + 1 < len(doc) and outside(ctx, doc[j + 1], off):
         nxt = doc[j + 1]
