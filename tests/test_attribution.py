@@ -805,7 +805,7 @@ def test_a_person_the_parser_made_an_object_of_the_clause_before_speaks():
             'But after it subsided one of the men said defiantly: "Just the same, it was we who did it."\n'
             'The crowd was silent. When the noise subsided the old soldier said: "We will go home."')
     recs = extract(make_source(text, "t", {}), use_model=False)
-    assert by_text(recs, "Just the same").speaker is None  # someone unnamed: not the woman before
+    assert by_text(recs, "Just the same").speaker == "one of the men"  # described, not the woman before
     assert by_text(recs, "We will go home").speaker == "old soldier"
 
 
@@ -981,3 +981,14 @@ def test_a_colon_after_the_second_of_two_verbs_is_the_first_ones_subjects(text, 
 def test_a_hyphened_title_stays_whole():
     text = 'The Lieutenant-Commander of the Staff accosted me with: "We really ought to come to some agreement."'
     assert by_text(run(text, author="Jane Doe"), "some agreement").speaker == "Lieutenant-Commander of the Staff"
+
+
+@pytest.mark.parametrize("text, words, speaker", [
+    ('There was a burst of laughter. But after it subsided one of the soldiers said defiantly: '
+     '"Just the same, comrades, it was we who sent the Czar packing."', "Just the same", "one of the soldiers"),
+    ('We met the left group in the evening. Said one of the leaders of the peasants:\n"We deem it necessary to warn you."',
+     "We deem", "one of the leaders of the peasants"),
+    ('The men stood about. One of them said, "We are tired."', "We are tired", None),  # "them" names no one
+])
+def test_one_of_the_people_described_speaks(text, words, speaker):
+    assert by_text(run(text, author="Jane Doe"), words).speaker == speaker

@@ -550,3 +550,18 @@ def test_a_he_after_a_description_may_stand_for_it_and_for_the_last_name():
     idx, quotes = _index(text)
     for q, keys in zip(quotes, ({"commander", "Mr. Pell"}, {"Mr. Pell"})):
         assert _pronoun_keys(idx, q, idx.paragraphs[q.paragraph][0], q.start) == keys
+
+
+def test_an_epithet_keeps_company_with_the_name_it_stands_for():
+    # "the girl" is met scene after scene near Nancy, and no more often near the hero than anywhere
+    from quoteprov.attribution.descriptions import company
+
+    scenes = []
+    for k in range(6):
+        scenes += [f'On day {k} young Oliver walked to the market.', 'Then Nancy came down the lane with a basket.',
+                   '"Good morning," said the girl, and smiled at him.', 'The stalls were full of apples.',
+                   'The rain began to fall.', 'At noon Mr. Brownlow passed by the shop, and Oliver bowed.',
+                   'The evening was cold.', 'At night the lamps were lit, and Oliver slept.']
+    idx, _ = _index("\n".join(scenes) + "\n")
+    keeps = company(idx, "girl")
+    assert keeps["Nancy"] > keeps.get("Brownlow", -9.0) and keeps["Nancy"] > keeps["Oliver"]

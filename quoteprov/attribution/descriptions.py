@@ -6,12 +6,13 @@ stands for; the text often says whom only pages before.
 """
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left
 
 from .. import cues
 from ..entities import is_person_noun
-from .candidates import HONORIFICS, NAME, Quote, TextIndex
+from .candidates import HONORIFICS, NAME, Quote, TextIndex, memo
 
 _DETERMINER = r"(?:the|a|an|his|her|their|our|my)"
 _ADJECTIVES = r"(?:[a-z]+\s+){0,2}"
@@ -68,7 +69,61 @@ def role_names(links: RoleLinks, head: str | None, before: int) -> tuple[str | N
     return names[k] if k >= 0 else names[0], names
 
 
-Described = tuple[int, str | None, tuple[str, ...]]
+# the paragraphs either side of a description's mention where the names met count as its company
+COMPANY_PARAGRAPHS = 2
+MAX_MENTIONS = 400  # mentions of one description read (evenly spread) in a very long text
+
+
+def company(idx: TextIndex, head: str) -> dict[str, float]:
+    """For a description the text uses over and over for someone it also names ("the girl",
+    "the doctor", "the old gentleman"), each name (by its last word) with how much more often
+    it is met within COMPANY_PARAGRAPHS of the paragraphs that use the description than of any
+    paragraph (the log of the ratio of the counts, smoothed by one: a name met once near it is
+    no evidence): the name an epithet stands for keeps it company, scene after scene; the hero
+    is met near every epithet, and near every other paragraph too."""
+    starts = [a for a, _ in idx.paragraphs]
+    pars = sorted({bisect_left(starts, m.start() + 1) - 1 for m in re.finditer(
+        rf"\b[Tt]he\s+(?:[a-z]+\s+){{0,2}}{re.escape(head)}\b", idx.text)})
+    if len(pars) > MAX_MENTIONS:
+        pars = pars[::len(pars) // MAX_MENTIONS + 1]
+    met = memo(idx, ("company",), lambda: _where_met(idx, starts))
+    out = {}
+    for w, at in met.items():
+        near = sum(1 for p in pars if _within(at, p))
+        if near:
+            out[w] = math.log((near + 1) / (len(pars) * _reach(at, len(starts)) / len(starts) + 1))
+    return out
+
+
+def _where_met(idx: TextIndex, starts: list[int]) -> dict[str, list[int]]:
+    """The paragraphs each name (by its last word) is written in, quoted or not, in order."""
+    words = {m.key.split()[-1] for ms in idx.names_by_par.values() for m in ms}
+    at: dict[str, list[int]] = {}
+    for m in re.finditer(r"\b[A-Z][\w'\u2019-]+", idx.text):
+        if m.group() in words:
+            p = bisect_left(starts, m.start() + 1) - 1
+            ps = at.setdefault(m.group(), [])
+            if not ps or ps[-1] != p:
+                ps.append(p)
+    return at
+
+
+def _within(at: list[int], p: int) -> bool:
+    k = bisect_left(at, p - COMPANY_PARAGRAPHS)
+    return k < len(at) and at[k] <= p + COMPANY_PARAGRAPHS
+
+
+def _reach(at: list[int], n: int) -> int:
+    """The paragraphs within COMPANY_PARAGRAPHS of one where the name is written."""
+    covered, end = 0, -1
+    for p in at:
+        lo, hi = max(p - COMPANY_PARAGRAPHS, end + 1), min(p + COMPANY_PARAGRAPHS, n - 1)
+        covered += max(0, hi - lo + 1)
+        end = max(end, hi)
+    return covered
+
+
+Described = tuple[int, str | None, tuple[str, ...], dict[str, float]]
 
 
 def described(idx: TextIndex, q: Quote) -> Described:
@@ -76,17 +131,20 @@ def described(idx: TextIndex, q: Quote) -> Described:
     of him: its noun's gender, the name the text last gave that role and every name it gave it."""
     head = head_of(q.speaker)
     if head is None:
-        return 0, None, ()
+        return 0, None, (), {}
     if idx.roles is None:
         idx.roles = role_links(idx.text, idx.common)
-    return (cues.noun_gender(head), *role_names(idx.roles, head, q.start))
+    keeps = memo(idx, ("company", head), lambda: company(idx, head))
+    return (cues.noun_gender(head), *role_names(idx.roles, head, q.start), keeps)
 
 
 def description_features(f: dict[str, float], name: str, g: int, desc: Described) -> None:
     """A named candidate against the rules' description: the same gender (`the girl` is no
     he), and the one the text calls by that role (`the doctor` is Dr. Losberne)."""
-    g_desc, last_named, named = desc
+    g_desc, last_named, named, keeps = desc
     f["desc_agree"] = float(g * g_desc)
+    # an epithet's company: how much more often the name is met in its scenes ("the girl", Nancy)
+    f["desc_company"] = keeps.get(_last_word(name) or "", -9.0)
     # by the last word: the text may title him otherwise where it names him ("Mr. Losberne")
     last = _last_word(name)
     f["desc_role"] = 1.0 if last == _last_word(last_named) else 0.5 if any(last == _last_word(n) for n in named) else 0.0

@@ -175,6 +175,9 @@ def introduction(ctx: Ctx, sent: "Sent", off: int, p: int) -> None:
             break
         v = v.head
     subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
+    if v is not None and subj is None and v.i == v.sent.start and v.lower_ in cues.REPORTING_VERBS:
+        # "Said one of the leaders:": the verb first, its subject after it (the parser's object)
+        subj = next((c for c in v.rights if c.dep_ in ("dobj", "attr", "npadvmod", "dep") and outside(ctx, c, off)), None)
     if v is not None and subj is None and v.head.i == v.i:
         subj = elided_subject(ctx, v, off)
     if v is None and _again(ctx, p):

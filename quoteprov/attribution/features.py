@@ -60,7 +60,7 @@ SPEAKER_FEATURES = (
     "gender", "pron_agree_after", "pron_agree_before", "salience",
     "description", "addressed_prev_par",
     "next1", "next2", "next1_new_par", "next_rule_explicit", "prev1_to",
-    "desc_agree", "desc_role", "opens_sentence_before",
+    "desc_agree", "desc_role", "opens_sentence_before", "desc_company",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")

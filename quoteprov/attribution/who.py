@@ -76,6 +76,8 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
         return None
     if tok.tag_ in ("NNP", "NNPS") or _capitalised_subject(tok):
         return proper(ctx, tok, off)
+    if _one_of_people(tok):
+        return description(ctx, tok, off)  # "Said one of the leaders of the left group:"
     if tok.tag_ in ("NN", "NNS") or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
             c.dep_ == "det" for c in tok.children)):  # "said the first housemaid", tagged a verb
         for c in tok.children:  # "the journal, Sotsialisticheskii vestnik," -> the name
@@ -83,6 +85,16 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
                 return proper(ctx, c, off)
         return description(ctx, tok, off)
     return None
+
+
+def _one_of_people(tok: "Token") -> bool:
+    """"one of the leaders", "one of the Bolsheviki": one of people the text names or describes
+    ("one of them" names no one)."""
+    if tok.lower_ != "one" or tok.tag_ not in ("CD", "NN", "PRP"):
+        return False
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    return obj is not None and (obj.tag_ in ("NNP", "NNPS") or (obj.tag_ == "NNS" and is_person_noun(obj.lower_)))
 
 
 def cue_speaker(who: Who | None, subj: "Token | Span", cue: "Token") -> Who | None:
