@@ -36,7 +36,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     # the same metadata a manifest entry gives: "I" and "me" resolve to the author (or the narrator)
     meta = {k: v for k, v in (("author", args.author), ("title", args.title), ("year", args.year),
-                              ("narrator", args.narrator)) if v}
+                              ("narrator", args.narrator), ("we", args.we)) if v}
     source = read_source(args.file, args.source_id, meta or None)
     blank = sum(1 for a, b in source.paragraphs if not source.text[a:b].strip())
     if blank * 4 > len(source.paragraphs):
@@ -369,6 +369,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--narrator", help="the name of a first-person narrator who is not the author (a novel's "
                                       "\"I\"); without it and --author, the name the other speakers call the "
                                       "narrator by, if the text is told in the first person")
+    e.add_argument("--we", metavar="NAME", help="whom the narrator's \"we\" and \"us\" stand for (the party a memoir "
+                                                "speaks for: \"we retorted\", \"they told us\"); without it, a \"we\" names no one")
     e.add_argument("--title", help="the source's title (metadata, as in a manifest entry)")
     e.add_argument("--year", type=int, help="the year of the source (metadata, as in a manifest entry)")
     e.set_defaults(func=cmd_extract)

@@ -268,6 +268,9 @@ COPULAS = frozenset("be is was are were been being am seem seems seemed become b
 PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 FIRST_PERSON = frozenset("i me my mine myself".split())
+# the narrator's "we": a party's memoir speaks for it ("we retorted", "they told us"), when the
+# source's metadata says whom it stands for (`we`)
+FIRST_PLURAL = frozenset("we us our ours ourselves".split())
 # no one at all: never what a later he, she or they stands for ("nobody felt certain ... she said")
 NEGATIVE_PRONOUNS = frozenset("nobody none nothing".split())
 

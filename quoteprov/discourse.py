@@ -59,7 +59,7 @@ class Discourse:
     last_turn: tuple[Found | None, int, int] = (None, -99, -99)
     paragraph: int = -1
     addressees: dict[str, tuple[int, Who]] = field(default_factory=dict)  # speaker -> (paragraph, recipient)
-    assemblies: list[tuple[int, Who]] = field(default_factory=list)  # (paragraph, body met "at")
+    assemblies: list[tuple[int, Who, int]] = field(default_factory=list)  # (paragraph, body met "at", sentence)
     dialogue_cue: Span | None = None
     # the latest fuller description of a person by its head noun ("officer" -> (offset, "second
     # officer in command")), so that a later "the officer" is the same person, named alike

@@ -992,3 +992,26 @@ def test_a_hyphened_title_stays_whole():
 ])
 def test_one_of_the_people_described_speaks(text, words, speaker):
     assert by_text(run(text, author="Jane Doe"), words).speaker == speaker
+
+
+@pytest.mark.parametrize("text, words, recipient", [
+    ('From the trenches delegates kept arriving. "How long," said they, at the Petrograd Soviet meetings, '
+     '"will this impossible situation last?"', "How long", "Petrograd Soviet"),
+    ('The soldiers were restless. "You have forgotten about us," the delegates from the trenches exclaimed at the '
+     'Soviet meetings.', "forgotten about us", "Soviet"),
+])
+def test_words_said_at_an_assembly_in_their_own_sentence_are_addressed_to_it(text, words, recipient):
+    assert by_text(run(text, author="Jane Doe"), words).recipient == recipient
+
+
+def test_the_narrators_we_is_the_party_the_metadata_names():
+    text = ('The Mensheviki came to the Soviet. "But the existence of two staffs is inadmissible," the Mensheviki '
+            'admonished us. "But is the garrison to mistrust the staff?" we retorted.\n'
+            'The soldiers came from the front. "Have no fears of the front," they said to us.\n')
+    party = extract(make_source(text, "t", {"author": "Leon Trotsky", "we": "Bolsheviki"}), use_model=False)
+    assert by_text(party, "mistrust").speaker == "Bolsheviki"
+    assert by_text(party, "Have no fears").recipient == "Bolsheviki"
+    assert by_text(party, "two staffs").recipient == "Bolsheviki"
+    # without the metadata, a "we" names no one
+    alone = extract(make_source(text, "t", {"author": "Leon Trotsky"}), use_model=False)
+    assert by_text(alone, "mistrust").speaker is None and by_text(alone, "Have no fears").recipient is None

@@ -114,6 +114,16 @@ def test_extract_author_makes_the_narrator_the_speaker(tmp_path):
     assert json.loads(plain.splitlines()[0])["speaker"] != "Jane Doe"
 
 
+def test_extract_we_names_the_party_a_memoir_speaks_for(tmp_path):
+    f = tmp_path / "memoir.txt"
+    f.write_text('The Mensheviki were angry.\n"Your committee is an insurrection," the Mensheviki told us.\n',
+                 encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "quoteprov.cli", "extract", str(f), "--author", "Jane Doe",
+                          "--we", "Bolsheviki"], capture_output=True, text=True, check=True).stdout
+    rec = json.loads(out.splitlines()[0])
+    assert rec["recipient"] == "Bolsheviki" and rec["evidence"]["recipient"]["text"] == "us"
+
+
 def _walk(t: tuple[np.ndarray, ...], x: np.ndarray) -> float:
     """One tree walked node by node, as it is written in the file."""
     feat, thr, left, right, leaf = t

@@ -40,7 +40,7 @@ from quoteprov.attribution.decide import basis_of
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Rankers, Trees, _trees, lightgbm_to_flat
-from quoteprov.attribution.narrator import cited_documents, narrator_of
+from quoteprov.attribution.narrator import cited_documents, narrator_of, narrators_we
 from quoteprov.records import Attribution
 
 from .confidence_fit import confidence_models
@@ -120,7 +120,7 @@ def prepare(t: Text) -> Prepared:
     outer = [(q.start, q.end, q.paragraph) for q in quotes if not q.nested]
     narrator = narrator_of(t.source, outer)
     idx = index_text(t.source.text, t.source.paragraphs, quotes, narrator, body,
-                     cited_documents(t.source.text, t.source.paragraphs, outer, body))
+                     cited_documents(t.source.text, t.source.paragraphs, outer, body), narrators_we(t.source))
     pos = {id(r): i for i, r in enumerate(recs)}
     gold = {pos[id(r)]: q for q, r in match(t, recs) if r is not None and q.qtype != "optional"}
     return Prepared(t, recs, idx, gold)

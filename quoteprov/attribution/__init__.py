@@ -18,7 +18,7 @@ from ..spans import QuotedSpan
 from .candidates import TextIndex, index_text
 from .decide import decide, quote_of
 from .model import load
-from .narrator import cited_documents, narrator_of, outermost
+from .narrator import cited_documents, narrator_of, narrators_we, outermost
 from .rules import SpanAttribution, attribute_rules
 
 __all__ = ["NO_WORDS", "SpanAttribution", "attribute", "attribute_rules"]
@@ -68,7 +68,7 @@ def ruled(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]
     quotes = [quote_of(sp.start, sp.end, sp.paragraph, sp.nested_in is not None, a) for sp, a in zip(spans, rules)]
     body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
     cited = cited_documents(source.text, source.paragraphs, outermost(spans), body)
-    return rules, index_text(source.text, source.paragraphs, quotes, narrator, body, cited)
+    return rules, index_text(source.text, source.paragraphs, quotes, narrator, body, cited, narrators_we(source))
 
 
 def canonical(attributions: list[SpanAttribution], registry: list[dict[str, Any]]) -> list[SpanAttribution]:

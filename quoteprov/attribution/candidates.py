@@ -44,6 +44,7 @@ NAME = re.compile(rf"(?<![^\W_])(?:{_HON}\s+)?{_WORD}(?:\s+(?:[A-Z]\.\s*)*{_WORD
 PRONOUN = re.compile(r"\b(?:he|she|He|She|him|her)\b")
 CARRY_PARAGRAPHS = 3  # a he/she with no name before it in its paragraph stands for a person named this many paragraphs back
 FIRST_PERSON = re.compile(r"\b(?:I|me)\b")
+FIRST_PLURAL = re.compile(r"\b(?:[Ww]e|us)\b")
 # someone described, not named ("the nephew", "a clever woman writer", "the tax-collector"): an
 # article and up to three lower-case words, the last a noun for people (`description_mentions`)
 # (read in a lookahead, so that "the women and the men" yields both)
@@ -90,6 +91,7 @@ class TextIndex:
     quotes: list[Quote]
     author: str | None
     cited: dict[int, str] = field(default_factory=dict)  # paragraph -> the signer whose "I" it is there
+    we: str | None = None  # whom the narrator's "we" stands for (the source's metadata `we`)
     mentions_by_par: dict[int, list[Mention]] = field(default_factory=dict)
     proper: frozenset[str] = frozenset()
     common: frozenset[str] = frozenset()  # the words the text writes in lower case
@@ -151,8 +153,9 @@ def _outside(pos: int, quotes: list[tuple[int, int]], starts: list[int] | None =
 
 
 def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[Quote],
-               author: str | None, body: set[int] | None = None, cited: dict[int, str] | None = None) -> TextIndex:
-    idx = TextIndex(text, paragraphs, quotes, author, cited or {}, proper=proper_words(text), common=common_words(text),
+               author: str | None, body: set[int] | None = None, cited: dict[int, str] | None = None,
+               we: str | None = None) -> TextIndex:
+    idx = TextIndex(text, paragraphs, quotes, author, cited or {}, we, proper=proper_words(text), common=common_words(text),
                     body=frozenset(body) if body is not None else None)
     idx.starts = sorted(q.start for q in quotes)
     for q in quotes:
@@ -314,10 +317,10 @@ def paragraph_mentions(idx: TextIndex, p: int, quoted: list[tuple[int, int]], na
             if hit is not None and p - hit[0] <= CARRY_PARAGRAPHS:
                 out.append(Mention(pron.start(), pron.end(), hit[1], "pronoun"))
     narrator = idx.cited.get(p, idx.author)
-    if narrator:
-        for m in FIRST_PERSON.finditer(text, lo, hi):
-            if _outside(m.start(), quoted, qs):
-                out.append(Mention(m.start(), m.end(), narrator, "narrator"))
+    for who, pronoun in ((narrator, FIRST_PERSON), (idx.we if p not in idx.cited else None, FIRST_PLURAL)):
+        if who:
+            out.extend(Mention(m.start(), m.end(), who, "narrator") for m in pronoun.finditer(text, lo, hi)
+                       if _outside(m.start(), quoted, qs))
     out.sort(key=lambda x: x.start)
     return out
 

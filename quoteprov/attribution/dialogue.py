@@ -308,8 +308,8 @@ def context_recipient(ctx: Ctx, f: Found, sp: QuotedSpan, heard: bool) -> None:
     if f.recipient is None and f.speaker is not None and ctx.author and f.speaker.name == ctx.author:
         narrator_interlocutor(ctx, f, sp)
     if f.recipient is None and f.speaker is not None:
-        if not speaker_addressee(ctx, f, sp) and f.speaker.kind == "person":
-            assembly_setting(ctx, f, sp)
+        if not speaker_addressee(ctx, f, sp) and f.speaker.kind in ("person", "group"):
+            assembly_setting(ctx, f, sp)  # a person or a group of delegates speaks to the body
 
 
 def narrator_interlocutor(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
@@ -341,9 +341,11 @@ def speaker_addressee(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
 
 
 def assembly_setting(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
-    """A person speaking after an assembly was met "at" (this or the paragraph before) addresses it."""
-    for p, who in reversed(ctx.d.assemblies):
-        if p >= sp.paragraph - 1 and who.mention.start < sp.start:
+    """A person speaking after an assembly was met "at" (this or the paragraph before), or in the
+    sentence that meets it ('"How long," said they, at the Soviet meetings, "will ..."'), addresses it."""
+    for p, who, sentence in reversed(ctx.d.assemblies):
+        if (p >= sp.paragraph - 1 and who.mention.start < sp.start or sentence == ctx.d.sentence_no) \
+                and f.speaker is not None and who.name != f.speaker.name:
             f.recipient, f.recipient_method = who, "assembly-setting"
             return
 

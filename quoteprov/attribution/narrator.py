@@ -71,14 +71,19 @@ def cited_documents(text: str, paragraphs: tuple[tuple[int, int], ...], quoted: 
         if first is None or not _told_in_first_person(text, paragraphs, quoted, first, p):
             continue
         name = _fullest_before(text, signer, paragraphs[first][0])
-        if not name or not re.search(r"\b" + re.escape(name.split()[-1]) + r"\b", text[:lo]):
+        if not name or not _written(text, name.split()[-1], lo):
             continue  # a name the text never wrote before: a line of verse, a heading
         for k in range(first, p + 1):
             out.setdefault(k, name)
     return out
 
 
+SIGNATURE_CHARS = 80  # longer lines are prose, and are not copied to be looked at
+
+
 def _signature(text: str, lo: int, hi: int) -> str | None:
+    if hi - lo > SIGNATURE_CHARS:
+        return None
     line = text[lo:hi].strip()
     m = _SIGNATURE.fullmatch(line)
     if m is None or len(line.split()) > SIGNATURE_WORDS or not _CASED.match(m.group(1)):
@@ -130,9 +135,21 @@ def _fullest_before(text: str, signer: str, before: int) -> str:
         words = [w.capitalize() for w in words]  # "WILLIAM COLLINS" is written William Collins in the prose
     for k in range(len(words)):
         tail = " ".join(words[k:])
-        if re.search(r"\b" + re.escape(tail) + r"\b", text[:before]):
+        if _written(text, tail, before):
             return tail
     return " ".join(words)
+
+
+def _written(text: str, words: str, before: int) -> bool:
+    """Whether the text writes `words` (as whole words) before offset `before`."""
+    return re.compile(r"\b" + re.escape(words) + r"\b").search(text, 0, before) is not None
+
+
+def narrators_we(source: Source) -> str | None:
+    """Whom the narrator's "we" stands for, when the source's metadata says (`we`: the party a
+    memoir speaks for); else None: a "we" of travellers or of the reader names no one."""
+    we = (source.metadata or {}).get("we")
+    return str(we) if we else None
 
 
 def outermost(spans: list[QuotedSpan]) -> list[tuple[int, int, int]]:

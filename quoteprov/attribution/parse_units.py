@@ -24,7 +24,7 @@ from .windows import LONG_QUOTE, UNIT_MAX, bounded
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
 MEMORY_SENTENCES = 3  # sentences of the paragraph parsed before it only to remember who is named
 _PERSON_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(cues.PERSON_PRONOUNS)) + r")\b", re.IGNORECASE)
-_ASSEMBLY_AT = re.compile(r"\bat\s+the\s+((?:[A-Z][\w'\u2019-]*\s+)+(?:" + "|".join(
+_ASSEMBLY_AT = re.compile(r"\bat\s+the\s+((?:[A-Z][\w'\u2019-]*\s+)*(?:" + "|".join(
     a.capitalize() for a in sorted(cues.ASSEMBLY_NOUNS)) + r")\w?)\b")
 
 
@@ -191,8 +191,9 @@ def _people(word: str) -> bool:
 
 
 def assemblies_in(ctx: Ctx, a: int, b: int) -> None:
-    """A deliberative body met `at` ("at the Twelfth Party Congress"): speeches reported
-    after it, in the same or the next paragraph, were addressed to it."""
+    """A deliberative body met `at` ("at the Twelfth Party Congress", "at the Soviet meetings"):
+    speeches reported after it, in the same or the next paragraph, or in its own sentence, were
+    addressed to it."""
     for m in _ASSEMBLY_AT.finditer(ctx.text, a, b):
         words = m.group(1).split()
         head = words[-1].lower()
@@ -201,7 +202,8 @@ def assemblies_in(ctx: Ctx, a: int, b: int) -> None:
         noun = head if head in cues.ASSEMBLY_NOUNS else head[:-1]
         name = " ".join(words[:-1] + [noun.capitalize()])
         p = ctx.source.paragraph_of(m.start(1))
-        ctx.d.assemblies.append((p, Who(name, Span(m.start(1), m.end(1), m.group(1)), "inferred", "group")))
+        ctx.d.assemblies.append((p, Who(name, Span(m.start(1), m.end(1), m.group(1)), "inferred", "group"),
+                                 ctx.d.sentence_no))
 
 
 def is_block(source: Source, sp: QuotedSpan) -> bool:

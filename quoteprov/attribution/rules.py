@@ -195,6 +195,7 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
     sents = list(doc.sents)
     for k, sent in enumerate(sents):
         ctx.d.sentence_no += 1
+        assemblies_in(ctx, off + sent.start_char, off + sent.end_char)  # before its quotations: "said they, at the Soviet"
         s0, s1 = off + sent.start_char, off + sent.end_char
         here = [i for i in idxs if s0 - 1 <= ctx.spans[i].start - 1 < s1]
         for i in here:
@@ -215,4 +216,3 @@ def unit(ctx: Ctx, p: int, doc: "Doc", off: int, idxs: list[int]) -> None:
             # after the paragraph's last quotation)
             introduction(ctx, sent, off, p)
         remember(ctx, sent, off)
-        assemblies_in(ctx, off + sent.start_char, off + sent.end_char)

@@ -14,6 +14,7 @@ from ..discourse import Who
 from ..entities import HONORIFICS, ONE_WORD_DETS, is_event, is_person_noun, kind_of, names_people, opens_sentence
 from ..records import Span
 from .context import Ctx, clean, hyphen_run, outside, span_of
+from .narrator import narrators_we
 from .windows import entity_at
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
@@ -52,6 +53,9 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
         low, mention = "i", Span(start, start + 1, tok.text[:1])
     if low in cues.FIRST_PERSON:
         return Who(ctx.author, mention, "resolved", "person") if ctx.author else None
+    if low in cues.FIRST_PLURAL:
+        we = narrators_we(ctx.source)
+        return Who(we, mention, "resolved", "group", plural=True) if we else None
     if low in cues.PERSON_PRONOUNS:
         local = clause_antecedent(ctx, tok, off)
         if local is not None:
