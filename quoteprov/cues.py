@@ -117,11 +117,12 @@ _REPLY_NOUNS = (rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assuranc
                 r"explanation|greeting|suggestion|verdict|excuse|objection|reproach|words|order|warning|advice|"
                 r"command|cry|call|shout|salutation|message|appeal|demand|slogan)")
 # the possessor: a name, or "the" and a noun ('"Oui, Madame," was the croupier's polite reply')
-# ('"...!" was the call addressed by the workmen of the city to the Soviet': "by" and a description)
+# ('"...!" was the call addressed by the workmen of the city to the Soviet': "by" and a description;
+# '"...," came the reply from the Right': the side it came from)
 _WAS = r"[\s,\"'\u201d\u2019]*(?:--|\u2014|\u2013)?\s*(?:was|were|came)\s+(?:all\s+|only\s+)?"
 REPLY_BY = re.compile(rf"{_WAS}(?:(?:((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*)|"
                       rf"the\s+([a-z]+))(?:['\u2019]| )s\s+(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b|(?:the|a)\s+(?:[a-z]+\s+){{0,2}}"
-                      rf"{_REPLY_NOUNS}\s+(?:of|(?:(?:addressed|issued|sent|raised|made)\s+)?by)\s+"
+                      rf"{_REPLY_NOUNS}\s+(?:of|from|(?:(?:addressed|issued|sent|raised|made)\s+)?by)\s+"
                       rf"(?:((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*)|the\s+((?:[\w'\u2019-]+\s+){{0,4}}[\w'\u2019-]+)))")
 # '"Take the power!"--is what the workman of the city wanted to say to the Soviet': the one
 # who meant the words ("what X said", "what X wanted to say")

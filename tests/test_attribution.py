@@ -1015,3 +1015,10 @@ def test_the_narrators_we_is_the_party_the_metadata_names():
     # without the metadata, a "we" names no one
     alone = extract(make_source(text, "t", {"author": "Leon Trotsky"}), use_model=False)
     assert by_text(alone, "mistrust").speaker is None and by_text(alone, "Have no fears").recipient is None
+
+
+def test_the_reply_came_from_the_side_it_names():
+    text = ('The debate went on. "But is the garrison to mistrust its staff?" asked Kamenev. '
+            '"The creation of a second staff means insurrection," came the reply from the Right.')
+    r = by_text(extract(make_source(text, "t", {"author": "Jane Doe"}), use_model=False), "second staff")
+    assert (r.speaker, r.recipient, r.method["recipient"]) == ("Right", "Kamenev", "reply-to-asker")

@@ -25,8 +25,7 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
         # after the reply noun ("was Marilla's reply to Anne"), or after a description that the
         # pattern read on past ("by the workmen of Paris to the Soviet")
         _said_to(ctx, f, who.mention.end if by.re is cues.REPLY_BY and by.group(4) else by.end())
-        return True
-    owned = cues.REPLY_OWNED.match(ctx.text, sp.end, sp.end + 60)
+    owned = cues.REPLY_OWNED.match(ctx.text, sp.end, sp.end + 60) if f.speaker is None else None
     if owned is not None:
         who = _owner(ctx, owned.group(1), Span(owned.start(1), owned.end(1), owned.group(1)))
         if who is not None:
@@ -38,12 +37,15 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
     running, at, _ = ctx.d.last_turn
     if running is None or running.speaker is None or ctx.d.sentence_no - at > RUNNING_SENTENCES:
         return True
-    # the answer is made to the one who asked, even where the one who answers is not known
-    f.recipient, f.recipient_method = running.speaker.inferred(), "reply-to-asker"
+    # the answer is made to the one who asked ('"...," came the reply from the Right'), even where
+    # the one who answers is not known
+    if f.recipient is None:
+        f.recipient, f.recipient_method = running.speaker.inferred(), "reply-to-asker"
     if f.speaker is None and running.recipient is not None and running.recipient_method not in (
             "running-recipient", "speaker-addressee"):
         f.speaker, f.method, f.cue = running.recipient.inferred(), "reply-of-addressed", running.recipient.mention
-    if f.speaker is not None and f.recipient is not None and f.recipient.name == f.speaker.name:
+    if f.speaker is not None and f.recipient is not None and f.recipient.name == f.speaker.name \
+            and f.recipient_method == "reply-to-asker":
         f.recipient, f.recipient_method = None, None  # his answer to his own question is no answer to him
     return True
 
