@@ -1022,3 +1022,10 @@ def test_the_reply_came_from_the_side_it_names():
             '"The creation of a second staff means insurrection," came the reply from the Right.')
     r = by_text(extract(make_source(text, "t", {"author": "Jane Doe"}), use_model=False), "second staff")
     assert (r.speaker, r.recipient, r.method["recipient"]) == ("Right", "Kamenev", "reply-to-asker")
+
+
+def test_one_standing_for_a_noun_is_no_person():
+    # "a small one", "each one": the word stands for a noun, and no "she" or "he" means it
+    text = ('Mary Brown was away. They turned a defeat into a victory; a small one to be sure, but the town was '
+            'thankful. A note came from Mary Brown. She wrote, "We have been in action."')
+    assert by_text(extract(make_source(text, "t", {}), use_model=False), "in action").speaker != "small one"

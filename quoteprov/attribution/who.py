@@ -82,6 +82,8 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
         return proper(ctx, tok, off)
     if _one_of_people(tok):
         return description(ctx, tok, off)  # "Said one of the leaders of the left group:"
+    if low == "one" and not any(c.i == tok.i - 1 and c.lower_ in ONE_WORD_DETS for c in tok.lefts):
+        return None  # "a small one", "each one": a word standing for a noun, not a person ("some one" is)
     if tok.tag_ in ("NN", "NNS") or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
             c.dep_ == "det" for c in tok.children)):  # "said the first housemaid", tagged a verb
         for c in tok.children:  # "the journal, Sotsialisticheskii vestnik," -> the name
