@@ -34,13 +34,14 @@ from typing import Any
 
 import numpy as np
 
-from quoteprov.attribution.candidates import Quote, TextIndex, index_text, opens_paragraph
+from quoteprov.attribution.candidates import Quote, TextIndex, opens_paragraph
 from quoteprov.attribution.beam import addressed, decode, share
 from quoteprov.attribution.decide import basis_of
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Rankers, Trees, _trees, lightgbm_to_flat
-from quoteprov.attribution.narrator import cited_documents, narrator_of, narrators_we
+from quoteprov.attribution import source_index
+from quoteprov.attribution.narrator import narrator_of
 from quoteprov.records import Attribution
 
 from .confidence_fit import confidence_models
@@ -116,11 +117,8 @@ def prepare(t: Text) -> Prepared:
     recs = [json.loads(x) for x in (CACHE / f"{t.name}.jsonl").read_text(encoding="utf-8").splitlines() if x]
     recs.sort(key=lambda r: (r["start"], -r["end"]))
     quotes = [record_quote(r) for r in recs]
-    body = {p for p in range(len(t.source.paragraphs)) if t.source.is_body(p)}
-    outer = [(q.start, q.end, q.paragraph) for q in quotes if not q.nested]
-    narrator = narrator_of(t.source, outer)
-    idx = index_text(t.source.text, t.source.paragraphs, quotes, narrator, body,
-                     cited_documents(t.source.text, t.source.paragraphs, outer, body), narrators_we(t.source))
+    idx = source_index(t.source, quotes, narrator_of(t.source, [(q.start, q.end, q.paragraph) for q in quotes
+                                                                if not q.nested]))
     pos = {id(r): i for i, r in enumerate(recs)}
     gold = {pos[id(r)]: q for q, r in match(t, recs) if r is not None and q.qtype != "optional"}
     return Prepared(t, recs, idx, gold)

@@ -15,7 +15,7 @@ from ..entities import registry_names
 from ..records import Attribution
 from ..source import Source
 from ..spans import QuotedSpan
-from .candidates import TextIndex, index_text
+from .candidates import Quote, TextIndex, index_text
 from .decide import decide, quote_of
 from .model import load
 from .narrator import cited_documents, narrator_of, narrators_we, outermost
@@ -66,9 +66,17 @@ def ruled(source: Source, spans: list[QuotedSpan], registry: list[dict[str, Any]
     if not index:
         return rules, None
     quotes = [quote_of(sp.start, sp.end, sp.paragraph, sp.nested_in is not None, a) for sp, a in zip(spans, rules)]
+    return rules, source_index(source, quotes, narrator)
+
+
+def source_index(source: Source, quotes: list[Quote], narrator: str | None) -> TextIndex:
+    """The index the rankers decide from: the quotations, the narrator's "I" (and inside a document
+    cited in full its signer's), the "we" the metadata names, the body paragraphs. One function for
+    extraction and training, so that the ranker is trained on what it will read."""
     body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
-    cited = cited_documents(source.text, source.paragraphs, outermost(spans), body)
-    return rules, index_text(source.text, source.paragraphs, quotes, narrator, body, cited, narrators_we(source))
+    outer = [(q.start, q.end, q.paragraph) for q in quotes if not q.nested]
+    cited = cited_documents(source.text, source.paragraphs, outer, body)
+    return index_text(source.text, source.paragraphs, quotes, narrator, body, cited, narrators_we(source))
 
 
 def canonical(attributions: list[SpanAttribution], registry: list[dict[str, Any]]) -> list[SpanAttribution]:
