@@ -1029,3 +1029,23 @@ def test_one_standing_for_a_noun_is_no_person():
     text = ('Mary Brown was away. They turned a defeat into a victory; a small one to be sure, but the town was '
             'thankful. A note came from Mary Brown. She wrote, "We have been in action."')
     assert by_text(extract(make_source(text, "t", {}), use_model=False), "in action").speaker != "small one"
+
+
+def test_the_one_asked_answers_after_and_he_replied():
+    # the question's tag runs on into the answer's introduction: the first clause tags the
+    # question, the clause next to the colon introduces the answer
+    text = ('In the morning a procession passed the hotel.\n'
+            '"What is the procession?" I asked the porter who stood beside me, and he answered briefly:\n'
+            '"It is the council of the town."\n'
+            '"Is it true?" I asked Colonel Brandt, and he replied: "It is."\n')
+    recs = extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False)
+    assert (by_text(recs, "procession?").speaker, by_text(recs, "procession?").recipient) == ("Jane Roe", "porter")
+    assert (by_text(recs, "council").speaker, by_text(recs, "council").recipient) == ("porter", "Jane Roe")
+    assert (by_text(recs, "Is it true").speaker, by_text(recs, "Is it true").recipient) == ("Jane Roe", "Colonel Brandt")
+    assert by_text(recs, "It is.").speaker == "Colonel Brandt"
+
+
+def test_a_he_is_not_the_woman_named_in_the_clause_before():
+    text = ('Mr. Gray came home late. Miss Brown was waiting for her brother. When Miss Brown came to bid him '
+            'good-bye, he held her hand and said: "Take care of yourself."\n')
+    assert by_text(extract(make_source(text, "t", {}), use_model=False), "Take care").speaker == "Mr. Gray"

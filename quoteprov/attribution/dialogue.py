@@ -69,7 +69,12 @@ def quote_addressee(ctx: Ctx, sp: QuotedSpan, qtext: str, qtoks: list["Token"], 
 def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
     """A reporting clause without a quotation still says who is talking ("Partial measures
     were useless, Miasnikov insisted."; "To his GPU interrogators he later declared,")."""
-    for cue in cues_in(ctx, [sent], off) + _begins_speaking(ctx, sent, off):
+    found = cues_in(ctx, [sent], off) + _begins_speaking(ctx, sent, off)
+    if len(found) > 1 and _ends_in_colon(ctx, sent, off):
+        # '"...?" I asked, and he replied briefly:': the first clause tagged the question, the
+        # one next to the colon introduces the answer
+        found = sorted(found, key=lambda c: -c.i)
+    for cue in found:
         if cue.lower_ not in cues.OBJECT_ADDRESSEE_VERBS and any(
                 c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
             continue  # "he declared a hunger strike", "recalling his experience": not speech
@@ -134,6 +139,13 @@ def _answer(ctx: Ctx, asker: Who, asked: Who | None, cue: "Token", off: int) -> 
         return None
     return Found("quotation", "reply-of-asked", asked.inferred(), "reply-of-asked", span_of(ctx, off, [cue]),
                  asker.inferred(), "reply-to-asker")
+
+
+def _ends_in_colon(ctx: Ctx, sent: "Sent", off: int) -> bool:
+    """Whether the sentence ends its paragraph in a colon (or the old printers' colon-dash)."""
+    lo, hi = ctx.source.paragraphs[ctx.source.paragraph_of(off + sent.start_char)]
+    return ctx.text[lo:hi].rstrip("-\u2013\u2014 \n").endswith(":") and not ctx.text[
+        off + sent.end_char:hi].strip("-\u2013\u2014 \n")
 
 
 def _introduces(ctx: Ctx, sent: "Sent", off: int) -> bool:

@@ -129,10 +129,26 @@ def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> lis
             re.match(r"\s*[\w.]+[,.;:]", ctx.text[verb_end:verb_end + 40]):
         return [nxt]
     asked = ctx.text[max(0, end - 3):end].rstrip("\"'\u201d\u2019 ")[-1:] in ("?", "!")
-    if len(nxt) > (CUE_SENTENCE_AFTER_QUESTION if asked else CUE_SENTENCE_TOKENS) or any(
-            t.text in (":", ";") or t.is_quote for t in nxt):
+    # a colon that ends it after a second reporting verb introduces the next words, while the
+    # sentence still tags these ('"...?" I asked the porter beside me, and he answered:')
+    words = _tag_before_colon(nxt)
+    if len(words) > (CUE_SENTENCE_AFTER_QUESTION if asked else CUE_SENTENCE_TOKENS) or any(
+            t.text in (":", ";") or t.is_quote for t in words):
         return []  # "It concluded with a slogan: ...": a new statement, not the quotation's cue
     return [nxt]
+
+
+def _tag_before_colon(nxt: "Sent") -> list["Token"]:
+    """The words of a cue sentence that may tag the quotation before it: all of them, or those
+    before a colon that ends the sentence or opens a quotation, after a second reporting verb
+    ('"...?" I asked the porter beside me, and he answered: "..."' tags the question, then
+    introduces the answer)."""
+    toks = [t for t in nxt if not t.is_space]
+    colon = next((k for k, t in enumerate(toks) if t.text == ":"), None)
+    if colon is None or sum(t.lower_ in cues.REPORTING_VERBS for t in toks[:colon]) < 2:
+        return toks
+    after = toks[colon + 1:]
+    return toks[:colon] if not after or after[0].is_quote else toks
 
 
 CUE_SENTENCE_TOKENS = 8  # '"Is it late?" Bill asked Mr. Pell quietly.' at most

@@ -161,6 +161,9 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
             # only across a quotation: in "Miasnikov, he added, maintains that", Miasnikov is
             # what the speaker reports on, not the speaker
             return proper(ctx, t, off) if named else description(ctx, t, off)
+    asked = _asked_before(ctx, pron, off)
+    if asked is not None:
+        return asked
     verb = pron.head
     for _ in range(3):
         for cl in verb.children:
@@ -172,13 +175,46 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
                 if t.lower_ == "one" and any(c.lower_ == "of" for c in t.children):
                     return Who("", span_of(ctx, off, [t]), "resolved", "anonymous")
                 if t.tag_ in ("NNP", "NNPS") and t.ent_type_ == "PERSON":
-                    return proper(ctx, t, off)
-                if t.tag_ in ("NN",) and is_person_noun(t.lower_):
-                    return description(ctx, t, off)
+                    w = proper(ctx, t, off)
+                elif t.tag_ in ("NN",) and is_person_noun(t.lower_):
+                    w = description(ctx, t, off)
+                else:
+                    continue
+                if _agrees(ctx, pron, w):  # "when Louisa came to bid him good-bye, he held her": not she
+                    return w
         if verb.dep_ in ("conj", "xcomp", "ccomp") and verb.head.i != verb.i:
             verb = verb.head
         else:
             break
+    return None
+
+
+def _agrees(ctx: Ctx, pron: "Token", who: Who) -> bool:
+    """Whether a he or she may stand for `who`: not a woman's name (or noun) for a "he"."""
+    g = cues.pronoun_gender(pron.lower_)
+    if not g or who.kind != "person":
+        return True
+    known = cues.noun_gender(who.name.split()[-1]) if who.name[:1].islower() else ctx.names.gender(who.name)
+    return known != -g
+
+
+def _asked_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
+    """'I asked the porter who stood beside me, and he answered': the one the narrator spoke
+    to in the clause before is who answers in the next (the sentence is attributed before it
+    is remembered, so memory does not have the porter yet). Only after "I"/"we": after "Mary
+    asked John, and she ..." the subject goes on."""
+    v = pron.head
+    if pron.dep_ != "nsubj" or v.dep_ != "conj" or v.head.i >= v.i:
+        return None
+    h = v.head
+    if not any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in h.children):
+        return None
+    for o in h.children:
+        if o.dep_ in ("dobj", "dative") and o.i < pron.i and outside(ctx, o, off):
+            if o.tag_ in ("NNP", "NNPS") and o.ent_type_ == "PERSON":
+                return proper(ctx, o, off)
+            if o.tag_ == "NN" and is_person_noun(o.lower_):
+                return description(ctx, o, off)
     return None
 
 
