@@ -96,6 +96,8 @@ METHODS: tuple[Method, ...] = (
     Method("reply-to-asker", (RECIPIENT,), _ATTR, "an answer is made to the one who asked (inferred)"),
     Method("reply-to", (RECIPIENT,), _ATTR,
            "the one a reply cue says the words were for (\"'...,' were his last words to me\", \"was her order to the coachman\")"),
+    Method("answer-to-addresser", (RECIPIENT,), _ATTR,
+           "words said by the one the last quotation was addressed to answer its speaker (inferred)"),
     Method("assembly-setting", (RECIPIENT,), _ATTR, "the assembly the speaker addressed (\"at the congress\")"),
     # the ranker (attribution/decide.py): a candidate chosen over the rules' proposal
     Method("ranked-mention", (SPEAKER, RECIPIENT), "attribution/decide.py",

@@ -1049,3 +1049,17 @@ def test_a_he_is_not_the_woman_named_in_the_clause_before():
     text = ('Mr. Gray came home late. Miss Brown was waiting for her brother. When Miss Brown came to bid him '
             'good-bye, he held her hand and said: "Take care of yourself."\n')
     assert by_text(extract(make_source(text, "t", {}), use_model=False), "Take care").speaker == "Mr. Gray"
+
+
+def test_the_one_spoken_to_answers_the_speaker():
+    text = ('Colonel Brandt came into the office. He turned to Mary Brown and asked: "Where is the letter?"\n'
+            '"In the box," Mary Brown said.\n'
+            'The doctor said to the nurse: "Go for the medicine."\n'
+            '"What medicine?" asked the nurse.\n'
+            '"Nothing at all," said the porter.\n')
+    recs = extract(make_source(text, "t", {}), use_model=False)
+    r = by_text(recs, "In the box")
+    assert (r.recipient, r.method["recipient"]) == ("Colonel Brandt", "answer-to-addresser")
+    assert by_text(recs, "What medicine").recipient == "doctor"
+    # a third person was not spoken to: no answer of his
+    assert by_text(recs, "Nothing at all").recipient is None

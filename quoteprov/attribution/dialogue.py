@@ -320,7 +320,8 @@ def context_recipient(ctx: Ctx, f: Found, sp: QuotedSpan, heard: bool) -> None:
     if f.recipient is None and f.speaker is not None and ctx.author and f.speaker.name == ctx.author:
         narrator_interlocutor(ctx, f, sp)
     if f.recipient is None and f.speaker is not None:
-        if not speaker_addressee(ctx, f, sp) and f.speaker.kind in ("person", "group"):
+        if not speaker_addressee(ctx, f, sp) and not answer_to_addresser(ctx, f, sp) \
+                and f.speaker.kind in ("person", "group"):
             assembly_setting(ctx, f, sp)  # a person or a group of delegates speaks to the body
 
 
@@ -350,6 +351,20 @@ def speaker_addressee(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
         f.recipient, f.recipient_method = prev[1].inferred(), "speaker-addressee"
         return True
     return False
+
+
+def answer_to_addresser(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
+    """Words said by the one the last quotation was addressed to, in its paragraph or the next,
+    answer its speaker ('The doctor said to the nurse: "Go." || "What medicine?" asked the
+    nurse.'): in the genre's golds 43 of 45 such answers, in PDNC's novels 90%
+    (`answer-to-addresser`, inferred). Fills `f`; returns whether it did."""
+    last, _, p = ctx.d.last_turn
+    if f.speaker is None or last is None or last.speaker is None or last.recipient is None \
+            or p < sp.paragraph - 1 or last.speaker.name == f.speaker.name \
+            or last.recipient.name != f.speaker.name or last.speaker.kind not in ("person", "group"):
+        return False
+    f.recipient, f.recipient_method = last.speaker.inferred(), "answer-to-addresser"
+    return True
 
 
 def assembly_setting(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
