@@ -1063,3 +1063,15 @@ def test_the_one_spoken_to_answers_the_speaker():
     assert by_text(recs, "What medicine").recipient == "doctor"
     # a third person was not spoken to: no answer of his
     assert by_text(recs, "Nothing at all").recipient is None
+
+
+@pytest.mark.parametrize("text, words, speaker", [
+    # modifiers right after a preposition that hangs on the verb are not the speakers' own
+    ('With increasing frequency delegates from the trenches put the question: "What is to be done?"',
+     "What is to be done", "delegates from the trenches"),
+    # the plural of an abbreviation keeps its 's
+    ('The debate went on.\nSaid one of the leaders of the left S. R.\'s:\n"We are with you."',
+     "We are with you", "one of the leaders of the left S. R.'s"),
+])
+def test_descriptions_and_bodies_that_speak(text, words, speaker):
+    assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == speaker

@@ -71,7 +71,8 @@ def clean(name: str) -> str:
     """A mention as a name: no leading stop words, possessive or surrounding punctuation (also a
     possessive whose apostrophe the text lost: "Marianne s eyes")."""
     name = re.sub(r"\s+", " ", " ".join(strip_leading_stop(name.split())))
-    name = re.sub(r"\s+'s$|'s$|\u2019s$|(?<=[A-Za-z]{2}) s$", "", name)
+    # not after an abbreviation's stop: "the left S. R.'s" are its members, a plural
+    name = re.sub(r"(?<!\.)(?:\s+'s|'s|\u2019s)$|(?<=[A-Za-z]{2}) s$", "", name)
     return name.strip(" ,.;:\"'()") or name
 
 

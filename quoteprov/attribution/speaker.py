@@ -118,7 +118,7 @@ def _attributed_to(before: list["Token"]) -> "Token | None":
 
 
 def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int) -> None:
-    """4. A named person as the active subject of the verb that governs the quotation:
+    """4. A named person or body as the active subject of the verb that governs the quotation:
     "Radek poured contempt on Miasnikov's 'high-flown formula'"."""
     for a in [t for t in qtoks if t.head not in qtoks]:
         v = a.head
@@ -127,14 +127,14 @@ def subject_of_governing_verb(ctx: Ctx, f: Found, qtoks: list["Token"], off: int
         if v in qtoks or v.lower_ in cues.COPULAS:
             continue  # "He was a 'bourgeois specialist'": a description, not his words
         subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
-        kinds: tuple[str, ...] = ("person",)
+        # a named body too ("the Bolsheviki demanded 'all power'"), or people the tagger took for one
+        kinds: tuple[str, ...] = ("person", "group")
         doc = v.head
         if subj is None and v.dep_ in ("acl", "relcl") and cues.is_document_noun(doc.lower_) \
                 and doc.dep_ == "dobj" and doc.head.lower_ in cues.ISSUING_VERBS:
             # "The Soviet passed a resolution expressing '...'": the body that issued it speaks
             v = doc.head
             subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
-            kinds = ("person", "group")
         if subj is not None and (subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS):
             who = who_of(ctx, subj, off)
             if who is not None and who.kind in kinds:

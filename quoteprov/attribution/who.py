@@ -78,13 +78,13 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
                 return Who(w.name, mention, "resolved", w.kind) if w else None
             head = head.head
         return None
-    if tok.tag_ in ("NNP", "NNPS") or _capitalised_subject(tok):
+    if tok.tag_ in ("NNP", "NNPS") and not _plural_noun(tok) or _capitalised_subject(tok):
         return proper(ctx, tok, off)
     if _one_of_people(tok):
         return description(ctx, tok, off)  # "Said one of the leaders of the left group:"
     if low == "one" and not any(c.i == tok.i - 1 and c.lower_ in ONE_WORD_DETS for c in tok.lefts):
         return None  # "a small one", "each one": a word standing for a noun, not a person ("some one" is)
-    if tok.tag_ in ("NN", "NNS") or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
+    if tok.tag_ in ("NN", "NNS") or _plural_noun(tok) or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
             c.dep_ == "det" for c in tok.children)):  # "said the first housemaid", tagged a verb
         for c in tok.children:  # "the journal, Sotsialisticheskii vestnik," -> the name
             if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS") and outside(ctx, c, off):
@@ -302,7 +302,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     if owner is not None and outside(ctx, owner, off):
         return proper(ctx, owner, off)
     toks = hyphen_run(tok)  # "the ex-convict", however the parser hung its pieces
-    for c in tok.lefts:
+    for c in ([] if _dangling(tok) else tok.lefts):
         if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
             toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
     person = is_person_noun(tok.lower_)
@@ -339,20 +339,36 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         if person and tok.tag_ == "NN":
             name = _same_person(ctx, tok, toks, name, off)
     kind = ctx.names.kind(name)
-    if kind == "person" and not is_person_noun(tok.lower_):
+    if kind == "person" and not (is_person_noun(tok.lower_) or _plural_noun(tok) and names_people(tok.lower_)):
         kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
-    elif kind == "person" and tok.tag_ == "NNS":
+    elif kind == "person" and _plural_noun(tok):
         kind = "group"  # "men", "the workers": not the antecedent of "he"
-    return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, tok.tag_ == "NNS")
+    return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, _plural_noun(tok))
+
+
+def _dangling(noun: "Token") -> bool:
+    """'With increasing frequency delegates from the trenches put': modifiers right after a
+    preposition that hangs elsewhere are that preposition's object, which the parser gave the noun."""
+    mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod")]
+    first = mods[0].left_edge if mods else None
+    before = first.doc[first.i - 1] if first is not None and first.i > 0 else None
+    return before is not None and before.dep_ == "prep" and before.tag_ == "IN" and before.head.i != noun.i \
+        and noun.head.i != before.i  # not "with Russian delegates": the noun is the object
+
+
+def _plural_noun(t: "Token") -> bool:
+    """A plural common noun, also where the tagger took a lower-case word for a name
+    ("workingmen" as NNP): English writes no name in lower case."""
+    return t.tag_ == "NNS" or (t.tag_ in ("NNP", "NNPS") and t.text.islower() and t.text.endswith(("s", "men")))
 
 
 def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
     """'the workingmen and soldiers had inscribed': a plural noun for people joined to another is
     half of the group that speaks; the guide names a group by its fullest description."""
-    if tok.tag_ != "NNS" or not names_people(tok.lower_):
+    if not _plural_noun(tok) or not names_people(tok.lower_):
         return []
     for c in tok.children:
-        if c.dep_ == "conj" and c.tag_ == "NNS" and names_people(c.lower_) and outside(ctx, c, off):
+        if c.dep_ == "conj" and _plural_noun(c) and names_people(c.lower_) and outside(ctx, c, off):
             joined = [g for g in tok.children if g.dep_ == "cc" and tok.i < g.i < c.i]
             of = [t for p in c.rights if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree]  # "soldiers of the garrison"
             return joined + [t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "punct" and (t.i <= c.i or t in of)]
