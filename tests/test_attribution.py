@@ -1075,3 +1075,11 @@ def test_the_one_spoken_to_answers_the_speaker():
 ])
 def test_descriptions_and_bodies_that_speak(text, words, speaker):
     assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == speaker
+
+
+def test_a_word_for_a_person_that_modifies_a_noun_is_no_one():
+    # "The materialist conception": the sentence's subject is the conception, not a materialist
+    text = ('Mr. Gray received us in his study. He is calm and incapable of fear. The materialist conception of '
+            'history, one feels, is his life-blood.\n'
+            'He said he knew it from statistics, "and yet they are against us," he added.\n')
+    assert by_text(extract(make_source(text, "t", {}), use_model=False), "against us").speaker == "Mr. Gray"

@@ -177,11 +177,17 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
         if w in STOP_WORDS:
             return None
         one = person_noun(w) == "person"
+        if (one or _people(w)) and _NOUN_SUFFIX.search(words[k + 1]):
+            return None  # "The materialist conception of history": a word for a person modifying a noun
         if one or _people(w):
             end = m.start(1) + len(" ".join(words[:k + 1]))
             name = ctx.text[m.start(1):end]
             return Who(name, Span(m.start(1), end, name), "explicit", "person" if one else "group", not one)
     return None
+
+
+# suffixes that make an English word a noun, never a verb ("conception", "movement", "party-ness")
+_NOUN_SUFFIX = re.compile(r"(?:tion|sion|ment|ness|ity|ism|ship|ance|ence)s?$")
 
 
 def _people(word: str) -> bool:
