@@ -1083,3 +1083,12 @@ def test_a_word_for_a_person_that_modifies_a_noun_is_no_one():
             'history, one feels, is his life-blood.\n'
             'He said he knew it from statistics, "and yet they are against us," he added.\n')
     assert by_text(extract(make_source(text, "t", {}), use_model=False), "against us").speaker == "Mr. Gray"
+
+
+def test_they_goes_on_naming_the_people_counted_not_a_body_in_a_clause():
+    text = ('The cyclists had come from the front.\n'
+            'The number of delegates from the trenches was increasing every day. They came to get information. '
+            'They gathered our literature and went to tell the front that the Petrograd Soviet was conducting a '
+            'struggle for power. "The men in the trenches will support you," they told us.\n')
+    r = by_text(extract(make_source(text, "t", {}), use_model=False), "will support you")
+    assert r.speaker == "delegates"

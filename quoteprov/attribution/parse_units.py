@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import STOP_WORDS, SUBJECT_NAME, Who, rough_sentences
-from ..entities import HONORIFICS, is_person_noun, kind_of, person_noun, singulars
+from ..entities import HONORIFICS, is_person_noun, kind_of, names_people, person_noun, singulars
 from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
@@ -173,16 +173,21 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
             return None
         return Who(bare.group(1).lower(), Span(bare.start(1), bare.end(1), bare.group(1)), "resolved", "group", True)
     words = m.group(1).split()
+    # "The number of delegates from the front was increasing": the people counted
+    skip = 2 if len(words) > 3 and words[0] in _QUANTITY and words[1] == "of" else 0
+    at = m.start(1) + len(" ".join(words[:skip])) + (1 if skip else 0)
     for k, w in enumerate(words[:-1]):  # a word must follow the noun: its verb
+        if k < skip:
+            continue
         if w in STOP_WORDS:
             return None
         one = person_noun(w) == "person"
         if (one or _people(w)) and _NOUN_SUFFIX.search(words[k + 1]):
             return None  # "The materialist conception of history": a word for a person modifying a noun
         if one or _people(w):
-            end = m.start(1) + len(" ".join(words[:k + 1]))
-            name = ctx.text[m.start(1):end]
-            return Who(name, Span(m.start(1), end, name), "explicit", "person" if one else "group", not one)
+            end = at + len(" ".join(words[skip:k + 1]))
+            name = ctx.text[at:end]
+            return Who(name, Span(at, end, name), "explicit", "person" if one else "group", not one)
     return None
 
 
@@ -223,13 +228,45 @@ def only_remembered(ctx: Ctx, p: int, s0: int, s1: int) -> bool:
     return any(a <= s0 and s1 <= b + 1 for a, b in ctx.memory_only.get(p, ()))
 
 
+_EMBEDDING = frozenset(("ccomp", "advcl", "relcl", "acl", "csubj", "pcomp"))
+
+
+def _embedded(subj: "Token") -> bool:
+    """The subject's verb is in a clause that depends on another's (not a main or coordinated one)."""
+    v = subj.head
+    for _ in range(4):
+        if v.dep_ in _EMBEDDING:
+            return True
+        if v.dep_ != "conj" or v.head.i == v.i:
+            return False
+        v = v.head
+    return False
+
+
+# words that count or share out what their "of" names ("the number of delegates", "most of them")
+_QUANTITY = frozenset("number majority minority most many some few all hundreds thousands dozens millions scores "
+                      "part rest handful".split())
+
+
+def _counted(t: "Token") -> "Token":
+    """'The number of delegates from the front was increasing. They came ...': the people counted
+    are what a later "they" stands for, not the number."""
+    if t.lower_ not in _QUANTITY:
+        return t
+    of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    return obj if obj is not None and obj.tag_ in ("NNS", "NNPS") and names_people(obj.lower_) else t
+
+
 def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
     """Note the sentence's subjects, their possessors and named people for later pronouns."""
     for t in sent:
         if not outside(ctx, t, off):
             continue
         if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ not in ("WP", "WDT", "EX"):
-            rank = 0
+            # the subject of a clause within another ("went to bring the message that the Soviet was
+            # conducting a struggle") is less salient than the sentence's own: as if a sentence older
+            rank = 1 if _embedded(t) else 0
         elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
             rank = 1
         elif t.dep_ == "dobj" and t.head.dep_ == "ROOT" and is_person_noun(t.lower_):
@@ -239,7 +276,8 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
             rank = 2
         else:
             continue
-        if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS:
+        if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS and not (
+                t.lower_ == "they" and rank == 0):  # "They gathered ...": the people a they chain is about
             continue
         if t.lower_ in cues.NEGATIVE_PRONOUNS or (t.lower_ == "one" and any(c.lower_ == "no" for c in t.lefts)):
             continue
@@ -249,6 +287,7 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
         if t.tag_ in ("NN", "NNS") and t.lower_ not in cues.COMMUNICATION_NOUNS and kind_of(t.lower_) == "person" \
                 and not is_person_noun(t.lower_):
             continue  # common nouns enter the memory as documents, groups or people
+        t = _counted(t)
         w = who_of(ctx, t, off)
         if w is not None:
             ctx.d.remember(w, rank)
