@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
     from spacy.tokens import Span as Sent
+    from spacy.tokens import Token
 
 from .. import cues
 from ..discourse import STOP_WORDS, SUBJECT_NAME, Who, rough_sentences
