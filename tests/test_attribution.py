@@ -1092,3 +1092,12 @@ def test_they_goes_on_naming_the_people_counted_not_a_body_in_a_clause():
             'struggle for power. "The men in the trenches will support you," they told us.\n')
     r = by_text(extract(make_source(text, "t", {}), use_model=False), "will support you")
     assert r.speaker == "delegates"
+
+
+def test_a_bare_the_woman_is_the_woman_last_spoken_of():
+    text = ('Lucy Brown sat by the window. She was tired of waiting.\n'
+            '"I shall go to the concert," said the girl.\n'
+            'A porter came with the luggage. "Where shall I put it?" asked the man.\n')
+    recs = extract(make_source(text, "t", {}), use_model=False)
+    assert by_text(recs, "concert").speaker == "Lucy Brown"
+    assert by_text(recs, "put it").speaker == "porter"

@@ -375,6 +375,10 @@ def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
     return []
 
 
+# the nouns that say only that someone is a man or a woman: "the woman" tells no more than "she"
+_GENERIC_PERSON = frozenset("man woman girl boy lady gentleman lad".split())
+
+
 def _same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int) -> str:
     """A bare definite description ("replied the officer") is the person last described more
     fully with the same head noun ("the second officer in command"), if that was recent; a
@@ -385,6 +389,12 @@ def _same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: in
         seen = ctx.d.descriptions.get(tok.lower_)
         if seen is not None and 0 < start - seen[0] <= REMEMBERED_CHARS:
             return seen[1]
+        if tok.lower_ in _GENERIC_PERSON:
+            # "'Wounded men!' exclaimed the woman" after "She was a street car conductor": a bare
+            # "the woman" is the woman last spoken of, as a "she" would be
+            ante = ctx.d.resolve("person", start, cues.noun_gender(tok.lower_), ctx.names.gender)
+            if ante is not None and ante.kind == "person" and ante.name:
+                return ante.name
     elif len(toks) > 1:
         ctx.d.descriptions[tok.lower_] = (start, name)
     return name
