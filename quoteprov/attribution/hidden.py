@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 from .. import cues
 from ..entities import is_person_noun
 from .context import Ctx, hyphen_run, outside, span_of
-from .who import voice_owner
+from .token_shapes import voice_owner
 
 PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
 

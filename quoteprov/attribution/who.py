@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
 from .. import cues
 from ..discourse import Who
@@ -15,6 +15,16 @@ from ..entities import HONORIFICS, ONE_WORD_DETS, is_event, is_person_noun, kind
 from ..records import Span
 from .context import Ctx, clean, hyphen_run, outside, span_of
 from .narrator import narrators_we
+from .token_shapes import (
+    capitalised_subject,
+    dangling_modifiers,
+    glued_hyphen,
+    honorific,
+    one_of_people,
+    plural_mention,
+    plural_noun,
+    voice_owner,
+)
 from .windows import entity_at
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVENT", "CARDINAL",
@@ -31,15 +41,9 @@ def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
     w = _who_of(ctx, tok, off)
     if w is not None and w.kind != "anonymous" and sum(ch.isalpha() for ch in w.name) < 2:
         return None
-    if w is not None and not isinstance(tok, Span) and _plural(tok):
+    if w is not None and not isinstance(tok, Span) and plural_mention(tok):
         return replace(w, plural=True)  # what a later "they" stands for
     return w
-
-
-def _plural(tok: "Token") -> bool:
-    """A mention of more than one: a plural noun or pronoun, or names joined by `and`."""
-    return tok.tag_ in ("NNS", "NNPS") or tok.lower_ in cues.PLURAL_PRONOUNS or any(
-        c.dep_ == "conj" and c.tag_ in ("NNP", "NNPS", "NN", "NNS") for c in tok.children)
 
 
 def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
@@ -78,29 +82,19 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
                 return Who(w.name, mention, "resolved", w.kind) if w else None
             head = head.head
         return None
-    if tok.tag_ in ("NNP", "NNPS") and not _plural_noun(tok) or _capitalised_subject(tok):
+    if tok.tag_ in ("NNP", "NNPS") and not plural_noun(tok) or capitalised_subject(tok):
         return proper(ctx, tok, off)
-    if _one_of_people(tok):
+    if one_of_people(tok):
         return description(ctx, tok, off)  # "Said one of the leaders of the left group:"
     if low == "one" and not any(c.i == tok.i - 1 and c.lower_ in ONE_WORD_DETS for c in tok.lefts):
         return None  # "a small one", "each one": a word standing for a noun, not a person ("some one" is)
-    if tok.tag_ in ("NN", "NNS") or _plural_noun(tok) or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
+    if tok.tag_ in ("NN", "NNS") or plural_noun(tok) or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
             c.dep_ == "det" for c in tok.children)):  # "said the first housemaid", tagged a verb
         for c in tok.children:  # "the journal, Sotsialisticheskii vestnik," -> the name
             if c.dep_ == "appos" and c.tag_ in ("NNP", "NNPS") and outside(ctx, c, off):
                 return proper(ctx, c, off)
         return description(ctx, tok, off)
     return None
-
-
-def _one_of_people(tok: "Token") -> bool:
-    """"one of the leaders", "one of the Bolsheviki": one of people the text names or describes
-    ("one of them" names no one)."""
-    if tok.lower_ != "one" or tok.tag_ not in ("CD", "NN", "PRP"):
-        return False
-    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
-    return obj is not None and (obj.tag_ in ("NNP", "NNPS") or (obj.tag_ == "NNS" and is_person_noun(obj.lower_)))
 
 
 def cue_speaker(who: Who | None, subj: "Token | Span", cue: "Token") -> Who | None:
@@ -112,14 +106,6 @@ def cue_speaker(who: Who | None, subj: "Token | Span", cue: "Token") -> Who | No
     return who
 
 
-def _capitalised_subject(tok: "Token") -> bool:
-    """'"..." said Little, coldly': a name that is also an English word may be tagged an
-    adjective, but a capitalised subject inside its sentence is a name."""
-    return tok.dep_ == "nsubj" and tok.tag_ in ("JJ", "JJR", "JJS", "VBN") and tok.is_alpha \
-        and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start \
-        and tok.i > 0 and tok.doc[tok.i - 1].text not in ('"', "\u201c", "'", "\u2018")
-
-
 def plural_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     """'she went to members of the Duma ... and said to them:': the people an object `them`
     stands for, named earlier in its own sentence (which the reader's memory does not hold yet)."""
@@ -127,21 +113,6 @@ def plural_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
         if t.tag_ in ("NNS", "NNPS") and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj") and outside(ctx, t, off) \
                 and is_person_noun(t.lower_):
             return description(ctx, t, off)
-    return None
-
-
-def voice_owner(tok: "Token") -> "Token | None":
-    """The named person whose voice `tok` is: "Hamidullah's voice", "the clear voice of Inspector
-    Ratcliffe"; None for any other word, or a voice of no one named ("a voice from the back")."""
-    if tok.lower_ not in ("voice", "voices"):
-        return None
-    for c in tok.children:
-        if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS"):
-            return c
-        if c.dep_ == "prep" and c.lower_ == "of":
-            named = next((g for g in c.children if g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS")), None)
-            if named is not None:
-                return named
     return None
 
 
@@ -189,13 +160,17 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     return None
 
 
+def _gender(ctx: Ctx, name: str) -> int:
+    """+1, -1, or 0 unknown: by the name (title, the text's pronouns), or a description's noun."""
+    return cues.noun_gender(name.split()[-1]) if name[:1].islower() else ctx.names.gender(name)
+
+
 def _agrees(ctx: Ctx, pron: "Token", who: Who) -> bool:
     """Whether a he or she may stand for `who`: not a woman's name (or noun) for a "he"."""
     g = cues.pronoun_gender(pron.lower_)
     if not g or who.kind != "person":
         return True
-    known = cues.noun_gender(who.name.split()[-1]) if who.name[:1].islower() else ctx.names.gender(who.name)
-    return known != -g
+    return _gender(ctx, who.name) != -g
 
 
 def _asked_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
@@ -218,19 +193,13 @@ def _asked_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
     return None
 
 
-def _glued_hyphen(doc: "Doc", k: int) -> bool:
-    """doc[k] is the hyphen of a hyphened title the tokenizer split ("Lieutenant-Commander")."""
-    return doc[k].text == "-" and k > 0 and not doc[k].whitespace_ and not doc[k - 1].whitespace_ \
-        and doc[k - 1].tag_ in ("NNP", "NNPS")
-
-
 def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
     """A proper name: the contiguous run of proper nouns around the head (with `of the`
     inside: "Industrial Workers of the World"), expanded to the fullest known form."""
     doc = tok.doc
     i, j = tok.i, tok.i
     while i > 0 and (doc[i - 1].tag_ in ("NNP", "NNPS") or (doc[i - 1].tag_ == "POS" and i > 1 and doc[i - 2].tag_ in ("NNP", "NNPS"))
-                     or _glued_hyphen(doc, i - 1)) and outside(ctx, doc[i - 1], off):
+                     or glued_hyphen(doc, i - 1)) and outside(ctx, doc[i - 1], off):
         i -= 1
     while j + 1 < len(doc) and outside(ctx, doc[j + 1], off):
         nxt = doc[j + 1]
@@ -241,7 +210,7 @@ def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
             j += 2 if doc[j + 2].lower_ != "the" else 3
         else:
             break
-    if i == j and _honorific(doc[j]) and j + 1 < len(doc) and doc[j + 1].text[:1].isupper() \
+    if i == j and honorific(doc[j]) and j + 1 < len(doc) and doc[j + 1].text[:1].isupper() \
             and doc[j + 1].is_alpha and outside(ctx, doc[j + 1], off):
         j += 1  # a title is not a name: "Mrs." with a "Ford" the tagger did not take for a name
     if tok.ent_type_ in ("PERSON", "ORG", "NORP") and tok.ent_iob_ in ("B", "I"):
@@ -251,7 +220,7 @@ def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
             i, j = ent.start, ent.end - 1
             while j > i and doc[j].tag_ == "POS":
                 j -= 1
-            while i > 0 and _honorific(doc[i - 1]) and outside(ctx, doc[i - 1], off):
+            while i > 0 and honorific(doc[i - 1]) and outside(ctx, doc[i - 1], off):
                 i -= 1  # the parser's entity often leaves out the title: "Mrs. Ford", not "Ford"
     if j > i and doc[i].is_sent_start and doc[i].lower_.endswith("ing"):
         i += 1  # "Quoting Marx's address": a participle that opens the sentence
@@ -302,7 +271,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     if owner is not None and outside(ctx, owner, off):
         return proper(ctx, owner, off)
     toks = hyphen_run(tok)  # "the ex-convict", however the parser hung its pieces
-    for c in ([] if _dangling(tok) else tok.lefts):
+    for c in ([] if dangling_modifiers(tok) else tok.lefts):
         if c.dep_ in ("compound", "amod", "nmod", "poss") and c.tag_ not in ("PRP$", "WP$", "DT") and outside(ctx, c, off):
             toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
     person = is_person_noun(tok.lower_)
@@ -339,36 +308,20 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         if person and tok.tag_ == "NN":
             name = _same_person(ctx, tok, toks, name, off)
     kind = ctx.names.kind(name)
-    if kind == "person" and not (is_person_noun(tok.lower_) or _plural_noun(tok) and names_people(tok.lower_)):
+    if kind == "person" and not (is_person_noun(tok.lower_) or plural_noun(tok) and names_people(tok.lower_)):
         kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
-    elif kind == "person" and _plural_noun(tok):
+    elif kind == "person" and plural_noun(tok):
         kind = "group"  # "men", "the workers": not the antecedent of "he"
-    return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, _plural_noun(tok))
-
-
-def _dangling(noun: "Token") -> bool:
-    """'With increasing frequency delegates from the trenches put': modifiers right after a
-    preposition that hangs elsewhere are that preposition's object, which the parser gave the noun."""
-    mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod")]
-    first = mods[0].left_edge if mods else None
-    before = first.doc[first.i - 1] if first is not None and first.i > 0 else None
-    return before is not None and before.dep_ == "prep" and before.tag_ == "IN" and before.head.i != noun.i \
-        and noun.head.i != before.i  # not "with Russian delegates": the noun is the object
-
-
-def _plural_noun(t: "Token") -> bool:
-    """A plural common noun, also where the tagger took a lower-case word for a name
-    ("workingmen" as NNP): English writes no name in lower case."""
-    return t.tag_ == "NNS" or (t.tag_ in ("NNP", "NNPS") and t.text.islower() and t.text.endswith(("s", "men")))
+    return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, plural_noun(tok))
 
 
 def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
     """'the workingmen and soldiers had inscribed': a plural noun for people joined to another is
     half of the group that speaks; the guide names a group by its fullest description."""
-    if not _plural_noun(tok) or not names_people(tok.lower_):
+    if not plural_noun(tok) or not names_people(tok.lower_):
         return []
     for c in tok.children:
-        if c.dep_ == "conj" and _plural_noun(c) and names_people(c.lower_) and outside(ctx, c, off):
+        if c.dep_ == "conj" and plural_noun(c) and names_people(c.lower_) and outside(ctx, c, off):
             joined = [g for g in tok.children if g.dep_ == "cc" and tok.i < g.i < c.i]
             of = [t for p in c.rights if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree]  # "soldiers of the garrison"
             return joined + [t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "punct" and (t.i <= c.i or t in of)]
@@ -399,8 +352,3 @@ def _same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: in
         ctx.d.descriptions[tok.lower_] = (start, name)
     return name
 
-
-def _honorific(tok: "Token") -> bool:
-    """A title before a name: a short capitalised abbreviation ("Mr.", "Mrs.", "Dr.", "Gen.")."""
-    return tok.tag_ == "NNP" and tok.text.endswith(".") and 2 <= len(tok.text) <= 5 and tok.text[0].isupper() \
-        and tok.text[:-1].isalpha()

@@ -1,0 +1,78 @@
+"""What a token is by its tags and its place in the parse alone (no memory of the text, no
+index): the shapes `who` reads before it asks who a token stands for."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
+    from spacy.tokens import Doc, Token
+
+from .. import cues
+from ..entities import is_person_noun
+
+
+def one_of_people(tok: "Token") -> bool:
+    """"one of the leaders", "one of the Bolsheviki": one of people the text names or describes
+    ("one of them" names no one)."""
+    if tok.lower_ != "one" or tok.tag_ not in ("CD", "NN", "PRP"):
+        return False
+    of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
+    return obj is not None and (obj.tag_ in ("NNP", "NNPS") or (obj.tag_ == "NNS" and is_person_noun(obj.lower_)))
+
+
+def capitalised_subject(tok: "Token") -> bool:
+    """'"..." said Little, coldly': a name that is also an English word may be tagged an
+    adjective, but a capitalised subject inside its sentence is a name."""
+    return tok.dep_ == "nsubj" and tok.tag_ in ("JJ", "JJR", "JJS", "VBN") and tok.is_alpha \
+        and tok.text[:1].isupper() and not tok.text.isupper() and not tok.is_sent_start \
+        and tok.i > 0 and tok.doc[tok.i - 1].text not in ('"', "\u201c", "'", "\u2018")
+
+
+def voice_owner(tok: "Token") -> "Token | None":
+    """The named person whose voice `tok` is: "Hamidullah's voice", "the clear voice of Inspector
+    Ratcliffe"; None for any other word, or a voice of no one named ("a voice from the back")."""
+    if tok.lower_ not in ("voice", "voices"):
+        return None
+    for c in tok.children:
+        if c.dep_ == "poss" and c.tag_ in ("NNP", "NNPS"):
+            return c
+        if c.dep_ == "prep" and c.lower_ == "of":
+            named = next((g for g in c.children if g.dep_ == "pobj" and g.tag_ in ("NNP", "NNPS")), None)
+            if named is not None:
+                return named
+    return None
+
+
+def glued_hyphen(doc: "Doc", k: int) -> bool:
+    """doc[k] is the hyphen of a hyphened title the tokenizer split ("Lieutenant-Commander")."""
+    return doc[k].text == "-" and k > 0 and not doc[k].whitespace_ and not doc[k - 1].whitespace_ \
+        and doc[k - 1].tag_ in ("NNP", "NNPS")
+
+
+def honorific(tok: "Token") -> bool:
+    """A title before a name: a short capitalised abbreviation ("Mr.", "Mrs.", "Dr.", "Gen.")."""
+    return tok.tag_ == "NNP" and tok.text.endswith(".") and 2 <= len(tok.text) <= 5 and tok.text[0].isupper() \
+        and tok.text[:-1].isalpha()
+
+
+def plural_mention(tok: "Token") -> bool:
+    """A mention of more than one: a plural noun or pronoun, or names joined by `and`."""
+    return tok.tag_ in ("NNS", "NNPS") or tok.lower_ in cues.PLURAL_PRONOUNS or any(
+        c.dep_ == "conj" and c.tag_ in ("NNP", "NNPS", "NN", "NNS") for c in tok.children)
+
+
+def plural_noun(t: "Token") -> bool:
+    """A plural common noun, also where the tagger took a lower-case word for a name
+    ("workingmen" as NNP): English writes no name in lower case."""
+    return t.tag_ == "NNS" or (t.tag_ in ("NNP", "NNPS") and t.text.islower() and t.text.endswith(("s", "men")))
+
+
+def dangling_modifiers(noun: "Token") -> bool:
+    """'With increasing frequency delegates from the trenches put': modifiers right after a
+    preposition that hangs elsewhere are that preposition's object, which the parser gave the noun."""
+    mods = [c for c in noun.lefts if c.dep_ in ("compound", "amod", "nmod")]
+    first = mods[0].left_edge if mods else None
+    before = first.doc[first.i - 1] if first is not None and first.i > 0 else None
+    return before is not None and before.dep_ == "prep" and before.tag_ == "IN" and before.head.i != noun.i \
+        and noun.head.i != before.i  # not "with Russian delegates": the noun is the object
