@@ -170,7 +170,7 @@ def manner_noun(word: str, bare: bool = False) -> bool:
 ADDRESSING_VERBS: frozenset[str] = frozenset(
     f for b in "say tell write declare explain complain protest appeal address report reply answer "
                "speak announce telegraph cable confide whisper shout cry assure inform advise "
-               "instruct order promise pledge swear confess admit preach put".split() for f in _forms(b))
+               "instruct order promise pledge swear confess admit preach put express".split() for f in _forms(b))
 # verbs whose direct object is the addressee (told X, assured X, asked X)
 OBJECT_ADDRESSEE_VERBS: frozenset[str] = frozenset(
     f for b in "tell assure inform advise instruct order ask urge warn remind address answer admonish".split()

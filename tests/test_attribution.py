@@ -1101,3 +1101,12 @@ def test_a_bare_the_woman_is_the_woman_last_spoken_of():
     recs = extract(make_source(text, "t", {}), use_model=False)
     assert by_text(recs, "concert").speaker == "Lucy Brown"
     assert by_text(recs, "put it").speaker == "porter"
+
+
+def test_the_clause_before_the_colon_says_whom_the_speaker_addressed():
+    text = ('A member of the mission expressed himself thus to me soon after his arrival: "This talk of anarchy '
+            'is all nonsense," he said.\n'
+            'The old general spoke to the soldiers at length: "You must not desert," he said.\n')
+    recs = extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False)
+    assert by_text(recs, "anarchy").recipient == "Jane Roe"
+    assert by_text(recs, "desert").recipient == "soldiers"

@@ -50,6 +50,8 @@ def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
         subject_of_governing_verb(ctx, f, qtoks, off)
     if f.speaker is None and not heard and qtoks:
         colon_clause_subject(ctx, f, sp, scope, off)
+    elif f.speaker is not None and f.recipient is None and qtoks:
+        colon_clause_addressee(ctx, f, sp, scope, off)
     replied = f.speaker is None and reply_of_addressed(ctx, f, sp)
     if f.speaker is None:
         # an answer whose asker had no known addressee: someone spoke, not the one who asked
@@ -153,19 +155,42 @@ def _conj_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
                                          or subj.lower_ in cues.PERSON_PRONOUNS) else None
 
 
-def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"], off: int) -> None:
-    """4b. A quotation introduced by a colon: the subject of the clause before it speaks ("the
-    chairman cut him off: 'Sit down!'")."""
+def _before_colon(ctx: Ctx, sp: QuotedSpan, scope: list["Sent"], off: int) -> list["Token"]:
+    """The words of the clause before the colon that introduces quotation sp (none without one)."""
     lo = ctx.source.paragraphs[sp.paragraph][0]
     window = ctx.text[max(lo, sp.start - 80):sp.start - 1].rstrip()
     if window.endswith(":-"):
         window = window[:-1]  # the old printers' colon-dash ("said:-")
     if not window.endswith(":"):
-        return
+        return []
     colon_at = max(lo, sp.start - 80) + len(window) - 1  # offset of the colon
     before = [t for s_ in scope for t in s_ if off + t.idx + len(t.text) <= colon_at]
     if not before and scope and scope[0].start > 0:  # the parser began a sentence at the quotation
         before = [t for t in scope[0].doc[scope[0].start - 1].sent if off + t.idx + len(t.text) <= colon_at]
+    return before
+
+
+def colon_clause_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"], off: int) -> None:
+    """'A member of the mission expressed himself thus to me ...: "...," he said': whom the
+    speaker's own clause before the colon was said to (`cue-addressee`, `turned-to`)."""
+    assert f.speaker is not None  # the caller found the speaker
+    verbs = [t for t in _before_colon(ctx, sp, scope, off) if t.tag_.startswith("VB")]
+    v = verbs[-1] if verbs else None
+    while v is not None and not any(c.dep_ == "nsubj" for c in v.children) and v.head.i != v.i:
+        v = v.head
+    subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
+    who = who_of(ctx, subj, off) if subj is not None else None
+    if v is None or who is None or who.name != f.speaker.name:
+        return
+    rec, method = recipient_of(ctx, v, off)
+    if rec is not None and rec.name != f.speaker.name:
+        f.recipient, f.recipient_method = rec, method
+
+
+def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"], off: int) -> None:
+    """4b. A quotation introduced by a colon: the subject of the clause before it speaks ("the
+    chairman cut him off: 'Sit down!'")."""
+    before = _before_colon(ctx, sp, scope, off)
     v = before[-1] if before else None
     owner = _attributed_to(before)
     if owner is not None:
