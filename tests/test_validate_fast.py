@@ -371,3 +371,18 @@ def test_c_clean_is_unsure_rather_than_wrong_on_odd_input(ctx) -> None:
         assert speedups.c_clean(rec, line, flat[:i] + (odd,) + flat[i + 1:]) is None
     assert speedups.c_clean(json.loads(line), line, flat) is None  # a dict, not a Struct
     assert speedups.c_clean(rec, "not bytes", flat) is None
+
+
+def test_a_worker_that_dies_gives_the_one_pass_report(multi: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-check (out of memory, a signal) never leaves validation waiting: the
+    file is checked in one pass and the report is the same."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Dying(P.ProcessPoolExecutor):
+        def map(self, *a, **k):
+            raise BrokenProcessPool("a worker died")
+
+    monkeypatch.setattr(P, "ProcessPoolExecutor", Dying)
+    one, two, kept = _both(monkeypatch, multi)
+    assert not kept
+    _same(one, two)

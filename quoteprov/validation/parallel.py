@@ -4,6 +4,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -127,28 +130,46 @@ def check_parallel(path: Path, ctx: Context, sink: Sink, shown: str, jobs: int,
     seen: set[Any] = set()
     cuts = _cuts(path, path.stat().st_size, CHUNK)
     tasks = [(str(path), cuts, k, max_line) for k in range(len(cuts) - 1)]
+    # Why an executor and not `multiprocessing.Pool`: a Pool whose worker dies waits for its result
+    # for ever (seen once under load); the executor says so (BrokenProcessPool) and the file is
+    # checked in one pass. Why forkserver: workers forked from a clean server inherit none of the
+    # caller's threads (a parser's or a numeric library's), which a plain fork copies mid-lock.
     methods = multiprocessing.get_all_start_methods()
-    mp = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with mp.Pool(jobs, initializer=_init_worker, initargs=(ctx,)) as pool:
-        for res in pool.imap(_work, tasks):
-            if not res.lines:
-                continue
-            if seen.intersection(res.sources) or any(rid in seq.odd for _, rid, _, _ in res.odd_events):
+    mp = multiprocessing.get_context(next(m for m in ("forkserver", "fork", "spawn") if m in methods))
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=mp, initializer=_init_worker, initargs=(ctx,)) as pool:
+            split = _merge(pool.map(_work, tasks), joined, seq, seen, report)
+            if split:
+                pool.shutdown(wait=True, cancel_futures=True)
                 return None  # a source (or an odd id) on both sides of a seam
-            base = joined.lines
-            for line, rid, sid, expected in res.odd_events:
-                seq.odd_id(base + line, rid, sid, expected)
-            for line, code, template, named in res.line_refs:
-                report(base + line, 1, ERROR, code, "", template.replace(LINE, str(base + named)))
-            if res.first is not None:
-                seq.place(base + res.first[0], *res.first[1:])
-            if res.last is not None:
-                line, sid, start, end = res.last
-                seq.prev, seq.prev_span, seq.prev_line = (sid, start, -end), (sid, start, end), base + line
-            seen.update(res.sources)
-            joined.take(res)
+    except BrokenProcessPool:
+        return None  # a worker died (killed, out of memory): the caller checks the file in one pass
     sink.merge(part)
     return joined.records, joined.captured
+
+
+def _merge(results: Iterable[ChunkSummary], joined: Records, seq: Any, seen: set[Any],
+           report: Callable[..., None]) -> bool:
+    """Join the chunks' summaries in file order; True when a source (or an odd id) turns out to
+    be on both sides of a seam."""
+    for res in results:
+        if not res.lines:
+            continue
+        if seen.intersection(res.sources) or any(rid in seq.odd for _, rid, _, _ in res.odd_events):
+            return True
+        base = joined.lines
+        for line, rid, sid, expected in res.odd_events:
+            seq.odd_id(base + line, rid, sid, expected)
+        for line, code, template, named in res.line_refs:
+            report(base + line, 1, ERROR, code, "", template.replace(LINE, str(base + named)))
+        if res.first is not None:
+            seq.place(base + res.first[0], *res.first[1:])
+        if res.last is not None:
+            line, sid, start, end = res.last
+            seq.prev, seq.prev_span, seq.prev_line = (sid, start, -end), (sid, start, end), base + line
+        seen.update(res.sources)
+        joined.take(res)
+    return False
 
 
 def cpu_count() -> int:
