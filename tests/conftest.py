@@ -21,6 +21,12 @@ def run(text: str, author: str | None = None) -> list:
     return extract(make_source(text, "t", {"author": author} if author else {}))
 
 
+def rules(text: str, meta: dict | None = None) -> list:
+    """Records of the rules alone (no ranker) for `text` (one paragraph per line), with the
+    source metadata `meta`: what a rule test checks."""
+    return extract(make_source(text, "t", meta or {}), use_model=False)
+
+
 def by_text(records: list, words: str):
     """The one record whose text contains `words`."""
     found = [r for r in records if words in r.text]

@@ -1,6 +1,6 @@
 """Speakers, recipients and kinds: each hard case of the guide with a made-up sentence."""
 import pytest
-from conftest import by_text, run
+from conftest import by_text, rules, run
 from quoteprov.pipeline import extract
 from quoteprov.source import make_source
 
@@ -534,7 +534,7 @@ def test_a_he_after_a_described_subject_is_that_person():
     text = ("Uncle bought the tannery, and he was freed. The nephew was also freed, on the grounds "
             "that he was wanted at the works.\n"
             'I asked him how things were going on.  He said, "Fairly well, thank you."')
-    r = by_text(extract(make_source(text, "t", {"author": "Ann Ward"}), use_model=False), "Fairly")
+    r = by_text(rules(text, {"author": "Ann Ward"}), "Fairly")
     assert r.speaker == "nephew" and r.speaker_span.text == "He"
 
 
@@ -563,7 +563,7 @@ def test_a_description_of_a_person_is_not_a_name_built_on_its_noun():
     text = ("Mrs Mann kept the house, and the Merry Old Gentleman came to call on Tuesday.\n"
             'The door opened and a stranger stood there. "Who is it?" said the man at the door.\n'
             '"A friend," said the gentleman on the step.')
-    records = extract(make_source(text, "t", {}), use_model=False)
+    records = rules(text)
     assert by_text(records, "Who is it").speaker == "man at the door"
     assert by_text(records, "A friend").speaker == "gentleman on the step"
 
@@ -594,7 +594,7 @@ def test_speech_tags_the_parser_would_lose(sentence, name):
 def test_a_name_in_ly_the_tagger_took_for_an_adverb_speaks():
     text = ("Dolly came in and she sat down. Dolly looked at the fire.\n"
             '"I know," Dolly said.\n"Suddenly?" Suddenly asked. He suddenly left.')
-    records = extract(make_source(text, "t", {}), use_model=False)
+    records = rules(text)
     r = by_text(records, "I know")
     assert r.speaker == "Dolly" and r.speaker_span.text == "Dolly"
     # an adverb the text writes in lower case is no name, capitalised or not
@@ -676,7 +676,7 @@ def test_a_stray_space_before_the_closing_mark_still_closes_a_pause():
 def test_a_paragraph_that_quotes_and_then_introduces_speaks_the_next():
     text = ('"Very true," was Mr Shepherd\'s rejoinder; but Sir Walter\'s remark was, soon afterwards--\n'
             '"The profession has its utility, but I should be sorry to see a friend of mine in it."')
-    r = by_text(extract(make_source(text, "t", {}), use_model=False), "The profession")
+    r = by_text(rules(text), "The profession")
     assert r.speaker is not None and r.speaker.endswith("Walter") and r.method["speaker"] == "introduction-subject"
 
 
@@ -751,7 +751,7 @@ def test_a_voice_is_its_owners():
      "Surely you", "Inspector Ratcliffe"),
 ])
 def test_the_rules_find_the_speaker_the_parser_hid(text, words, name):
-    assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == name
+    assert by_text(rules(text), words).speaker == name
 
 
 @pytest.mark.parametrize("text,words,name", [
@@ -763,7 +763,7 @@ def test_the_rules_find_the_speaker_the_parser_hid(text, words, name):
      '"I am at your service," he said.', "I am at your service", "Colonel Hart"),
 ])
 def test_a_pronoun_agrees_with_the_description_it_stands_for(text, words, name):
-    assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == name
+    assert by_text(rules(text), words).speaker == name
 
 
 def test_a_new_description_is_a_new_person_whatever_pronouns_stood_for_the_old():
@@ -804,20 +804,20 @@ def test_a_person_the_parser_made_an_object_of_the_clause_before_speaks():
     text = ('"Wounded men!" exclaimed the woman. "You will be wounded in the mouth." There was laughter. '
             'But after it subsided one of the men said defiantly: "Just the same, it was we who did it."\n'
             'The crowd was silent. When the noise subsided the old soldier said: "We will go home."')
-    recs = extract(make_source(text, "t", {}), use_model=False)
+    recs = rules(text)
     assert by_text(recs, "Just the same").speaker == "one of the men"  # described, not the woman before
     assert by_text(recs, "We will go home").speaker == "old soldier"
 
 
 def test_nobody_is_no_ones_antecedent():
     text = 'Mary walked in with Ann. Nobody felt certain what it was. "I find it odd," she said.'
-    assert by_text(extract(make_source(text, "t", {}), use_model=False), "I find it odd").speaker == "Mary"
+    assert by_text(rules(text), "I find it odd").speaker == "Mary"
 
 
 def test_them_is_the_people_named_before_it_in_its_sentence():
     text = ('Mareea Botchkareva came home. The men of her regiment deserted in numbers, and she went to members '
             'of the Duma who were going up and down the front, and said to them: "Give me leave to raise a regiment."')
-    r = by_text(extract(make_source(text, "t", {}), use_model=False), "Give me leave")
+    r = by_text(rules(text), "Give me leave")
     assert (r.speaker, r.recipient) == ("Mareea Botchkareva", "members of the Duma")
     assert r.recipient_span.text == "them" and r.basis["recipient"] == "resolved"
 
@@ -833,7 +833,7 @@ def test_the_manner_of_an_undertone_is_not_part_of_the_speaker():
     ('"Surely you are not angry?" "No: I am merely tired," was my reply as I pushed her from me.', "No: I am", "Jane Roe"),
 ])
 def test_a_reply_is_its_possessors(text, words, name):
-    r = by_text(extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False), words)
+    r = by_text(rules(text, {"author": "Jane Roe"}), words)
     assert r.speaker == name and r.method["speaker"] == "reply-possessor" and r.basis["speaker"] == "resolved"
 
 
@@ -841,7 +841,7 @@ def test_the_old_colon_dash_introduces_like_a_colon():
     text = ('I tried my theory on Bucharin.  I said:-\n"You people are always saying that there will be revolution '
             'in England."\n\nI was reminded of the words attributed to Trotsky:- "If we are forced to go, we shall '
             'slam the door behind us."')
-    recs = extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False)
+    recs = rules(text, {"author": "Jane Roe"})
     assert by_text(recs, "You people").speaker == "Jane Roe"
     assert by_text(recs, "If we are forced").speaker == "Trotsky"
 
@@ -928,7 +928,7 @@ def test_a_term_or_title_is_addressed_to_no_one():
      None),
 ])
 def test_the_rules_read_gestures_crowds_and_persons_brought_on(text, words, author, speaker, recipient):
-    r = by_text(extract(make_source(text, "t", {"author": author} if author else {}), use_model=False), words)
+    r = by_text(rules(text, {"author": author} if author else {}), words)
     assert (r.speaker, r.recipient) == (speaker, recipient)
 
 
@@ -1008,19 +1008,19 @@ def test_the_narrators_we_is_the_party_the_metadata_names():
     text = ('The Mensheviki came to the Soviet. "But the existence of two staffs is inadmissible," the Mensheviki '
             'admonished us. "But is the garrison to mistrust the staff?" we retorted.\n'
             'The soldiers came from the front. "Have no fears of the front," they said to us.\n')
-    party = extract(make_source(text, "t", {"author": "Leon Trotsky", "we": "Bolsheviki"}), use_model=False)
+    party = rules(text, {"author": "Leon Trotsky", "we": "Bolsheviki"})
     assert by_text(party, "mistrust").speaker == "Bolsheviki"
     assert by_text(party, "Have no fears").recipient == "Bolsheviki"
     assert by_text(party, "two staffs").recipient == "Bolsheviki"
     # without the metadata, a "we" names no one
-    alone = extract(make_source(text, "t", {"author": "Leon Trotsky"}), use_model=False)
+    alone = rules(text, {"author": "Leon Trotsky"})
     assert by_text(alone, "mistrust").speaker is None and by_text(alone, "Have no fears").recipient is None
 
 
 def test_the_reply_came_from_the_side_it_names():
     text = ('The debate went on. "But is the garrison to mistrust its staff?" asked Kamenev. '
             '"The creation of a second staff means insurrection," came the reply from the Right.')
-    r = by_text(extract(make_source(text, "t", {"author": "Jane Doe"}), use_model=False), "second staff")
+    r = by_text(rules(text, {"author": "Jane Doe"}), "second staff")
     assert (r.speaker, r.recipient, r.method["recipient"]) == ("Right", "Kamenev", "reply-to-asker")
 
 
@@ -1028,7 +1028,7 @@ def test_one_standing_for_a_noun_is_no_person():
     # "a small one", "each one": the word stands for a noun, and no "she" or "he" means it
     text = ('Mary Brown was away. They turned a defeat into a victory; a small one to be sure, but the town was '
             'thankful. A note came from Mary Brown. She wrote, "We have been in action."')
-    assert by_text(extract(make_source(text, "t", {}), use_model=False), "in action").speaker != "small one"
+    assert by_text(rules(text), "in action").speaker != "small one"
 
 
 def test_the_one_asked_answers_after_and_he_replied():
@@ -1038,7 +1038,7 @@ def test_the_one_asked_answers_after_and_he_replied():
             '"What is the procession?" I asked the porter who stood beside me, and he answered briefly:\n'
             '"It is the council of the town."\n'
             '"Is it true?" I asked Colonel Brandt, and he replied: "It is."\n')
-    recs = extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False)
+    recs = rules(text, {"author": "Jane Roe"})
     assert (by_text(recs, "procession?").speaker, by_text(recs, "procession?").recipient) == ("Jane Roe", "porter")
     assert (by_text(recs, "council").speaker, by_text(recs, "council").recipient) == ("porter", "Jane Roe")
     assert (by_text(recs, "Is it true").speaker, by_text(recs, "Is it true").recipient) == ("Jane Roe", "Colonel Brandt")
@@ -1048,7 +1048,7 @@ def test_the_one_asked_answers_after_and_he_replied():
 def test_a_he_is_not_the_woman_named_in_the_clause_before():
     text = ('Mr. Gray came home late. Miss Brown was waiting for her brother. When Miss Brown came to bid him '
             'good-bye, he held her hand and said: "Take care of yourself."\n')
-    assert by_text(extract(make_source(text, "t", {}), use_model=False), "Take care").speaker == "Mr. Gray"
+    assert by_text(rules(text), "Take care").speaker == "Mr. Gray"
 
 
 def test_the_one_spoken_to_answers_the_speaker():
@@ -1057,7 +1057,7 @@ def test_the_one_spoken_to_answers_the_speaker():
             'The doctor said to the nurse: "Go for the medicine."\n'
             '"What medicine?" asked the nurse.\n'
             '"Nothing at all," said the porter.\n')
-    recs = extract(make_source(text, "t", {}), use_model=False)
+    recs = rules(text)
     r = by_text(recs, "In the box")
     assert (r.recipient, r.method["recipient"]) == ("Colonel Brandt", "answer-to-addresser")
     assert by_text(recs, "What medicine").recipient == "doctor"
@@ -1074,7 +1074,7 @@ def test_the_one_spoken_to_answers_the_speaker():
      "We are with you", "one of the leaders of the left S. R.'s"),
 ])
 def test_descriptions_and_bodies_that_speak(text, words, speaker):
-    assert by_text(extract(make_source(text, "t", {}), use_model=False), words).speaker == speaker
+    assert by_text(rules(text), words).speaker == speaker
 
 
 def test_a_word_for_a_person_that_modifies_a_noun_is_no_one():
@@ -1082,7 +1082,7 @@ def test_a_word_for_a_person_that_modifies_a_noun_is_no_one():
     text = ('Mr. Gray received us in his study. He is calm and incapable of fear. The materialist conception of '
             'history, one feels, is his life-blood.\n'
             'He said he knew it from statistics, "and yet they are against us," he added.\n')
-    assert by_text(extract(make_source(text, "t", {}), use_model=False), "against us").speaker == "Mr. Gray"
+    assert by_text(rules(text), "against us").speaker == "Mr. Gray"
 
 
 def test_they_goes_on_naming_the_people_counted_not_a_body_in_a_clause():
@@ -1090,7 +1090,7 @@ def test_they_goes_on_naming_the_people_counted_not_a_body_in_a_clause():
             'The number of delegates from the trenches was increasing every day. They came to get information. '
             'They gathered our literature and went to tell the front that the Petrograd Soviet was conducting a '
             'struggle for power. "The men in the trenches will support you," they told us.\n')
-    r = by_text(extract(make_source(text, "t", {}), use_model=False), "will support you")
+    r = by_text(rules(text), "will support you")
     assert r.speaker == "delegates"
 
 
@@ -1098,7 +1098,7 @@ def test_a_bare_the_woman_is_the_woman_last_spoken_of():
     text = ('Lucy Brown sat by the window. She was tired of waiting.\n'
             '"I shall go to the concert," said the girl.\n'
             'A porter came with the luggage. "Where shall I put it?" asked the man.\n')
-    recs = extract(make_source(text, "t", {}), use_model=False)
+    recs = rules(text)
     assert by_text(recs, "concert").speaker == "Lucy Brown"
     assert by_text(recs, "put it").speaker == "porter"
 
@@ -1107,6 +1107,6 @@ def test_the_clause_before_the_colon_says_whom_the_speaker_addressed():
     text = ('A member of the mission expressed himself thus to me soon after his arrival: "This talk of anarchy '
             'is all nonsense," he said.\n'
             'The old general spoke to the soldiers at length: "You must not desert," he said.\n')
-    recs = extract(make_source(text, "t", {"author": "Jane Roe"}), use_model=False)
+    recs = rules(text, {"author": "Jane Roe"})
     assert by_text(recs, "anarchy").recipient == "Jane Roe"
     assert by_text(recs, "desert").recipient == "soldiers"

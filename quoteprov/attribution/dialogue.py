@@ -141,11 +141,18 @@ def _answer(ctx: Ctx, asker: Who, asked: Who | None, cue: "Token", off: int) -> 
                  asker.inferred(), "reply-to-asker")
 
 
+def _last_words(ctx: Ctx, sent: "Sent", off: int) -> str | None:
+    """The sentence's paragraph (trailing space dropped) when the sentence is its last words (a
+    colon-dash "said:-" ends them, as the parser reads it); None when more follows."""
+    lo, hi = ctx.source.paragraphs[ctx.source.paragraph_of(off + sent.start_char)]
+    body = ctx.text[lo:hi].rstrip()
+    return None if ctx.text[off + sent.end_char:lo + len(body)].strip("-\u2013\u2014 ") else body
+
+
 def _ends_in_colon(ctx: Ctx, sent: "Sent", off: int) -> bool:
     """Whether the sentence ends its paragraph in a colon (or the old printers' colon-dash)."""
-    lo, hi = ctx.source.paragraphs[ctx.source.paragraph_of(off + sent.start_char)]
-    return ctx.text[lo:hi].rstrip("-\u2013\u2014 \n").endswith(":") and not ctx.text[
-        off + sent.end_char:hi].strip("-\u2013\u2014 \n")
+    body = _last_words(ctx, sent, off)
+    return body is not None and body.rstrip("-\u2013\u2014 ").endswith(":")
 
 
 def _introduces(ctx: Ctx, sent: "Sent", off: int) -> bool:
@@ -155,10 +162,9 @@ def _introduces(ctx: Ctx, sent: "Sent", off: int) -> bool:
     words), or a block quotation (set off without marks) follows. Not the tag of a quotation
     in its own paragraph: after '"...?" Mary pursued.' the next paragraph is the answer."""
     p = ctx.source.paragraph_of(off + sent.start_char)
-    lo, hi = ctx.source.paragraphs[p]
-    body = ctx.text[lo:hi].rstrip()
-    if ctx.text[off + sent.end_char:lo + len(body)].strip("-\u2013\u2014 "):
-        return False  # not the paragraph's last words (a colon-dash "said:-" ends them, as the parser reads it)
+    body = _last_words(ctx, sent, off)
+    if body is None:
+        return False
     if body.endswith(_INTRODUCING) or not ctx.outer:
         return True
     k = bisect_left(ctx.spans, p + 1, key=lambda sp: sp.paragraph)
