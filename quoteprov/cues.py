@@ -142,6 +142,8 @@ REPLY_AFTER = re.compile(r"[\s,\"'\u201d\u2019]*(?:was|came)\s+(?:the|his|her|th
 # verbs that put a question, told as a clause ("I asked him how he liked it"): words quoted next
 # with no cue of their own are the answer
 ASKING_VERBS: frozenset[str] = frozenset(f for b in "ask inquire enquire question".split() for f in _forms(b))
+# verbs that answer: the one who answers a question is the one it was put to
+ANSWERING_VERBS: frozenset[str] = frozenset(f for b in "answer reply respond rejoin retort".split() for f in _forms(b))
 # what opens an indirect question ("how he liked it", "whether he would stay")
 INDIRECT_QUESTION_OPENERS: frozenset[str] = frozenset(
     "how what when where why who whom whose which whether if".split())

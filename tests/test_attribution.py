@@ -1110,3 +1110,26 @@ def test_the_clause_before_the_colon_says_whom_the_speaker_addressed():
     recs = rules(text, {"author": "Jane Roe"})
     assert by_text(recs, "anarchy").recipient == "Jane Roe"
     assert by_text(recs, "desert").recipient == "soldiers"
+
+
+def test_a_cue_right_before_the_quotation_tags_it_without_a_comma():
+    # the sentence after ("She said it to ...") and the main clause before ("Alice replied, so
+    # eagerly that ...") are not the tag: the verb right before the quoted words is
+    text = ('When the procession came near, they stopped, and the Queen said severely "Who is this?" She said it '
+            'to the Knave of Hearts, who only bowed.\n'
+            '"Oh, a song, please," Alice replied, so eagerly that the Gryphon said, in a rather offended tone, '
+            '"Hm! No accounting for tastes!"\n')
+    recs = rules(text)
+    assert by_text(recs, "Who is this").speaker == "Queen"
+    assert by_text(recs, "accounting").speaker == "Gryphon"
+
+
+def test_the_one_asked_answers_and_a_there_was_sentence_brings_her_on():
+    text = ('There was a Japanese girl in the regiment, and when I asked her her reason for joining she smiled, '
+            'and in the evenly polite tone that marks her race, replied: "There were so many reasons."\n'
+            'There was a tall soldier at the gate. The road beyond was empty.\n'
+            '"Over there," he said when I asked the way.\n')
+    recs = rules(text, {"author": "Jane Roe"})
+    r = by_text(recs, "so many reasons")
+    assert (r.speaker, r.recipient) == ("Japanese girl", "Jane Roe")
+    assert by_text(recs, "Over there").speaker == "tall soldier"

@@ -164,14 +164,18 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
 
 def _opens_quote(c: "Token", first: int) -> bool:
     """The cue introduces the quotation right after it, however the parser hung the two: only
-    a few words without a verb and a colon, comma or dash stand between ('... and said in
-    shrill tones: "Dr. Aziz, ..."', where the parser hung the clause on the quoted verb)."""
+    a few words without a verb (an adjective the tagger took for one is none: 'in a rather
+    offended tone') and a colon, comma or dash stand between ('... and said in shrill tones:
+    "Dr. Aziz, ..."', where the parser hung the clause on the quoted verb), or nothing but an
+    adverb ('the Queen said severely "Who is this?"')."""
     between = [t for t in c.doc[c.i + 1:first] if not t.is_space]
     if not between or not between[-1].is_quote or first - c.i > 10:
         return False
     words = between[:-1]
-    return bool(words) and words[-1].text in (":", ",", "--", "\u2014") and not any(
-        t.tag_.startswith("VB") or t.is_quote or t.text in (".", "!", "?", ";") for t in words)
+    if all(t.tag_ in ("RB", "RP") for t in words):
+        return True  # 'the Queen said severely "Who is this?"': nothing but the manner between
+    return words[-1].text in (":", ",", "--", "\u2014") and not any(
+        t.tag_.startswith("VB") and t.dep_ != "amod" or t.is_quote or t.text in (".", "!", "?", ";") for t in words)
 
 
 def _as_comment(c: "Token") -> bool:
@@ -230,6 +234,9 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
             break  # "which was demanded": a passive without agent names no speaker
+        asked = _asked_one(ctx, cue, v, off)
+        if asked is not None:
+            return asked
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i or (
                 v.dep_ == "dep" and v.head.tag_.startswith("VB") and v.head.i < v.i):  # "Jacky sighed, said,"
             v = v.head
@@ -238,6 +245,16 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         else:
             return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
     return None
+
+
+def _asked_one(ctx: Ctx, cue: "Token", v: "Token", off: int) -> "Token | None":
+    """'when I asked her her reason she smiled, and ... replied:': an answering verb with no
+    subject of its own that the parser joined to a verb of asking answers for the one asked
+    (its object), not for the asker whose subject the two would otherwise share."""
+    if v.dep_ != "conj" or cue.lower_ not in cues.ANSWERING_VERBS or v.head.lower_ not in cues.ASKING_VERBS:
+        return None
+    return next((c for c in v.head.children if c.dep_ in ("dobj", "dative") and outside(ctx, c, off)
+                 and (c.lower_ in cues.PERSON_PRONOUNS or c.tag_ in ("NNP", "NNPS") or is_person_noun(c.lower_))), None)
 
 
 def _past_adverb(subj: "Token") -> "Token":

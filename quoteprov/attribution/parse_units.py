@@ -19,7 +19,7 @@ from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
-from .who import who_of
+from .who import existential, existential_description, who_of
 from .windows import LONG_QUOTE, UNIT_MAX, bounded
 
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
@@ -160,6 +160,8 @@ def skimmed_names(ctx: Ctx, a: int, b: int) -> list[re.Match[str]]:
 # "Crowds surged up and down the street": a plural noun for people opening it
 _DESCRIBED_SUBJECT = re.compile(r"\s*[\"'\u201c\u2018(]*[Tt]he\s+([a-z]+(?:\s+[a-z]+){0,3})")
 _PLURAL_SUBJECT = re.compile(r"\s*[\"'\u201c\u2018(]*([A-Z][a-z]+)\s+[a-z]+")
+# "There was a Japanese girl in the regiment.": the sentence brings on the one a "she" next means
+_THERE_WAS = re.compile(r"\s*There\s+(?:was|is)\s+(?:a|an|one)\s+((?:[\w'\u2019-]+\s+){0,3}[\w'\u2019-]+)")
 _THEY = re.compile(r"\s*(?:[A-Z][a-z]+\s+)?[Tt]hey\b")
 
 
@@ -167,6 +169,9 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
     """A sentence that opens with "the" and a noun for one person ("The nephew was also freed.",
     "The old porter said") has him for its subject, whom a "he" in the next sentences stands
     for: the description the guide names an unnamed person by."""
+    there = _THERE_WAS.match(ctx.text, a, b)
+    if there is not None:
+        return _brought_on(there)
     m = _DESCRIBED_SUBJECT.match(ctx.text, a, b)
     if m is None:
         bare = _PLURAL_SUBJECT.match(ctx.text, a, b)
@@ -189,6 +194,18 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
             end = at + len(" ".join(words[skip:k + 1]))
             name = ctx.text[at:end]
             return Who(name, Span(at, end, name), "explicit", "person" if one else "group", not one)
+    return None
+
+
+def _brought_on(m: re.Match[str]) -> Who | None:
+    """The person an existential sentence brings on, by its description up to its noun."""
+    words = m.group(1).split()
+    for k, w in enumerate(words):
+        if w in STOP_WORDS:
+            return None
+        if w.islower() and person_noun(w) == "person":
+            end = m.start(1) + len(" ".join(words[:k + 1]))
+            return Who(m.string[m.start(1):end], Span(m.start(1), end, m.string[m.start(1):end]), "explicit", "person")
     return None
 
 
@@ -270,6 +287,10 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
             rank = 1 if _embedded(t) else 0
         elif t.dep_ == "poss" and t.head.dep_ in ("nsubj", "nsubjpass"):
             rank = 1
+        elif t.tag_ == "NN" and is_person_noun(t.lower_) and existential(t):
+            # "There was a Japanese girl in the regiment": the one the sentence brings on
+            ctx.d.remember(existential_description(ctx, t, off), 0)
+            continue
         elif t.dep_ == "dobj" and t.head.dep_ == "ROOT" and is_person_noun(t.lower_):
             rank = 1  # "I met an old workman with a grey beard.": the person brought on, whom a "he" next means
         elif (t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound") or (

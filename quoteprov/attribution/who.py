@@ -132,7 +132,7 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
             # only across a quotation: in "Miasnikov, he added, maintains that", Miasnikov is
             # what the speaker reports on, not the speaker
             return proper(ctx, t, off) if named else description(ctx, t, off)
-    asked = _asked_before(ctx, pron, off)
+    asked = _asked_before(ctx, pron, off) or _brought_on(ctx, pron, off)
     if asked is not None:
         return asked
     verb = pron.head
@@ -191,6 +191,34 @@ def _asked_before(ctx: Ctx, pron: "Token", off: int) -> Who | None:
             if o.tag_ == "NN" and is_person_noun(o.lower_):
                 return description(ctx, o, off)
     return None
+
+
+def _brought_on(ctx: Ctx, pron: "Token", off: int) -> Who | None:
+    """'There was a Japanese girl in the regiment, and when I asked her ...': the one an
+    existential clause of the sentence brings on (not yet in memory) is the her/she after it."""
+    for t in reversed(list(pron.sent)[: pron.i - pron.sent.start]):
+        if t.tag_ == "NN" and is_person_noun(t.lower_) and outside(ctx, t, off) and existential(t):
+            w = existential_description(ctx, t, off)
+            return w if _agrees(ctx, pron, w) else None
+    return None
+
+
+def existential(t: "Token") -> bool:
+    """t is who a sentence opening "There was a ..." brings on ("There was a Japanese girl in the
+    regiment"); not "there was no cousin returned" or "There is the devil to pay"."""
+    return t.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children) and any(
+        c.dep_ == "expl" and c.i == t.sent.start for c in t.head.children)
+
+
+def existential_description(ctx: Ctx, t: "Token", off: int) -> Who:
+    """The description of one a "there was" clause brings on, up to its noun: the phrase after
+    it says where he was ("in the regiment"), not who."""
+    w = description(ctx, t, off)
+    end = off + t.idx + len(t.text)
+    if w.name != w.mention.text or w.mention.end <= end:
+        return w
+    name = ctx.text[w.mention.start:end]
+    return Who(name, Span(w.mention.start, end, name), "explicit", w.kind, w.plural)
 
 
 def proper(ctx: Ctx, tok: "Token", off: int) -> Who:
