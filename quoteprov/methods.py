@@ -60,6 +60,8 @@ METHODS: tuple[Method, ...] = (
     Method("sentence-length", (KIND,), _ATTR, "a span long enough to be a sentence, with no speaker found: words said"),
     Method("question-or-exclamation", (KIND,), _ATTR,
            "a short span of two words or more ending in ? or !, with no speaker found: words said"),
+    Method("turn-of-talk", (KIND,), _ATTR,
+           "a short span with no speaker found that is its paragraph's whole text: a turn of talk, words said"),
     *(Method(name, _BOTH, _ATTR, what) for name, what in _KIND_SPEAKER_RULES),
     *(Method(f"{name}-label", (KIND,), _ATTR,
              f"as `{name}`, of a span that is not a quotation (a label its speaker gave)")

@@ -157,12 +157,14 @@ def test_speech_over_several_paragraphs_with_curly_quotes():
             '\u201cComrades, we have been accused of many things. Some say we betrayed the workers\u2019 cause.\n'
             '\u201cWe kept faith with the revolution when others fled. We shall keep it still.\n'
             '\u201cLet no one doubt it.\u201d [12]\n'
-            'The hall was silent. Then Rykov spoke: \u201cI agree with every word,\u201d he said, '
+            'The hall was silent for a long time.\n'
+            'Then Rykov spoke: \u201cI agree with every word,\u201d he said, '
             '\u201cand so does the Politburo.\u201d[13]')
     recs = run(text)
+    # after the pause, no guess that Rykov spoke to Bukharin, the last speaker (decide.guarded)
     assert [(r.paragraph, r.speaker, r.recipient, r.footnote) for r in recs] == [
         (1, "Bukharin", "delegates", None), (2, "Bukharin", "delegates", None), (3, "Bukharin", "delegates", 12),
-        (4, "Rykov", None, 13), (4, "Rykov", None, 13)]
+        (5, "Rykov", None, 13), (5, "Rykov", None, 13)]
     assert recs[0].unclosed and recs[1].unclosed and not recs[2].unclosed
     assert "workers\u2019" in recs[0].text  # a curly apostrophe is not a mark
 
@@ -885,7 +887,7 @@ def test_a_term_or_title_is_addressed_to_no_one():
     p = np.array([0.97, 0.01])
     for kind, given in (("quotation", 0), ("term", 1), ("title", 1)):
         q = Quote(10, 16, 0, False, kind)
-        assert guarded(models, None, q, cands, p, 0, Attribution(), None) == given  # type: ignore[arg-type]
+        assert guarded(models, q, cands, p, 0, Attribution(), None) == given
 
 
 @pytest.mark.parametrize("text,words,author,speaker,recipient", [
@@ -1133,3 +1135,25 @@ def test_the_one_asked_answers_and_a_there_was_sentence_brings_her_on():
     r = by_text(recs, "so many reasons")
     assert (r.speaker, r.recipient) == ("Japanese girl", "Jane Roe")
     assert by_text(recs, "Over there").speaker == "tall soldier"
+
+
+def test_a_short_reply_set_as_its_own_paragraph_is_words_said_not_a_term():
+    text = ('"Are you coming with us to the station?" said Anna.\n'
+            '"Yes."\n'
+            'The new regime was a "democracy" of sorts.\n'
+            'Polina looked up. "What?" she said.\n')
+    recs = rules(text)
+    assert by_text(recs, "What?").kind == "quotation"  # its "what" is the words said, not "what X calls"
+    assert (by_text(recs, "Yes.").kind, by_text(recs, "Yes.").method["kind"]) == ("quotation", "turn-of-talk")
+    assert by_text(recs, "democracy").kind == "term"
+
+
+def test_two_names_the_parser_ran_together_once_are_no_full_name():
+    from quoteprov.attribution.rules import _one_name, name_counts, run_together
+
+    text = ("Katharine came in. Cassandra smiled. " * 10 + "Katharine Cassandra; Cassandra Katharine. "
+            "Helen Schlegel wrote. Miss Schlegel came. Helen laughed. ")
+    counts = name_counts(text)
+    assert run_together(counts, "Katharine Cassandra") and run_together(counts, "Cassandra Katharine")
+    assert not run_together(counts, "Helen Schlegel")  # "Schlegel" alone is no one's given name
+    assert not _one_name("Thorpe s. Catherine")  # a lost apostrophe's "s" and a full stop

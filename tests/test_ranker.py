@@ -503,17 +503,14 @@ def test_a_given_name_the_rules_expanded_is_one_candidate_with_its_full_name():
     assert "Mike Campbell" in names and "Mike" not in names
 
 
-def test_the_recipient_guard_keeps_only_a_likely_addressee_spoken_to_in_a_conversation():
+def test_the_recipient_guard_keeps_only_a_likely_addressee():
     from types import SimpleNamespace
 
     from quoteprov.attribution.decide import guarded
     from quoteprov.attribution.features import Candidate
     from quoteprov.records import Attribution
 
-    text = '"Go home," said Anna. She said "go home" to the boy.'
-    idx = SimpleNamespace(text=text, paragraphs=((0, len(text)),))
-    turn = SimpleNamespace(paragraph=0, start=1, kind="quotation")
-    narrated = SimpleNamespace(paragraph=0, start=text.index("go home"), kind="quotation")
+    q = SimpleNamespace(paragraph=0, start=1, kind="quotation")
     petrov, by_turn = Candidate("Petrov", (0, 6), "mention", "name"), Candidate("Petrov", (0, 6), "turn", "inferred")
     nobody = Candidate(None, None, "nobody")
     p = np.array([0.6, 0.3])
@@ -521,14 +518,34 @@ def test_the_recipient_guard_keeps_only_a_likely_addressee_spoken_to_in_a_conver
     def models(curve: float):
         return SimpleNamespace(recipient=SimpleNamespace(calibrate=lambda share, basis: curve))
 
-    assert guarded(models(0.9), idx, turn, [petrov, nobody], p, 0, Attribution(), "Anna") == 0
-    assert guarded(models(0.9), idx, turn, [petrov, nobody], p, 1, Attribution(), "Anna") == 1  # nobody stays nobody
-    assert guarded(models(0.3), idx, turn, [petrov, nobody], p, 0, Attribution(), "Anna") == 1  # unlikely, no rule
-    assert guarded(models(0.3), idx, turn, [petrov, nobody], p, 0,
+    assert guarded(models(0.9), q, [petrov, nobody], p, 0, Attribution(), "Anna") == 0
+    assert guarded(models(0.9), q, [petrov, nobody], p, 1, Attribution(), "Anna") == 1  # nobody stays nobody
+    assert guarded(models(0.3), q, [petrov, nobody], p, 0, Attribution(), "Anna") == 1  # unlikely, no rule
+    assert guarded(models(0.3), q, [petrov, nobody], p, 0,
                    Attribution("Petrov", "cue-addressee", "explicit"), "Anna") == 0  # the rules found him
-    assert guarded(models(0.9), idx, turn, [petrov, nobody], p, 0, Attribution(), "Petrov") == 1  # not to himself
-    assert guarded(models(0.9), idx, turn, [by_turn, nobody], p, 0, Attribution(), "Anna") == 0
-    assert guarded(models(0.9), idx, narrated, [by_turn, nobody], p, 0, Attribution(), "Anna") == 1  # narration
+    assert guarded(models(0.9), q, [petrov, nobody], p, 0, Attribution(), "Petrov") == 1  # not to himself
+    assert guarded(models(0.9), q, [by_turn, nobody], p, 0, Attribution(), "Anna") == 0
+    # "the last speaker is spoken to" after the talk paused: not given, however likely
+    assert guarded(models(0.9), q, [by_turn, nobody], p, 0, Attribution(), "Anna", paused=True) == 1
+    assert guarded(models(0.9), q, [petrov, nobody], p, 0, Attribution(), "Anna", paused=True) == 0
+
+
+def test_words_told_after_the_talk_paused():
+    import re
+    from types import SimpleNamespace
+
+    from quoteprov.attribution.candidates import after_pause
+
+    text = ('"We must go," said Anna.\n'
+            'Petrov shook his head. "Not yet," he said.\n'
+            'The hall was silent for a long time.\n'
+            'Then Rykov spoke: "I agree," he said, "with every word."\n'
+            '"So do I," said Anna.\n')
+    paragraphs = tuple((m.start(), m.end()) for m in re.finditer(r"[^\n]+", text))
+    quotes = [SimpleNamespace(start=m.start() + 1, paragraph=next(k for k, (a, b) in enumerate(paragraphs) if a <= m.start() < b))
+              for m in re.finditer(r'"[^"]*"', text)]
+    idx = SimpleNamespace(text=text, paragraphs=paragraphs, quotes=quotes)
+    assert [after_pause(idx, i) for i in range(len(quotes))] == [False, False, True, True, False]  # type: ignore[arg-type]
 
 
 def test_a_person_described_not_named_is_a_candidate():

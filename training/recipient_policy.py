@@ -19,7 +19,7 @@ import sys
 from collections import defaultdict
 from typing import Any
 
-from quoteprov.attribution.decide import BASIS_OF, RECIPIENT_GUARD
+from quoteprov.attribution.decide import BASIS_OF, dropped
 from quoteprov.attribution.model import MODEL_FILE, load
 
 from .corpora import all_texts
@@ -34,13 +34,13 @@ def genre_recipients() -> dict[str, int]:
 def given(d: dict[str, Any], ratio: float | None, calibrate) -> tuple[bool, bool]:
     """(whether a recipient is given, whether the record is then right) for one decision."""
     if d["field"] == "recipient":  # the ranker named someone: the guard may still drop it
-        dropped = (d["rule_none"] and calibrate(d["share"], d["basis"]) < RECIPIENT_GUARD) or (
-            d["origin"] == "turn" and not d["turn_of_dialogue"])
-        return (False, d["gold"] is None) if dropped else (True, bool(d["ok"]))
+        if dropped(not d["rule_none"], calibrate(d["share"], d["basis"]), d["origin"] == "turn", d["paused"]):
+            return False, d["gold"] is None
+        return True, bool(d["ok"])
     a, p = d["alt"], d["probs"]
     basis = "inferred" if d["alt_origin"] == "turn" else BASIS_OF.get(d.get("alt_how") or "", "resolved")
-    take = ratio is not None and a is not None and d["rule_none"] and p[a] >= ratio * p[-1] \
-        and calibrate(p[a] / sum(p), basis) >= RECIPIENT_GUARD and not (d["alt_origin"] == "turn" and not d["turn_of_dialogue"])
+    take = ratio is not None and a is not None and d["rule_none"] and p[a] >= ratio * p[-1] and not dropped(
+        False, calibrate(p[a] / sum(p), basis), d["alt_origin"] == "turn", d["paused"])
     return (True, bool(d["labels"][a])) if take else (False, d["gold"] is None)
 
 

@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from quoteprov.attribution.candidates import Quote, TextIndex, opens_paragraph
+from quoteprov.attribution.candidates import Quote, TextIndex, after_pause
 from quoteprov.attribution.beam import addressed, decode, share
-from quoteprov.attribution.decide import basis_of
+from quoteprov.attribution.decide import basis_of, dropped
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
 from quoteprov.attribution.model import MODEL_FILE, Rankers, Trees, _trees, lightgbm_to_flat
@@ -86,6 +86,7 @@ CONTEXT = "gold"
 RECIPIENT_CONTEXT = "gold"
 CAL_MIN = 50  # held-out decisions of one basis needed to fit its own calibration curve
 decisions: list[dict[str, Any]] = []  # the last cross-validation's held-out decisions
+held_records: dict[str, list[dict[str, Any]]] = {}  # and each text's records as its fold's model decided them
 # where each fold's models are written (`--save-folds`) or read instead of trained (`--load-folds`):
 # a change of the decoding alone is then measured in minutes, on the very same models
 FOLDS_DIR: Path | None = None
@@ -248,7 +249,7 @@ def predict_text(p: Prepared, models: dict[str, Trees]) -> tuple[list[dict[str, 
                              s.rprefer, models["recipient"], s.rrows)
                 # what `decide` reads besides the confidence to keep or drop a recipient
                 d["rule_none"] = q.recipient is None
-                d["turn_of_dialogue"] = opens_paragraph(p.idx, q)
+                d["paused"] = after_pause(p.idx, i)
                 cal.append(d)
             else:
                 cal.append(abstention(p, i, cands, s.rprefer, models["recipient"], s.rrows))
@@ -265,7 +266,7 @@ def abstention(p: Prepared, i: int, cands: list, prefer: int | None, model: Tree
     d["alt_origin"] = cands[alt].origin if alt is not None else None
     d["alt_how"] = cands[alt].how if alt is not None else None
     d["rule_none"] = p.idx.quotes[i].recipient is None
-    d["turn_of_dialogue"] = opens_paragraph(p.idx, p.idx.quotes[i])
+    d["paused"] = after_pause(p.idx, i)
     return d
 
 
@@ -283,6 +284,37 @@ def decision(p: Prepared, i: int, fld: str, share: float, ok: bool, basis: str, 
             "labels": [int((speaker_ok if fld == "speaker" else recipient_ok)(g, c.name)) for c in cands],
             "method": p.idx.quotes[i].speaker_method if fld == "speaker" else p.idx.quotes[i].recipient_method,
             "row": [round(float(x), 6) for x in rows[k]]}
+
+
+def share_curves(points: list[tuple[float, bool, str]]) -> tuple[dict[str, list[float]], dict[str, dict[str, list[float]]]]:
+    """The curve of all held-out (share, right, basis) points, and a curve per basis of the value
+    where there are enough of them to fit one (what the recipient's guard reads; the record's
+    confidence is the calibration model)."""
+    return isotonic([(share, ok) for share, ok, _ in points]), {
+        b: isotonic(pts) for b in ("explicit", "resolved", "inferred")
+        if len(pts := [(share, ok) for share, ok, basis in points if basis == b]) >= CAL_MIN}
+
+
+def guarded_scores(prepared: list[Prepared], curves: tuple[dict[str, list[float]], dict[str, dict[str, list[float]]]]
+                   ) -> dict[str, dict]:
+    """Each text's held-out scores with the recipients `decide.guarded` would drop dropped
+    (`decide.dropped`, and a term's or title's the rules gave none)."""
+    overall, by_basis = curves
+    out = {}
+    for p in prepared:
+        recs = [dict(r) for r in held_records[p.text.name]]
+        for d in decisions:
+            if d["text"] != p.text.name or d["field"] != "recipient":
+                continue
+            curve = by_basis.get(d["basis"], overall)
+            if dropped(not d["rule_none"], float(np.interp(d["share"], curve["x"], curve["y"])), d["origin"] == "turn",
+                       d["paused"]):
+                recs[d["quote"]]["recipient"] = None
+        for i, q in enumerate(p.idx.quotes):
+            if q.kind != "quotation" and q.recipient is None:
+                recs[i]["recipient"] = None
+        out[p.text.name] = {"group": p.text.group, **scores(match(p.text, recs))}
+    return out
 
 
 def isotonic(points: list[tuple[float, bool]]) -> dict[str, list[float]]:
@@ -323,9 +355,9 @@ def folds_of(prepared: list[Prepared], k: int) -> list[list[int]]:
 _FOLD_TEXTS: list[Prepared] = []  # the texts a forked fold worker reads (inherited, not copied)
 
 
-def _run_fold(job: tuple[int, list[int]]) -> list[tuple[int, list[str | None], list[dict[str, Any]], dict]]:
+def _run_fold(job: tuple[int, list[int]]) -> list[tuple[int, list[dict[str, Any]], list[dict[str, Any]], dict]]:
     """Train on every text outside the fold and decide the fold's texts: per text its index,
-    its chosen speakers, its held-out decisions and its scores."""
+    its records with the values chosen, its held-out decisions and its scores."""
     f, fold = job
     prepared = _FOLD_TEXTS
     saved = FOLDS_DIR / f"fold-{f}.json" if FOLDS_DIR else None
@@ -346,7 +378,7 @@ def _run_fold(job: tuple[int, list[int]]) -> list[tuple[int, list[str | None], l
         recs, points = predict_text(p, models)
         for d in points:
             d["fold"] = f
-        out.append((i, [r.get("speaker") for r in recs], points, scores(match(p.text, recs))))
+        out.append((i, recs, points, scores(match(p.text, recs))))
     return out
 
 
@@ -360,6 +392,7 @@ def cross_validate(prepared: list[Prepared], k: int, log=print, jobs: int = 1
     cal: dict[str, list] = defaultdict(list)
     chosen: dict[str, list[str | None]] = {}
     decisions.clear()
+    held_records.clear()
     jobs_ = list(enumerate(folds_of(prepared, k)))
     _FOLD_TEXTS = prepared
     if jobs > 1:
@@ -371,9 +404,10 @@ def cross_validate(prepared: list[Prepared], k: int, log=print, jobs: int = 1
     else:
         outs = [_run_fold(j) for j in jobs_]
     for out in outs:
-        for i, speakers, points, score in out:
+        for i, recs, points, score in out:
             p = prepared[i]
-            chosen[p.text.name] = speakers
+            chosen[p.text.name] = [r.get("speaker") for r in recs]
+            held_records[p.text.name] = recs
             for d in points:
                 cal[d["field"]].append((d["share"], d["ok"], d["basis"]))
                 decisions.append(d)
@@ -443,6 +477,11 @@ def main(argv: list[str]) -> int:
             p.context, p._examples = chosen[p.text.name], None
         print("second pass, turn-taking read from the first pass's held-out choices")
         results, cal, _ = cross_validate(prepared, args.folds, jobs=args.jobs)
+    # the figures as the product decides: the recipient's guard (`decide.guarded`) reads the
+    # share curves fitted on these same held-out decisions, as the shipped model's are
+    guarded = guarded_scores(prepared, share_curves(cal["recipient"]))
+    for name, score in guarded.items():
+        print(f"  guarded {name}: {json.dumps(score)}")
     if args.decisions:
         with open(args.decisions, "w", encoding="utf-8") as f:
             f.writelines(json.dumps(d, separators=(",", ":")) + "\n" for d in decisions)
@@ -451,12 +490,7 @@ def main(argv: list[str]) -> int:
         return 0
     raw = train(prepared)
     for name in raw:
-        raw[name]["calibration"] = isotonic([(share, ok) for share, ok, _ in cal[name]])
-        # a curve per basis of the value, where there are enough held-out decisions to fit one
-        # (what the recipient's guard reads; the record's confidence is the model below)
-        raw[name]["calibration_by_basis"] = {
-            b: isotonic(pts) for b in ("explicit", "resolved", "inferred")
-            if len(pts := [(share, ok) for share, ok, basis in cal[name] if basis == b]) >= CAL_MIN}
+        raw[name]["calibration"], raw[name]["calibration_by_basis"] = share_curves(cal[name])
     # the confidence: a calibration model fitted on every held-out decision (training/confidence_fit.py);
     # its reliability cross-fitted, each fold scored by a model fitted without it
     conf_models, reliability = confidence_models(decisions, CONFIDENCE_GENRE_WEIGHT)

@@ -133,6 +133,17 @@ def opens_paragraph(idx: "TextIndex", q: "Quote") -> bool:
     return blank(idx.text, idx.paragraphs[q.paragraph][0], q.start, " \"'\u201c\u2018_")
 
 
+def after_pause(idx: "TextIndex", i: int) -> bool:
+    """The first quotation of quotation i's paragraph opens no paragraph, and a paragraph without
+    quotations stands between it and the last words quoted: words told in narration after the
+    talk paused ("The hall was silent for a long time. || Then Rykov spoke: '...,' he said,
+    '...'"), which "the last speaker is spoken to" seldom fits."""
+    k = i
+    while k > 0 and idx.quotes[k - 1].paragraph == idx.quotes[i].paragraph:
+        k -= 1
+    return not opens_paragraph(idx, idx.quotes[k]) and (k == 0 or idx.quotes[k - 1].paragraph < idx.quotes[k].paragraph - 1)
+
+
 def blank(text: str, a: int, b: int, chars: str) -> bool:
     """Whether text[a:b] holds nothing but `chars` (`text[a:b].strip(chars) == ""`), reading it
     only up to its first other character: a quotation deep in a paragraph of megabytes must not

@@ -118,6 +118,12 @@ def _tags_quote(c: "Token", last: int) -> bool:
         t.is_punct or t.is_space or t.tag_ in _TAG_SUBJECT for t in between)
 
 
+def tags(c: "Token", qtoks: list["Token"]) -> bool:
+    """The cue is the quotation's own tag, right after it or right before it: its words were
+    said, whoever said them ('"Well," replied the other')."""
+    return bool(qtoks) and (_tags_quote(c, qtoks[-1].i) or _opens_quote(c, qtoks[0].i))
+
+
 def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
                 after: "Sent | None" = None) -> list["Token"]:
     """Cues that govern the quotation or frame its sentence, best first: a parenthetical

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..records import Attribution, Span
 from .beam import decode, share
-from .candidates import Quote, TextIndex, opens_paragraph
+from .candidates import Quote, TextIndex, after_pause
 from .features import Candidate, same_name
 from .model import Rankers
 from .rules import SpanAttribution
@@ -54,23 +54,33 @@ def _value(c: Candidate, rule: Attribution, rule_span: Span | None, conf: float,
 RECIPIENT_GUARD = 0.5
 
 
-def guarded(models: Rankers, idx: TextIndex, q: Quote, cands: list[Candidate], p: np.ndarray, rk: int,
-            rule: Attribution, speaker: str | None) -> int:
+def guarded(models: Rankers, q: Quote, cands: list[Candidate], p: np.ndarray, rk: int,
+            rule: Attribution, speaker: str | None, paused: bool = False) -> int:
     """The recipient given: the ranker's choice `rk` (its probabilities `p`; the last candidate is
     nobody), unless it is the speaker (nobody speaks to himself here), or an addressee the rules
     did not find whose share's curve (as when the decisions were chosen, not the confidence) is
-    under RECIPIENT_GUARD, or "the last speaker is spoken to" said of narrated speeches rather
-    than of a conversation (a quotation opening its paragraph), or a term or title the rules gave
-    no addressee (a label, not an utterance: the guide's terms and titles are spoken to no one,
+    under RECIPIENT_GUARD, or "the last speaker is spoken to" said after the talk paused
+    (`paused`), or a term or title the rules gave no addressee (a label, not an utterance: the guide's terms and titles are spoken to no one,
     and the narrator the ranker finds addressed all around "Hickey" is not); then nobody."""
     nobody = len(cands) - 1
     if rk == nobody:
         return rk
-    if (q.kind != "quotation" and rule.value is None) or same_name(cands[rk].name, speaker) or (
-            rule.value is None and models.recipient.calibrate(share(p, rk), basis_of(cands[rk], rule)) < RECIPIENT_GUARD) or (
-            cands[rk].origin == "turn" and not opens_paragraph(idx, q)):
+    if (q.kind != "quotation" and rule.value is None) or same_name(cands[rk].name, speaker) or dropped(
+            rule.value is not None, models.recipient.calibrate(share(p, rk), basis_of(cands[rk], rule)),
+            cands[rk].origin == "turn", paused):
         return nobody
     return rk
+
+
+def dropped(rules_found: bool, chance: float, turn: bool, paused: bool) -> bool:
+    """Whether the guard drops a quotation's addressee the ranker chose: one the rules did not
+    find whose share's curve (`chance`) is under RECIPIENT_GUARD, or "the last speaker is spoken
+    to" (`turn`) said of words told after the talk paused (`paused`: `candidates.after_pause`).
+    What `guarded` and the held-out evaluations apply alike. Measured on model 16's held-out
+    decisions, "the last speaker is spoken to" was right in 36 of 107 such quotations of the
+    novels; dropped from every quotation that opens no paragraph (the guard until then), it
+    was right in 530 of 1,004, and in both of the genre's."""
+    return (not rules_found and chance < RECIPIENT_GUARD) or (turn and paused)
 
 
 def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> list[SpanAttribution]:
@@ -87,7 +97,7 @@ def decide(idx: TextIndex, rules: list[SpanAttribution], models: Rankers) -> lis
         rc = s.cands[s.rk]
         rconf = models.recipient.confidence(s.rp, s.rk, s.rprefer, basis_of(rc, r.recipient), rc.origin,
                                             s.rrows[s.rk])
-        rk = guarded(models, idx, q, s.cands, s.rp, s.rk, r.recipient, speaker.value)
+        rk = guarded(models, q, s.cands, s.rp, s.rk, r.recipient, speaker.value, after_pause(idx, i))
         recipient, recipient_span = _value(s.cands[rk], r.recipient, r.recipient_span, rconf, idx.text, evidence)
         out[i] = SpanAttribution(r.kind, r.kind_method, speaker, recipient, speaker_span,
                                  r.cue_span if speaker.method == r.speaker.method and speaker.value else None,

@@ -286,10 +286,19 @@ def is_turn(ctx: Ctx, sp: QuotedSpan) -> bool:
     return blank(ctx.text, ctx.source.paragraphs[sp.paragraph][0], sp.start, " \"'\u201c\u2018_")
 
 
-def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str) -> bool:
+def alone_in_paragraph(ctx: Ctx, sp: QuotedSpan) -> bool:
+    """The quotation is its paragraph's whole text ('"Yes."', '"Thank you."'): a turn of talk
+    set as its own paragraph, the printer's way with dialogue, not a word quoted in prose."""
+    return is_turn(ctx, sp) and blank(ctx.text, sp.end, ctx.source.paragraphs[sp.paragraph][1],
+                                      " \"'\u201d\u2019_.,;:!?-\u2014\n")
+
+
+def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str,
+                    alone: bool = False) -> bool:
     """5. No rule named a speaker: the running speaker of the paragraph (or of the block
     quotation's introduction) if it is fresh. Fills `f`'s kind method; False if the span is
-    then a short term after all (`qtext`, the quoted words, tells a question from a term)."""
+    then a short term after all (`qtext`, the quoted words, tells a question from a term;
+    `alone`: the quotation is its paragraph, a turn of talk, or has a tag without a speaker)."""
     running = ctx.d.running
     fresh = running is not None and ctx.d.sentence_no - ctx.d.running_sentence <= RUNNING_SENTENCES
     if heard:
@@ -309,6 +318,9 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
         f.kind_method = "sentence-length"
     elif words > 1 and qtext.rstrip(" '\"\u2019\u201d_")[-1:] in ("?", "!"):
         f.kind_method = "question-or-exclamation"  # "Do the men work?": a turn of talk, not a term
+    elif alone:
+        # its own tag has a speaker the parser lost (cue_subject said so), or it is its paragraph
+        f.kind_method = "turn-of-talk" if f.kind_method != "cue-unresolved" else f.kind_method
     else:
         return False
     return True

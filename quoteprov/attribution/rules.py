@@ -72,7 +72,9 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     units, memory_only = plan_units(source, spans, by_par)
     docs = parse([source.text[lo:hi] for lo, hi, _ in units])
     known = _known_names(docs)
-    names = dataclasses.replace(names, persons=_known_names(docs, ("PERSON",)))
+    counts = name_counts(source.text)
+    names = dataclasses.replace(names, persons=frozenset(
+        n for n in _known_names(docs, ("PERSON",)) if not run_together(counts, n)))
     body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
     cited = cited_documents(source.text, source.paragraphs, outermost(spans), body)
     ctx = Ctx(source, spans, names, known, narrator, cited, person_re=_person_pattern(docs, known, names.unplaced),
@@ -96,6 +98,49 @@ def _known_names(docs: list["Doc"], labels: tuple[str, ...] = ("PERSON", "ORG"))
             if ent.label_ in labels and len(ent) > 1 and _one_name(ent.text):
                 known.add(clean(ent.text))
     return frozenset(known)
+
+
+# times a word must be written alone as a name for a two-word "name" written once that ends in
+# it to be two people: a surname alone is rare in novels (the title goes before it), a given
+# name is everywhere
+ALONE_AS_A_NAME = 10
+_WORD = re.compile(r"[A-Za-z][\w'\u2019.-]*")
+
+
+@dataclass(frozen=True)
+class NameCounts:
+    """How often the text writes each capitalised word alone (not after a capitalised word or
+    "the") and each pair of capitalised words, counted in one pass."""
+    alone: dict[str, int]
+    pairs: dict[tuple[str, str], int]
+
+
+def name_counts(text: str) -> NameCounts:
+    alone: dict[str, int] = {}
+    pairs: dict[tuple[str, str], int] = {}
+    prev, end = "", 0
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if w[:1].isupper():
+            # next to the word before only across spaces ("Katharine, Cassandra" are two)
+            beside = prev if text[end:m.start()].isspace() else ""
+            if beside[:1].isupper():
+                pairs[beside, w] = pairs.get((beside, w), 0) + 1
+            elif beside != "the":
+                alone[w] = alone.get(w, 0) + 1
+        prev, end = w, m.end()
+    return NameCounts(alone, pairs)
+
+
+def run_together(counts: NameCounts, name: str) -> bool:
+    """Two people's names the parser ran into one ("Katharine Cassandra; Cassandra Katharine",
+    "Martha Potapitch"), which a given name alone must not be read as: written once, and its
+    last word written alone as a name, without a capitalised word or "the" before it, again and
+    again ("Helen Schlegel", once, is Helen: "Schlegel" alone is rare, "Miss Schlegel", "the
+    Schlegel girls" are not alone)."""
+    words = name.split()
+    return len(words) == 2 and counts.pairs.get((words[0], words[1]), 0) <= 1 \
+        and counts.alone.get(words[1], 0) >= ALONE_AS_A_NAME
 
 
 def _person_pattern(docs: list["Doc"], known: frozenset[str], unplaced: frozenset[str]) -> re.Pattern[str] | None:
@@ -160,8 +205,9 @@ CUE_SENTENCE_AFTER_QUESTION = 20
 _DASH_OR_LOWER_END = re.compile(r"--|[\u2013\u2014]|\s[a-z]+$|,")
 # a lower-case word inside a name is one of its particles ("Catherine de Bourgh", "Ivan the
 # Terrible"), else the entity ran over a verb: "Maria gave Edmund" is two names
+# ("Thorpe s. Catherine": the entity ran over a lost apostrophe's "s" and a full stop)
 _NOT_A_PARTICLE = re.compile(r"\s(?!(?:de|du|da|di|del|della|des|van|von|der|den|ten|ter|la|le|of|the|y|bin|ibn|al|el|zu)\s)"
-                             r"[a-z]+\s")
+                             r"[a-z]+\.?\s")
 
 
 def _continued(ctx: Ctx, p: int) -> bool:

@@ -17,8 +17,9 @@ from ..entities import is_person_noun
 from ..spans import QuotedSpan
 from .addressees import recipient_of
 from .context import Ctx, outside, span_of
-from .cue_rules import cues_in, ranked_cues, subject_of
+from .cue_rules import cues_in, ranked_cues, subject_of, tags
 from .dialogue import (
+    alone_in_paragraph,
     carry_speaker,
     context_recipient,
     new_turn_pronoun,
@@ -55,7 +56,8 @@ def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
     replied = f.speaker is None and reply_of_addressed(ctx, f, sp)
     if f.speaker is None:
         # an answer whose asker had no known addressee: someone spoke, not the one who asked
-        if not running_speaker(ctx, f, heard or replied, document, words, qtext):
+        tagged = f.kind_method == "cue-unresolved"
+        if not running_speaker(ctx, f, heard or replied, document, words, qtext, alone_in_paragraph(ctx, sp) or tagged):
             return Found("term", "short-no-cue")
     else:
         assert f.method is not None  # every rule that names a speaker names itself
@@ -92,6 +94,10 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
                 # "they told me" with no "they" in view: whom the words were for is still plain
                 f.recipient, f.recipient_method = recipient_of(ctx, cue, off)
             heard = heard or subj is not None  # someone the text does not name spoke
+            if tags(cue, qtoks):
+                # the quotation's own tag, whose speaker the parser lost ('"Well," replied the
+                # other'): its words were said, not a term, whoever the running speaker is
+                f.kind_method = "cue-unresolved"
             continue
         f.speaker, f.method = who, {"according": "according-to", "words": "in-the-words-of"}.get(
             cue.lower_, "cue-subject")
@@ -99,9 +105,10 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
         end = cue.nbor(1) if cue.lower_ == "according" else cue
         f.cue = span_of(ctx, off, [first, end])
         if words <= SHORT_WORDS and (cue.lower_ in cues.OPINION_VERBS or any(
-                c.lower_ == "what" for c in cue.children)):
+                c.lower_ == "what" and outside(ctx, c, off) for c in cue.children)):
             # "Kuznetsov regarded them as 'antithetical forces'", "what MacDougall
-            # calls 'negative self-feeling'": a label that is theirs, not an utterance
+            # calls 'negative self-feeling'": a label that is theirs, not an utterance (not
+            # '"What?" she said', whose "what" is the words said)
             f.kind = "term"
         rec, rmethod = recipient_of(ctx, cue, off)
         if rec is not None and rec.name != who.name:  # '"Why not?" asked Mr. Pell': his cue, not his addressee
