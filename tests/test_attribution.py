@@ -1141,9 +1141,11 @@ def test_a_short_reply_set_as_its_own_paragraph_is_words_said_not_a_term():
     text = ('"Are you coming with us to the station?" said Anna.\n'
             '"Yes."\n'
             'The new regime was a "democracy" of sorts.\n'
-            'Polina looked up. "What?" she said.\n')
+            'Polina looked up. "What?" she said.\n'
+            'The old are not considered "paupers" here.\n')
     recs = rules(text)
     assert by_text(recs, "What?").kind == "quotation"  # its "what" is the words said, not "what X calls"
+    assert by_text(recs, "paupers").kind == "term"  # a label, though the verb stands right before it
     assert (by_text(recs, "Yes.").kind, by_text(recs, "Yes.").method["kind"]) == ("quotation", "turn-of-talk")
     assert by_text(recs, "democracy").kind == "term"
 

@@ -94,9 +94,10 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
                 # "they told me" with no "they" in view: whom the words were for is still plain
                 f.recipient, f.recipient_method = recipient_of(ctx, cue, off)
             heard = heard or subj is not None  # someone the text does not name spoke
-            if tags(cue, qtoks):
+            if tags(cue, qtoks) and cue.lower_ not in cues.OPINION_VERBS:
                 # the quotation's own tag, whose speaker the parser lost ('"Well," replied the
-                # other'): its words were said, not a term, whoever the running speaker is
+                # other'): its words were said, not a term, whoever the running speaker is (not
+                # 'They are not considered "paupers"': a label)
                 f.kind_method = "cue-unresolved"
             continue
         f.speaker, f.method = who, {"according": "according-to", "words": "in-the-words-of"}.get(
