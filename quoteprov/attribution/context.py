@@ -16,6 +16,7 @@ from ..entities import NameIndex, strip_leading_stop
 from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
+from .candidates import blank
 
 _GLUED_TAIL = re.compile(r"[.,;:]*[\[({]\d{1,3}[\])}]?$")
 
@@ -88,3 +89,15 @@ def hyphen_run(tok: "Token") -> list["Token"]:
             and doc[b + 2].is_alpha:
         b += 2
     return list(doc[a:b + 1])
+
+
+def is_turn(ctx: Ctx, sp: QuotedSpan) -> bool:
+    """The quotation opens its paragraph: a turn of a conversation."""
+    return blank(ctx.text, ctx.source.paragraphs[sp.paragraph][0], sp.start, " \"'\u201c\u2018_")
+
+
+def alone_in_paragraph(ctx: Ctx, sp: QuotedSpan) -> bool:
+    """The quotation is its paragraph's whole text ('"Yes."', '"Thank you."'): a turn of talk
+    set as its own paragraph, the printer's way with dialogue, not a word quoted in prose."""
+    return is_turn(ctx, sp) and blank(ctx.text, sp.end, ctx.source.paragraphs[sp.paragraph][1],
+                                      " \"'\u201d\u2019_.,;:!?-\u2014\n")

@@ -17,8 +17,7 @@ from ..entities import is_person_noun
 from ..records import Span
 from ..spans import QuotedSpan
 from .addressees import recipient_of
-from .candidates import blank
-from .context import Ctx, outside, span_of
+from .context import Ctx, is_turn, outside, span_of
 from .cue_rules import cues_in, elided_subject, subject_of
 from .documents import document_before
 from .terms import SHORT_WORDS
@@ -279,18 +278,6 @@ def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
     other = ctx.d.resolve("person", who.mention.start, gender, ctx.names.gender, exclude=who.name)
     if other is not None and other.kind != "anonymous":
         f.speaker = Who(other.name, who.mention, "resolved", other.kind)
-
-
-def is_turn(ctx: Ctx, sp: QuotedSpan) -> bool:
-    """The quotation opens its paragraph: a turn of a conversation."""
-    return blank(ctx.text, ctx.source.paragraphs[sp.paragraph][0], sp.start, " \"'\u201c\u2018_")
-
-
-def alone_in_paragraph(ctx: Ctx, sp: QuotedSpan) -> bool:
-    """The quotation is its paragraph's whole text ('"Yes."', '"Thank you."'): a turn of talk
-    set as its own paragraph, the printer's way with dialogue, not a word quoted in prose."""
-    return is_turn(ctx, sp) and blank(ctx.text, sp.end, ctx.source.paragraphs[sp.paragraph][1],
-                                      " \"'\u201d\u2019_.,;:!?-\u2014\n")
 
 
 def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str,

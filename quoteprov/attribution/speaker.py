@@ -16,10 +16,9 @@ from ..discourse import Found, Who
 from ..entities import is_person_noun
 from ..spans import QuotedSpan
 from .addressees import recipient_of
-from .context import Ctx, outside, span_of
+from .context import Ctx, alone_in_paragraph, outside, span_of
 from .cue_rules import cues_in, ranked_cues, subject_of, tags
 from .dialogue import (
-    alone_in_paragraph,
     carry_speaker,
     context_recipient,
     new_turn_pronoun,
