@@ -1,6 +1,7 @@
 """The context every rule reads: the source, its quotations, the names known in it, the
-reader's memory, and the quotations of the paragraph being parsed; plus the token helpers
-that need it (a token's span, whether it stands inside a quotation)."""
+reader's memory, and the quotations of the paragraph being parsed; plus the helpers that
+need it (a token's span, whether it stands inside a quotation, whether a quotation opens its
+paragraph or is its whole text)."""
 from __future__ import annotations
 
 import re

@@ -60,8 +60,9 @@ def guarded(models: Rankers, q: Quote, cands: list[Candidate], p: np.ndarray, rk
     nobody), unless it is the speaker (nobody speaks to himself here), or an addressee the rules
     did not find whose share's curve (as when the decisions were chosen, not the confidence) is
     under RECIPIENT_GUARD, or "the last speaker is spoken to" said after the talk paused
-    (`paused`), or a term or title the rules gave no addressee (a label, not an utterance: the guide's terms and titles are spoken to no one,
-    and the narrator the ranker finds addressed all around "Hickey" is not); then nobody."""
+    (`paused`), or a term or title the rules gave no addressee (a label, not an utterance: the
+    guide's terms and titles are spoken to no one, and the narrator the ranker finds addressed
+    all around "Hickey" is not); then nobody."""
     nobody = len(cands) - 1
     if rk == nobody:
         return rk

@@ -306,8 +306,8 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
     elif words > 1 and qtext.rstrip(" '\"\u2019\u201d_")[-1:] in ("?", "!"):
         f.kind_method = "question-or-exclamation"  # "Do the men work?": a turn of talk, not a term
     elif alone:
-        # its own tag has a speaker the parser lost (cue_subject said so), or it is its paragraph
-        f.kind_method = "turn-of-talk" if f.kind_method != "cue-unresolved" else f.kind_method
+        if f.kind_method != "cue-unresolved":  # else its own tag lost its speaker (cue_subject)
+            f.kind_method = "turn-of-talk"
     else:
         return False
     return True
