@@ -416,8 +416,7 @@ def cross_validate(prepared: list[Prepared], k: int, log=print, jobs: int = 1
     return results, cal, chosen
 
 
-def main(argv: list[str]) -> int:
-    global RECIPIENT_CONTEXT, ROUNDS, ENSEMBLE, SEED, FOLDS_DIR, LOAD_FOLDS, BEAM
+def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=3, help="folds of the novels (each genre text is a fold)")
     ap.add_argument("--out", default=str(MODEL_FILE))
@@ -448,7 +447,12 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--load-folds", metavar="DIR",
                     help="decide the held-out folds with the models --save-folds wrote to DIR instead of "
                          "training them again (the same models: a change of decoding is measured in minutes)")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def _configure(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Set the run's globals from the command line (the forked folds read them)."""
+    global ROUNDS, ENSEMBLE, SEED, FOLDS_DIR, LOAD_FOLDS, BEAM
     if args.save_folds or args.load_folds:
         FOLDS_DIR = Path(args.save_folds or args.load_folds)
         FOLDS_DIR.mkdir(parents=True, exist_ok=True)
@@ -462,12 +466,11 @@ def main(argv: list[str]) -> int:
     SEED = PARAMS["seed"] = args.seed
     PARAMS["num_leaves"] = args.leaves
     PARAMS["objective"] = args.objective
-    texts = all_texts()
-    missing = [t.name for t in texts if not (CACHE / f"{t.name}.jsonl").exists()]
-    if missing:
-        print(f"no rules' records for {', '.join(missing)}: run python -m training.cache_rules", file=sys.stderr)
-        return 2
-    prepared = [prepare(t) for t in texts]
+
+
+def _held_out(prepared: list[Prepared], args: argparse.Namespace) -> tuple[dict[str, dict], dict[str, list]]:
+    """Cross-validate (twice with --context predicted): held-out scores and calibration points."""
+    global RECIPIENT_CONTEXT
     results, cal, chosen = cross_validate(prepared, args.folds, jobs=args.jobs)
     RECIPIENT_CONTEXT = args.recipient_context
     if args.context == "predicted":
@@ -477,17 +480,12 @@ def main(argv: list[str]) -> int:
             p.context, p._examples = chosen[p.text.name], None
         print("second pass, turn-taking read from the first pass's held-out choices")
         results, cal, _ = cross_validate(prepared, args.folds, jobs=args.jobs)
-    # the figures as the product decides: the recipient's guard (`decide.guarded`) reads the
-    # share curves fitted on these same held-out decisions, as the shipped model's are
-    guarded = guarded_scores(prepared, share_curves(cal["recipient"]))
-    for name, score in guarded.items():
-        print(f"  guarded {name}: {json.dumps(score)}")
-    if args.decisions:
-        with open(args.decisions, "w", encoding="utf-8") as f:
-            f.writelines(json.dumps(d, separators=(",", ":")) + "\n" for d in decisions)
-        print(f"wrote {len(decisions)} held-out decisions to {args.decisions}")
-    if args.eval_only:
-        return 0
+    return results, cal
+
+
+def _write_model(prepared: list[Prepared], results: dict[str, dict], cal: dict[str, list],
+                 args: argparse.Namespace) -> None:
+    """Train on every text and write the model file, with its curves, confidence and held-out figures."""
     raw = train(prepared)
     for name in raw:
         raw[name]["calibration"], raw[name]["calibration_by_basis"] = share_curves(cal[name])
@@ -504,6 +502,31 @@ def main(argv: list[str]) -> int:
              "held_out": results, "reliability": reliability, "rankers": raw}
     Path(args.out).write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+def main(argv: list[str]) -> int:
+    ap = _parser()
+    args = ap.parse_args(argv)
+    _configure(ap, args)
+    texts = all_texts()
+    missing = [t.name for t in texts if not (CACHE / f"{t.name}.jsonl").exists()]
+    if missing:
+        print(f"no rules' records for {', '.join(missing)}: run python -m training.cache_rules", file=sys.stderr)
+        return 2
+    prepared = [prepare(t) for t in texts]
+    results, cal = _held_out(prepared, args)
+    # the figures as the product decides: the recipient's guard (`decide.guarded`) reads the
+    # share curves fitted on these same held-out decisions, as the shipped model's are
+    guarded = guarded_scores(prepared, share_curves(cal["recipient"]))
+    for name, score in guarded.items():
+        print(f"  guarded {name}: {json.dumps(score)}")
+    if args.decisions:
+        with open(args.decisions, "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(d, separators=(",", ":")) + "\n" for d in decisions)
+        print(f"wrote {len(decisions)} held-out decisions to {args.decisions}")
+    if args.eval_only:
+        return 0
+    _write_model(prepared, results, cal, args)
     return 0
 
 
