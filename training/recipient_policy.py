@@ -75,8 +75,8 @@ def main(argv: list[str]) -> int:
         return 2
     with open(args.decisions, encoding="utf-8") as f:
         ds = [d for d in map(json.loads, f) if d["field"] in ("recipient", "recipient-abstained")]
-    if not any(d["field"] == "recipient-abstained" for d in ds):
-        print(f"{args.decisions}: no abstentions kept (written by an older train_ranker)", file=sys.stderr)
+    if not any(d["field"] == "recipient-abstained" for d in ds) or any("paused" not in d for d in ds):
+        print(f"{args.decisions}: no abstentions or pauses kept (written by an older train_ranker)", file=sys.stderr)
         return 2
     gold = genre_recipients()
     print("abstain (the product):", json.dumps(measure(ds, None, models.recipient.calibrate, gold)))

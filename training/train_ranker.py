@@ -300,16 +300,16 @@ def guarded_scores(prepared: list[Prepared], curves: tuple[dict[str, list[float]
     """Each text's held-out scores with the recipients `decide.guarded` would drop dropped
     (`decide.dropped`, and a term's or title's the rules gave none)."""
     overall, by_basis = curves
-    out = {}
-    for p in prepared:
-        recs = [dict(r) for r in held_records[p.text.name]]
-        for d in decisions:
-            if d["text"] != p.text.name or d["field"] != "recipient":
-                continue
+    recs_of = {name: [dict(r) for r in recs] for name, recs in held_records.items()}
+    for d in decisions:  # one pass over every text's decisions
+        if d["field"] == "recipient":
             curve = by_basis.get(d["basis"], overall)
             if dropped(not d["rule_none"], float(np.interp(d["share"], curve["x"], curve["y"])), d["origin"] == "turn",
                        d["paused"]):
-                recs[d["quote"]]["recipient"] = None
+                recs_of[d["text"]][d["quote"]]["recipient"] = None
+    out = {}
+    for p in prepared:
+        recs = recs_of[p.text.name]
         for i, q in enumerate(p.idx.quotes):
             if q.kind != "quotation" and q.recipient is None:
                 recs[i]["recipient"] = None

@@ -146,7 +146,7 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
     def framing(c: "Token") -> bool:
         if after is not None and after.start <= c.i < after.end:
             return True
-        if qtoks and (_tags_quote(c, qtoks[-1].i) or _opens_quote(c, qtoks[0].i)):
+        if tags(c, qtoks):
             return True
         if in_brackets(c):
             return False  # "(what I can well believe)" is an aside, not the report

@@ -280,12 +280,10 @@ def new_turn_pronoun(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
         f.speaker = Who(other.name, who.mention, "resolved", other.kind)
 
 
-def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str,
-                    alone: bool = False) -> bool:
+def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", words: int, qtext: str) -> bool:
     """5. No rule named a speaker: the running speaker of the paragraph (or of the block
     quotation's introduction) if it is fresh. Fills `f`'s kind method; False if the span is
-    then a short term after all (`qtext`, the quoted words, tells a question from a term;
-    `alone`: the quotation is its paragraph, a turn of talk, or has a tag without a speaker)."""
+    then a short term after all (`qtext`, the quoted words, tells a question from a term)."""
     running = ctx.d.running
     fresh = running is not None and ctx.d.sentence_no - ctx.d.running_sentence <= RUNNING_SENTENCES
     if heard:
@@ -305,9 +303,6 @@ def running_speaker(ctx: Ctx, f: Found, heard: bool, document: "Token | None", w
         f.kind_method = "sentence-length"
     elif words > 1 and qtext.rstrip(" '\"\u2019\u201d_")[-1:] in ("?", "!"):
         f.kind_method = "question-or-exclamation"  # "Do the men work?": a turn of talk, not a term
-    elif alone:
-        if f.kind_method != "cue-unresolved":  # else its own tag lost its speaker (cue_subject)
-            f.kind_method = "turn-of-talk"
     else:
         return False
     return True

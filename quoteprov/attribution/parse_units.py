@@ -171,7 +171,7 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
     for: the description the guide names an unnamed person by."""
     there = _THERE_WAS.match(ctx.text, a, b)
     if there is not None:
-        return _brought_on(there)
+        return _there_was(there)
     m = _DESCRIBED_SUBJECT.match(ctx.text, a, b)
     if m is None:
         bare = _PLURAL_SUBJECT.match(ctx.text, a, b)
@@ -197,8 +197,9 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
     return None
 
 
-def _brought_on(m: re.Match[str]) -> Who | None:
-    """The person an existential sentence brings on, by its description up to its noun."""
+def _there_was(m: re.Match[str]) -> Who | None:
+    """The person a skimmed "There was a ..." brings on, by its description up to its noun (the
+    parsed sentence's twin is `who.existential_description`)."""
     words = m.group(1).split()
     for k, w in enumerate(words):
         if w in STOP_WORDS:

@@ -55,8 +55,11 @@ def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
     replied = f.speaker is None and reply_of_addressed(ctx, f, sp)
     if f.speaker is None:
         # an answer whose asker had no known addressee: someone spoke, not the one who asked
-        tagged = f.kind_method == "cue-unresolved"
-        if not running_speaker(ctx, f, heard or replied, document, words, qtext, alone_in_paragraph(ctx, sp) or tagged):
+        if running_speaker(ctx, f, heard or replied, document, words, qtext) or f.kind_method == "cue-unresolved":
+            pass  # a running speaker, words said, or a tag whose speaker the parser lost (cue_subject)
+        elif alone_in_paragraph(ctx, sp):
+            f.kind_method = "turn-of-talk"
+        else:
             return Found("term", "short-no-cue")
     else:
         assert f.method is not None  # every rule that names a speaker names itself
