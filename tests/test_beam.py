@@ -117,3 +117,23 @@ def test_the_rules_speaker_stands_by_a_margin_that_depends_on_how_the_text_gives
     assert beam.proposal_basis(idx, he) == "resolved" and beam.margin_of(idx, he, models) == 1.0
     assert asked.speaker is None or beam.margin_of(idx, asked, models) == 1.0
     assert beam.margin_of(idx, he, models, "recipient") == 2.0  # the addressee's margin is the one margin
+
+
+def test_the_narrator_never_speaks_words_the_tag_gives_someone_else():
+    # a first-person narrator says "I" of himself: where the quotation's own tag names a third
+    # person ("said some one else at the table", "he replied"), turn-taking may not make the
+    # narrator its speaker; where the tag is "I asked", he may
+    text = ('I dined with the committee, and we talked of the harvest.\n\n'
+            '"Who will pay for the seed?" I asked.\n\n'
+            '"The state will pay," said some one else at the table.\n\n'
+            '"And if it cannot?" he replied.\n')
+    src = make_source(text, "t", {"author": "Jane Roe"})
+    idx = ruled(src, find_spans(src, find_markers(src)), [])[1]
+    by = {idx.text[q.start:q.end][:8]: (i, q) for i, q in enumerate(idx.quotes)}
+    for opening, may in (("Who will", True), ("The stat", False), ("And if i", False)):
+        i, q = by[opening]
+        cands, _ = candidates(idx, i, ["Jane Roe", None], None)  # as a turn, if not a mention
+        narrator = [k for k, c in enumerate(cands) if same_name(c.name, "Jane Roe")]
+        assert narrator, opening
+        shut = set(beam.excluded(idx, q, cands))
+        assert all(k not in shut for k in narrator) if may else all(k in shut for k in narrator), opening

@@ -116,10 +116,27 @@ def addressed(q: Quote, cands: list[Candidate]) -> int | None:
     return rule_index(cands, q.recipient) if q.recipient and not same_name(q.recipient, q.speaker) else None
 
 
+def not_the_narrator(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
+    """The narrator, where the rules found the quotation's own tag naming someone in the third
+    person ("said some one else at the table", "he replied"): a narrator says "I" (or "we") of
+    himself, so whatever turn-taking suggests he is not the one the tag names (nor the party his
+    "we" stands for, nor the signer whose "I" a quoted document is)."""
+    if q.speaker is None or q.speaker_basis not in ("explicit", "resolved") or q.speaker_span is None:
+        return []
+    said = idx.text[q.speaker_span[0]:q.speaker_span[1]].lower()
+    if said in FIRST_PERSON or said in ("we", "us", "our"):
+        return []
+    selves = [n for n in (idx.cited.get(q.paragraph, idx.author), idx.we) if n]
+    return [k for k, c in enumerate(cands) if not same_name(c.name, q.speaker) and (
+        c.origin == "narrator" or any(same_name(c.name, n) for n in selves))]
+
+
 def excluded(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
-    """The candidates that may not speak quotation q: the one the rules found addressed, and those
-    of the other gender than the rules' description."""
-    return [x for x in (addressed(q, cands),) if x is not None] + other_gender(idx, cands, q.speaker)
+    """The candidates that may not speak quotation q: the one the rules found addressed, those
+    of the other gender than the rules' description, and the narrator where the tag names
+    someone else."""
+    return [x for x in (addressed(q, cands),) if x is not None] + other_gender(idx, cands, q.speaker) \
+        + not_the_narrator(idx, q, cands)
 
 
 @dataclass(frozen=True)
