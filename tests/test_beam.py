@@ -137,3 +137,21 @@ def test_the_narrator_never_speaks_words_the_tag_gives_someone_else():
         assert narrator, opening
         shut = set(beam.excluded(idx, q, cands))
         assert all(k not in shut for k in narrator) if may else all(k in shut for k in narrator), opening
+
+
+def test_a_he_or_she_in_the_tag_shuts_out_the_other_gender():
+    # "she sighed" is never Mr. Hale, whoever the rules or turn-taking make her: the tag's
+    # pronoun excludes every candidate the text gives the other gender, and keeps the rest
+    text = ('Mr. Hale came into the study, where Mary was reading her letters. Mr. Hale sat down, '
+            'and Mary put down her book.\n\n'
+            '"You are late," said Mr. Hale.\n\n'
+            '"I know," she sighed.\n\n'
+            '"Then why?" he asked.\n')
+    idx = _index(text)
+    by = {idx.text[q.start:q.end][:6]: (i, q) for i, q in enumerate(idx.quotes)}
+    for opening, shut_out, kept in (("I know", "Mr. Hale", "Mary"), ("Then w", "Mary", "Mr. Hale")):
+        i, q = by[opening]
+        cands, _ = candidates(idx, i, ["Mr. Hale", "Mary"], None)
+        shut = set(beam.excluded(idx, q, cands))
+        names = {c.name: k for k, c in enumerate(cands)}
+        assert names[shut_out] in shut and names[kept] not in shut, opening

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..cues import FIRST_PERSON, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender
+from ..cues import FIRST_PERSON, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender, pronoun_gender
 from .candidates import Quote, TextIndex, gender_of
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
@@ -94,12 +94,16 @@ def proposal_basis(idx: TextIndex, q: Quote) -> str:
     return basis
 
 
-def other_gender(idx: TextIndex, cands: list[Candidate], value: str | None) -> list[int]:
+def other_gender(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
     """The candidates of the other gender than the description the rules found ("said the first
-    housemaid" is no Mr. Eager): whatever turn-taking suggests, the ranker never trades one for
-    the other."""
+    housemaid" is no Mr. Eager) or the he or she of the quotation's own tag ("she sighed" is no
+    Ralph, whoever the rules resolved her to): whatever turn-taking suggests, the ranker never
+    trades one for the other."""
+    value = q.speaker
     head = value.split()[-1].lower() if value and value[:1].islower() else ""
     g = noun_gender(head)
+    if not g and q.speaker_span is not None:
+        g = pronoun_gender(idx.text[q.speaker_span[0]:q.speaker_span[1]])
     return [k for k, c in enumerate(cands) if g and c.name and gender_of(idx, c.name) == -g]
 
 
@@ -135,7 +139,7 @@ def excluded(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
     """The candidates that may not speak quotation q: the one the rules found addressed, those
     of the other gender than the rules' description, and the narrator where the tag names
     someone else."""
-    return [x for x in (addressed(q, cands),) if x is not None] + other_gender(idx, cands, q.speaker) \
+    return [x for x in (addressed(q, cands),) if x is not None] + other_gender(idx, q, cands) \
         + not_the_narrator(idx, q, cands)
 
 
