@@ -28,12 +28,6 @@ _CAP = rf"(?:[A-Z](?:{_ALNUM}|[\u2019']|-(?={_ALNUM}))*(?:{_ALNUM}|[\u2019'])|[A
 _SPACE = r"[^\S\n]+"
 _NAME_SEQ = re.compile(rf"{_CAP}(?:{_SPACE}(?:(?:of|of the|de|von|van|la|le){_SPACE})?{_CAP})*")
 _PREPOSITIONS = frozenset("in at from to of by for on near into across through toward towards via with".split())
-# words that open a sentence before a name and are no part of it, though a text may never write
-# them in lower case ("Whereas Philip had hoped", "Meanwhile Robert", "Oh Harry")
-_SENTENCE_ADVERBS = frozenset("""whereas meanwhile however therefore moreover nevertheless nonetheless besides
-perhaps indeed instantly suddenly presently still now once soon oh ah yes no tis""".split())
-# the words before a day, a month or a place that a name may follow ("on Wednesday Diana haunted")
-_WHEN = frozenset("on in at during since until till every each last next".split())
 # titles of more than one person (English and the French of English prose)
 PLURAL_TITLES = frozenset(("Misses", "Messrs", "Mmes", "Mlles", "Mesdames", "Messieurs", "Mesdemoiselles"))
 _LEADING_STOP = frozenset("""a an the as in on at by for from to of and but or nor if when while after before
@@ -215,21 +209,6 @@ def opens_sentence(text: str, pos: int) -> bool:
     return i == 0 or text[i - 1] in ".!?\n"
 
 
-def _written_as_opening(text: str, at: int, first: str, common: frozenset[str]) -> bool:
-    """Whether a name of several words written at `at` stands where its first word may be no part
-    of it: opening a sentence, a word the text also writes in lower case or a function word or
-    sentence adverb ("Whereas Philip", "Meanwhile Robert", "What'll Fagin"), not a given name
-    ("Paul Miliukoff", written only where sentences open, is his full name); or after a word of
-    time or place ("on Wednesday Diana"); not after a title, whose full stop ends no sentence
-    ("Mr. Thomas Marvel")."""
-    before = (text[max(0, at - 12):at].split() or [""])[-1]
-    if before.rstrip(".") in HONORIFICS:
-        return False
-    word = re.split(r"['\u2019]", first.lower())[0]  # "What'll Fagin", "Where's Edna"
-    return before.lower() in _WHEN or opens_sentence(text, at) and (
-        first.lower() in common or word in _LEADING_STOP or word in _SENTENCE_ADVERBS)
-
-
 def drop_opening_word(words: list[str], text: str, pos: int, proper: frozenset[str],
                       common: frozenset[str]) -> list[str]:
     """A name that opens a sentence without its first word, when that word is capitalised only
@@ -340,11 +319,6 @@ class NameIndex:
     # words capitalised only where they open a sentence ("Old", "Poor", "Is"): the text writes
     # them in lower case and never with a capital mid-sentence
     openers: frozenset[str] = frozenset()
-    # names of several words the text writes only where a sentence opens ("Whereas Philip",
-    # "Meanwhile Robert") or after a word of time or place ("on Wednesday Diana"): a word
-    # capitalised as the sentence's first, or a day or a place, before a name, not a fuller
-    # form of it
-    openings_only: frozenset[str] = frozenset()
     # one-word names the text uses at least twice and never as a place ("in X", "at X", "the X"):
     # the parser's place label on them is a guess the text contradicts ("Bucharin took the map")
     unplaced: frozenset[str] = frozenset()
@@ -389,7 +363,7 @@ class NameIndex:
             persons = {n for n in ahead if n in self.persons and kind_of(n) == "person"}
             if len(persons) == 1 and len(set(ahead)) == 1:
                 fuller = persons
-        if len(fuller) == 1 and not fuller <= self.openings_only:
+        if len(fuller) == 1:
             name = fuller.pop()
             return self.registry.get(name.lower(), name)
         return mention
@@ -465,17 +439,10 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
     mid = Counter(m.group(1) for m in _MID_CAP.finditer(text))
     low = Counter(_LOWER_WORD.findall(text))
     proper, common = _proper(mid, 1), frozenset(low)
-    opened: set[str] = set()
-    midway: set[str] = set()
     for m in (m for lo, hi in prose_lines(text) for m in _NAME_SEQ.finditer(text, lo, hi)):
         raw = m.group().split()
         firsts.add(raw[0])
         words = strip_leading_stop(raw)
-        # the name after a title ("said Mr. Thomas Marvel") or after the words that open a sentence
-        after = raw[1:] if raw[0].rstrip(".") in HONORIFICS else words
-        if len(after) > 1:
-            at = m.start() + m.group().find(after[0])
-            (opened if _written_as_opening(text, at, after[0], common) else midway).add(" ".join(after))
         if words is raw:
             words = drop_opening_word(words, text, m.start(), proper, common)
         if not words:
@@ -509,8 +476,7 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         if len(words) >= 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper() and not inner_title(name):
             by_title.setdefault(words[0].rstrip("."), []).append((st, re.sub(r"['\u2019]s$", "", name)))
     bare = Counter(m.group(1) for m in _BARE_TITLE.finditer(text)) if by_title else Counter()
-    return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, openings_only=frozenset(opened - midway),
-                     unplaced=unplaced_names(text, names),
+    return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names),
                      by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]),
                      by_title=by_title, bare_titles=bare)
 

@@ -135,22 +135,6 @@ def test_name_index_expands_a_surname_to_its_only_fuller_form():
     assert idx.canonical_proper("Nobody") == "Nobody"
 
 
-def test_a_name_the_text_writes_only_where_a_sentence_opens_is_no_fuller_form():
-    # the parser's "Whereas Philip" and "Wednesday Diana" are a word capitalised as a sentence's
-    # first, or a day, before a name: never the fuller form of "Philip" or "Diana"; a full name
-    # written after a title ("said Mr. Thomas Marvel") or in mid-sentence is one
-    text = ("Whereas Philip had hoped for rain, the day was fine. Philip went out, whereas the rest sat. "
-            "On Wednesday Diana came. "
-            "Diana sat down. There was no answer, said Mr. Thomas Marvel. Then Marvel left. "
-            "They met Jane Tarrant at the gate. Tarrant smiled.")
-    idx = entities.name_index(text)
-    known = {"Whereas Philip", "Wednesday Diana", "Thomas Marvel", "Jane Tarrant"}
-    assert idx.canonical_proper("Philip", known) == "Philip"
-    assert idx.canonical_proper("Diana", known) == "Diana"
-    assert idx.canonical_proper("Marvel", known) == "Thomas Marvel"
-    assert idx.canonical_proper("Tarrant", known) == "Jane Tarrant"
-
-
 def test_names_are_read_in_prose_lines_only():
     # a heading line and the paragraph under it are two lines: no name runs over the break; a
     # line of capitals only (a heading, a table of contents) is not read for names at all; an
