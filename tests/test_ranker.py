@@ -29,6 +29,17 @@ def test_the_model_ships_as_json_data_matching_the_code():
     assert load() is not None
 
 
+def test_a_model_of_other_features_is_refused_not_misread(tmp_path):
+    # the trees address features by position: a model trained before a feature was added would
+    # read the wrong columns, so loading it fails with a message that says what to do
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["rankers"]["speaker"]["features"] = data["rankers"]["speaker"]["features"][:-1]
+    old = tmp_path / "ranker.json"
+    old.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="other features.*train_ranker"):
+        load(str(old))
+
+
 def test_flat_trees_evaluate_as_written():
     # one split on feature 1 at 0.5: left leaf -1, right leaf +2; a second tree that is one leaf
     model = _trees({"features": ["a", "b"], "bias": 0.0, "trees": [

@@ -160,6 +160,13 @@ def load(path: str | None = None) -> Rankers | None:
     if not p.exists():
         return None
     data = json.loads(p.read_text(encoding="utf-8"))
+    from .features import RECIPIENT_FEATURES, SPEAKER_FEATURES  # features reads this module's types
+    for field, names in (("speaker", SPEAKER_FEATURES), ("recipient", RECIPIENT_FEATURES)):
+        if tuple(data["rankers"][field]["features"]) != names:
+            # the trees address features by position: a model of other features would read
+            # the wrong columns and choose nonsense without a word
+            raise RuntimeError(f"{p}: its {field} ranker was trained on other features than this code "
+                               "computes; train it again (python -m training.train_ranker)")
     return Rankers(_trees(data["rankers"]["speaker"]), _trees(data["rankers"]["recipient"]),
                    str(data.get("policy", "ranker")), float(data.get("margin", 2.0)),
                    int(data.get("beam", 1)),
