@@ -137,8 +137,8 @@ def not_the_narrator(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[i
 
 def excluded(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
     """The candidates that may not speak quotation q: the one the rules found addressed, those
-    of the other gender than the rules' description, and the narrator where the tag names
-    someone else."""
+    of the other gender than the rules' description or the tag's he or she, and the narrator
+    where the tag names someone else."""
     return [x for x in (addressed(q, cands),) if x is not None] + other_gender(idx, q, cands) \
         + not_the_narrator(idx, q, cands)
 
