@@ -88,10 +88,9 @@ class Discourse:
                 continue
             if who.mention.text.lower() in cues.FIRST_PERSON:
                 continue  # "when I asked her ..., she replied": the she is never the I
-            head = who.name.split()[-1] if who.name.split() else ""  # a description's noun ("English lady")
             if gender and (gender_of is not None and gender_of(who.name) == -gender or met.get(who.name) == -gender
-                           or head[:1].islower() and cues.noun_gender(head) == -gender):
-                continue  # a he is never "the sister" nor "the English lady"
+                           or who.name[:1].islower() and cues.noun_gender(who.name.split()[-1]) == -gender):
+                continue  # a he is never "the sister"
             if gender and cues.pronoun_gender(who.mention.text) == -gender:
                 continue  # remembered from a "he": whoever it stood for, no "she" stands for him
             if want == "person" and who.kind not in ("person", "anonymous"):
