@@ -155,3 +155,19 @@ def test_a_he_or_she_in_the_tag_shuts_out_the_other_gender():
         shut = set(beam.excluded(idx, q, cands))
         names = {c.name: k for k, c in enumerate(cands)}
         assert names[shut_out] in shut and names[kept] not in shut, opening
+
+
+def test_no_one_speaks_the_words_that_call_him_by_name():
+    # "Very well, Mr. Hale." is spoken to Mr. Hale: turn-taking may not make him its speaker;
+    # a name only spoken of ("Mr. Hale is late") shuts no one out
+    text = ('Mr. Hale came into the study, where Mary was reading her letters.\n\n'
+            '"Shall we walk?" said Mr. Hale.\n\n'
+            '"Very well, Mr. Hale."\n\n'
+            '"Mr. Hale is late again," said Mary.\n')
+    idx = _index(text)
+    by = {idx.text[q.start:q.end][:6]: (i, q) for i, q in enumerate(idx.quotes)}
+    for opening, shut_out in (("Very w", True), ("Mr. Ha", False)):
+        i, q = by[opening]
+        cands, _ = candidates(idx, i, ["Mr. Hale", "Mary"], None)
+        hale = [k for k, c in enumerate(cands) if c.name == "Mr. Hale"]
+        assert hale and (set(hale) <= set(beam.excluded(idx, q, cands))) == shut_out, opening

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cues import FIRST_PERSON, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender, pronoun_gender
-from .candidates import Quote, TextIndex, gender_of
+from .candidates import Quote, TextIndex, gender_of, quoted_names
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 
@@ -135,12 +135,19 @@ def not_the_narrator(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[i
         c.origin == "narrator" or any(same_name(c.name, n) for n in selves))]
 
 
+def spoken_to(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
+    """The ones the quotation speaks to by name, set off as such ("Very well, Mr. Darcy."): no one
+    calls himself so, whatever turn-taking suggests."""
+    called = [m.key for m in quoted_names(idx, q)]
+    return [k for k, c in enumerate(cands) if c.name and any(same_name(c.name, n) for n in called)]
+
+
 def excluded(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
     """The candidates that may not speak quotation q: the one the rules found addressed, those
-    of the other gender than the rules' description or the tag's he or she, and the narrator
-    where the tag names someone else."""
+    of the other gender than the rules' description or the tag's he or she, the narrator where
+    the tag names someone else, and the ones the quotation calls by name."""
     return [x for x in (addressed(q, cands),) if x is not None] + other_gender(idx, q, cands) \
-        + not_the_narrator(idx, q, cands)
+        + not_the_narrator(idx, q, cands) + spoken_to(idx, q, cands)
 
 
 @dataclass(frozen=True)
