@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..cues import FIRST_PERSON, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender, pronoun_gender
+from ..cues import FIRST_PERSON, FIRST_PLURAL, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender, pronoun_gender
 from .candidates import Quote, TextIndex, gender_of, quoted_names
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
@@ -128,7 +128,7 @@ def not_the_narrator(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[i
     if q.speaker is None or q.speaker_basis not in ("explicit", "resolved") or q.speaker_span is None:
         return []
     said = idx.text[q.speaker_span[0]:q.speaker_span[1]].lower()
-    if said in FIRST_PERSON or said in ("we", "us", "our"):
+    if said in FIRST_PERSON or said in FIRST_PLURAL:
         return []
     selves = [n for n in (idx.cited.get(q.paragraph, idx.author), idx.we) if n]
     return [k for k, c in enumerate(cands) if not same_name(c.name, q.speaker) and (
