@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from quoteprov.attribution import beam, ruled
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
@@ -52,6 +53,18 @@ def _all_sequences(idx, models) -> list[beam.Path]:
     return paths
 
 
+def _score(idx, steps: list[beam.Step]) -> float:
+    """The score of a sequence of steps, as the beam gave it: its choices' shares (of the
+    probabilities as the decoder saw them) and the turns it paid for (`beam.repeat_cost`)."""
+    total, last, before = 0.0, None, None
+    for s in steps:
+        turn = before is not None and beam.next_turn(idx, idx.quotes[s.i], idx.quotes[before])
+        total += np.log(beam._share(s.p, s.k)) + np.log(beam._share(s.rp, s.rk)) \
+            + beam.repeat_cost(s.prefer is not None, turn, last, s.speaker)
+        last, before = s.speaker, s.i
+    return total
+
+
 def test_with_room_for_every_state_the_beam_finds_the_likeliest_sequence():
     idx = _index(DIALOGUE)
     greedy_was_wrong = 0
@@ -66,7 +79,7 @@ def test_with_room_for_every_state_the_beam_finds_the_likeliest_sequence():
         greedy_was_wrong += [(s.k, s.rk) for _, s in sorted(greedy.items())] != [(s.k, s.rk) for s in beam.steps_of(best)]
         # a narrower beam keeps a sequence no likelier than the best
         narrow = beam.decode(idx, models, beam=2)
-        score = sum(np.log(beam._share(s.p, s.k)) + np.log(beam._share(s.rp, s.rk)) for s in narrow.values())
+        score = _score(idx, [narrow[i] for i in sorted(narrow)])
         assert score <= best.score + 1e-9
     assert greedy_was_wrong  # the test has teeth: one choice after another is not always the best
 
@@ -171,3 +184,73 @@ def test_no_one_speaks_the_words_that_call_him_by_name():
         cands, _ = candidates(idx, i, ["Mr. Hale", "Mary"], None)
         hale = [k for k, c in enumerate(cands) if c.name == "Mr. Hale"]
         assert hale and (set(hale) <= set(beam.excluded(idx, q, cands))) == shut_out, opening
+
+
+def _even(features: tuple[str, ...]) -> Trees:
+    """A ranker with no opinion: every candidate equally likely."""
+    return _trees({"features": list(features), "trees": [], "bias": 0.0})
+
+
+TURNS = (
+    "Mary and Tom sat by the fire in the study.\n\n"
+    '"You promised to walk with me," said Mary.\n\n'
+    '"Did I?"\n\n'
+    '"You did," said Tom.\n'
+)
+
+
+def test_a_tag_seldom_gives_the_turn_to_the_one_who_spoke_the_turn_before():
+    # "said Tom" in the paragraph after an untagged "Did I?": a sequence that gave "Did I?" to Tom
+    # pays REPEAT at Tom's tag, whatever else it chose; with a ranker of no opinion that is the
+    # whole difference between the sequences
+    idx = _index(TURNS)
+    did_i = next(i for i, q in enumerate(idx.quotes) if idx.text[q.start:q.end] == "Did I?")
+    assert beam.next_turn(idx, idx.quotes[did_i + 1], idx.quotes[did_i])
+    models = Rankers(_even(SPEAKER_FEATURES), _even(RECIPIENT_FEATURES), "rules-first")
+    every = _all_sequences(idx, models)
+    by_speaker: dict[tuple, list[float]] = {}
+    for path in every:
+        steps = beam.steps_of(path)
+        by_speaker.setdefault(tuple(s.speaker for s in steps), []).append(path.score)
+    tom = [max(v) for k, v in by_speaker.items() if k[did_i] == "Tom"]
+    mary = [max(v) for k, v in by_speaker.items() if k[did_i] == "Mary"]
+    assert tom and mary and max(tom) == pytest.approx(max(mary) + beam.REPEAT)
+    assert beam.decode(idx, models, beam=len(every))[did_i].speaker != "Tom"
+    # no cost where the rules' value is not what gives the turn, nor for another speaker
+    assert beam.repeat_cost(False, True, "Tom", "Tom") == 0.0
+    assert beam.repeat_cost(True, True, "Mary", "Tom") == 0.0
+    assert beam.repeat_cost(True, False, "Tom", "Tom") == 0.0
+
+
+def test_narration_between_two_quotations_is_no_turn_taking():
+    text = ('Mary and Tom sat by the fire in the study.\n\n'
+            '"Did I?" Tom got up, crossed the room and stood for a long while at the window.\n\n'
+            '"You did," said Mary.\n\n'
+            '"Well."\n')
+    idx = _index(text)
+    did, you, well = (next(q for q in idx.quotes if idx.text[q.start:q.end].startswith(s)) for s in ("Did", "You", "Well"))
+    assert not beam.next_turn(idx, you, did)  # a paragraph of narration after "Did I?"
+    assert beam.next_turn(idx, well, you)     # only "said Mary" after "You did"
+    assert not beam.next_turn(idx, well, did)
+
+
+def test_the_one_called_by_name_in_the_turn_before_is_likelier_to_answer():
+    # "Eh, Watson?" calls Watson: with a ranker of no opinion the untagged answer is his; a name
+    # only spoken of ("Watson will come too") calls no one
+    text = ('Holmes, Watson and Jones stood in the hall.\n\n'
+            '"Let her be the first to open it. Eh, Watson?" said Holmes.\n\n'
+            '"A great pleasure to me."\n\n'
+            '"Watson will come too," said Jones.\n')
+    idx = _index(text)
+    by = {idx.text[q.start:q.end].split()[0]: i for i, q in enumerate(idx.quotes)}
+    eh, answer, spoken_of = by["Let"], by["A"], by["Watson"]
+    assert beam.called_in(idx, eh) == ["Watson"]
+    assert beam.called_in(idx, spoken_of) == []
+    cands, _ = candidates(idx, answer, ["Holmes"], None)
+    p = np.full(len(cands), 0.5)
+    up = beam.answering(idx, eh, cands, p)
+    watson = [k for k, c in enumerate(cands) if c.name == "Watson"]
+    assert watson and all(up[k] == pytest.approx(0.5 * beam.CALLED) for k in watson)
+    assert all(up[k] == 0.5 for k in range(len(cands)) if k not in watson)
+    models = Rankers(_even(SPEAKER_FEATURES), _even(RECIPIENT_FEATURES), "rules-first")
+    assert beam.decode(idx, models)[answer].speaker == "Watson"
