@@ -130,6 +130,11 @@ def test_the_rules_speaker_stands_by_a_margin_that_depends_on_how_the_text_gives
     assert beam.proposal_basis(idx, he) == "resolved" and beam.margin_of(idx, he, models) == 1.0
     assert asked.speaker is None or beam.margin_of(idx, asked, models) == 1.0
     assert beam.margin_of(idx, he, models, "recipient") == 2.0  # the addressee's margin is the one margin
+    # the narrator's "I" is as plain as a name: "I asked" stands by the explicit margin
+    src = make_source(text, "t", {"author": "Jane Roe"})
+    idx = ruled(src, find_spans(src, find_markers(src)), [])[1]
+    asked = next(q for q in idx.quotes if idx.text[q.start:q.end].startswith("Then who"))
+    assert asked.speaker == "Jane Roe" and beam.margin_of(idx, asked, models) == 5.0
 
 
 def test_the_narrator_never_speaks_words_the_tag_gives_someone_else():

@@ -103,12 +103,14 @@ _PRONOUNS = PERSON_PRONOUNS | FIRST_PERSON | PLURAL_PRONOUNS
 
 def proposal_basis(idx: TextIndex, q: Quote) -> str:
     """The basis of the rules' speaker as the margins read it: a name the cue gives is explicit
-    even where the rules wrote it in full ("declared Mr. Cheshire": Daniel Cheshire, `resolved`);
-    `resolved` is a he, she, I or description the rules resolved to someone."""
+    even where the rules wrote it in full ("declared Mr. Cheshire": Daniel Cheshire, `resolved`),
+    and so is the narrator's "I" ("I asked" is the narrator's, whoever turn-taking suggests: a
+    ranker that read a call to another in the turn before had given the narrator's question to a
+    soldier); `resolved` is a he, she, we or description the rules resolved to someone."""
     basis = q.speaker_basis or ""
     if basis == "resolved" and q.speaker_span is not None:
         said = idx.text[q.speaker_span[0]:q.speaker_span[1]]
-        if said[:1].isupper() and said.lower() not in _PRONOUNS:
+        if (said[:1].isupper() and said.lower() not in _PRONOUNS) or said.lower() in FIRST_PERSON:
             return "explicit"
     return basis
 
