@@ -237,6 +237,14 @@ def test_narration_between_two_quotations_is_no_turn_taking():
     assert not beam.next_turn(idx, you, did)  # a paragraph of narration after "Did I?"
     assert beam.next_turn(idx, well, you)     # only "said Mary" after "You did"
     assert not beam.next_turn(idx, well, did)
+    # nor narration before a quotation in its own paragraph ("He said," is only its tag)
+    text = ('Mary and Tom sat by the fire in the study.\n\n'
+            '"Do they work?" said Mary.\n\n'
+            'He said, "Well enough."\n\n'
+            'Tom got up, crossed the room and looked out of the window. "It is raining."\n')
+    idx = _index(text)
+    work, well, rain = (next(q for q in idx.quotes if idx.text[q.start:q.end].startswith(s)) for s in ("Do", "Well", "It"))
+    assert beam.next_turn(idx, well, work) and not beam.next_turn(idx, rain, well)
 
 
 def test_the_one_called_by_name_in_the_turn_before_is_likelier_to_answer():

@@ -22,8 +22,9 @@ Turn-taking's odds (REPEAT, CALLED), on model 18's fold models (PDNC speaker / a
 speaker): before 0.752 / 0.796 / 0.854; REPEAT alone 0.756 / 0.797 / 0.854 (log 0.14: 0.756,
 log 0.0025: 0.754; paid at the ranker's free choices too: 0.756); CALLED alone 0.758; both, a call
 in the last quotation only and at free choices only, 0.759 (e^0.7) and 0.761 / 0.795 (e^1.5); at
-every choice, a call anywhere in the turn 0.763; with given names and the rules' addressee, as
-now, 0.765 / 0.797 / 0.854.
+every choice, a call anywhere in the turn 0.763; with given names and the rules' addressee 0.765
+/ 0.797; no turn where narration opens the quotation's paragraph, as now, 0.765 / 0.798 / 0.854
+(the sequences had escaped REPEAT by giving the quotation before to nobody).
 """
 from __future__ import annotations
 
@@ -104,13 +105,14 @@ _PRONOUNS = PERSON_PRONOUNS | FIRST_PERSON | PLURAL_PRONOUNS
 def proposal_basis(idx: TextIndex, q: Quote) -> str:
     """The basis of the rules' speaker as the margins read it: a name the cue gives is explicit
     even where the rules wrote it in full ("declared Mr. Cheshire": Daniel Cheshire, `resolved`),
-    and so is the narrator's "I" ("I asked" is the narrator's, whoever turn-taking suggests: a
-    ranker that read a call to another in the turn before had given the narrator's question to a
-    soldier); `resolved` is a he, she, we or description the rules resolved to someone."""
+    and so is the narrator's "I" of a speech verb ("I asked" is the narrator's, whoever turn-taking
+    suggests: a ranker that read a call to another in the turn before had given the narrator's
+    question to a soldier; "I heard the same story:" is not the narrator's words); `resolved` is a he, she, we or description the rules resolved to someone."""
     basis = q.speaker_basis or ""
     if basis == "resolved" and q.speaker_span is not None:
         said = idx.text[q.speaker_span[0]:q.speaker_span[1]]
-        if (said[:1].isupper() and said.lower() not in _PRONOUNS) or said.lower() in FIRST_PERSON:
+        if (said[:1].isupper() and said.lower() not in _PRONOUNS) or (
+                said.lower() in FIRST_PERSON and q.speaker_method == "cue-subject"):
             return "explicit"
     return basis
 
@@ -222,13 +224,14 @@ def _choices(p: np.ndarray, prefer: int | None, margin: float, branch: int) -> l
 
 def next_turn(idx: TextIndex, q: Quote, before: Quote) -> bool:
     """Whether quotation q takes the turn after quotation `before`: it is in the next paragraph
-    (blank lines between are no paragraphs of the text), and `before`'s paragraph says no more
-    after it than a tag (no narration between the two)."""
+    (blank lines between are no paragraphs of the text), `before`'s paragraph says no more after
+    it than a tag and q's no more before it than one ("He said,"): no narration between the two."""
     if q.paragraph <= before.paragraph or any(
             idx.text[slice(*idx.paragraphs[k])].strip() for k in range(before.paragraph + 1, q.paragraph)):
         return False
     tail = idx.text[before.end:idx.paragraphs[before.paragraph][1]]
-    return len(tail.strip(' "\u201d,.')) <= TAG_ONLY
+    lead = idx.text[idx.paragraphs[q.paragraph][0]:q.start]
+    return len(tail.strip(' "\u201d,.')) <= TAG_ONLY and len(lead.strip(' "\u201c,:')) <= TAG_ONLY
 
 
 def called_in(idx: TextIndex, last: int) -> list[str]:
