@@ -227,13 +227,18 @@ def test_a_tag_seldom_gives_the_turn_to_the_one_who_spoke_the_turn_before():
     assert beam.repeat_cost(True, False, "Tom", "Tom") == 0.0
 
 
+def _opening(text: str, *openings: str):
+    """The index of a text and its quotations that open with each of `openings`."""
+    idx = _index(text)
+    return idx, [next(q for q in idx.quotes if idx.text[q.start:q.end].startswith(o)) for o in openings]
+
+
 def test_narration_between_two_quotations_is_no_turn_taking():
     text = ('Mary and Tom sat by the fire in the study.\n\n'
             '"Did I?" Tom got up, crossed the room and stood for a long while at the window.\n\n'
             '"You did," said Mary.\n\n'
             '"Well."\n')
-    idx = _index(text)
-    did, you, well = (next(q for q in idx.quotes if idx.text[q.start:q.end].startswith(s)) for s in ("Did", "You", "Well"))
+    idx, (did, you, well) = _opening(text, "Did", "You", "Well")
     assert not beam.next_turn(idx, you, did)  # a paragraph of narration after "Did I?"
     assert beam.next_turn(idx, well, you)     # only "said Mary" after "You did"
     assert not beam.next_turn(idx, well, did)
@@ -242,8 +247,7 @@ def test_narration_between_two_quotations_is_no_turn_taking():
             '"Do they work?" said Mary.\n\n'
             'He said, "Well enough."\n\n'
             'Tom got up, crossed the room and looked out of the window. "It is raining."\n')
-    idx = _index(text)
-    work, well, rain = (next(q for q in idx.quotes if idx.text[q.start:q.end].startswith(s)) for s in ("Do", "Well", "It"))
+    idx, (work, well, rain) = _opening(text, "Do", "Well", "It")
     assert beam.next_turn(idx, well, work) and not beam.next_turn(idx, rain, well)
 
 
