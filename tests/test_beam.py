@@ -155,6 +155,12 @@ def test_the_narrator_never_speaks_words_the_tag_gives_someone_else():
         assert narrator, opening
         shut = set(beam.excluded(idx, q, cands))
         assert all(k not in shut for k in narrator) if may else all(k in shut for k in narrator), opening
+    # nor where the rules themselves resolved the tag's "he" to the narrator: he says "I" of himself
+    i, q = by["And if i"]
+    q = dataclasses.replace(q, speaker="Jane Roe", speaker_basis="resolved")
+    cands, _ = candidates(idx, i, ["Jane Roe", None], None)
+    narrator = [k for k, c in enumerate(cands) if same_name(c.name, "Jane Roe")]
+    assert narrator and set(narrator) <= set(beam.excluded(idx, q, cands))
 
 
 def test_a_he_or_she_in_the_tag_shuts_out_the_other_gender():

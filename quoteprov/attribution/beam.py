@@ -149,14 +149,15 @@ def not_the_narrator(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[i
     """The narrator, where the rules found the quotation's own tag naming someone in the third
     person ("said some one else at the table", "he replied"): a narrator says "I" (or "we") of
     himself, so whatever turn-taking suggests he is not the one the tag names (nor the party his
-    "we" stands for, nor the signer whose "I" a quoted document is)."""
+    "we" stands for, nor the signer whose "I" a quoted document is), not even where the rules
+    resolved the tag's he or she to him."""
     if q.speaker is None or q.speaker_basis not in ("explicit", "resolved") or q.speaker_span is None:
         return []
     said = idx.text[q.speaker_span[0]:q.speaker_span[1]].lower()
     if said in FIRST_PERSON or said in FIRST_PLURAL:
         return []
     selves = [n for n in (idx.cited.get(q.paragraph, idx.author), idx.we) if n]
-    return [k for k, c in enumerate(cands) if not same_name(c.name, q.speaker) and (
+    return [k for k, c in enumerate(cands) if (not same_name(c.name, q.speaker) or said in PERSON_PRONOUNS) and (
         c.origin == "narrator" or any(same_name(c.name, n) for n in selves))]
 
 
