@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..cues import FIRST_PERSON, FIRST_PLURAL, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender, pronoun_gender
-from .candidates import Quote, TextIndex, gender_of, quoted_names
+from .candidates import Quote, TextIndex, gender_of, memo, quoted_names
 from .features import Candidate, candidates, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 
@@ -238,14 +238,14 @@ def next_turn(idx: TextIndex, q: Quote, before: Quote) -> bool:
 
 
 def called_in(idx: TextIndex, last: int) -> list[str]:
-    """The ones the turn ending with quotation `last` calls by name (its quotations' vocatives,
-    a given name also as the full name it stands for) or the rules found it addressed to."""
-    par, js = idx.quotes[last].paragraph, [last]
-    while js[-1] > 0 and idx.quotes[js[-1] - 1].paragraph == par:
-        js.append(js[-1] - 1)
-    turn = [idx.quotes[j] for j in js if not idx.quotes[j].nested]
-    names = [m.key for t in turn for m in quoted_names(idx, t)] + [t.recipient for t in turn if t.recipient]
-    return names + [idx.given[n] for n in names if n in idx.given]
+    """The ones the turn ending with quotation `last` calls by name (its paragraph's quotations'
+    vocatives, a given name also as the full name it stands for) or the rules found it addressed
+    to; once per quotation, whichever sequence asks."""
+    def make() -> list[str]:
+        turn = idx.outer_by_par.get(idx.quotes[last].paragraph, [])
+        names = [m.key for t in turn for m in quoted_names(idx, t)] + [t.recipient for t in turn if t.recipient]
+        return names + [idx.given[n] for n in names if n in idx.given]
+    return memo(idx, ("called_in", last), make)
 
 
 def answering(idx: TextIndex, last: int, cands: list[Candidate], p: np.ndarray) -> np.ndarray:
