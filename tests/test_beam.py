@@ -277,3 +277,27 @@ def test_the_one_called_by_name_in_the_turn_before_is_likelier_to_answer():
     assert all(up[k] == 0.5 for k in range(len(cands)) if k not in watson)
     models = Rankers(_even(SPEAKER_FEATURES), _even(RECIPIENT_FEATURES), "rules-first")
     assert beam.decode(idx, models)[answer].speaker == "Watson"
+
+
+def test_no_one_speaks_from_a_place_unless_the_tag_names_it():
+    # "Bath" is written after "to", "in" and "from": a place, never the one who speaks, however
+    # near the quotation it is named; a tag that names a place makes it the body that speaks
+    from quoteprov.attribution.places import place_names
+
+    text = ('Mary had gone to Bath in May. She found Bath dull, and she wrote home from Bath every day; '
+            'in Bath nobody walked.\n\n'
+            'Mary came back from Bath at last.\n\n'
+            '"It rained every single day."\n\n'
+            'The congress met in Moscow. Delegates came to Moscow from every town, and the news went out '
+            'from Moscow at once.\n\n'
+            '"We stand firm," Moscow declared.\n')
+    assert {"Bath", "Moscow"} <= place_names(text) and "Mary" not in place_names(text)
+    idx = _index(text)
+    by = {idx.text[q.start:q.end][:6]: (i, q) for i, q in enumerate(idx.quotes)}
+    for opening, place, shut_out in (("It rai", "Bath", True), ("We sta", "Moscow", False)):
+        i, q = by[opening]
+        cands, _ = candidates(idx, i, [], None)
+        where = [k for k, c in enumerate(cands) if c.name == place]
+        assert where and (set(where) <= set(beam.excluded(idx, q, cands))) == shut_out, opening
+    assert "Madame Lecomte" not in place_names("We dined at Madame Lecomte's, at Madame Lecomte's "
+                                               "again, then at Madame Lecomte's.")  # her restaurant; she a person
