@@ -175,7 +175,7 @@ def places(idx: TextIndex, cands: list[Candidate], named: str | None) -> list[in
     the body that speaks there). Not shut out of the addressees: 44 places the novels' ranker
     gave as addressees were all wrong, but without them the next choices' turn-taking read
     other addressees, and held-out speakers and guarded addressees both fell (0.7652 -> 0.7650,
-    0.7937 -> 0.7924)."""
+    0.7936 -> 0.7924)."""
     where = memo(idx, ("places",), lambda: place_names(idx.text))
     return [k for k, c in enumerate(cands) if c.name in where and not same_name(c.name, named)]
 
