@@ -20,6 +20,7 @@ def test_cue_after_the_quote_with_inverted_subject():
 @pytest.mark.parametrize("sentence,name", [
     ('"Not at all," said Little, coldly.', "Little"),   # a name that is an adjective, tagged one
     ('"A week!" said Tut carelessly.', "Tut"),           # the adverb parsed as the subject
+    ('"I meant," said Cecil stiffly, "that she is going to marry him."', "Cecil"),  # the adverb tagged a noun
 ])
 def test_inverted_cue_whose_name_the_parser_mistook(sentence, name):
     r = by_text(run("The boat drifted past the mill at dusk.\n" + sentence), sentence[1:8])

@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
     from ..records import Span as RecordSpan
 
 from .. import cues
-from ..entities import is_person_noun
+from ..entities import is_person_noun, person_noun
 from .context import Ctx, outside
 from .hidden import (
     PARTICLES,
@@ -225,7 +225,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         subj = before[-1] if len(before) > 1 and before[-1].tag_ in ("NNP", "NNPS") else (subjs[0] if subjs else None)
         if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
             if v.i == cue.i and subj.tag_ == "NN" and not is_person_noun(subj.lower_) \
-                    and not cues.is_document_noun(subj.lower_):
+                    and not cues.is_document_noun(subj.lower_) and not _adverb_as_noun(subj):
                 return named_beside(ctx, cue, off) or subj  # "Aziz after another silence said"
             return _past_adverb(subj)
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
@@ -267,11 +267,22 @@ def _past_adverb(subj: "Token") -> "Token":
     """'"A week!" said Tut carelessly': the parser may make the adverb the subject and the name
     before it a compound of the adverb; the subject is that name (or noun: 'said the
     station-master carelessly'), or the adjective after the name ('said George, impassive',
-    where the name is the adjective's modifier)."""
-    if subj.tag_ not in ("RB", "JJ"):
+    where the name is the adjective's modifier), or the adverb in -ly it tagged a noun with the
+    name its compound ('said Cecil stiffly,': no such noun follows a name and ends a clause)."""
+    if subj.tag_ not in ("RB", "JJ") and not _adverb_as_noun(subj):
         return subj
     nouns = [c for c in subj.children if c.dep_ in ("compound", "nmod") and c.tag_ in ("NN", "NNS", "NNP", "NNPS")]
     return nouns[-1] if nouns else subj
+
+
+def _adverb_as_noun(t: "Token") -> bool:
+    """'said Cecil stiffly,' parsed as the noun "stiffly" with "Cecil" its compound: a lower-case
+    word in -ly, no noun for a person or a body, right after a capitalised compound, after its
+    verb and before a stop."""
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    return (t.text.islower() and len(t.text) > 4 and t.text.endswith("ly") and person_noun(t.lower_) is None
+            and t.i > t.head.i and (nxt is None or nxt.is_punct)
+            and any(c.dep_ == "compound" and c.i == t.i - 1 and c.text[:1].isupper() for c in t.children))
 
 
 def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
