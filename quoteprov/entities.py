@@ -368,18 +368,22 @@ class NameIndex:
             return self.registry.get(name.lower(), name)
         return mention
 
-    def titled(self, title: str, before: int) -> str | None:
+    def titled(self, title: str, before: int, capitalised: bool = True) -> str | None:
         """The person a bare title stands for ("said the Major", "returned Mademoiselle"): the
         last full name under that title before offset `before` (None if the text gave none).
-        Not when the text uses the title alone far more often than that name (BARE_TITLE_RATIO):
-        then the title is the name of someone the text never names otherwise ("the General" of a
-        novel that names a General Perovski twice)."""
+        Not when the text uses the capitalised title alone far more often than that name
+        (BARE_TITLE_RATIO): then the title is the name of someone the text never names otherwise
+        ("the General" of a novel that names a General Perovski twice). A title written in lower
+        case (`capitalised` False: "the count said") is a common noun, no such name: it is the
+        last person so titled, however seldom the text gave the full name."""
         t = title.rstrip(".")
         found = self.by_title.get(t, [])
         k = bisect_right(found, before, key=lambda x: x[0])
         if not k:
             return None
         name = found[k - 1][1]
+        if not capitalised:
+            return name if kind_of(name) == "person" else None  # not the "General Council"
         uses = sum(1 for _, n in found if n == name)
         return name if uses * BARE_TITLE_RATIO >= self.bare_titles.get(t, 0) else None
 

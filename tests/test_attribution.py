@@ -35,6 +35,29 @@ def test_pronoun_speaker_resolved_and_recipient_from_to():
     assert r.recipient_span.text == "Petrov" and r.basis["recipient"] == "explicit"
 
 
+def test_a_title_in_lower_case_is_the_person_last_named_under_it():
+    # "the count" is Count Ivan Petrov; "the general" of a text that names no General is no one
+    # it names (and no body: a "General Council" is no general)
+    text = ('At dinner Count Ivan Petrov sat down by the fire and smoked.\n"You are very nice people," Brett said.\n'
+            '"Have another brandy," the count said.\n"In general, no," said the general.\n')
+    recs = run(text)
+    r = by_text(recs, "Have another")
+    assert (r.speaker, r.speaker_span.text, r.basis["speaker"]) == ("Count Ivan Petrov", "the count", "resolved")
+    assert by_text(recs, "In general").speaker == "general"
+    council = run('The General Council met in May.\n"We refuse," said the general.\n')
+    assert by_text(council, "We refuse").speaker == "general"
+
+
+def test_a_mother_is_the_mrs_of_her_childs_family_name():
+    text = ('Elizabeth Bennet came in. Mrs. Bennet was sewing.\n"I am tired," said Elizabeth Bennet.\n'
+            '"Then go to bed," said her mother.\n')
+    r = by_text(run(text), "Then go to bed")
+    assert (r.speaker, r.speaker_span.text, r.basis["speaker"]) == ("Mrs. Bennet", "her mother", "resolved")
+    # no "Mrs." of that family in the text: the description stands
+    other = run('Ivan Petrov came in.\n"I am tired," said Ivan Petrov.\n"Then go to bed," said his mother.\n')
+    assert by_text(other, "Then go to bed").speaker == "mother"
+
+
 def test_according_to_with_an_appositive():
     text = 'The factory was "a den of thieves and informers," according to Anna Petrovna, the union organizer.'
     r = by_text(run(text), "den of thieves")
