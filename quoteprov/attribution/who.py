@@ -3,7 +3,6 @@
 noun) or a description ("the manifesto", "the group"), each with the kind of participant it is."""
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -16,6 +15,7 @@ from ..entities import HONORIFICS, ONE_WORD_DETS, is_event, is_person_noun, kind
 from ..records import Span
 from .context import Ctx, clean, hyphen_run, outside, span_of
 from .narrator import narrators_we
+from .titles import lower_title, parent_or_spouse
 from .token_shapes import (
     capitalised_subject,
     dangling_modifiers,
@@ -286,46 +286,6 @@ def kind_of_token(ctx: Ctx, tok: "Token", name: str) -> str:
     return k
 
 
-def lower_title(ctx: Ctx, tok: "Token", off: int) -> Who | None:
-    """'"Have another brandy," the count said.': a title written as a common noun, with "the"
-    and nothing else, is the last person the text named under that title ("Count
-    Mippipopolous"), as the capitalised "said the Major" is (`NameIndex.titled`)."""
-    title = tok.text.capitalize()
-    if not tok.is_lower or title not in HONORIFICS or any(c.dep_ != "det" for c in tok.children) \
-            or [c.lower_ for c in tok.lefts] != ["the"]:
-        return None
-    name = ctx.names.titled(title, off + tok.idx, capitalised=False)
-    if name is None:
-        return None
-    det = next(tok.lefts)
-    return Who(name, span_of(ctx, off, [det, tok]), "resolved", "person")
-
-
-# a parent or spouse bears the family name under the title of his or her sex
-_KIN_TITLES = {"mother": ("Mrs",), "father": ("Mr",), "wife": ("Mrs",), "husband": ("Mr",)}
-
-
-def parent_or_spouse(ctx: Ctx, tok: "Token", off: int) -> Who | None:
-    """'"..." said her mother': the mother (father, wife, husband) of the one the possessive
-    stands for is the one person the text names "Mrs." ("Mr.") with that one's family name
-    ("Elizabeth Bennet" -> "Mrs. Bennet"), as the text first writes it."""
-    titles = _KIN_TITLES.get(tok.lower_)
-    poss = next((c for c in tok.children if c.dep_ == "poss"), None)
-    if titles is None or poss is None or not outside(ctx, poss, off):
-        return None
-    owner = who_of(ctx, poss, off)
-    if owner is None or owner.kind != "person" or " " not in owner.name:
-        return None  # a given name alone ("her mother" of "Lizzy") tells no family name
-    family = owner.name.split()[-1]
-    if not family[:1].isupper():
-        return None
-    written = re.search(rf"\b(?:{'|'.join(titles)})\.?\s+{re.escape(family)}\b", ctx.text)
-    if written is None or written.group() == owner.name:
-        return None
-    name = ctx.names.canonical_proper(clean(written.group()), ctx.known)
-    return Who(name, span_of(ctx, off, [poss, tok]), "resolved", "person")
-
-
 def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     """A common-noun mention (`the manifesto`, `the group`, `the Russian section of the
     Industrial Workers of the World`): its name-bearing words, or the most recent
@@ -336,7 +296,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
             obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
             if obj is not None and obj.tag_ in ("NNP", "NNPS"):
                 return proper(ctx, obj, off)
-    titled = lower_title(ctx, tok, off) or parent_or_spouse(ctx, tok, off)
+    titled = lower_title(ctx, tok, off) or parent_or_spouse(ctx, tok, off, who_of)
     if titled is not None:
         return titled
     owner = voice_owner(tok)  # 'said Hamidullah's voice': he speaks
