@@ -30,17 +30,17 @@ def lower_title(ctx: Ctx, tok: "Token", off: int) -> Who | None:
 
 
 # a parent or spouse bears the family name under the title of his or her sex
-_KIN_TITLES = {"mother": ("Mrs",), "father": ("Mr",), "wife": ("Mrs",), "husband": ("Mr",)}
+_KIN_TITLES = {"mother": "Mrs", "father": "Mr", "wife": "Mrs", "husband": "Mr"}
 
 
 def parent_or_spouse(ctx: Ctx, tok: "Token", off: int, who_of: Callable[[Ctx, "Token", int], Who | None]) -> Who | None:
     """'"..." said her mother': the mother (father, wife, husband) of the one the possessive
-    stands for is the one person the text names "Mrs." ("Mr.") with that one's family name
-    ("Elizabeth Bennet" -> "Mrs. Bennet"), as the text first writes it. `who_of` reads the
+    stands for is the person the text writes "Mrs." ("Mr.") with that one's family name
+    ("Elizabeth Bennet" -> "Mrs. Bennet"; the first so written). `who_of` reads the
     possessive (`who.who_of`, passed in: that module calls this one)."""
-    titles = _KIN_TITLES.get(tok.lower_)
+    title = _KIN_TITLES.get(tok.lower_)
     poss = next((c for c in tok.children if c.dep_ == "poss"), None)
-    if titles is None or poss is None or not outside(ctx, poss, off):
+    if title is None or poss is None or not outside(ctx, poss, off):
         return None
     owner = who_of(ctx, poss, off)
     if owner is None or owner.kind != "person" or " " not in owner.name:
@@ -48,7 +48,7 @@ def parent_or_spouse(ctx: Ctx, tok: "Token", off: int, who_of: Callable[[Ctx, "T
     family = owner.name.split()[-1]
     if not family[:1].isupper():
         return None
-    written = re.search(rf"\b(?:{'|'.join(titles)})\.?\s+{re.escape(family)}\b", ctx.text)
+    written = re.search(rf"\b{title}\.?\s+{re.escape(family)}\b", ctx.text)
     if written is None or written.group() == owner.name:
         return None
     name = ctx.names.canonical_proper(clean(written.group()), ctx.known)
