@@ -301,3 +301,22 @@ def test_no_one_speaks_from_a_place_unless_the_tag_names_it():
         assert where and (set(where) <= set(beam.excluded(idx, q, cands))) == shut_out, opening
     assert "Madame Lecomte" not in place_names("We dined at Madame Lecomte's, at Madame Lecomte's "
                                                "again, then at Madame Lecomte's.")  # her restaurant; she a person
+
+
+def test_a_given_name_written_in_full_is_still_the_rules_proposal():
+    # the candidates write the rules' "Ben" of `said Ben` as the one full name the text gives
+    # it ("Ben Hacket"); it must stay the rules' proposal (the margin the ranker has to beat) and
+    # carry the rules' features, or turn-taking outvotes an explicit tag
+    text = ('Ben Hacket led the pony out, and Nanny watched from the gate with John. Ben Hacket '
+            'was the groom.\n\n'
+            '"Is he hurt, Mr. Hacket?" asked Nanny.\n\n'
+            '"He\'s all right," said Ben.\n')
+    idx = _index(text)
+    i, q = next((i, q) for i, q in enumerate(idx.quotes) if idx.text[q.start:q.end].startswith("He's"))
+    assert q.speaker == "Ben"
+    cands, by = candidates(idx, i, ["Nanny"], None)
+    k = beam.rule_index(cands, q.speaker)
+    assert k is not None and cands[k].name == "Ben Hacket" and cands[k].origin == "rule"
+    rows = speaker_features(idx, i, cands, by, ["Nanny"], None)
+    assert rows[k][SPEAKER_FEATURES.index("rule_pick")] == 1.0
+    assert rows[k][SPEAKER_FEATURES.index("rule_explicit")] == 1.0

@@ -35,7 +35,7 @@ import numpy as np
 
 from ..cues import FIRST_PERSON, FIRST_PLURAL, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender, pronoun_gender
 from .candidates import Quote, TextIndex, gender_of, memo, quoted_names
-from .features import Candidate, candidates, recipient_features, same_name, speaker_features
+from .features import Candidate, candidates, is_rules, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 from .places import place_names
 
@@ -137,7 +137,7 @@ def rule_index(cands: list[Candidate], value: str | None) -> int | None:
     """Where the rules' value stands among the candidates (None when the rules gave none)."""
     if value is None:
         return None
-    return next((k for k, c in enumerate(cands) if same_name(c.name, value)), None)
+    return next((k for k, c in enumerate(cands) if is_rules(c, value)), None)
 
 
 def addressed(q: Quote, cands: list[Candidate]) -> int | None:

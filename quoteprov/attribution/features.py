@@ -72,6 +72,17 @@ class Candidate:
     evidence: tuple[int, int] | None    # the mention that justifies it
     origin: str                         # rule | mention | turn | narrator | nobody
     how: str = ""                       # name | pronoun | narrator | rule basis
+    # the rules' own words for a rule's candidate that the list writes as the fuller name of
+    # the same person (the rules' "Ben" of `said Ben`, candidate "Ben Hacket")
+    said: str | None = None
+
+
+def is_rules(c: Candidate, value: str | None) -> bool:
+    """Whether candidate c is the rules' `value`: by its name, or by the rules' own words for it
+    (`Candidate.said`). By name alone, a given name the list wrote in full was no longer the
+    rules' proposal: `said Ben` lost its weight against turn-taking (measured: 1,556 of PDNC's
+    rules' speakers)."""
+    return same_name(c.name, value) or (c.said is not None and same_name(c.said, value))
 
 
 def same_name(a: str | None, b: str | None) -> bool:
@@ -155,7 +166,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
     out: list[Candidate] = []
     seen: set[str] = set()
     if q.speaker:
-        out.append(Candidate(rep[q.speaker], q.speaker_span, "rule", q.speaker_basis or ""))
+        out.append(Candidate(rep[q.speaker], q.speaker_span, "rule", q.speaker_basis or "", q.speaker))
         seen.add(rep[q.speaker])
     for name, ms in by.items():
         if name in seen:
@@ -169,7 +180,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
             seen.add(rep[n])
             out.append(Candidate(rep[n], None, "turn", "inferred"))
     if q.recipient and rep[q.recipient] not in seen:
-        out.append(Candidate(rep[q.recipient], q.recipient_span, "rule", q.recipient_basis or ""))
+        out.append(Candidate(rep[q.recipient], q.recipient_span, "rule", q.recipient_basis or "", q.recipient))
         seen.add(rep[q.recipient])
     if prev_to and rep[prev_to] not in seen:  # after the rules' recipient: their evidence, not a turn
         seen.add(rep[prev_to])
@@ -324,7 +335,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
             f["nobody"] = 1.0
             rows.append(f)
             continue
-        if c.origin == "rule" and same_name(c.name, q.speaker):
+        if c.origin == "rule" and is_rules(c, q.speaker):
             f["rule_pick"] = 1.0
             f[f"rule_{fam}"] = 1.0
             f["rule_explicit"] = float(q.speaker_basis == "explicit")
@@ -369,7 +380,7 @@ def recipient_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[
         if c.name is not None:
             extra[0] = float(same_name(c.name, speaker))
             extra[1] = float(same_name(c.name, last))
-            if c.origin == "rule" and same_name(c.name, q.recipient) or same_name(c.name, q.recipient):
+            if is_rules(c, q.recipient):
                 extra[2] = 1.0
                 extra[3] = float(q.recipient_basis == "explicit")
                 extra[4] = float(q.recipient_basis == "inferred")
