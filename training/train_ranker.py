@@ -76,8 +76,10 @@ POLICY, MARGIN = "rules-first", 2.0
 # full counted as resolved, explicit 5 and resolved 1 gave 0.739 / 0.940 / 0.610 / 0.738
 MARGINS: dict[str, float] = {"explicit": 5.0, "resolved": 1.0}
 # sequences of choices kept while deciding a text (`quoteprov/attribution/beam.py`): held out, 1 (one
-# choice after another) gave PDNC speaker 0.718, addressee 0.749; 4 gave 0.733, 0.781 (model 12)
-BEAM = 4
+# choice after another) gave PDNC speaker 0.718, addressee 0.749; 4 gave 0.733, 0.781 (model 12);
+# on model 22's fold models 4 gave 0.7741, 0.8042; 8 gave 0.7769, 0.8078 (16: 0.7776, 0.8082, at
+# twice the decoding time of 8); genre unchanged. Emma's extraction 14.0 s -> 18.2 s with 8
+BEAM = 8
 # what the shipped model is trained with (`python -m training.train_ranker` reproduces it): the gold
 # turns. Model 5 was trained on its own held-out turns (`predicted`, two passes); with model 6's
 # rules and features that second pass lost on held-out novels (speaker 0.640 -> 0.635, addressee
