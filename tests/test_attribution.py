@@ -27,6 +27,16 @@ def test_inverted_cue_whose_name_the_parser_mistook(sentence, name):
     assert r.speaker == name and r.speaker_span.text == name and r.method["speaker"] == "cue-subject"
 
 
+def test_a_tag_after_a_question_the_parser_cut_at_the_closing_mark():
+    # a lost apostrophe ("doesn t", common in the novels' texts) makes the parser open the next
+    # sentence with the quotation's own closing mark: it is the tag still, not a new quotation
+    text = ('He saw Adye stand parleying with the Unseen. "Why doesn t he fire?" whispered Kemp to '
+            'himself. Then the revolver moved a little.')
+    r = by_text(rules(text), "fire")
+    assert r.speaker == "Kemp" and r.speaker_span.text == "Kemp" and r.cue_span.text == "whispered"
+    assert r.method["speaker"] == "cue-subject" and r.basis["speaker"] == "explicit"
+
+
 def test_pronoun_speaker_resolved_and_recipient_from_to():
     text = 'Ivanov returned to Moscow in May. He wrote to Petrov, "The plan has failed completely."'
     r = by_text(run(text), "The plan")

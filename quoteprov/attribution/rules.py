@@ -176,7 +176,9 @@ def _cue_sentence_after(ctx: Ctx, end: int, nxt: "Sent | None", off: int) -> lis
     asked = ctx.text[max(0, end - 3):end].rstrip("\"'\u201d\u2019 ")[-1:] in ("?", "!")
     # a colon that ends it after a second reporting verb introduces the next words, while the
     # sentence still tags these ('"...?" I asked the porter beside me, and he answered:')
-    words = _tag_before_colon(nxt)
+    # the parser may open the cue sentence with the quotation's own closing mark ('"Why doesn t he
+    # fire?" whispered Kemp': the lost apostrophe splits the sentence at the mark): not a new quotation
+    words = [t for t in _tag_before_colon(nxt) if off + t.idx > end + 1 or not t.is_quote]
     if len(words) > (CUE_SENTENCE_AFTER_QUESTION if asked else CUE_SENTENCE_TOKENS) or any(
             t.text in (":", ";") or t.is_quote for t in words):
         return []  # "It concluded with a slogan: ...": a new statement, not the quotation's cue
