@@ -7,6 +7,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from conftest import by_text, run
 from quoteprov.attribution import beam, ruled
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
@@ -320,3 +321,7 @@ def test_a_given_name_written_in_full_is_still_the_rules_proposal():
     rows = speaker_features(idx, i, cands, by, ["Nanny"], None)
     assert rows[k][SPEAKER_FEATURES.index("rule_pick")] == 1.0
     assert rows[k][SPEAKER_FEATURES.index("rule_explicit")] == 1.0
+    # the value chosen is the rules' finding still: their method, the cue and the name as evidence
+    r = by_text(run(text), "all right")
+    assert (r.speaker, r.method["speaker"], r.basis["speaker"]) == ("Ben Hacket", "cue-subject", "resolved")
+    assert r.speaker_span.text == "Ben" and r.cue_span.text == "said"

@@ -4,7 +4,8 @@ Quotations are decided in text order, so that the speakers already chosen are th
 context of the next ones, the likeliest sequence of choices of a beam (`beam.decode`). The confidence of a value is the probability that it is right, by the
 calibration model fitted on held-out texts (`confidence.py`; without one, the chosen candidate's
 share of its quotation's scores through the curve of its basis). A candidate the rules proposed keeps the rule's evidence,
-method and basis; any other is named `ranked-<origin>` (`ranked-mention`, `ranked-turn`,
+method and basis (a name the rules read, written in full, "said Ben" as Ben Hacket: their
+evidence and method, the basis `resolved` of a name expanded); any other is named `ranked-<origin>` (`ranked-mention`, `ranked-turn`,
 `ranked-narrator`) and points at the mention that justifies it. Choosing `nobody` leaves the
 value null: the ranker abstains rather than guesses.
 """
@@ -17,7 +18,7 @@ import numpy as np
 from ..records import Attribution, Span
 from .beam import decode, share
 from .candidates import Quote, TextIndex, after_pause
-from .features import Candidate, same_name
+from .features import Candidate, is_rules, same_name
 from .model import Rankers
 from .rules import SpanAttribution
 
@@ -46,6 +47,10 @@ def _value(c: Candidate, rule: Attribution, rule_span: Span | None, conf: float,
         return Attribution(), None
     if same_name(c.name, rule.value):
         return replace(rule, confidence=round(conf, 3)), rule_span
+    if c.origin == "rule" and is_rules(c, rule.value):
+        # the rules' own name written in full ("said Ben": Ben Hacket) is still the rules' finding:
+        # their method and evidence (the cue, "Ben"), the basis of a name expanded (`basis_of`)
+        return Attribution(c.name, rule.method, basis_of(c, rule), round(conf, 3)), rule_span
     ev = c.evidence or evidence.get(c.name)
     return Attribution(c.name, f"ranked-{c.origin}", basis_of(c, rule), round(conf, 3)), _span(text, ev)
 
