@@ -131,6 +131,12 @@ def test_the_rules_speaker_stands_by_a_margin_that_depends_on_how_the_text_gives
     assert beam.proposal_basis(idx, he) == "resolved" and beam.margin_of(idx, he, models) == 1.0
     assert asked.speaker is None or beam.margin_of(idx, asked, models) == 1.0
     assert beam.margin_of(idx, he, models, "recipient") == 2.0  # the addressee's margin is the one margin
+    # a description the cue gives is no name: the guide resolves "said the old gentleman" to the
+    # one it stands for, so it takes the description margin (here unset: the one margin)
+    gentleman = dataclasses.replace(cheshire, speaker="old gentleman", speaker_basis="explicit")
+    assert beam.proposal_basis(idx, gentleman) == "description" and beam.margin_of(idx, gentleman, models) == 2.0
+    described = dataclasses.replace(models, margins=models.margins + (("description", 1.5),))
+    assert beam.margin_of(idx, gentleman, described) == 1.5
     # the narrator's "I" is as plain as a name: "I asked" stands by the explicit margin
     src = make_source(text, "t", {"author": "Jane Roe"})
     idx = ruled(src, find_spans(src, find_markers(src)), [])[1]

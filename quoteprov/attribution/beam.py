@@ -110,8 +110,12 @@ def proposal_basis(idx: TextIndex, q: Quote) -> str:
     and so is the narrator's "I" of a speech verb ("I asked" is the narrator's, whoever turn-taking
     suggests: a ranker that read a call to another in the turn before had given the narrator's
     question to a soldier; "I heard the same story:" is not the narrator's words). `resolved` is
-    a he, she, we or description the rules resolved to someone."""
+    a he, she, we or description the rules resolved to someone. `description` is a description the
+    cue gives ("said the old gentleman"): the guide resolves it to the one it stands for, so a
+    named candidate needs a smaller margin than against a name."""
     basis = q.speaker_basis or ""
+    if basis == "explicit" and (q.speaker or "")[:1].islower():
+        return "description"
     if basis == "resolved" and q.speaker_span is not None:
         said = idx.text[q.speaker_span[0]:q.speaker_span[1]]
         if (said[:1].isupper() and said.lower() not in _PRONOUNS) or (
