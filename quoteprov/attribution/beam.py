@@ -35,6 +35,7 @@ import numpy as np
 
 from ..cues import FIRST_PERSON, FIRST_PLURAL, PERSON_PRONOUNS, PLURAL_PRONOUNS, noun_gender, pronoun_gender
 from .candidates import Quote, TextIndex, gender_of, memo, quoted_names
+from .descriptions import head_of
 from .features import Candidate, candidates, is_rules, recipient_features, same_name, speaker_features
 from .model import Rankers, Trees
 from .places import place_names
@@ -114,7 +115,7 @@ def proposal_basis(idx: TextIndex, q: Quote) -> str:
     cue gives ("said the old gentleman"): the guide resolves it to the one it stands for, so a
     named candidate needs a smaller margin than against a name."""
     basis = q.speaker_basis or ""
-    if basis == "explicit" and (q.speaker or "")[:1].islower():
+    if basis == "explicit" and head_of(q.speaker) is not None:
         return "description"
     if basis == "resolved" and q.speaker_span is not None:
         said = idx.text[q.speaker_span[0]:q.speaker_span[1]]
