@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from quoteprov.attribution.candidates import Quote, TextIndex, after_pause
-from quoteprov.attribution.beam import addressed, decode, share
+from quoteprov.attribution.beam import PROPOSAL_BASES, addressed, decode, share
 from quoteprov.attribution.decide import basis_of, dropped
 from quoteprov.attribution.features import (RECIPIENT_FEATURES, SPEAKER_FEATURES, candidates,
                                             recipient_features, same_name, speaker_features)
@@ -447,8 +447,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--beam", type=int, default=BEAM,
                     help=f"sequences of choices kept while deciding a text (default {BEAM}; 1: one choice after another)")
     ap.add_argument("--margin", action="append", default=[], metavar="BASIS=M",
-                    help="the speaker's margin where the rules' proposal has this basis (explicit, resolved, "
-                         f"inferred, description: a description the cue gives); default {MARGINS or MARGIN}")
+                    help=f"the speaker's margin where the rules' proposal has this basis ({', '.join(PROPOSAL_BASES)}; "
+                         f"description: a description the cue gives); default {MARGINS or MARGIN}")
     ap.add_argument("--save-folds", metavar="DIR", help="write each fold's models to DIR")
     ap.add_argument("--load-folds", metavar="DIR",
                     help="decide the held-out folds with the models --save-folds wrote to DIR instead of "
@@ -466,8 +466,8 @@ def _configure(ap: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     ROUNDS, ENSEMBLE, BEAM = args.rounds, max(1, args.ensemble), max(1, args.beam)
     for m in args.margin:
         basis, _, value = m.partition("=")
-        if basis not in ("explicit", "resolved", "inferred", "description") or not value:
-            ap.error(f"--margin {m}: expected BASIS=M with BASIS explicit, resolved, inferred or description")
+        if basis not in PROPOSAL_BASES or not value:
+            ap.error(f"--margin {m}: expected BASIS=M with BASIS one of {', '.join(PROPOSAL_BASES)}")
         MARGINS[basis] = float(value)
     SEED = PARAMS["seed"] = args.seed
     PARAMS["num_leaves"] = args.leaves

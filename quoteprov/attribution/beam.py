@@ -105,6 +105,10 @@ def margin_of(idx: TextIndex, q: Quote, models: Rankers, field: str = "speaker")
 _PRONOUNS = PERSON_PRONOUNS | FIRST_PERSON | PLURAL_PRONOUNS
 
 
+# the bases `proposal_basis` tells apart, each of which may have its own margin (`margin_by_basis`)
+PROPOSAL_BASES = ("explicit", "resolved", "inferred", "description")
+
+
 def proposal_basis(idx: TextIndex, q: Quote) -> str:
     """The basis of the rules' speaker as the margins read it: a name the cue gives is explicit
     even where the rules wrote it in full ("declared Mr. Cheshire": Daniel Cheshire, `resolved`),
@@ -131,7 +135,7 @@ def other_gender(idx: TextIndex, q: Quote, cands: list[Candidate]) -> list[int]:
     Ralph, whoever the rules resolved her to): whatever turn-taking suggests, the ranker never
     trades one for the other."""
     value = q.speaker
-    head = value.split()[-1].lower() if value and value[:1].islower() else ""
+    head = (head_of(value) or "").lower()
     g = noun_gender(head)
     if not g and q.speaker_span is not None:
         g = pronoun_gender(idx.text[q.speaker_span[0]:q.speaker_span[1]])
