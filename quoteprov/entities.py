@@ -215,7 +215,11 @@ def drop_opening_word(words: list[str], text: str, pos: int, proper: frozenset[s
     because it opens the sentence: the text writes it in lower case elsewhere and never in
     mid-sentence with a capital ("Instantly Kerensky's wrath" -> Kerensky). English
     capitalisation, no list of words."""
-    if len(words) > 1 and words[0] not in proper and words[0].lower() in common and opens_sentence(text, pos):
+    first = words[0]
+    # a contraction that opens a question ("Where's Edna?") is the lower-case word it contracts
+    stem = re.sub(r"['\u2019]s$", "", first)
+    lower = first.lower() in common or (stem != first and stem not in proper and stem.lower() in common)
+    if len(words) > 1 and first not in proper and lower and opens_sentence(text, pos):
         return words[1:]
     return words
 
@@ -227,6 +231,12 @@ HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lo
               "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
 BARE_TITLE_RATIO = 3  # a bare title stands for a named person used at least a third as often by name
 _BARE_TITLE = re.compile(r"\b(" + "|".join(HONORIFICS) + r")\b\.?(?!\s+[A-Z])")
+
+
+def bare_titles(text: str) -> Counter[str]:
+    """Times the text writes each title without a name after it ("said the Major", "Mademoiselle
+    laughed")."""
+    return Counter(m.group(1) for m in _BARE_TITLE.finditer(text))
 
 
 def inner_title(name: str) -> bool:
@@ -325,6 +335,8 @@ class NameIndex:
     by_gender: dict[str, int] = field(default_factory=dict)  # name or last word -> +1 he, -1 she (gender_votes)
     by_title: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # "Major" -> [(start, "Major Callendar")]
     bare_titles: dict[str, int] = field(default_factory=dict)  # "Major" -> times the text writes it without a name
+    apart: frozenset[str] = frozenset()  # two given names run into one ("Katharine Cassandra"): no fuller form
+    proper: frozenset[str] = frozenset()  # words the text capitalises in mid-sentence: its names
 
     def gender(self, name: str) -> int:
         """+1 a man, -1 a woman, 0 unknown: by title, else by the pronouns the text uses after the name."""
@@ -355,6 +367,8 @@ class NameIndex:
         fuller = {n for n in pool if n != mention and n.endswith(" " + mention)
                   and n.split()[0] not in self.openers and n.split()[0].rstrip(".") not in PLURAL_TITLES
                   and not inner_title(n)}
+        if fuller and fuller <= self.apart:
+            fuller = set()  # "Cassandra" only in "Katharine Cassandra": a given name, no surname
         if not fuller and len(mention.split()) == 1 and mention[:1].isupper():
             # a given name alone ("Bill said") is the one full name the parser knows starting
             # with it ("Bill Gorton"), when there is one and it names a person; not when the
@@ -479,10 +493,10 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         words = name.split()
         if len(words) >= 2 and words[0].rstrip(".") in HONORIFICS and words[1][:1].isupper() and not inner_title(name):
             by_title.setdefault(words[0].rstrip("."), []).append((st, re.sub(r"['\u2019]s$", "", name)))
-    bare = Counter(m.group(1) for m in _BARE_TITLE.finditer(text)) if by_title else Counter()
+    bare = bare_titles(text) if by_title else Counter()
     return NameIndex(reg, by_head, frozenset(fuller), kinds, openers=openers, unplaced=unplaced_names(text, names),
                      by_gender=gender_votes(text, [(n, st + len(n)) for st, n in zip(starts, names)]),
-                     by_title=by_title, bare_titles=bare)
+                     by_title=by_title, bare_titles=bare, proper=proper)
 
 
 _PLACED = re.compile(r"\b(?:[Ii]n|at|[Ff]rom|into|near|across|through|towards?|within|via|the|[Oo]utside|[Ii]nside)\s+"

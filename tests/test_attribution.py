@@ -1193,3 +1193,31 @@ def test_two_names_the_parser_ran_together_once_are_no_full_name():
     assert run_together(counts, "Katharine Cassandra") and run_together(counts, "Cassandra Katharine")
     assert not run_together(counts, "Helen Schlegel")  # "Schlegel" alone is no one's given name
     assert not _one_name("Thorpe s. Catherine")  # a lost apostrophe's "s" and a full stop
+
+
+def test_a_given_name_is_no_surname_of_two_given_names_run_together():
+    # "Katharine Cassandra; Cassandra Katharine", once, in a character's musing: two women's names,
+    # so "Cassandra" alone is not "Katharine Cassandra"; a surname written alone again and again
+    # ("Lenin", once "Vladimir Lenin") still takes the full name
+    import dataclasses
+
+    from quoteprov.attribution.rules import given_names_run_together, name_counts
+    from quoteprov.entities import name_index
+
+    text = ("He saw that Katharine came in, and Cassandra smiled. " * 10
+            + "He thought: Katharine Cassandra; Cassandra Katharine. Then came Cassandra Otway, and "
+            "Cassandra Otway smiled. Then Vladimir Lenin spoke. " + "Then, at last, Lenin spoke. " * 10)
+    names = name_index(text)
+    apart = given_names_run_together(name_counts(text), names.fuller_forms, names.proper)
+    assert "Katharine Cassandra" in apart and "Vladimir Lenin" not in apart
+    names = dataclasses.replace(names, apart=apart)
+    assert names.canonical_proper("Cassandra") == "Cassandra"
+    assert names.canonical_proper("Lenin") == "Vladimir Lenin"
+
+
+def test_a_contraction_that_opens_a_question_is_no_part_of_the_name_after_it():
+    from quoteprov.entities import name_index
+
+    text = ('"Where\'s Edna?" I asked Bill. "I don\'t know." Then I saw Edna, and Edna waved. '
+            'I asked where the others were.\n')
+    assert "Where's Edna" not in name_index(text).fuller_forms

@@ -603,3 +603,31 @@ def test_an_epithet_keeps_company_with_the_name_it_stands_for():
     idx, _ = _index("\n".join(scenes) + "\n")
     keeps = company(idx, "girl")
     assert keeps["Nancy"] > keeps.get("Brownlow", -9.0) and keeps["Nancy"] > keeps["Oliver"]
+
+
+def test_a_given_name_is_the_full_name_written_only_inside_a_quotation_or_the_narrators():
+    # "She's going to marry Mike Campbell": the text writes the full name only in dialogue, where
+    # the rules read it; and the narrator's name comes from the metadata. "Mike" and "Jake" alone
+    # are those men, one candidate each, not a second person under the given name
+    from collections import Counter
+
+    from quoteprov.attribution.candidates import Quote, given_names, written_in_full
+
+    quotes = [Quote(30, 42, 1, False, "quotation", speaker="Mike Campbell")]
+    given = given_names(Counter({"Mike": 4, "Bill Gorton": 2}) + written_in_full(quotes, "Jake Barnes"))
+    assert given["Mike"] == "Mike Campbell" and given["Jake"] == "Jake Barnes"
+
+
+def test_a_title_alone_is_the_one_person_the_text_names_under_it():
+    # "said Mademoiselle" in a novel that writes "Mademoiselle Reisz" as often as the bare title:
+    # her, one candidate with the rules' "Mademoiselle Reisz"; but not "the General" of a novel
+    # that names a General Perovski once and says "the General" two hundred times, nor "Mr" of two men
+    from collections import Counter
+
+    from quoteprov.attribution.candidates import titled_names
+
+    keys = Counter({"Mademoiselle Reisz": 30, "Mademoiselle Duvigne": 1, "General Perovski": 2,
+                    "Mr. Pell": 5, "Mr. Harlow": 4})
+    titled = titled_names(keys, Counter({"Mademoiselle": 42, "General": 200, "Mr": 2}))
+    assert titled["Mademoiselle"] == "Mademoiselle Reisz"
+    assert "General" not in titled and "Mr" not in titled and "Mr." not in titled

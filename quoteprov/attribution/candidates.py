@@ -22,10 +22,13 @@ from typing import Any, TypeVar
 from .. import cues
 from ..entities import (
     _LEADING_STOP,
+    BARE_TITLE_RATIO,
     HONORIFICS,
+    bare_titles,
     common_words,
     drop_opening_word,
     gender_votes,
+    inner_title,
     is_event,
     kind_of,
     names_people,
@@ -183,7 +186,10 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
     idx.names_by_par.update(names)  # what `names_in_paragraph` would read again for the cast
     idx.gender = name_genders(text, [m for p in pars for m in names[p]])
     idx.counts = Counter(m.key.split()[-1] for p in pars for m in names[p])
-    idx.given = given_names(Counter(m.key for p in pars for m in names[p]), idx.gender)
+    keys = Counter(m.key for p in pars for m in names[p])
+    idx.given = given_names(keys + written_in_full(quotes, author), idx.gender)
+    idx.given.update(titled_names(keys + Counter(n for q in quotes for n in (q.speaker, q.recipient) if n),
+                                  bare_titles(text)))
     for first, full in idx.given.items():  # one person: his gender and his mentions under either name
         if full not in idx.gender and first in idx.gender:
             idx.gender[full] = idx.gender[first]
@@ -194,6 +200,41 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
     for p in pars:
         idx.mentions_by_par[p] = paragraph_mentions(idx, p, quoted[p], names[p], last)
     return idx
+
+
+def written_in_full(quotes: list[Quote], author: str | None) -> Counter[str]:
+    """The full names the rules gave the quotations and the narrator's: names the text writes
+    in full somewhere, if only inside a quotation ("She's going to marry Mike Campbell"), which
+    the mentions outside the quotations may never show; each counts as two mentions, so that
+    `given_names` may make "Mike" (told apart by no other "Mike ...") that person."""
+    full = {n for q in quotes for n in (q.speaker, q.recipient) if n and _full_name(n)}
+    if author and _full_name(author):
+        full.add(author)
+    return Counter({n: 2 for n in full})
+
+
+def _full_name(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and words[0].rstrip(".") not in HONORIFICS
+
+
+def titled_names(keys: Counter[str], bare: Counter[str]) -> dict[str, str]:
+    """A title used alone as a name ("said Mademoiselle") to the full name the text writes under it
+    ("Mademoiselle Reisz"), as `given_names` does a given name: one full name, or one used DOMINANT
+    times more than the others, at least twice; and, as `NameIndex.titled`, used by name at least
+    a third as often as alone (BARE_TITLE_RATIO): not "the General" of a novel that names a
+    General Perovski once. `keys` counts names as written, `bare` titles written alone."""
+    forms: dict[str, Counter[str]] = {}
+    for k, n in keys.items():
+        w = k.split()
+        if len(w) >= 2 and w[0].rstrip(".") in HONORIFICS and w[1][:1].isupper() and not inner_title(k):
+            forms.setdefault(w[0].rstrip("."), Counter())[k] += n
+    out: dict[str, str] = {}
+    for title, written in forms.items():
+        (top, n), *rest = written.most_common(2)
+        if n >= 2 and (not rest or n >= DOMINANT * rest[0][1]) and n * BARE_TITLE_RATIO >= bare.get(title, 0):
+            out[title] = out[title + "."] = top
+    return out
 
 
 def name_genders(text: str, names: list[Mention]) -> dict[str, int]:

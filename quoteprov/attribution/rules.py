@@ -74,7 +74,8 @@ def attribute_rules(source: Source, spans: list[QuotedSpan], registry: list[dict
     known = _known_names(docs)
     counts = name_counts(source.text)
     names = dataclasses.replace(names, persons=frozenset(
-        n for n in _known_names(docs, ("PERSON",)) if not run_together(counts, n)))
+        n for n in _known_names(docs, ("PERSON",)) if not run_together(counts, n)),
+        apart=given_names_run_together(counts, known | names.fuller_forms, names.proper))
     body = {p for p in range(len(source.paragraphs)) if source.is_body(p)}
     cited = cited_documents(source.text, source.paragraphs, outermost(spans), body)
     ctx = Ctx(source, spans, names, known, narrator, cited, person_re=_person_pattern(docs, known, names.unplaced),
@@ -130,6 +131,17 @@ def name_counts(text: str) -> NameCounts:
                 alone[w] = alone.get(w, 0) + 1
         prev, end = w, m.end()
     return NameCounts(alone, pairs)
+
+
+def given_names_run_together(counts: NameCounts, names: frozenset[str], proper: frozenset[str]) -> frozenset[str]:
+    """The names of `names` that are two given names run together ("Katharine Cassandra"):
+    `run_together`, both words names the text capitalises in mid-sentence (`proper`), and the
+    second opens another name of the text ("Cassandra Otway"), so it is a given name, not the
+    surname of the first. Such a name does not expand "Cassandra" alone; a surname written alone
+    again and again ("Lenin", once "Vladimir Lenin") still expands."""
+    openers = {n.split()[0] for n in names if len(n.split()) == 2}
+    return frozenset(n for n in names if run_together(counts, n) and n.split()[1] in openers
+                     and n.split()[0] != n.split()[1] and n.split()[0] in proper)
 
 
 def run_together(counts: NameCounts, name: str) -> bool:
