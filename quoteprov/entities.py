@@ -202,7 +202,10 @@ OPENER_RATIO = 50
 def opens_sentence(text: str, pos: int) -> bool:
     """Whether the word at `pos` opens a sentence: only spaces, quotation marks and brackets
     stand between it and the start of its line or the end of a sentence (`.`, `!`, `?`:
-    `... to him?" Instantly`)."""
+    `... to him?" Instantly`), or it opens a quotation (`he said, "Damn Aziz"`): the mark
+    that opens one stands right before it, after a space (a closing mark stands after the words)."""
+    if pos > 0 and (text[pos - 1] in "\u201c\u2018" or (text[pos - 1] == '"' and (pos == 1 or text[pos - 2] in " \t\n(:"))):
+        return True
     i = pos
     while i > 0 and text[i - 1] in _BETWEEN_SENTENCES:
         i -= 1
@@ -237,6 +240,14 @@ def bare_titles(text: str) -> Counter[str]:
     """Times the text writes each title without a name after it ("said the Major", "Mademoiselle
     laughed")."""
     return Counter(m.group(1) for m in _BARE_TITLE.finditer(text))
+
+
+def object_of(name: str, part: str) -> bool:
+    """Whether the full name `part` ends `name` as the object of its "of": the "Picture of Dorian
+    Gray" is a book, not Dorian Gray in full. (A one-word name may be a peer's title: "Monmouth"
+    is the Duke of Monmouth.)"""
+    before = name[:len(name) - len(part)].split()
+    return len(part.split()) > 1 and bool(before) and before[-1].lower() in ("of", "the")
 
 
 def inner_title(name: str) -> bool:
@@ -366,7 +377,7 @@ class NameIndex:
         # nor a title of several people: "the Misses Tarrant" are his sisters, not Tarrant
         fuller = {n for n in pool if n != mention and n.endswith(" " + mention)
                   and n.split()[0] not in self.openers and n.split()[0].rstrip(".") not in PLURAL_TITLES
-                  and not inner_title(n)}
+                  and not inner_title(n) and not object_of(n, mention)}
         if fuller and fuller <= self.apart:
             fuller = set()  # "Cassandra" only in "Katharine Cassandra": a given name, no surname
         if not fuller and len(mention.split()) == 1 and mention[:1].isupper():

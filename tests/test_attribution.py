@@ -1221,3 +1221,27 @@ def test_a_contraction_that_opens_a_question_is_no_part_of_the_name_after_it():
     text = ('"Where\'s Edna?" I asked Bill. "I don\'t know." Then I saw Edna, and Edna waved. '
             'I asked where the others were.\n')
     assert "Where's Edna" not in name_index(text).fuller_forms
+
+
+def test_the_first_word_of_a_quotation_opens_a_sentence():
+    # He had said, "Damn Aziz": "Damn" is capitalised because it opens the words quoted, so it is
+    # no part of the name; a name after the closing mark ('"Yes," Aziz said') opens nothing
+    from quoteprov.entities import opens_sentence
+
+    text = 'He had said, "Damn Aziz" and left. "Yes," Aziz said. \u201cDamn,\u201d he said.'
+    assert opens_sentence(text, text.index("Damn Aziz"))
+    assert not opens_sentence(text, text.index("Aziz said"))
+    assert opens_sentence(text, text.index("Damn,"))
+
+
+def test_a_full_name_is_not_the_object_of_a_longer_names_of():
+    # the book's title is no fuller form of its hero ("The Picture of Dorian Gray"); a peer's
+    # seat alone still stands for him ("Monmouth" is the Duke of Monmouth)
+    from quoteprov.attribution.features import same_name
+    from quoteprov.entities import name_index
+
+    text = ("The Picture of Dorian Gray was a novel. Then Dorian Gray came in, and Dorian Gray smiled, "
+            "and the Duke of Monmouth came.\n")
+    assert name_index(text).canonical_proper("Dorian Gray") == "Dorian Gray"
+    assert not same_name("Dorian Gray", "Picture of Dorian Gray")
+    assert same_name("Monmouth", "Duke of Monmouth")

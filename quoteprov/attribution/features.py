@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import partial
 
-from ..entities import kind_of
+from ..entities import kind_of, object_of
 from .candidates import (
     HONORIFICS,
     Mention,
@@ -94,7 +94,7 @@ def same_name(a: str | None, b: str | None) -> bool:
     if x == y:
         return True
     short, long_ = (x, y) if len(x) < len(y) else (y, x)
-    if not short or long_[-len(short):] != short:
+    if not short or long_[-len(short):] != short or object_of(" ".join(long_), " ".join(short)):
         return False
     hon = {h.lower() for h in HONORIFICS} | {h.lower() + "." for h in HONORIFICS}
     return short[0] not in hon
