@@ -265,7 +265,7 @@ def test_a_description_tells_the_ranker_its_gender_and_the_name_the_text_gave_it
 def test_a_given_name_alone_is_the_full_name_the_text_writes_it_in():
     from collections import Counter
 
-    from quoteprov.attribution.candidates import given_names
+    from quoteprov.attribution.fuller import given_names
 
     names = Counter({"Bill Gorton": 3, "Mr. Gorton": 1, "John Andrew": 4, "John Beaver": 3, "Tom Grant": 2,
                      "Louisa Grant": 2, "Margaret Oniton": 1, "Robert Cole": 9, "Robert Vane": 1})
@@ -611,7 +611,8 @@ def test_a_given_name_is_the_full_name_written_only_inside_a_quotation_or_the_na
     # are those men, one candidate each, not a second person under the given name
     from collections import Counter
 
-    from quoteprov.attribution.candidates import Quote, given_names, written_in_full
+    from quoteprov.attribution.candidates import Quote
+    from quoteprov.attribution.fuller import given_names, written_in_full
 
     quotes = [Quote(30, 42, 1, False, "quotation", speaker="Mike Campbell")]
     given = given_names(Counter({"Mike": 4, "Bill Gorton": 2}) + written_in_full(quotes, "Jake Barnes"))
@@ -624,7 +625,7 @@ def test_a_title_alone_is_the_one_person_the_text_names_under_it():
     # that names a General Perovski once and says "the General" two hundred times, nor "Mr" of two men
     from collections import Counter
 
-    from quoteprov.attribution.candidates import titled_names
+    from quoteprov.attribution.fuller import titled_names
 
     keys = Counter({"Mademoiselle Reisz": 30, "Mademoiselle Duvigne": 1, "General Perovski": 2,
                     "Mr. Pell": 5, "Mr. Harlow": 4})
