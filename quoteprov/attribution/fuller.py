@@ -67,7 +67,8 @@ def titled_names(keys: Counter[str], bare: Counter[str]) -> dict[str, str]:
     ("Mademoiselle Reisz"), as `given_names` does a given name: one full name, or one used DOMINANT
     times more than the others, at least twice; and, as `NameIndex.titled`, used by name at least
     a third as often as alone (BARE_TITLE_RATIO): not "the General" of a novel that names a
-    General Perovski once. `keys` counts names as written, `bare` titles written alone."""
+    General Perovski once. `keys` counts names as written and as the rules gave them, `bare`
+    titles written alone."""
     forms: dict[str, Counter[str]] = {}
     for k, n in keys.items():
         w = k.split()
