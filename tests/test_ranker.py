@@ -611,11 +611,10 @@ def test_a_given_name_is_the_full_name_written_only_inside_a_quotation_or_the_na
     # are those men, one candidate each, not a second person under the given name
     from collections import Counter
 
-    from quoteprov.attribution.candidates import Quote
     from quoteprov.attribution.fuller import given_names, written_in_full
 
-    quotes = [Quote(30, 42, 1, False, "quotation", speaker="Mike Campbell")]
-    given = given_names(Counter({"Mike": 4, "Bill Gorton": 2}) + written_in_full(quotes, "Jake Barnes"))
+    ruled = Counter({"Mike Campbell": 1, "Mike": 1})  # the rules' names of the quotations, by use
+    given = given_names(Counter({"Mike": 4, "Bill Gorton": 2}) + written_in_full(ruled, "Jake Barnes"))
     assert given["Mike"] == "Mike Campbell" and given["Jake"] == "Jake Barnes"
 
 

@@ -186,9 +186,9 @@ def index_text(text: str, paragraphs: tuple[tuple[int, int], ...], quotes: list[
     idx.gender = name_genders(text, [m for p in pars for m in names[p]])
     idx.counts = Counter(m.key.split()[-1] for p in pars for m in names[p])
     keys = Counter(m.key for p in pars for m in names[p])
-    idx.given = given_names(keys + written_in_full(quotes, author), idx.gender)
-    idx.given.update(titled_names(keys + Counter(n for q in quotes for n in (q.speaker, q.recipient) if n),
-                                  bare_titles(text)))
+    ruled = Counter(n for q in quotes for n in (q.speaker, q.recipient) if n)  # the rules' names, by use
+    idx.given = given_names(keys + written_in_full(ruled, author), idx.gender)
+    idx.given.update(titled_names(keys + ruled, bare_titles(text)))
     for first, full in idx.given.items():  # one person: his gender and his mentions under either name
         if full not in idx.gender and first in idx.gender:
             idx.gender[full] = idx.gender[first]

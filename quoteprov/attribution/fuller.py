@@ -6,13 +6,9 @@ narrator's, so that one person is one candidate under one name."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from ..entities import BARE_TITLE_RATIO, HONORIFICS, inner_title
-
-if TYPE_CHECKING:
-    from .candidates import Quote
-
 
 DOMINANT = 4  # times more often than any other full name of the same given name, to stand for it
 
@@ -46,12 +42,12 @@ def given_names(keys: Counter[str], gender: dict[str, int] | None = None) -> dic
     return out
 
 
-def written_in_full(quotes: list[Quote], author: str | None) -> Counter[str]:
-    """The full names the rules gave the quotations and the narrator's: names the text writes
-    in full somewhere, if only inside a quotation ("She's going to marry Mike Campbell"), which
-    the mentions outside the quotations may never show; each counts as two mentions, so that
-    `given_names` may make "Mike" (told apart by no other "Mike ...") that person."""
-    full = {n for q in quotes for n in (q.speaker, q.recipient) if n and _full_name(n)}
+def written_in_full(ruled: Iterable[str], author: str | None) -> Counter[str]:
+    """The full names among the rules' names of the quotations (`ruled`) and the narrator's:
+    names the text writes in full somewhere, if only inside a quotation ("She's going to marry
+    Mike Campbell"), which the mentions outside the quotations may never show; each counts as two
+    mentions, so that `given_names` may make "Mike" (told apart by no other "Mike ...") that person."""
+    full = {n for n in ruled if _full_name(n)}
     if author and _full_name(author):
         full.add(author)
     return Counter({n: 2 for n in full})
