@@ -951,10 +951,14 @@ def test_a_term_or_title_is_addressed_to_no_one():
     # two plural nouns for people joined: the group is both
     ('The workers and soldiers shouted, "Bread and peace for all of us!"', "Bread and peace", None,
      "workers and soldiers", None),
-    # a "they" stands for nothing named many sentences before (the peace partisans are not "the delegates")
+    # a "they" stands for nothing named many sentences before: not "the delegates"; the plural subject of
+    # the sentence before is what it stands for
+    ('The delegates left the hall at noon. Ivanov spoke for an hour. He read the decree aloud. The clerk wrote '
+     'it down. Ivanov sat down. The vote was counted. "Then," said they, "we would have been shamed."',
+     "we would have been", None, None, None),
     ('The delegates left the hall at noon. Ivanov spoke for an hour. He read the decree aloud. The clerk wrote '
      'it down. Ivanov sat down. The peace partisans triumphed. "Then," said they, "we would have been shamed."',
-     "we would have been", None, None, None),
+     "we would have been", None, "peace partisans", None),
     # "admonish" reports speech like "warn"
     ('"Two staffs are one too many," the delegates of the parties admonished the committee.', "Two staffs", None,
      "delegates of the parties", "committee"),

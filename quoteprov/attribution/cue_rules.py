@@ -26,6 +26,7 @@ from .hidden import (
     subject_beside,
     unspaced,
 )
+from .token_shapes import one_or_other
 
 
 def cues_in(ctx: Ctx, sents: list["Sent"], off: int) -> list["Token"]:
@@ -99,6 +100,12 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
                 k == verb.i + 1 and doc[k].lower_ in PARTICLES)):
             k += 1
         return k < len(doc) and a_person(doc[k])
+    # the verb of the sentence, not of a clause inside it ('said Oliver, when Mrs. Maylie
+    # returned, "..."': the words go on from the tag before)
+    main = verb.dep_ == "ROOT" or (verb.dep_ == "conj" and verb.head.dep_ == "ROOT")
+    if verb.tag_ == "VBD" and main and opens_quote_after(ctx, verb, off) and any(
+            c.dep_ == "nsubj" and c.i < verb.i and a_person(c) for c in verb.children):
+        return True  # 'Fearenside howled, "Lie down!"': the verb introduces the words right after it
     k = verb.i - 1
     while k >= 0 and verb.i - k <= 4 and doc[k].tag_ in _TAG_SUBJECT and outside(ctx, doc[k], off):
         k -= 1
@@ -107,6 +114,19 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
         nxt = doc[verb.i + 2] if verb.i + 2 < len(doc) else nxt  # '"...," the Dormouse went on, yawning'
     return k >= 0 and k < verb.i - 1 and _closes_quote(ctx, doc[k], off) and a_person(doc[verb.i - 1]) and (
         nxt.is_punct or nxt.tag_ in ("RB", "IN"))
+
+
+def opens_quote_after(ctx: Ctx, verb: "Token", off: int) -> bool:
+    """A quotation of the paragraph opens right after the verb, past an adverb and a comma,
+    colon or dash ('roared, "Hold fast!"', 'said quietly: "..."'): the verb introduces it."""
+    doc = verb.doc
+    k = verb.i + 1
+    if k < len(doc) and doc[k].tag_ == "RB":
+        k += 1
+    if k + 1 >= len(doc) or doc[k].text not in (",", ":", "--", "\u2014") or not doc[k + 1].is_quote:
+        return False
+    at = off + doc[k + 1].idx + len(doc[k + 1].text)
+    return any(sp.start == at for sp in ctx.para_spans)
 
 
 def _tags_quote(c: "Token", last: int) -> bool:
@@ -143,9 +163,14 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
                     break
         return best
 
+    q0 = qtoks[0].i if qtoks else 0
+    opened = any(_opens_quote(c, q0) for c in cands)
+
     def framing(c: "Token") -> bool:
         if after is not None and after.start <= c.i < after.end:
-            return True
+            # 'Milly said, "Are you in town?" Babs said, "..."': a sentence after the quotation
+            # that introduces words of its own is their cue, not this one's, which has its own
+            return not (opened and _introduces_words(c))
         if tags(c, qtoks):
             return True
         if in_brackets(c):
@@ -153,7 +178,6 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
         return c.lower_ in ("according", "words") or c.dep_ == "parataxis" or (
             c.dep_ == "advcl" and _as_comment(c))
 
-    q0 = qtoks[0].i if qtoks else 0
     q1 = qtoks[-1].i if qtoks else 0
     scored = []
     for c in cands:
@@ -166,6 +190,16 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
         opinion = c.lower_ in cues.OPINION_VERBS
         scored.append(((not framing(c), not adjacent, opinion, d if d is not None else 99, abs(c.i - q0)), c))
     return [c for _, c in sorted(scored, key=lambda x: x[0])]
+
+
+def _introduces_words(c: "Token") -> bool:
+    """Quoted words open right after the cue, past an adverb and a comma or colon ('Babs said,
+    "..."'): the cue is theirs."""
+    doc = c.doc
+    k = c.i + 1
+    while k < len(doc) and doc[k].tag_ in ("RB", "RP") and k - c.i <= 2:
+        k += 1
+    return k + 1 < len(doc) and doc[k].text in (",", ":") and doc[k + 1].is_quote
 
 
 def _opens_quote(c: "Token", first: int) -> bool:
@@ -228,6 +262,9 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                     and not cues.is_document_noun(subj.lower_) and not _adverb_as_noun(subj):
                 return named_beside(ctx, cue, off) or subj  # "Aziz after another silence said"
             return _past_adverb(subj)
+        other = next((c for c in v.children if c.dep_ == "dobj" and one_or_other(c)), None)
+        if other is not None:
+            return other  # '"...," replied the other', its subject taken for an object
         agent = next((c for c in v.children if c.dep_ == "agent"), None)
         if agent is not None:
             obj = next((g for g in agent.children if g.dep_ == "pobj"), None)
@@ -278,11 +315,12 @@ def _past_adverb(subj: "Token") -> "Token":
 def _adverb_as_noun(t: "Token") -> bool:
     """'said Cecil stiffly,' parsed as the noun "stiffly" with "Cecil" its compound: a lower-case
     word in -ly, no noun for a person or a body, right after a capitalised compound, after its
-    verb and before a stop."""
+    verb and before a stop, or right before its verb."""
     nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    # or before its verb, right beside it ('the March Hare meekly replied')
+    placed = (t.i > t.head.i and (nxt is None or nxt.is_punct)) or (nxt is not None and nxt.i == t.head.i)
     return (t.text.islower() and len(t.text) > 4 and t.text.endswith("ly") and person_noun(t.lower_) is None
-            and t.i > t.head.i and (nxt is None or nxt.is_punct)
-            and any(c.dep_ == "compound" and c.i == t.i - 1 and c.text[:1].isupper() for c in t.children))
+            and placed and any(c.dep_ == "compound" and c.i == t.i - 1 and c.text[:1].isupper() for c in t.children))
 
 
 def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":

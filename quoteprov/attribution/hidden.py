@@ -106,12 +106,16 @@ def gerund_owner(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
 
 
 def name_as_adverb(ctx: Ctx, cue: "Token", off: int) -> "RecordSpan | None":
-    """'Dolly said', 'Milly asked': a name in -ly the tagger took for an adverb of the verb. The
+    """'Dolly said', 'Milly asked': a name in -ly the tagger took for an adverb of the verb, or a
+    name the parser hung on it as one ('Milly said, "..."', NNP as an adverbial modifier). The
     word before the cue is a name when the text uses it as one elsewhere (a one-word name never
     a place, or one with pronouns after it), not a word capitalised only to open a sentence."""
     prev = cue.doc[cue.i - 1] if cue.i > 0 else None
-    if prev is None or prev.tag_ != "RB" or prev.head.i != cue.i or not prev.text[:1].isupper() \
-            or prev.text in ctx.names.openers:
+    if prev is None or prev.head.i != cue.i or not prev.text[:1].isupper() or prev.text in ctx.names.openers:
+        return None
+    if prev.tag_ in ("NNP", "NNPS") and prev.dep_ in ("advmod", "npadvmod"):
+        return span_of(ctx, off, [prev])
+    if prev.tag_ != "RB":
         return None
     known = (prev.text in ctx.names.unplaced or prev.text in ctx.names.by_gender) and \
         re.search(rf"\b{re.escape(prev.lower_)}\b", ctx.text) is None  # "Suddenly said": an adverb the text uses

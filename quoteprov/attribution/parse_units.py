@@ -19,6 +19,7 @@ from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
+from .token_shapes import one_or_other
 from .who import existential, existential_description, who_of
 from .windows import LONG_QUOTE, UNIT_MAX, bounded
 
@@ -302,13 +303,14 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
         if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS and not (
                 t.lower_ == "they" and rank == 0):  # "They gathered ...": the people a they chain is about
             continue
-        if t.lower_ in cues.NEGATIVE_PRONOUNS or (t.lower_ == "one" and any(c.lower_ == "no" for c in t.lefts)):
+        if t.lower_ in cues.NEGATIVE_PRONOUNS or (t.lower_ == "one" and any(c.lower_ == "no" for c in t.lefts)) \
+                or one_or_other(t):  # '"...," said one': one of a group, no later "he" or "the woman"
             continue
         if t.lower_ == "one" and any(c.lower_ == "of" for c in t.children):
             ctx.d.remember(Who("", span_of(ctx, off, [t]), "resolved", "anonymous"), rank)
             continue
         if t.tag_ in ("NN", "NNS") and t.lower_ not in cues.COMMUNICATION_NOUNS and kind_of(t.lower_) == "person" \
-                and not is_person_noun(t.lower_):
+                and not (is_person_noun(t.lower_) or rank == 0 and t.tag_ == "NNS" and names_people(t.lower_)):
             continue  # common nouns enter the memory as documents, groups or people
         t = _counted(t)
         w = who_of(ctx, t, off)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 from .. import cues
 from ..discourse import Found, Who
 from ..entities import is_person_noun
+from ..records import Span as RecordSpan
 from ..spans import QuotedSpan
 from .addressees import recipient_of
 from .context import Ctx, alone_in_paragraph, outside, span_of
@@ -28,6 +29,7 @@ from .dialogue import (
 from .documents import document_of
 from .replies import reply_of_addressed
 from .terms import SHORT_WORDS, term_rules
+from .token_shapes import one_or_other
 from .who import cue_speaker, proper, who_of
 from .windows import scope_cues, tokens_between
 
@@ -92,10 +94,13 @@ def cue_subject(ctx: Ctx, f: Found, scope: list["Sent"], qtoks: list["Token"], w
         subj = subject_of(ctx, cue, off)
         who = cue_speaker(who_of(ctx, subj, off), subj, cue) if subj is not None else None
         if who is None or who.kind == "place":
-            if subj is not None and not heard and f.recipient is None:
+            # '"...," added the other' with no group in view: no subject the parser saw, as before
+            unnamed = subj is not None and not (
+                not isinstance(subj, RecordSpan) and subj.dep_ == "dobj" and one_or_other(subj))
+            if unnamed and not heard and f.recipient is None:
                 # "they told me" with no "they" in view: whom the words were for is still plain
                 f.recipient, f.recipient_method = recipient_of(ctx, cue, off)
-            heard = heard or subj is not None  # someone the text does not name spoke
+            heard = heard or unnamed  # someone the text does not name spoke
             if tags(cue, qtoks) and cue.lower_ not in cues.OPINION_VERBS:
                 # the quotation's own tag, whose speaker the parser lost ('"Well," replied the
                 # other'): its words were said, not a term, whoever the running speaker is (not

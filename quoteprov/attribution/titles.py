@@ -1,14 +1,18 @@
-"""Descriptions that are titles of named people: "the count" is the last Count the text named,
-"her mother" the Mrs. of her family name. Pure functions over the rules' context."""
+"""Descriptions that stand for people named or described elsewhere: "the count" is the last Count
+the text named, "her mother" the Mrs. of her family name, "the officer" the one last described in
+full, "said one" one of the people last described together. Pure functions over the rules' context."""
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .. import cues
 from ..discourse import Who
-from ..entities import HONORIFICS
+from ..entities import HONORIFICS, is_person_noun, names_people, singulars
+from ..records import Span
 from .context import Ctx, clean, outside, span_of
+from .token_shapes import plural_noun
 
 if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker only
     from spacy.tokens import Token
@@ -53,3 +57,50 @@ def parent_or_spouse(ctx: Ctx, tok: "Token", off: int, who_of: Callable[[Ctx, "T
         return None
     name = ctx.names.canonical_proper(clean(written.group()), ctx.known)
     return Who(name, span_of(ctx, off, [poss, tok]), "resolved", "person")
+
+
+REMEMBERED_CHARS = 5_000  # how far back "the officer" looks for the fuller description of him
+# the nouns that say only that someone is a man or a woman: "the woman" tells no more than "she"
+_GENERIC_PERSON = frozenset("man woman girl boy lady gentleman lad".split())
+
+
+def same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int) -> str:
+    """A bare definite description ("replied the officer") is the person last described more
+    fully with the same head noun ("the second officer in command"), if that was recent; a
+    fuller description is remembered for the next bare one."""
+    start = off + tok.idx
+    bare = len(toks) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
+    if bare:
+        seen = ctx.d.descriptions.get(tok.lower_)
+        if seen is not None and 0 < start - seen[0] <= REMEMBERED_CHARS:
+            return seen[1]
+        if tok.lower_ in _GENERIC_PERSON:
+            # "'Wounded men!' exclaimed the woman" after "She was a street car conductor": a bare
+            # "the woman" is the woman last spoken of, as a "she" would be
+            ante = ctx.d.resolve("person", start, cues.noun_gender(tok.lower_), ctx.names.gender)
+            if ante is not None and ante.kind == "person" and ante.name:
+                return ante.name
+    elif len(toks) > 1:
+        ctx.d.descriptions[tok.lower_] = (start, name)
+    return name
+
+
+def one_of_them(ctx: Ctx, tok: "Token", off: int, describe: Callable[[Ctx, "Token", int], Who]) -> Who | None:
+    """'Two workmen, arguing, were walking in front of me. "...," said one. "...?" said the
+    other.': one of the people last described together (`describe`: `who.description`), named
+    by that description as the guide names one the text does not; nobody when no such group is
+    in view, or the group has a name of its own."""
+    start = off + tok.idx
+    # the parser may join the sentence that brings them on to the quotation's ("...me. "...," said one.")
+    here = [t for t in tok.sent if t.i < tok.i and t.dep_ in ("nsubj", "nsubjpass") and plural_noun(t)
+            and names_people(t.lower_) and outside(ctx, t, off)]
+    group = describe(ctx, here[-1], off) if here else ctx.d.resolve("plural", start)
+    if group is None or not group.name[:1].islower() or not names_people(group.name.split()[-1]) \
+            or group.mention.start < ctx.source.paragraphs[ctx.source.paragraph_of(start)][0]:
+        return None  # "The men obeyed, and the two were left alone": a paragraph later, "the other" is one of the two
+    if tok.lower_ == "one":
+        name = f"one of the {group.name}"
+    else:
+        one = next((w for w in singulars(group.name.split()[-1]) if is_person_noun(w)), None)
+        name = f"other {one}" if one else f"other of the {group.name}"
+    return Who(name, Span(start, start + len(tok.text), tok.text), "resolved", "person")

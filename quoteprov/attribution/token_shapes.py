@@ -76,3 +76,32 @@ def dangling_modifiers(noun: "Token") -> bool:
     before = first.doc[first.i - 1] if first is not None and first.i > 0 else None
     return before is not None and before.dep_ == "prep" and before.tag_ == "IN" and before.head.i != noun.i \
         and noun.head.i != before.i  # not "with Russian delegates": the noun is the object
+
+
+def medium(prep: "Token") -> bool:
+    """'said a clever woman writer in one of the newspapers': `in` a document or publication is
+    where the words were said or written, not who the writer is."""
+    if prep.lower_ != "in":
+        return False
+    for g in prep.children:
+        if g.dep_ == "pobj" and g.lower_ == "one":  # in one of the newspapers
+            g = next((o for c in g.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for o in c.children if o.dep_ == "pobj"), g)
+        if g.dep_ == "pobj" and cues.is_document_noun(g.lower_):
+            return True
+    return False
+
+
+def one_or_other(tok: "Token") -> bool:
+    """'"...," said one.', '"...?" said the other.': the subject of a reporting verb that stands
+    for one of several people ("one", tagged a number; "the other")."""
+    v = tok.head
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if v.lower_ not in cues.REPORTING_VERBS or v.dep_ != "ROOT" or not (nxt is None or nxt.is_punct):
+        return False  # not "asked one wondering labourer": "one" alone, ending its clause
+    # '"...," replied the other' (the parser may take the subject after its verb for an object)
+    inverted = tok.dep_ in ("nsubj", "dobj") and v.i < tok.i and all(t.tag_ == "DT" for t in tok.doc[v.i + 1:tok.i])
+    if not inverted and (tok.dep_ != "nsubj" or any(c.dep_ == "dobj" for c in v.children)):
+        return False  # not "as one addresses a total stranger": a speech tag has no object
+    return (tok.lower_ == "one" and tok.tag_ == "CD" and not any(True for _ in tok.children)) or (
+        tok.lower_ == "other" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children))

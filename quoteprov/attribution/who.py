@@ -11,17 +11,27 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Who
-from ..entities import HONORIFICS, ONE_WORD_DETS, is_event, is_person_noun, kind_of, names_people, opens_sentence
+from ..entities import (
+    HONORIFICS,
+    ONE_WORD_DETS,
+    is_event,
+    is_person_noun,
+    kind_of,
+    names_people,
+    opens_sentence,
+)
 from ..records import Span
 from .context import Ctx, clean, hyphen_run, outside, span_of
 from .narrator import narrators_we
-from .titles import lower_title, parent_or_spouse
+from .titles import lower_title, one_of_them, parent_or_spouse, same_person
 from .token_shapes import (
     capitalised_subject,
     dangling_modifiers,
     glued_hyphen,
     honorific,
+    medium,
     one_of_people,
+    one_or_other,
     plural_mention,
     plural_noun,
     voice_owner,
@@ -33,7 +43,6 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "LANGUAGE", "EVEN
 LOCATIVE = frozenset("in at from to into near across through toward towards via within".split())
 # prepositions whose phrase describes a person the text does not name ("the man with a ticket")
 DESCRIBING = frozenset("with in at from on".split())
-REMEMBERED_CHARS = 5_000  # how far back "the officer" looks for the fuller description of him
 
 
 def who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
@@ -87,6 +96,8 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
         return proper(ctx, tok, off)
     if one_of_people(tok):
         return description(ctx, tok, off)  # "Said one of the leaders of the left group:"
+    if one_or_other(tok):
+        return one_of_them(ctx, tok, off, description)
     if low == "one" and not any(c.i == tok.i - 1 and c.lower_ in ONE_WORD_DETS for c in tok.lefts):
         return None  # "a small one", "each one": a word standing for a noun, not a person ("some one" is)
     if tok.tag_ in ("NN", "NNS") or plural_noun(tok) or (tok.dep_ == "nsubj" and tok.is_lower and is_person_noun(low) and any(
@@ -281,7 +292,8 @@ def kind_of_token(ctx: Ctx, tok: "Token", name: str) -> str:
     k = kind_of(name, label)
     if k == "person" and label != "PERSON" and tok.dep_ == "pobj" and tok.head.lower_ in LOCATIVE:
         return "place"  # "In Tomsk", "to Turkey": a place unless the parser knows a person
-    if k == "person" and label is None and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "conj", "appos"):
+    if k == "person" and label is None and tok.dep_ not in ("nsubj", "nsubjpass", "poss", "conj", "appos") and not (
+            tok.dep_ == "compound" and tok.head.dep_ == "nsubj"):  # 'the March Hare meekly replied', "meekly" the subject
         return "place"  # an unknown name as object of a verb ("Nearing Dzhul'fa")
     return k
 
@@ -313,7 +325,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         # with a third-class ticket", "the second officer in command"); other things by `of`
         describing = person and c.lower_ in DESCRIBING and not any(
             g.dep_ == "pobj" and (g.tag_ in ("NNP", "NNPS") or cues.manner_noun(g.lower_, not any(d.dep_ == "det" for d in g.children))) for g in c.children
-        ) and c.nbor(-1).text != ","
+        ) and c.nbor(-1).text != "," and not medium(c)
         # "a worker in Moscow" is located, not described; "said the stranger in a tremendous voice",
         # "said the gentleman, with an indignant look": the manner of speaking, not the person
         if c.dep_ == "prep" and (c.lower_ == "of" or describing):
@@ -338,7 +350,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
         head = tok.text.lower() if tok.tag_ == "NN" else tok.text
         name = ctx.names.canonical_description(head, off + tok.idx) or clean(mention.text)
         if person and tok.tag_ == "NN":
-            name = _same_person(ctx, tok, toks, name, off)
+            name = same_person(ctx, tok, toks, name, off)
     kind = ctx.names.kind(name)
     if kind == "person" and not (is_person_noun(tok.lower_) or plural_noun(tok) and names_people(tok.lower_)):
         kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
@@ -358,29 +370,3 @@ def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
             of = [t for p in c.rights if p.dep_ == "prep" and p.lower_ == "of" for t in p.subtree]  # "soldiers of the garrison"
             return joined + [t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "punct" and (t.i <= c.i or t in of)]
     return []
-
-
-# the nouns that say only that someone is a man or a woman: "the woman" tells no more than "she"
-_GENERIC_PERSON = frozenset("man woman girl boy lady gentleman lad".split())
-
-
-def _same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int) -> str:
-    """A bare definite description ("replied the officer") is the person last described more
-    fully with the same head noun ("the second officer in command"), if that was recent; a
-    fuller description is remembered for the next bare one."""
-    start = off + tok.idx
-    bare = len(toks) == 1 and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children)
-    if bare:
-        seen = ctx.d.descriptions.get(tok.lower_)
-        if seen is not None and 0 < start - seen[0] <= REMEMBERED_CHARS:
-            return seen[1]
-        if tok.lower_ in _GENERIC_PERSON:
-            # "'Wounded men!' exclaimed the woman" after "She was a street car conductor": a bare
-            # "the woman" is the woman last spoken of, as a "she" would be
-            ante = ctx.d.resolve("person", start, cues.noun_gender(tok.lower_), ctx.names.gender)
-            if ante is not None and ante.kind == "person" and ante.name:
-                return ante.name
-    elif len(toks) > 1:
-        ctx.d.descriptions[tok.lower_] = (start, name)
-    return name
-
