@@ -39,6 +39,12 @@ class Found:
     recipient_method: str | None = None
 
 
+def head_noun(description: str) -> str:
+    """The noun a description is built on: its last word, or the last before a relative clause
+    ("lady who had been a nurse": lady)."""
+    return description.split(" who ")[0].split()[-1]
+
+
 PLURAL_SENTENCES = 4  # how far back a "they" looks for what it stands for
 _SINGULAR_PRONOUNS = cues.PERSON_PRONOUNS | cues.THING_PRONOUNS  # no antecedent of a they
 
@@ -89,7 +95,7 @@ class Discourse:
             if who.mention.text.lower() in cues.FIRST_PERSON:
                 continue  # "when I asked her ..., she replied": the she is never the I
             if gender and (gender_of is not None and gender_of(who.name) == -gender or met.get(who.name) == -gender
-                           or who.name[:1].islower() and cues.noun_gender(who.name.split()[-1]) == -gender):
+                           or who.name[:1].islower() and cues.noun_gender(head_noun(who.name)) == -gender):
                 continue  # a he is never "the sister"
             if gender and cues.pronoun_gender(who.mention.text) == -gender:
                 continue  # remembered from a "he": whoever it stood for, no "she" stands for him

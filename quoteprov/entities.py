@@ -474,8 +474,8 @@ def name_index(text: str, registry: list[dict[str, Any]] | None = None) -> NameI
         words = strip_leading_stop(raw)
         if words is raw:
             words = drop_opening_word(words, text, m.start(), proper, common)
-        if not words:
-            continue
+        if not words or any(a == b for a, b in zip(words, words[1:])):
+            continue  # "peremptorily Thomas   Thomas Gradgrind": a word said twice, no one's name
         name = " ".join(words)
         starts.append(m.end() - len(name))
         names.append(name)

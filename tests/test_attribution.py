@@ -637,6 +637,62 @@ def test_a_name_in_ly_the_tagger_took_for_an_adverb_speaks():
     assert by_text(records, "Suddenly?").speaker != "Suddenly"
 
 
+@pytest.mark.parametrize("text, words, speaker", [
+    # a name the parser hung on the verb as an adverb ("Milly" advmod): the quotation is hers, not
+    # the next sentence's, which introduces words of its own
+    ('Two young ladies sat with them. They were called Milly and Babs. Milly said, "Are you in town '
+     'for long?" Babs said, "Have you got a cigarette?"', "Are you in town", "Milly"),
+    # a verb of asking before the quotation speaks it; the next sentence's tag is the answer's
+    ('When Pooh asked Christopher Robin, "How did they come here?" Christopher Robin said, "In the '
+     'Usual Way."', "How did they come", "Pooh"),
+    # any verb of the sentence that opens a quotation after its subject, listed or not
+    ('The dog sprang at his hand. "Whup!" cried Hall, jumping back, and Fearenside howled, "Lie down!" '
+     'and snatched his whip.', "Lie down", "Fearenside"),
+    ('The boat heeled over. The captain roared, "Hold fast there!" and the men obeyed.', "Hold fast", "captain"),
+    # ... but not a verb of a clause inside the sentence: the words go on from the tag before
+    ('"I hope," said Oliver, when Mrs. Maylie returned, "that nothing is the matter?"', "that nothing", "Oliver"),
+    # an adverb before the verb the parser took for the subject, the name its compound
+    ('"It was the best butter," the March Hare meekly replied.', "It was the best", "March Hare"),
+])
+def test_a_cue_the_parser_splits_or_hides_names_the_speaker(text, words, speaker):
+    assert by_text(rules(text), words).speaker == speaker
+
+
+def test_one_and_the_other_of_a_group_just_described_speak():
+    text = ('There was snow falling as I walked home. Two workmen, arguing, were walking in front of me. '
+            '"If only it were not for the hunger," said one. "But will that ever change?" said the other.\n'
+            'The men obeyed, and the two were left alone together.\n'
+            '"What has the name to do with it?" asked the other.')
+    records = rules(text, {"author": "Ann Ward"})
+    one, other = by_text(records, "If only"), by_text(records, "But will that")
+    assert (one.speaker, other.speaker) == ("one of the workmen", "other workman")
+    # the evidence is the word that says so
+    assert (one.speaker_span.text, other.speaker_span.text) == ("one", "other")
+    # a paragraph later, "the other" is one of two people, not of the men who obeyed
+    assert by_text(records, "What has the name").speaker is None
+    crowd = rules('Three soldiers came up to the car. "Get off," said one of them. "Walk," said another.')
+    assert [by_text(crowd, w).speaker for w in ("Get off", "Walk")] == ["one of the soldiers", "another soldier"]
+
+
+def test_where_words_were_written_does_not_describe_the_writer():
+    text = ('People were bathing in the river. "They called them Sans Culottes," said a clever woman writer '
+            'in one of the newspapers. "It was a free country," said the man in the street.')
+    records = rules(text)
+    assert by_text(records, "They called them").speaker == "clever woman writer"
+    assert by_text(records, "It was a free").speaker == "man in the street"
+
+
+def test_a_short_relative_clause_says_which_person_a_description_is():
+    records = rules('Mrs. Moore sat down. "As a matter of fact I am against Missionaries," said the lady who '
+                    'had been a nurse. "I am all for Chaplains."')
+    # not "the lady" as the last woman spoken of: the clause says which lady, and names her
+    assert by_text(records, "As a matter").speaker == "lady who had been a nurse"
+    # a he is never she, whatever the clause after her noun ("a nurse")
+    records = rules('Mr. Turton stood by the door. "I am against Missionaries," said the lady who had been a '
+                    'nurse. "Well, we do not see them," he said, laughing.')
+    assert by_text(records, "Well, we do not").speaker == "Mr. Turton"
+
+
 def test_an_event_is_neither_speaker_nor_candidate():
     from quoteprov.attribution.candidates import index_text, name_mentions
     from quoteprov.entities import is_event
@@ -1217,6 +1273,16 @@ def test_a_given_name_is_no_surname_of_two_given_names_run_together():
     names = dataclasses.replace(names, apart=apart)
     assert names.canonical_proper("Cassandra") == "Cassandra"
     assert names.canonical_proper("Lenin") == "Vladimir Lenin"
+
+
+def test_a_word_said_twice_is_no_ones_name():
+    # "Thomas   Thomas Gradgrind" (a stammer, the text's dashes lost) names no "Thomas Thomas"
+    from quoteprov.entities import name_index
+
+    text = ("Thomas Gradgrind, sir, peremptorily Thomas   Thomas Gradgrind. " + "Then Thomas came in. " * 5)
+    names = name_index(text)
+    assert names.canonical_proper("Thomas") == "Thomas"
+    assert names.canonical_proper("Gradgrind") == "Thomas Gradgrind"
 
 
 def test_a_contraction_that_opens_a_question_is_no_part_of_the_name_after_it():

@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 
 from .. import cues
+from ..discourse import head_noun
 from ..entities import is_person_noun
 from .candidates import HONORIFICS, NAME, Quote, TextIndex, memo
 
@@ -56,7 +57,7 @@ def head_of(description: str | None) -> str | None:
     a name (capitalised) or nothing."""
     if not description or not description[:1].islower():
         return None
-    return description.split()[-1]
+    return head_noun(description)
 
 
 def role_names(links: RoleLinks, head: str | None, before: int) -> tuple[str | None, tuple[str, ...]]:

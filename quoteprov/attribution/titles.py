@@ -61,7 +61,7 @@ def parent_or_spouse(ctx: Ctx, tok: "Token", off: int, who_of: Callable[[Ctx, "T
 
 REMEMBERED_CHARS = 5_000  # how far back "the officer" looks for the fuller description of him
 # the nouns that say only that someone is a man or a woman: "the woman" tells no more than "she"
-_GENERIC_PERSON = frozenset("man woman girl boy lady gentleman lad".split())
+GENERIC_PERSON = frozenset("man woman girl boy lady gentleman lad".split())
 
 
 def same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int) -> str:
@@ -74,7 +74,7 @@ def same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int
         seen = ctx.d.descriptions.get(tok.lower_)
         if seen is not None and 0 < start - seen[0] <= REMEMBERED_CHARS:
             return seen[1]
-        if tok.lower_ in _GENERIC_PERSON:
+        if tok.lower_ in GENERIC_PERSON:
             # "'Wounded men!' exclaimed the woman" after "She was a street car conductor": a bare
             # "the woman" is the woman last spoken of, as a "she" would be
             ante = ctx.d.resolve("person", start, cues.noun_gender(tok.lower_), ctx.names.gender)
@@ -87,7 +87,7 @@ def same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int
 
 def one_of_them(ctx: Ctx, tok: "Token", off: int, describe: Callable[[Ctx, "Token", int], Who]) -> Who | None:
     """'Two workmen, arguing, were walking in front of me. "...," said one. "...?" said the
-    other.': one of the people last described together (`describe`: `who.description`), named
+    other.' ('said another', 'said one of them'): one of the people last described together (`describe`: `who.description`), named
     by that description as the guide names one the text does not; nobody when no such group is
     in view, or the group has a name of its own."""
     start = off + tok.idx
@@ -100,7 +100,7 @@ def one_of_them(ctx: Ctx, tok: "Token", off: int, describe: Callable[[Ctx, "Toke
         return None  # "The men obeyed, and the two were left alone": a paragraph later, "the other" is one of the two
     if tok.lower_ == "one":
         name = f"one of the {group.name}"
-    else:
+    else:  # "the other workman", "another workman"
         one = next((w for w in singulars(group.name.split()[-1]) if is_person_noun(w)), None)
-        name = f"other {one}" if one else f"other of the {group.name}"
+        name = f"{tok.lower_} {one}" if one else f"{tok.lower_} of the {group.name}"
     return Who(name, Span(start, start + len(tok.text), tok.text), "resolved", "person")

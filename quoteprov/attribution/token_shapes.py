@@ -93,15 +93,33 @@ def medium(prep: "Token") -> bool:
 
 
 def one_or_other(tok: "Token") -> bool:
-    """'"...," said one.', '"...?" said the other.': the subject of a reporting verb that stands
-    for one of several people ("one", tagged a number; "the other")."""
+    """'"...," said one.', '"...?" said the other.', 'said another', 'said one of them': the
+    subject of a reporting verb that stands for one of several people ("one", tagged a number)."""
     v = tok.head
-    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
-    if v.lower_ not in cues.REPORTING_VERBS or v.dep_ != "ROOT" or not (nxt is None or nxt.is_punct):
-        return False  # not "asked one wondering labourer": "one" alone, ending its clause
+    after = tok.doc[tok.right_edge.i + 1] if tok.right_edge.i + 1 < len(tok.doc) else None
+    if v.lower_ not in cues.REPORTING_VERBS or v.dep_ != "ROOT" or not (after is None or after.is_punct):
+        return False  # not "asked one wondering labourer": the word alone (or "one of them"), ending its clause
     # '"...," replied the other' (the parser may take the subject after its verb for an object)
     inverted = tok.dep_ in ("nsubj", "dobj") and v.i < tok.i and all(t.tag_ == "DT" for t in tok.doc[v.i + 1:tok.i])
     if not inverted and (tok.dep_ != "nsubj" or any(c.dep_ == "dobj" for c in v.children)):
         return False  # not "as one addresses a total stranger": a speech tag has no object
-    return (tok.lower_ == "one" and tok.tag_ == "CD" and not any(True for _ in tok.children)) or (
-        tok.lower_ == "other" and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children))
+    kids = list(tok.children)
+    if tok.lower_ == "one" and tok.tag_ in ("CD", "NN", "PRP"):
+        return not kids or (len(kids) == 1 and kids[0].lower_ == "of" and [g.lower_ for g in kids[0].children] == ["them"])
+    if tok.lower_ == "another":
+        return not kids
+    return tok.lower_ == "other" and any(c.dep_ == "det" and c.lower_ == "the" for c in kids)
+
+
+RELATIVE_WORDS = 6  # "who had been a nurse": a short clause says which one; a long one tells a story
+
+
+def identifying_clause(c: "Token") -> bool:
+    """A relative clause with "who" right after its noun, without a comma, and short ('the lady
+    who had been a nurse'): it says which person the noun is, so the noun is no bare "the lady"
+    (the last woman spoken of). A noun that says only man or woman is named with it ("lady who
+    had been a nurse"); another noun alone, as the genre's golds name "the hotel commissionaire
+    who stood beside me" (`who.description`)."""
+    sub = list(c.subtree)
+    return c.dep_ == "relcl" and sub[0].lower_ == "who" and sub[0].i == c.head.i + 1 \
+        and len(sub) <= RELATIVE_WORDS and not any(t.is_quote or t.is_punct for t in sub)

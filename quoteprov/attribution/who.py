@@ -23,12 +23,13 @@ from ..entities import (
 from ..records import Span
 from .context import Ctx, clean, hyphen_run, outside, span_of
 from .narrator import narrators_we
-from .titles import lower_title, one_of_them, parent_or_spouse, same_person
+from .titles import GENERIC_PERSON, lower_title, one_of_them, parent_or_spouse, same_person
 from .token_shapes import (
     capitalised_subject,
     dangling_modifiers,
     glued_hyphen,
     honorific,
+    identifying_clause,
     medium,
     one_of_people,
     one_or_other,
@@ -321,6 +322,9 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     person = is_person_noun(tok.lower_)
     toks.extend(_joined_people(ctx, tok, off))
     for c in tok.rights:
+        if person and tok.lower_ in GENERIC_PERSON and identifying_clause(c):
+            toks.extend(c.subtree)  # "the man who drove the cab": "the man" alone says nothing
+            break
         # a person is described in full, as the guide names one the text does not ("the man
         # with a third-class ticket", "the second officer in command"); other things by `of`
         describing = person and c.lower_ in DESCRIBING and not any(
@@ -349,8 +353,8 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     else:
         head = tok.text.lower() if tok.tag_ == "NN" else tok.text
         name = ctx.names.canonical_description(head, off + tok.idx) or clean(mention.text)
-        if person and tok.tag_ == "NN":
-            name = same_person(ctx, tok, toks, name, off)
+        if person and tok.tag_ == "NN" and not any(identifying_clause(c) for c in tok.rights):
+            name = same_person(ctx, tok, toks, name, off)  # "said the lady who had been a nurse" is no "the lady"
     kind = ctx.names.kind(name)
     if kind == "person" and not (is_person_noun(tok.lower_) or plural_noun(tok) and names_people(tok.lower_)):
         kind = "thing"  # "the necessity of ...", "the proletariat": not a speaker
