@@ -321,25 +321,7 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
             toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
     person = is_person_noun(tok.lower_)
     toks.extend(_joined_people(ctx, tok, off))
-    for c in tok.rights:
-        if person and tok.lower_ in GENERIC_PERSON and identifying_clause(c):
-            toks.extend(c.subtree)  # "the man who drove the cab": "the man" alone says nothing
-            break
-        # a person is described in full, as the guide names one the text does not ("the man
-        # with a third-class ticket", "the second officer in command"); other things by `of`
-        describing = person and c.lower_ in DESCRIBING and not any(
-            g.dep_ == "pobj" and (g.tag_ in ("NNP", "NNPS") or cues.manner_noun(g.lower_, not any(d.dep_ == "det" for d in g.children))) for g in c.children
-        ) and c.nbor(-1).text != "," and not medium(c)
-        # "a worker in Moscow" is located, not described; "said the stranger in a tremendous voice",
-        # "said the gentleman, with an indignant look": the manner of speaking, not the person
-        if c.dep_ == "prep" and (c.lower_ == "of" or describing):
-            sub = [t for t in c.subtree if outside(ctx, t, off)]
-            cut = next((k for k, t in enumerate(sub) if k and (t.dep_ in ("prep", "relcl", "punct", "acl")
-                        or t.tag_.startswith("VB") or t.tag_ in ("WP", "WDT")) and t.lower_ != "of"
-                        and not (t.text == "-" and not t.nbor(-1).whitespace_)), len(sub))  # "third-class" is one word
-            toks.extend(sub[:cut])
-            if c.lower_ != "of":
-                break  # one phrase: "the man at the door in the morning" is the man at the door
+    toks.extend(_after_noun(ctx, tok, off, person))
     det = next((c for c in tok.lefts if c.i == tok.i - 1 and c.lower_ in ONE_WORD_DETS), None)
     if tok.lower_ == "one" and det is not None:
         toks.append(det)  # "some one else at the table": "someone", written in two words
@@ -361,6 +343,32 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
     elif kind == "person" and plural_noun(tok):
         kind = "group"  # "men", "the workers": not the antecedent of "he"
     return Who(name, mention, "explicit" if name == mention.text else "resolved", kind, plural_noun(tok))
+
+
+def _after_noun(ctx: Ctx, tok: "Token", off: int, person: bool) -> list["Token"]:
+    """The words after a description's noun that belong to it: its `of` phrases, and for a
+    person the one phrase or short clause that says which person it is."""
+    out: list["Token"] = []
+    for c in tok.rights:
+        if person and tok.lower_ in GENERIC_PERSON and identifying_clause(c):
+            out.extend(c.subtree)  # "the man who drove the cab": "the man" alone says nothing
+            break
+        # a person is described in full, as the guide names one the text does not ("the man
+        # with a third-class ticket", "the second officer in command"); other things by `of`
+        describing = person and c.lower_ in DESCRIBING and not any(
+            g.dep_ == "pobj" and (g.tag_ in ("NNP", "NNPS") or cues.manner_noun(g.lower_, not any(d.dep_ == "det" for d in g.children))) for g in c.children
+        ) and c.nbor(-1).text != "," and not medium(c)
+        # "a worker in Moscow" is located, not described; "said the stranger in a tremendous voice",
+        # "said the gentleman, with an indignant look": the manner of speaking, not the person
+        if c.dep_ == "prep" and (c.lower_ == "of" or describing):
+            sub = [t for t in c.subtree if outside(ctx, t, off)]
+            cut = next((k for k, t in enumerate(sub) if k and (t.dep_ in ("prep", "relcl", "punct", "acl")
+                        or t.tag_.startswith("VB") or t.tag_ in ("WP", "WDT")) and t.lower_ != "of"
+                        and not (t.text == "-" and not t.nbor(-1).whitespace_)), len(sub))  # "third-class" is one word
+            out.extend(sub[:cut])
+            if c.lower_ != "of":
+                break  # one phrase: "the man at the door in the morning" is the man at the door
+    return out
 
 
 def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
