@@ -87,9 +87,9 @@ def same_person(ctx: Ctx, tok: "Token", toks: list["Token"], name: str, off: int
 
 def one_of_them(ctx: Ctx, tok: "Token", off: int, describe: Callable[[Ctx, "Token", int], Who]) -> Who | None:
     """'Two workmen, arguing, were walking in front of me. "...," said one. "...?" said the
-    other.' ('said another', 'said one of them'): one of the people last described together (`describe`: `who.description`), named
-    by that description as the guide names one the text does not; nobody when no such group is
-    in view, or the group has a name of its own."""
+    other.' ('said another', 'said one of them'): one of the people last described together
+    (`describe`: `who.description`), named by that description as the guide names one the text
+    does not; nobody when no such group is in view in the paragraph, or the group has a name."""
     start = off + tok.idx
     # the parser may join the sentence that brings them on to the quotation's ("...me. "...," said one.")
     here = [t for t in tok.sent if t.i < tok.i and t.dep_ in ("nsubj", "nsubjpass") and plural_noun(t)
