@@ -104,6 +104,10 @@ def tag_follows(text: str, pos: int, end: int) -> bool:
     (`CUE_AFTER`) or any verb in a tag's place (`TAG_AFTER`), read up to `end`."""
     return bool(CUE_AFTER.match(text, pos, end) or TAG_AFTER.match(text, pos, end))
 
+# verbs by which hearers answer, as one, words said to them ("to which the audience responded")
+RESPONDING_VERBS: frozenset[str] = frozenset(
+    f for b in "respond answer reply cheer applaud roar laugh".split() for f in _forms(b))
+
 # verbs of a speaker going on: "he continued" in a new paragraph is still the last speaker
 CONTINUING_VERBS = frozenset({"went", "goes", "going"} | {f for b in "continue add resume repeat pursue persist proceed".split()
                                                          for f in _forms(b)})

@@ -101,6 +101,8 @@ METHODS: tuple[Method, ...] = (
     Method("answer-to-addresser", (RECIPIENT,), _ATTR,
            "words said by the one the last quotation was addressed to answer its speaker (inferred)"),
     Method("assembly-setting", (RECIPIENT,), _ATTR, "the assembly the speaker addressed (\"at the congress\")"),
+    Method("audience-responds", (RECIPIENT,), _ATTR,
+           "the audience that answers the words in their sentence heard them (\"to which the audience responded\")"),
     # the ranker (attribution/decide.py): a candidate chosen over the rules' proposal
     Method("ranked-mention", (SPEAKER, RECIPIENT), "attribution/decide.py",
            "the attribution ranker chose a person mentioned near the quotation"),

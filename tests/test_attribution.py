@@ -693,6 +693,21 @@ def test_a_short_relative_clause_says_which_person_a_description_is():
     assert by_text(records, "Well, we do not").speaker == "Mr. Turton"
 
 
+def test_the_audience_that_answers_the_words_heard_them():
+    text = ('The only time I saw Trotsky was at the Opera in Moscow. Then he spoke a few sentences, winding up by '
+            'calling for "three cheers for our brave fellows at the front," to which the audience responded as a '
+            'London audience would have responded.\n'
+            '"You are all fools," said Ivanov, and the clerk laughed.\n'
+            '"I shall not send it," he answered, in the odd way that used to make his friends laugh at him.')
+    records = rules(text, {"author": "Ann Ward"})
+    r = by_text(records, "three cheers")
+    assert (r.speaker, r.recipient, r.method["recipient"]) == ("Trotsky", "audience", "audience-responds")
+    assert r.recipient_span.text == "audience"
+    # one person laughing is no audience, nor friends a manner of speaking once made laugh
+    assert by_text(records, "You are all fools").recipient != "clerk"
+    assert by_text(records, "I shall not send").recipient != "friends"
+
+
 def test_an_event_is_neither_speaker_nor_candidate():
     from quoteprov.attribution.candidates import index_text, name_mentions
     from quoteprov.entities import is_event

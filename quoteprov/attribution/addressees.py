@@ -1,6 +1,7 @@
 """The addressee stated with a reporting cue: `said to X`, `told X`, a dative (cue-addressee), `in a
 letter to X` (letter-to), `writing to X` (writing-to), `turning to X` (turned-to), and the
-addressee of a document noun (`his letter to X`)."""
+addressee of a document noun (`his letter to X`); and the audience that answers the words right
+after them (`to which the audience responded`: audience-responds)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,7 +10,8 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
     from spacy.tokens import Token
 
 from .. import cues
-from ..discourse import Who
+from ..discourse import Found, Who
+from ..entities import names_people, person_noun
 from .context import Ctx, outside
 from .who import who_of
 
@@ -104,3 +106,26 @@ def noun_addressee(ctx: Ctx, noun: "Token", off: int) -> Who | None:
             if w is not None:
                 return w
     return None
+
+
+def audience_responds(ctx: Ctx, f: Found, qtoks: list["Token"], off: int) -> None:
+    """'calling for "three cheers for our brave fellows," to which the audience responded': a
+    group of people (an audience, a crowd, the delegates) that answers the words ("to which", "at
+    which", "whereupon") in the sentence that ends them heard them: their recipient
+    (audience-responds), the speaker being another."""
+    if not qtoks or f.speaker is None or f.recipient is not None:
+        return
+    last = qtoks[-1]
+    for t in last.sent:
+        if t.i <= last.i or t.lower_ not in cues.RESPONDING_VERBS or not outside(ctx, t, off) or not any(
+                c.lower_ in ("which", "whereupon") for c in t.subtree if c.i < t.i):
+            continue  # "to which", "at which": a clause of the words' own sentence, not "made his friends laugh"
+        subj = next((c for c in t.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None)
+        if subj is None or subj.tag_ not in ("NN", "NNS") or not (
+                person_noun(subj.lower_) == "group" and (subj.tag_ == "NN" or names_people(subj.lower_))
+                or subj.lower_ in cues.ASSEMBLY_NOUNS):
+            continue
+        who = who_of(ctx, subj, off)
+        if who is not None and who.name != f.speaker.name:
+            f.recipient, f.recipient_method = who, "audience-responds"
+        return

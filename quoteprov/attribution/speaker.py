@@ -16,7 +16,7 @@ from ..discourse import Found, Who
 from ..entities import is_person_noun
 from ..records import Span as RecordSpan
 from ..spans import QuotedSpan
-from .addressees import recipient_of
+from .addressees import audience_responds, recipient_of
 from .context import Ctx, alone_in_paragraph, outside, span_of
 from .cue_rules import cues_in, ranked_cues, subject_of, tags
 from .dialogue import (
@@ -66,6 +66,7 @@ def attribute_one(ctx: Ctx, i: int, scope: list["Sent"], off: int) -> Found:
     else:
         assert f.method is not None  # every rule that names a speaker names itself
         f.kind_method = f.method if f.kind == "quotation" else f"{f.method}-label"
+    audience_responds(ctx, f, qtoks, off)
     context_recipient(ctx, f, sp, heard)
     carry_speaker(ctx, f, sp)
     return f
