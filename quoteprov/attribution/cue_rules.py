@@ -116,17 +116,24 @@ def speech_tag(ctx: Ctx, verb: "Token", off: int) -> bool:
         nxt.is_punct or nxt.tag_ in ("RB", "IN"))
 
 
-def opens_quote_after(ctx: Ctx, verb: "Token", off: int) -> bool:
-    """A quotation of the paragraph opens right after the verb, past an adverb and a comma,
-    colon or dash ('roared, "Hold fast!"', 'said quietly: "..."'): the verb introduces it."""
-    doc = verb.doc
-    k = verb.i + 1
-    if k < len(doc) and doc[k].tag_ == "RB":
+def mark_after(c: "Token") -> "Token | None":
+    """The quotation mark right after a verb, past an adverb or two and a comma, colon or dash
+    ('roared, "Hold fast!"', 'said quietly: "..."', 'Babs said, "..."'), if one stands there (not
+    past a particle: 'she went on, "..."' goes on with words already said)."""
+    doc = c.doc
+    k = c.i + 1
+    while k < len(doc) and doc[k].tag_ == "RB" and k - c.i <= 2:
         k += 1
     if k + 1 >= len(doc) or doc[k].text not in (",", ":", "--", "\u2014") or not doc[k + 1].is_quote:
-        return False
-    at = off + doc[k + 1].idx + len(doc[k + 1].text)
-    return any(sp.start == at for sp in ctx.para_spans)
+        return None
+    return doc[k + 1]
+
+
+def opens_quote_after(ctx: Ctx, verb: "Token", off: int) -> bool:
+    """A quotation of the paragraph opens at the mark right after the verb (`mark_after`): the
+    verb introduces it."""
+    mark = mark_after(verb)
+    return mark is not None and any(sp.start == off + mark.idx + len(mark.text) for sp in ctx.para_spans)
 
 
 def _tags_quote(c: "Token", last: int) -> bool:
@@ -170,7 +177,7 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
         if after is not None and after.start <= c.i < after.end:
             # 'Milly said, "Are you in town?" Babs said, "..."': a sentence after the quotation
             # that introduces words of its own is their cue, not this one's, which has its own
-            return not (opened and _introduces_words(c))
+            return not (opened and mark_after(c) is not None)
         if tags(c, qtoks):
             return True
         if in_brackets(c):
@@ -190,16 +197,6 @@ def ranked_cues(cands: list["Token"], qtoks: list["Token"], short: bool = False,
         opinion = c.lower_ in cues.OPINION_VERBS
         scored.append(((not framing(c), not adjacent, opinion, d if d is not None else 99, abs(c.i - q0)), c))
     return [c for _, c in sorted(scored, key=lambda x: x[0])]
-
-
-def _introduces_words(c: "Token") -> bool:
-    """Quoted words open right after the cue, past an adverb and a comma or colon ('Babs said,
-    "..."'): the cue is theirs."""
-    doc = c.doc
-    k = c.i + 1
-    while k < len(doc) and doc[k].tag_ in ("RB", "RP") and k - c.i <= 2:
-        k += 1
-    return k + 1 < len(doc) and doc[k].text in (",", ":") and doc[k + 1].is_quote
 
 
 def _opens_quote(c: "Token", first: int) -> bool:
