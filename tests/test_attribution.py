@@ -1330,3 +1330,33 @@ def test_a_full_name_is_not_the_object_of_a_longer_names_of():
     assert name_index(text).canonical_proper("Dorian Gray") == "Dorian Gray"
     assert not same_name("Dorian Gray", "Picture of Dorian Gray")
     assert same_name("Monmouth", "Duke of Monmouth")
+
+
+def test_people_are_named_by_the_whole_description_the_text_gives_them():
+    # a plural described by its side ("on the Right") or origin, as a person is ("the man at the door")
+    records = rules('"It is senseless to fight now," our neighbors on the Right told us. We did not agree.\n'
+                    '"The men in the trenches will support you," said the delegates from the front.')
+    assert by_text(records, "It is senseless").speaker == "neighbors on the Right"
+    assert by_text(records, "The men in the trenches").speaker == "delegates from the front"
+    # the parser hangs the phrase on the count: the people counted are described by it
+    records = rules('The number of delegates from the front was increasing every day. '
+                    '"The men in the trenches will support you," they told us.')
+    assert by_text(records, "The men in the trenches").speaker == "delegates from the front"
+    # located, not described: a place after "in", one person "on" a place
+    records = rules('"You are wrong," said a worker in Moscow. "We object," said the worker on the Volga.')
+    assert [by_text(records, w).speaker for w in ("You are wrong", "We object")] == ["worker", "worker"]
+
+
+def test_a_person_the_text_says_is_someone_is_that_someone_when_spoken_of_again():
+    text = ('I heard but one person dispute with a soldier. She was a street car conductor, one of the many '
+            'women who have taken men\'s places. She told them what she thought of them, and only one soldier '
+            'ventured any reply. "Now, comrade," said he, "you must not be hard on wounded men." '
+            '"Wounded men!" exclaimed the woman.')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "Wounded men!").speaker == "street car conductor"
+    assert by_text(records, "Now, comrade").speaker == "soldier"  # a he is not what a she was said to be
+    # a named person stays named; "a tall man" says no more than "the man"
+    records = rules('Mr. Brown came in. He was a doctor. "Sit down," said the man.\n'
+                    'A stranger came in. He was a tall man. "Stand up," said the man.')
+    assert by_text(records, "Sit down").speaker == "Mr. Brown"
+    assert by_text(records, "Stand up").speaker == "stranger"

@@ -19,7 +19,8 @@ from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
-from .token_shapes import one_or_other
+from .titles import GENERIC_PERSON
+from .token_shapes import QUANTITY, one_or_other
 from .who import existential, existential_description, who_of
 from .windows import LONG_QUOTE, UNIT_MAX, bounded
 
@@ -181,7 +182,7 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
         return Who(bare.group(1).lower(), Span(bare.start(1), bare.end(1), bare.group(1)), "resolved", "group", True)
     words = m.group(1).split()
     # "The number of delegates from the front was increasing": the people counted
-    skip = 2 if len(words) > 3 and words[0] in _QUANTITY and words[1] == "of" else 0
+    skip = 2 if len(words) > 3 and words[0] in QUANTITY and words[1] == "of" else 0
     at = m.start(1) + len(" ".join(words[:skip])) + (1 if skip else 0)
     for k, w in enumerate(words[:-1]):  # a word must follow the noun: its verb
         if k < skip:
@@ -263,15 +264,10 @@ def _embedded(subj: "Token") -> bool:
     return False
 
 
-# words that count or share out what their "of" names ("the number of delegates", "most of them")
-_QUANTITY = frozenset("number majority minority most many some few all hundreds thousands dozens millions scores "
-                      "part rest handful".split())
-
-
 def _counted(t: "Token") -> "Token":
     """'The number of delegates from the front was increasing. They came ...': the people counted
     are what a later "they" stands for, not the number."""
-    if t.lower_ not in _QUANTITY:
+    if t.lower_ not in QUANTITY:
         return t
     of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
     obj = next((g for g in of.children if g.dep_ == "pobj"), None) if of is not None else None
@@ -314,5 +310,26 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
             continue  # common nouns enter the memory as documents, groups or people
         t = _counted(t)
         w = who_of(ctx, t, off)
+        role = _role_said(ctx, t, w, off)
+        if role is not None:
+            w = role
         if w is not None:
             ctx.d.remember(w, rank)
+
+
+_IS = frozenset("is was be been".split())  # the parse has no lemmas
+
+
+def _role_said(ctx: Ctx, t: "Token", w: Who | None, off: int) -> Who | None:
+    """'I heard but one person dispute with a soldier. She was a street car conductor.': a he or
+    she the text has not named, said to be "a" someone, is that someone for a later "she" or "the
+    woman" (the guide names an unnamed person by the fullest description the text gives)."""
+    if t.lower_ not in ("he", "she") or (w is not None and not w.name[:1].islower()) or t.head.lower_ not in _IS:
+        return None
+    attr = next((c for c in t.head.children if c.dep_ == "attr" and c.tag_ == "NN"), None)
+    if attr is None or not is_person_noun(attr.lower_) or attr.lower_ in GENERIC_PERSON or not any(
+            c.dep_ == "det" and c.lower_ in ("a", "an") for c in attr.children) or not outside(ctx, attr, off):
+        return None
+    role = who_of(ctx, attr, off)
+    # remembered from the pronoun: no later "he" stands for what a "she" was said to be
+    return Who(role.name, span_of(ctx, off, [t]), "resolved", "person") if role is not None and role.kind == "person" else None

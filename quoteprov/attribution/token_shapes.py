@@ -123,3 +123,18 @@ def identifying_clause(c: "Token") -> bool:
     sub = list(c.subtree)
     return c.dep_ == "relcl" and sub[0].lower_ == "who" and sub[0].i == c.head.i + 1 \
         and len(sub) <= RELATIVE_WORDS and not any(t.is_quote or t.is_punct for t in sub)
+
+
+# words that count or share out what their "of" names ("the number of delegates", "most of them")
+QUANTITY = frozenset("number majority minority most many some few all hundreds thousands dozens millions scores "
+                     "part rest handful".split())
+
+
+def counted_rights(tok: "Token") -> list["Token"]:
+    """'The number of delegates from the front': the parser hangs the phrase that describes the
+    people counted on the count; the words after `tok` that its counting noun governs."""
+    of = tok.head if tok.dep_ == "pobj" else None
+    count = of.head if of is not None and of.lower_ == "of" and of.dep_ == "prep" else None
+    if count is None or count.lower_ not in QUANTITY:
+        return []
+    return [c for c in count.rights if c.i > tok.i]

@@ -26,6 +26,7 @@ from .narrator import narrators_we
 from .titles import GENERIC_PERSON, lower_title, one_of_them, parent_or_spouse, same_person
 from .token_shapes import (
     capitalised_subject,
+    counted_rights,
     dangling_modifiers,
     glued_hyphen,
     honorific,
@@ -321,7 +322,8 @@ def description(ctx: Ctx, tok: "Token", off: int) -> Who:
             toks.extend(t for t in c.subtree if outside(ctx, t, off) and t.dep_ != "advmod")
     person = is_person_noun(tok.lower_)
     toks.extend(_joined_people(ctx, tok, off))
-    toks.extend(_after_noun(ctx, tok, off, person))
+    # people described in full too ("delegates from the front", "our neighbors on the Right")
+    toks.extend(_after_noun(ctx, tok, off, person or plural_noun(tok) and names_people(tok.lower_)))
     det = next((c for c in tok.lefts if c.i == tok.i - 1 and c.lower_ in ONE_WORD_DETS), None)
     if tok.lower_ == "one" and det is not None:
         toks.append(det)  # "some one else at the table": "someone", written in two words
@@ -349,14 +351,15 @@ def _after_noun(ctx: Ctx, tok: "Token", off: int, person: bool) -> list["Token"]
     """The words after a description's noun that belong to it: its `of` phrases, and for a
     person the one phrase or short clause that says which person it is."""
     out: list["Token"] = []
-    for c in tok.rights:
+    for c in [*tok.rights, *counted_rights(tok)]:
         if person and tok.lower_ in GENERIC_PERSON and identifying_clause(c):
             out.extend(c.subtree)  # "the man who drove the cab": "the man" alone says nothing
             break
         # a person is described in full, as the guide names one the text does not ("the man
         # with a third-class ticket", "the second officer in command"); other things by `of`
         describing = person and c.lower_ in DESCRIBING and not any(
-            g.dep_ == "pobj" and (g.tag_ in ("NNP", "NNPS") or cues.manner_noun(g.lower_, not any(d.dep_ == "det" for d in g.children))) for g in c.children
+            g.dep_ == "pobj" and ((g.tag_ in ("NNP", "NNPS") and not _side_taken(c, g))
+                                  or cues.manner_noun(g.lower_, not any(d.dep_ == "det" for d in g.children))) for g in c.children
         ) and c.nbor(-1).text != "," and not medium(c)
         # "a worker in Moscow" is located, not described; "said the stranger in a tremendous voice",
         # "said the gentleman, with an indignant look": the manner of speaking, not the person
@@ -369,6 +372,14 @@ def _after_noun(ctx: Ctx, tok: "Token", off: int, person: bool) -> list["Token"]
             if c.lower_ != "of":
                 break  # one phrase: "the man at the door in the morning" is the man at the door
     return out
+
+
+def _side_taken(prep: "Token", obj: "Token") -> bool:
+    """'our neighbors on the Right', 'the members on the Committee': "on the" and a name that is
+    no place says which side or body people are of, as "of" would; "a worker in Moscow" is only
+    located."""
+    return prep.lower_ == "on" and plural_noun(prep.head) and any(d.dep_ == "det" and d.lower_ == "the" for d in obj.children) \
+        and obj.ent_type_ not in PLACE_LABELS  # "the policeman on the Embankment" stands on it
 
 
 def _joined_people(ctx: Ctx, tok: "Token", off: int) -> list["Token"]:
