@@ -1360,3 +1360,18 @@ def test_a_person_the_text_says_is_someone_is_that_someone_when_spoken_of_again(
                     'A stranger came in. He was a tall man. "Stand up," said the man.')
     assert by_text(records, "Sit down").speaker == "Mr. Brown"
     assert by_text(records, "Stand up").speaker == "stranger"
+
+
+def test_a_name_set_off_before_a_participles_clause_speaks():
+    # the parser may hang the name on the date before it, and the clause on the name: the name,
+    # the clause, the cue ("Bucharin, hearing ..., said") is still a subject and its verb
+    text = ('Bucharin told me that the harvest was poor. Bucharin spoke of it often.\n'
+            'One day near the end of February, Bucharin, hearing that I meant to leave quite soon, said rather '
+            'mysteriously, "Wait a few days longer."\n'
+            'The first pause came, and Edmund, looking around, said, "But where is Fanny?"')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "Wait a few days").speaker == "Bucharin"
+    assert by_text(records, "But where is Fanny").speaker == "Edmund"
+    # a clause that does not end at the cue sets off nothing of it
+    records = rules('In Moscow, hearing the news, said a soldier, "We are lost."')
+    assert by_text(records, "We are lost").speaker == "soldier"

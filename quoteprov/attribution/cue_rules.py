@@ -20,6 +20,7 @@ from .hidden import (
     gerund_owner,
     in_brackets,
     name_as_adverb,
+    named_before_clause,
     named_beside,
     object_before,
     set_off,
@@ -269,7 +270,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                 return obj
         if v.i == cue.i:
             found = name_as_adverb(ctx, cue, off) or subject_beside(ctx, cue, off) or named_beside(ctx, cue, off) \
-                or object_before(ctx, cue, off) or gerund_owner(ctx, cue, off)
+                or object_before(ctx, cue, off) or gerund_owner(ctx, cue, off) or named_before_clause(ctx, cue, off)
             if found is not None:
                 return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):

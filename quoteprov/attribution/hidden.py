@@ -165,6 +165,23 @@ def subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | No
     return None
 
 
+def named_before_clause(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
+    """'One day, Bucharin, hearing that I meant to leave, said rather mysteriously, "..."': a name
+    set off by a comma before a participle's clause that hangs on the cue is the cue's subject,
+    wherever the parser hung it (here in apposition to the date before it)."""
+    doc = cue.doc
+    for c in doc[cue.sent.start:cue.i]:  # hung on the cue, or on what the parser took for its subject
+        left, right = c.left_edge.i, c.right_edge.i
+        if c.dep_ != "advcl" or c.tag_ not in ("VBG", "VBN") or left < 2 or doc[left - 1].text != ",":
+            continue
+        if any(t.text != "," and not (t.tag_ == "RB" and t.head.i == cue.i) for t in doc[right + 1:cue.i]):
+            continue  # the clause must end at the cue: "Bucharin, hearing this, said"
+        name = doc[left - 2]
+        if name.tag_ in ("NNP", "NNPS") and name.dep_ not in ("pobj", "nsubj", "dobj") and outside(ctx, name, off):
+            return name
+    return None
+
+
 def in_brackets(tok: "Token") -> bool:
     """Whether a token stands inside round brackets within its sentence."""
     depth = 0
