@@ -167,8 +167,9 @@ def subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | No
 
 def named_before_clause(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     """'One day, Bucharin, hearing that I meant to leave, said rather mysteriously, "..."': a name
-    set off by a comma before a participle's clause that hangs on the cue is the cue's subject,
-    wherever the parser hung it (here in apposition to the date before it)."""
+    set off by a comma before a participle's clause that ends at the cue (commas and the cue's
+    adverbs between) is the cue's subject, wherever the parser hung the name (here in apposition
+    to the date before it) and the clause (on the cue, or on the word it took for the subject)."""
     doc = cue.doc
     for c in doc[cue.sent.start:cue.i]:  # hung on the cue, or on what the parser took for its subject
         left, right = c.left_edge.i, c.right_edge.i
