@@ -119,7 +119,9 @@ _ANSWERS = "answer|reply|response|rejoinder|retort"
 # reply of Mr. Limbkins': the one named after "of"; '"...?" came Tibby's voice')
 _REPLY_NOUNS = (rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assurance|voice|question|contribution|"
                 r"explanation|greeting|suggestion|verdict|excuse|objection|reproach|words|order|warning|advice|"
-                r"command|cry|call|shout|salutation|message|appeal|demand|slogan)")
+                r"command|cry|call|shout|salutation|message|appeal|demand|slogan|declaration|reasoning|language|"
+                r"apostrophe|exhortation|speech|argument|protest|entreaty|request|inquiry|enquiry|plea|lament|"
+                r"confession|promise|rebuke|compliment|farewell|admonition|instruction)")
 # the possessor: a name, or "the" and a noun ('"Oui, Madame," was the croupier's polite reply')
 # ('"...!" was the call addressed by the workmen of the city to the Soviet': "by" and a description;
 # '"...," came the reply from the Right': the side it came from)
@@ -136,6 +138,10 @@ WHAT_SAID = re.compile(r"[\s,\"'\u201d\u2019]*(?:--|\u2014|\u2013)?\s*(?:is|was|
 # after such a cue, the one the words were said to: "were his last words to me", "to the Soviet"
 REPLY_TO = re.compile(r"(?:\s+[a-z]+ly)?\s+to\s+(?:(me|us)\b|(?:the\s+)?((?:[A-Z][\w.'\u2019-]*\s+(?:and\s+(?:the\s+)?)?){0,4}"
                       r"[A-Z][\w'\u2019-]*)|the\s+([a-z]+)\b(?!\s+[a-z]+\b))")
+# 'and Elizabeth's reply was, "..."', 'Mary's declaration was, "..."', 'his answer was: "..."': the
+# same words, the possessor before the quotation (the text up to its opening mark)
+REPLY_BEFORE = re.compile(rf"(?:((?:[A-Z][\w.]*\s+){{0,3}}[A-Z]\w*)(?:['\u2019]| )s|\b([Mm]y|[Hh]is|[Hh]er|[Tt]heir))\s+"
+                          rf"(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\s+(?:was|were)\s*[,:]?\s*[\"'\u201c\u2018]$")
 # '"...," was his answer', 'was all that he permitted himself' is not; 'was my reply': the pronoun's own
 REPLY_OWNED = re.compile(rf"{_WAS}(my|his|her|their)\s+"
                          rf"(?:[a-z]+\s+){{0,2}}{_REPLY_NOUNS}\b")

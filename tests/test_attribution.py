@@ -1375,3 +1375,16 @@ def test_a_name_set_off_before_a_participles_clause_speaks():
     # a clause that does not end at the cue sets off nothing of it
     records = rules('In Moscow, hearing the news, said a soldier, "We are lost."')
     assert by_text(records, "We are lost").speaker == "soldier"
+
+
+def test_words_the_text_calls_someones_reasoning_or_declaration_are_theirs():
+    text = ('"I cannot possibly do without Anne," was Mary\'s reasoning; and Elizabeth\'s reply was, '
+            '"Then I am sure Anne had better stay."\n'
+            '"Poor William! He has met with great kindness," was a tender apostrophe of Fanny\'s.\n'
+            'Mr. Hale came in. His answer was: "Not today."\n'
+            'And Charles\'s declaration was, "We go at once."')
+    records = rules(text, {"author": "Ann Ward"})
+    assert [by_text(records, w).speaker for w in ("I cannot possibly", "Then I am sure", "Poor William", "Not today")] \
+        == ["Mary", "Elizabeth", "Fanny", "Mr. Hale"]
+    # the word that opens the sentence is no part of the name
+    assert by_text(records, "We go at once").speaker == "Charles"

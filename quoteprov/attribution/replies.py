@@ -31,6 +31,8 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
         if who is not None:
             f.speaker, f.method, f.cue = who, "reply-possessor", who.mention
             _said_to(ctx, f, owned.end())
+    if f.speaker is None:
+        _reply_before(ctx, f, sp)
     if not cues.REPLY_AFTER.match(ctx.text, sp.end, sp.end + 40):
         return f.speaker is not None
     # the question may be the paragraph before's: an answer is a new turn, not the running speaker's
@@ -48,6 +50,27 @@ def reply_of_addressed(ctx: Ctx, f: Found, sp: QuotedSpan) -> bool:
             and f.recipient_method == "reply-to-asker":
         f.recipient, f.recipient_method = None, None  # his answer to his own question is no answer to him
     return True
+
+
+def _reply_before(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
+    """'and Elizabeth's reply was, "..."': the possessor of the reply noun before the quotation's
+    opening mark speaks it, by name (not a word capitalised only to open the sentence: "And")
+    or by pronoun."""
+    before = cues.REPLY_BEFORE.search(ctx.text, max(0, sp.start - 100), sp.start)
+    if before is None:
+        return
+    if before.group(2):
+        who = _owner(ctx, before.group(2), Span(before.start(2), before.end(2), before.group(2)))
+    else:
+        words = before.group(1).split()
+        while len(words) > 1 and words[0] in ctx.names.openers:
+            words = words[1:]  # "And Elizabeth"
+        at = before.end(1) - len(" ".join(words))
+        text = ctx.text[at:before.end(1)]
+        name = ctx.names.canonical_proper(text, ctx.known)
+        who = Who(name, Span(at, before.end(1), text), "explicit" if name == text else "resolved", "person")
+    if who is not None:
+        f.speaker, f.method, f.cue = who, "reply-possessor", who.mention
 
 
 def _named(ctx: Ctx, m: "re.Match[str]") -> Who | None:
