@@ -62,10 +62,10 @@ def _reply_before(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
     if before.group(2):
         who = _owner(ctx, before.group(2), Span(before.start(2), before.end(2), before.group(2)))
     else:
-        words = before.group(1).split()
-        while len(words) > 1 and words[0] in ctx.names.openers:
+        words = list(re.finditer(r"\S+", before.group(1)))
+        while len(words) > 1 and words[0].group() in ctx.names.openers:
             words = words[1:]  # "And Elizabeth"
-        at = before.end(1) - len(" ".join(words))
+        at = before.start(1) + words[0].start()
         text = ctx.text[at:before.end(1)]
         name = ctx.names.canonical_proper(text, ctx.known)
         who = Who(name, Span(at, before.end(1), text), "explicit" if name == text else "resolved", "person")
