@@ -66,9 +66,7 @@ def _reply_before(ctx: Ctx, f: Found, sp: QuotedSpan) -> None:
         while len(words) > 1 and words[0].group() in ctx.names.openers:
             words = words[1:]  # "And Elizabeth"
         at = before.start(1) + words[0].start()
-        text = ctx.text[at:before.end(1)]
-        name = ctx.names.canonical_proper(text, ctx.known)
-        who = Who(name, Span(at, before.end(1), text), "explicit" if name == text else "resolved", "person")
+        who = _by_name(ctx, at, ctx.text[at:before.end(1)])
     if who is not None:
         f.speaker, f.method, f.cue = who, "reply-possessor", who.mention
 
@@ -80,8 +78,7 @@ def _named(ctx: Ctx, m: "re.Match[str]") -> Who | None:
     g = next(k for k in range(1, m.re.groups + 1) if m.group(k))
     text = m.group(g)
     if text[:1].isupper():
-        name = ctx.names.canonical_proper(text, ctx.known)
-        return Who(name, Span(m.start(g), m.end(g), text), "explicit" if name == text else "resolved", "person")
+        return _by_name(ctx, m.start(g), text)
     words = text.split()
     heads = [k for k, w in enumerate(words) if person_noun(w) is not None]
     if not heads:
@@ -92,6 +89,12 @@ def _named(ctx: Ctx, m: "re.Match[str]") -> Who | None:
     described = " ".join(words[:k + 1] + of_place)
     mention = Span(m.start(g), m.start(g) + len(described), described)
     return Who(described, mention, "explicit", person_noun(words[k]) or "person")
+
+
+def _by_name(ctx: Ctx, at: int, text: str) -> Who:
+    """The person a name written at offset `at` stands for, in its fullest form (`canonical_proper`)."""
+    name = ctx.names.canonical_proper(text, ctx.known)
+    return Who(name, Span(at, at + len(text), text), "explicit" if name == text else "resolved", "person")
 
 
 def _said_to(ctx: Ctx, f: Found, end: int) -> None:
