@@ -39,10 +39,16 @@ class Found:
     recipient_method: str | None = None
 
 
+# what follows a description's noun and describes it: a relative clause, a phrase of a preposition
+_AFTER_HEAD = re.compile(r" (?:who|of|from|with|in|at|on|to|for|by) ")
+
+
 def head_noun(description: str) -> str:
-    """The noun a description is built on: its last word, or the last before a relative clause
-    ("lady who had been a nurse": lady)."""
-    return description.split(" who ")[0].split()[-1]
+    """The noun a description is built on: its last word before a relative clause or a phrase
+    that says which one ("lady who had been a nurse", "gentleman in the white waistcoat",
+    "delegates from the front": lady, gentleman, delegates)."""
+    words = _AFTER_HEAD.split(description, maxsplit=1)[0].split()
+    return words[-1] if words else description.split()[-1]
 
 
 PLURAL_SENTENCES = 4  # how far back a "they" looks for what it stands for
