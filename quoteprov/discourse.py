@@ -39,14 +39,16 @@ class Found:
     recipient_method: str | None = None
 
 
-# what follows a description's noun and describes it: a relative clause, a phrase of a preposition
-_AFTER_HEAD = re.compile(r" (?:who|of|from|with|in|at|on|to|for|by) ")
+# what follows a description's noun and says which one: a relative clause, a phrase of a
+# preposition; not "of", whose noun is the person ("voice of the girl", "elder of the two gentlemen")
+_AFTER_HEAD = re.compile(r" (?:who|whom|whose|that|which|from|with|in|at|on|to|for|by) ")
 
 
 def head_noun(description: str) -> str:
     """The noun a description is built on: its last word before a relative clause or a phrase
     that says which one ("lady who had been a nurse", "gentleman in the white waistcoat",
-    "delegates from the front": lady, gentleman, delegates)."""
+    "delegates from the front", "voice of the girl whom he had followed": lady, gentleman,
+    delegates, girl)."""
     words = _AFTER_HEAD.split(description, maxsplit=1)[0].split()
     return words[-1] if words else description.split()[-1]
 

@@ -1377,6 +1377,47 @@ def test_a_name_set_off_before_a_participles_clause_speaks():
     assert by_text(records, "We are lost").speaker == "soldier"
 
 
+def test_a_name_set_off_before_a_participles_clause_speaks_the_verb_joined_to_it():
+    # "Fanny, feeling ..., returned to him, and said": the parser hangs the name on the phrase
+    # before it, and "said" on the verb the name's clause ends at
+    text = ('Fanny sat still. Mr. Crawford waited.\n'
+            'After leaving him to his happier thoughts for some minutes, Fanny, feeling it due to herself, '
+            'returned to Mr. Crawford, and said, "It is not merely in temper that I consider him as totally '
+            'unsuited to myself."')
+    assert by_text(rules(text, {"author": "Ann Ward"}), "It is not merely").speaker == "Fanny"
+
+
+def test_a_second_relative_clause_of_a_person_speaks_for_that_person():
+    text = ('A short pause succeeded this speech, which was first broken by Miss Steele, who seemed very much '
+            'disposed for conversation, and who now said rather abruptly, "And how do you like Devonshire, '
+            'Miss Dashwood? I suppose you were very sorry to leave Sussex."')
+    record = by_text(rules(text, {"author": "Ann Ward"}), "And how do you like")
+    assert record.speaker == "Miss Steele"
+    assert record.speaker_span.text == "who"  # the evidence is the word that stands for her
+    # a relative after "and" with no relative clause before it stands for no one
+    assert by_text(rules('The men stood about, and who said it, "We are lost," nobody knew.'), "We are lost").speaker \
+        != "men"
+
+
+def test_a_name_before_a_participle_after_the_cue_is_the_name_alone():
+    # '"...?" jeered Fielding, drawing rein.': the parser hangs the name on the participle's object
+    text = ('Fielding rode on. Aziz followed him.\n'
+            '"Who do you want instead of the English? The Japanese?" jeered Fielding, drawing rein.\n'
+            '"Who do you want?" said Fielding, drawing rein.')
+    records = rules(text, {"author": "Ann Ward"})
+    assert [by_text(records, w).speaker for w in ("The Japanese", "Who do you want?")] == ["Fielding", "Fielding"]
+
+
+def test_and_said_without_a_comma_goes_on_from_the_clause_of_time_before_it():
+    text = ('Catherine was disappointed, and this persuasion did not incline her to a very gracious reply, when '
+            'John Thorpe came up to her soon afterwards and said, "Well, Miss Morland, I suppose you and I are to '
+            'stand up and jig it together again."')
+    assert by_text(rules(text, {"author": "Ann Ward"}), "Well, Miss Morland").speaker == "John Thorpe"
+    # with no clause of time between, "and said" is the main verb's: its subject speaks
+    text = 'Mary looked at the men who stood by the door and said, "Come in."'
+    assert by_text(rules(text, {"author": "Ann Ward"}), "Come in").speaker == "Mary"
+
+
 def test_words_the_text_calls_someones_reasoning_or_declaration_are_theirs():
     text = ('"I cannot possibly do without Anne," was Mary\'s reasoning; and Elizabeth\'s reply was, '
             '"Then I am sure Anne had better stay."\n'

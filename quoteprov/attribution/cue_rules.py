@@ -20,6 +20,7 @@ from .hidden import (
     gerund_owner,
     in_brackets,
     name_as_adverb,
+    name_before_participle,
     named_before_clause,
     named_beside,
     object_before,
@@ -258,7 +259,7 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         if subj is not None and not (subj.lower_ == "it" and subj.dep_ == "expl"):
             if v.i == cue.i and subj.tag_ == "NN" and not is_person_noun(subj.lower_) \
                     and not cues.is_document_noun(subj.lower_) and not _adverb_as_noun(subj):
-                return named_beside(ctx, cue, off) or subj  # "Aziz after another silence said"
+                return named_beside(ctx, cue, off) or name_before_participle(ctx, subj, off) or subj  # "Aziz after another silence said"
             return _past_adverb(subj)
         other = next((c for c in v.children if c.dep_ == "dobj" and one_or_other(c)), None)
         if other is not None:
@@ -273,11 +274,15 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
                 or object_before(ctx, cue, off) or gerund_owner(ctx, cue, off) or named_before_clause(ctx, cue, off)
             if found is not None:
                 return found
+        elif v.dep_ == "ROOT":  # 'Fanny, feeling it due to herself, returned to him, and said, "..."'
+            found = named_before_clause(ctx, v, off)  # the name opens the clause the cue is joined to
+            if found is not None:
+                return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
             break  # "which was demanded": a passive without agent names no speaker
-        asked = _asked_one(ctx, cue, v, off)
-        if asked is not None:
-            return asked
+        shared = _asked_one(ctx, cue, v, off) or (_joined_to_nearer(ctx, cue, off) if v.i == cue.i else None)
+        if shared is not None:
+            return shared
         if v.dep_ in ("conj", "xcomp", "advcl") and v.head.i != v.i or (
                 v.dep_ == "dep" and v.head.tag_.startswith("VB") and v.head.i < v.i):  # "Jacky sighed, said,"
             v = v.head
@@ -319,6 +324,26 @@ def _adverb_as_noun(t: "Token") -> bool:
     placed = (t.i > t.head.i and (nxt is None or nxt.is_punct)) or (nxt is not None and nxt.i == t.head.i)
     return (t.text.islower() and len(t.text) > 4 and t.text.endswith("ly") and person_noun(t.lower_) is None
             and placed and any(c.dep_ == "compound" and c.i == t.i - 1 and c.text[:1].isupper() for c in t.children))
+
+
+# words that open a clause of time: what such a clause's verb is joined to by "and" is still in it
+_OF_TIME = frozenset("when whenever while until till as before after".split())
+
+
+def _joined_to_nearer(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
+    """'this persuasion did not incline her to a reply, when John Thorpe came up to her and said,
+    "..."': a cue that "and", with no comma before it, joins to the clause of time right before
+    it shares that clause's subject, though the parser joined it to the sentence's main verb."""
+    doc = cue.doc
+    if cue.dep_ != "conj" or cue.i < 2 or doc[cue.i - 1].lower_ != "and" or doc[cue.i - 2].text == ",":
+        return None
+    verbs = [t for t in doc[cue.head.i + 1:cue.i - 1] if t.tag_ in ("VBD", "VBZ", "VBP")
+             and any(c.dep_ == "nsubj" for c in t.children)]
+    if not verbs or not any(c.lower_ in _OF_TIME and c.i < verbs[-1].i for c in verbs[-1].children):
+        return None
+    subj = next(c for c in verbs[-1].children if c.dep_ == "nsubj")
+    person = subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS or is_person_noun(subj.lower_)
+    return subj if person and outside(ctx, subj, off) else None
 
 
 def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":

@@ -59,6 +59,20 @@ def named_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     return None
 
 
+def name_before_participle(ctx: Ctx, subj: "Token", off: int) -> "Token | None":
+    """'"...?" jeered Fielding, drawing rein.': the parser took the participle's object ("rein") for
+    the subject and hung the name on it; the name that opens the phrase, set off by a comma
+    before the participle, is the subject."""
+    doc = subj.doc
+    left = subj.left_edge.i
+    k = left
+    while k < subj.i and doc[k].tag_ in ("NNP", "NNPS"):
+        k += 1
+    if k == left or k + 1 >= subj.i or doc[k].text != "," or doc[k + 1].tag_ != "VBG" or not outside(ctx, doc[k - 1], off):
+        return None
+    return doc[k - 1]
+
+
 def set_off(verb: "Token") -> bool:
     """A verb the parser made modify the person before it, though a comma parts them and a
     quotation follows it: that person's own verb ("the Mouse, who ..., called out, '...'"), not
@@ -144,7 +158,7 @@ def subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | No
     for c in cue.rights:
         if c.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "oprd") and outside(ctx, c, off) \
                 and c.tag_ in ("NN", "NNS", "NNP", "NNPS"):
-            return hyphen_run(c)[-1]  # '"Justice!" snarled the ex-convict': the convict
+            return name_before_participle(ctx, c, off) or hyphen_run(c)[-1]  # 'snarled the ex-convict': the convict
         if c.dep_ == "prep" and c.lower_ in PARTICLES and cue.lower_ in PHRASAL:
             # '"...," cut in the clear voice of Inspector Ratcliffe': the particle taken for a preposition
             obj = next((g for g in c.children if g.dep_ == "pobj" and outside(ctx, g, off) and a_person(g)

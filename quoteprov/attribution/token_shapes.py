@@ -138,3 +138,20 @@ def counted_rights(tok: "Token") -> list["Token"]:
     if count is None or count.lower_ not in QUANTITY:
         return []
     return [c for c in count.rights if c.i > tok.i]
+
+
+def relative_antecedent(rel: "Token") -> "Token | None":
+    """The noun a relative pronoun stands for: the head of its relative clause ('Miss Steele, who
+    said'), or, after "and" or "but", the noun of the relative clause it is coordinated with
+    ('broken by Miss Steele, who seemed disposed for talk, and who now said, "..."': the parser
+    hangs the second clause's verb anywhere, here on the sentence's own verb)."""
+    head = rel.head
+    for _ in range(4):
+        if head.dep_ == "relcl":
+            return head.head
+        head = head.head
+    if rel.i > 0 and rel.nbor(-1).lower_ in ("and", "but"):
+        for t in reversed(rel.doc[rel.sent.start:rel.i - 1]):
+            if t.lower_ == rel.lower_ and t.head.dep_ == "relcl":
+                return t.head.head
+    return None

@@ -36,6 +36,7 @@ from .token_shapes import (
     one_or_other,
     plural_mention,
     plural_noun,
+    relative_antecedent,
     voice_owner,
 )
 from .windows import entity_at
@@ -87,13 +88,9 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
             return None  # "one of them ... he said": someone the text does not name
         return Who(ante.name, mention, "resolved", ante.kind)
     if tok.tag_ in ("WP", "WDT") or (low == "that" and tok.dep_ in ("nsubj", "nsubjpass")):
-        head = tok.head
-        for _ in range(4):
-            if head.dep_ == "relcl":
-                w = who_of(ctx, head.head, off)
-                return Who(w.name, mention, "resolved", w.kind) if w else None
-            head = head.head
-        return None
+        noun = relative_antecedent(tok)
+        w = who_of(ctx, noun, off) if noun is not None else None
+        return Who(w.name, mention, "resolved", w.kind) if w else None
     if tok.tag_ in ("NNP", "NNPS") and not plural_noun(tok) or capitalised_subject(tok):
         return proper(ctx, tok, off)
     if one_of_people(tok):
