@@ -298,6 +298,45 @@ def gender_votes(text: str, occurrences: list[tuple[str, int]]) -> dict[str, int
                     v[0 if hit.group(1) else 1] += 1
     out = _majority(near)
     out.update({k: v for k, v in _majority(refl).items() if v or k not in out})  # a reflexive decides
+    out.update(given_name_genders(text, [name for name, _ in occurrences], out))
+    return out
+
+
+# a word written after a title and before no other name is a surname ("Mrs. Smith", "Miss Abbott"),
+# whatever given name it also is; "Mr. Henry Tilney" says nothing of Henry
+_TITLED_SURNAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mme|Mlle|Madame|Monsieur|Mademoiselle|Herr|Frau)\.?[^\S\n]+"
+                             r"([A-Z][a-z]+)\b(?![^\S\n]+[A-Z][a-z])")
+
+
+def given_name_genders(text: str, names: Iterable[str], votes: dict[str, int]) -> dict[str, int]:
+    """The first words of `names` that are given names nearly always of one sex (`first_names.txt`),
+    +1 or -1, where the text's own `votes` do not decide (none, or split: a man courting a woman is
+    followed by "her" as often as by "his"); never a word the text uses as a surname."""
+    surnames: set[str] | None = None
+    out: dict[str, int] = {}
+    for name in names:
+        words = name.split()
+        if not words or title_gender(name) or words[0].rstrip(".") in HONORIFICS or votes.get(words[0]):
+            continue
+        g = _first_names().get(words[0].lower(), 0)
+        if g:
+            if surnames is None:
+                surnames = set(_TITLED_SURNAME.findall(text))
+            if words[0] not in surnames:
+                out[words[0]] = g
+    return out
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> dict[str, int]:
+    """Given name (lower case) -> +1 a man's, -1 a woman's (training/make_first_names.py)."""
+    from pathlib import Path
+
+    out: dict[str, int] = {}
+    for line in Path(__file__).with_name("first_names.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, g = line.split("\t")
+            out[name] = int(g)
     return out
 
 

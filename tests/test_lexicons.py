@@ -249,3 +249,30 @@ def test_a_full_name_takes_its_own_or_its_given_names_gender_not_its_familys():
     split = {"Edmund": 0, "Bertram": -1}
     assert entities.voted_gender(split, "Edmund Bertram") == 0
     assert entities.voted_gender({"Bertram": -1}, "Maria Bertram") == -1
+
+
+def test_a_given_name_of_one_sex_decides_where_the_texts_pronouns_do_not():
+    import re
+    # a man courting a woman is followed by "her" as often as by "his": the text's votes split,
+    # and the name itself says he is a man (first_names.txt)
+    text = "Ralph looked at her. Ralph gave her the book. Ralph took his hat. Ralph asked her again. Ralph shook his head."
+    occ = [(m.group(), m.end()) for m in re.finditer("Ralph", text)]
+    assert entities.gender_votes(text, occ)["Ralph"] == 1
+    # the text's own clear votes win over the list
+    text = "Alice came in and he sat down. Alice laughed, and he left. Alice said he would stay."
+    occ = [(m.group(), m.end()) for m in re.finditer("Alice", text)]
+    assert entities.gender_votes(text, occ)["Alice"] == 1
+    # a word the text writes after a title as a surname is no given name ("Mrs. Abbott")
+    text = "Mrs. Abbott came in. Abbott laughed. Abbott went out."
+    occ = [(m.group(), m.end()) for m in re.finditer(r"(?<!Mrs\. )Abbott", text)]
+    assert entities.voted_gender(entities.gender_votes(text, occ), "Abbott") == 0
+    assert entities.given_name_genders("Abbott laughed.", ["Abbott"], {}) == {"Abbott": 1}
+
+
+def test_she_said_is_not_a_man_the_text_calls_both_he_and_she():
+    from conftest import by_text, rules
+    text = ("Ralph looked at her. Ralph gave her the book. Ralph took his hat. Ralph asked her again. "
+            "Ralph shook his head.\n"
+            "Joan looked away. In the course of his life, Ralph had saved three hundred pounds.\n"
+            '"I think you would be foolish to risk your money on poor old Charles," she observed.')
+    assert by_text(rules(text, {"author": "Ann Ward"}), "I think you would").speaker != "Ralph"
