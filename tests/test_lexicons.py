@@ -276,3 +276,7 @@ def test_she_said_is_not_a_man_the_text_calls_both_he_and_she():
             "Joan looked away. In the course of his life, Ralph had saved three hundred pounds.\n"
             '"I think you would be foolish to risk your money on poor old Charles," she observed.')
     assert by_text(rules(text, {"author": "Ann Ward"}), "I think you would").speaker != "Ralph"
+    # a name that opens a sentence only skimmed (no quotation near it) is that sentence's subject,
+    # whom the she stands for, when the text capitalises it in mid-sentence too ("Incredible!" is no one)
+    text = "Ralph came to see Joan at the door.\n" + text
+    assert by_text(rules(text, {"author": "Ann Ward"}), "I think you would").speaker == "Joan"

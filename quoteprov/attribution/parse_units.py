@@ -129,11 +129,16 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
         # the subject opens the sentence before any he/she ("And Mlle. Skridlova assured him that she would")
         rank = 0 if k == 0 and m.start() - a < 60 and (pron is None or m.start() < a + pron.start()) else 2
         ctx.d.remember(Who(name, Span(m.start(), m.end(), m.group()), "explicit", "person"), rank)
-    first = SUBJECT_NAME.search(ctx.text, a, b)
-    if first and not names and not pron and described is None and first.group(1).split()[0].lower() not in STOP_WORDS:
+    # searched in the sentence alone: the pattern's "^" is the start of the string searched, which
+    # a search from an offset of the whole text never is
+    first = SUBJECT_NAME.search(ctx.text[a:b])
+    lead = first.group(1).split()[0] if first else ""
+    if first and not names and not pron and described is None and lead.lower() not in STOP_WORDS \
+            and lead in ctx.names.proper:  # a word the text capitalises mid-sentence ("Incredible!" is no one)
         # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb
+        at = a + first.start(1)
         name = ctx.names.canonical_proper(first.group(1), ctx.known)
-        ctx.d.remember(Who(name, Span(first.start(1), first.end(1), first.group(1)), "explicit", "person"), 0)
+        ctx.d.remember(Who(name, Span(at, at + len(first.group(1)), first.group(1)), "explicit", "person"), 0)
     assemblies_in(ctx, a, b)
 
 
