@@ -1202,7 +1202,8 @@ def test_they_goes_on_naming_the_people_counted_not_a_body_in_a_clause():
             'They gathered our literature and went to tell the front that the Petrograd Soviet was conducting a '
             'struggle for power. "The men in the trenches will support you," they told us.\n')
     r = by_text(rules(text), "will support you")
-    assert r.speaker == "delegates"
+    # the people counted, by the whole description the text gives them (not the Soviet of the clause)
+    assert r.speaker == "delegates from the trenches"
 
 
 def test_a_bare_the_woman_is_the_woman_last_spoken_of():
@@ -1340,6 +1341,12 @@ def test_people_are_named_by_the_whole_description_the_text_gives_them():
     assert by_text(records, "The men in the trenches").speaker == "delegates from the front"
     # the parser hangs the phrase on the count: the people counted are described by it
     records = rules('The number of delegates from the front was increasing every day. '
+                    '"The men in the trenches will support you," they told us.')
+    assert by_text(records, "The men in the trenches").speaker == "delegates from the front"
+    # and where that sentence is only skimmed, sentences before the quotation
+    records = rules('The number of delegates from the front was increasing every day. They came to get '
+                    'information about the situation. They gathered our literature and went to bring the message '
+                    'to the front that the Soviet was conducting a struggle for the power of the workers. '
                     '"The men in the trenches will support you," they told us.')
     assert by_text(records, "The men in the trenches").speaker == "delegates from the front"
     # located, not described: a place after "in", one person "on" a place

@@ -199,9 +199,15 @@ def described_subject(ctx: Ctx, a: int, b: int) -> Who | None:
             return None  # "The materialist conception of history": a word for a person modifying a noun
         if one or _people(w):
             end = at + len(" ".join(words[skip:k + 1]))
+            tail = None if one else _PEOPLE_FROM.match(ctx.text, end, b)
+            end = tail.end() if tail is not None else end  # "delegates from the front", as `who.description` names them
             name = ctx.text[at:end]
             return Who(name, Span(at, end, name), "explicit", "person" if one else "group", not one)
     return None
+
+
+# the phrase after a skimmed subject's plural noun that says which people, before its verb
+_PEOPLE_FROM = re.compile(r"[^\S\n]+(?:from|at|in|on|with)[^\S\n]+the[^\S\n]+[a-z]+(?=[^\S\n]+[a-z]+)")
 
 
 def _there_was(m: re.Match[str]) -> Who | None:
