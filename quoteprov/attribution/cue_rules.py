@@ -269,15 +269,9 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
             obj = next((g for g in agent.children if g.dep_ == "pobj"), None)
             if obj is not None:
                 return obj
-        if v.i == cue.i:
-            found = name_as_adverb(ctx, cue, off) or subject_beside(ctx, cue, off) or named_beside(ctx, cue, off) \
-                or object_before(ctx, cue, off) or gerund_owner(ctx, cue, off) or named_before_clause(ctx, cue, off)
-            if found is not None:
-                return found
-        elif v.dep_ == "ROOT":  # 'Fanny, feeling it due to herself, returned to him, and said, "..."'
-            found = named_before_clause(ctx, v, off)  # the name opens the clause the cue is joined to
-            if found is not None:
-                return found
+        found = _hidden_subject(ctx, cue, v, off)
+        if found is not None:
+            return found
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in v.children):
             break  # "which was demanded": a passive without agent names no speaker
         shared = _asked_one(ctx, cue, v, off) or (_joined_to_nearer(ctx, cue, off) if v.i == cue.i else None)
@@ -291,6 +285,16 @@ def subject_of(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
         else:
             return elided_subject(ctx, v, off) if v.dep_ == "ROOT" else None
     return None
+
+
+def _hidden_subject(ctx: Ctx, cue: "Token", v: "Token", off: int) -> "Token | RecordSpan | None":
+    """A subject the parser hid from the cue (`hidden`), or from the sentence's verb the cue is
+    joined to ('Fanny, feeling it due to herself, returned to him, and said, "..."': the name opens
+    the clause of that verb)."""
+    if v.i == cue.i:
+        return name_as_adverb(ctx, cue, off) or subject_beside(ctx, cue, off) or named_beside(ctx, cue, off) \
+            or object_before(ctx, cue, off) or gerund_owner(ctx, cue, off) or named_before_clause(ctx, cue, off)
+    return named_before_clause(ctx, v, off) if v.dep_ == "ROOT" else None
 
 
 def _asked_one(ctx: Ctx, cue: "Token", v: "Token", off: int) -> "Token | None":
