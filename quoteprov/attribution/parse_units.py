@@ -134,10 +134,10 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
     first = SUBJECT_NAME.search(ctx.text[a:b])
     lead = first.group(1).split()[0] if first else ""
     if first and not names and not pron and described is None and lead.lower() not in STOP_WORDS \
-            and (lead in ctx.names.proper or not ctx.text[:a].strip()):  # "Incredible as it seems" is no one
-        # a word the text capitalises in mid-sentence too, or the text's very first (an excerpt's
-        # "Lenin received me in his study.", where nothing before can tell a name from a word)
-        # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb
+            and (lead in ctx.names.proper or not ctx.text[:a].strip()):
+        # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb, when the text
+        # capitalises it in mid-sentence too ("Incredible as it seems" is no one) or it is the text's
+        # very first word (an excerpt's "Lenin received me in his study.": nothing before to tell by)
         at = a + first.start(1)
         name = ctx.names.canonical_proper(first.group(1), ctx.known)
         ctx.d.remember(Who(name, Span(at, at + len(first.group(1)), first.group(1)), "explicit", "person"), 0)
