@@ -134,7 +134,7 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
     first = SUBJECT_NAME.search(ctx.text[a:b])
     lead = first.group(1).split()[0] if first else ""
     if first and not names and not pron and described is None and lead.lower() not in STOP_WORDS \
-            and (lead in ctx.names.proper or not ctx.text[:a].strip()):
+            and (lead in ctx.names.proper or _opens_text(ctx.text, a)):
         # "Kuznetsov was arrested in June.": a name that opens a sentence before a verb, when the text
         # capitalises it in mid-sentence too ("Incredible as it seems" is no one) or it is the text's
         # very first word (an excerpt's "Lenin received me in his study.": nothing before to tell by)
@@ -142,6 +142,16 @@ def skim_sentence(ctx: Ctx, a: int, b: int) -> None:
         name = ctx.names.canonical_proper(first.group(1), ctx.known)
         ctx.d.remember(Who(name, Span(at, at + len(first.group(1)), first.group(1)), "explicit", "person"), 0)
     assemblies_in(ctx, a, b)
+
+
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _opens_text(text: str, a: int) -> bool:
+    """Whether offset `a` is the text's first word (only blanks before it): read from the text's
+    start, never by copying all the text before a sentence, which over a book is quadratic."""
+    blanks = _LEADING_SPACE.match(text)
+    return blanks is not None and blanks.end() >= a
 
 
 def _carry_subject(ctx: Ctx, fits: Callable[[Who], bool]) -> None:
