@@ -122,6 +122,17 @@ _REPLY_NOUNS = (rf"(?:{_ANSWERS}|remark|comment|exclamation|observation|assuranc
                 r"command|cry|call|shout|salutation|message|appeal|demand|slogan|declaration|reasoning|language|"
                 r"apostrophe|exhortation|speech|argument|protest|entreaty|request|inquiry|enquiry|plea|lament|"
                 r"confession|promise|rebuke|compliment|farewell|admonition|instruction)")
+# words spoken as the object of a reporting verb ("called anxious admonitions", "shouted a
+# warning"): the verb still tells who is talking, unlike "declared a hunger strike"
+SPEECH_NOUNS = frozenset(re.findall(r"[a-z]+", _REPLY_NOUNS)) - {"voice", "language", "reasoning"}
+
+
+def speech_noun(word: str) -> bool:
+    """A noun of words spoken, singular or plural ("admonitions"; the parser keeps no lemmas)."""
+    w = word.lower()
+    return w in SPEECH_NOUNS or (w.endswith("s") and w[:-1] in SPEECH_NOUNS)
+
+
 # the possessor: a name, or "the" and a noun ('"Oui, Madame," was the croupier's polite reply')
 # ('"...!" was the call addressed by the workmen of the city to the Soviet': "by" and a description;
 # '"...," came the reply from the Right': the side it came from)
@@ -187,6 +198,9 @@ ADDRESSING_VERBS: frozenset[str] = frozenset(
 OBJECT_ADDRESSEE_VERBS: frozenset[str] = frozenset(
     f for b in "tell assure inform advise instruct order ask urge warn remind address answer admonish".split()
     for f in _forms(b))
+
+# verbs whose subject takes words in, not gives them: "Everywhere I heard the same story: ..."
+HEARING_VERBS = frozenset("hear hears heard hearing overhear overhears overheard overhearing".split())
 
 # nouns of communication: "a letter to X", "in his manifesto", "Marx's address to ..."
 COMMUNICATION_NOUNS = frozenset("""

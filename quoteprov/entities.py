@@ -34,7 +34,8 @@ _LEADING_STOP = frozenset("""a an the as in on at by for from to of and but or n
 since until though although because yet so then thus this that these those his her its their our my your
 during under over with without into upon via per among between what which who whom whose where how why
 according like unlike despite it he she they we i you there here both all some many most such
-each every another any either neither""".split())
+each every another any either neither whereas whilst unless lest wherever whenever however meanwhile
+nevertheless moreover furthermore besides hence therefore otherwise perhaps indeed""".split())
 # capitalised words in mid-sentence (after a lower-case word or a comma): capitalised not because
 # they open a sentence, so names of this text
 _MID_CAP = re.compile(r"(?<=[a-z,;] )([A-Z][\w'\u2019\-]+)")

@@ -1436,3 +1436,58 @@ def test_words_the_text_calls_someones_reasoning_or_declaration_are_theirs():
         == ["Mary", "Elizabeth", "Fanny", "Mr. Hale"]
     # the word that opens the sentence is no part of the name
     assert by_text(records, "We go at once").speaker == "Charles"
+
+
+def test_the_verb_of_speaking_that_ends_a_paragraph_names_who_speaks_the_next_one():
+    # a reporting verb earlier in the sentence ("speak of the weather") spoke first; the one that
+    # ends the paragraph ("by saying,") names who speaks next
+    text = ('Anna could say nothing more. She had meant to speak of the weather, and only waited for a pause, '
+            'when Mr. Hale surprised her, by saying,\n"You never ask me what I think of the plan."\n'
+            '"Then tell me now," she said.\n'
+            # a clause set in after the verb of speaking does not take its place
+            'The room was quiet for a while. Clara broke the silence by saying in a low voice, though Robert '
+            'was then playing the piano very loudly,\n"I have a plan, and you must help me with it."\n'
+            '"Of course," said Robert.')
+    records = rules(text, {"author": "Ann Ward"})
+    assert [by_text(records, w).speaker for w in ("You never ask", "I have a plan")] == ["Mr. Hale", "Clara"]
+    # with no verb of speaking at the end, the last clause's subject introduces the words as before
+    text = 'Mary looked up from her book, and John began with--\n"I have news."'
+    assert by_text(rules(text, {"author": "Ann Ward"}), "I have news").speaker == "John"
+
+
+def test_it_says_quotes_the_document_named_sentences_before():
+    text = ('The delegate spoke for an hour. He praised the harvest and blamed the weather. As for the '
+            "Minister's letter, he said it was unusually frank. Nobody had expected such candour. "
+            '"Give us the land," it says, "and we will keep the peace." The hall applauded.')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "Give us the land").speaker == "Minister's letter"
+    # an "it" that reports nothing does not make a person's words a document's
+    text = 'As for the letter, Paul said it was late. "It came on Monday," said Paul.'
+    assert by_text(rules(text, {"author": "Ann Ward"}), "It came on Monday").speaker == "Paul"
+
+
+def test_a_reporting_verb_whose_object_is_words_spoken_says_who_talks():
+    text = ('The train was ready. The nurses patted the soldiers on the shoulder, and called anxious '
+            'warnings. "Keep your bandage dry, and do not walk too far." The car moved off.')
+    assert by_text(rules(text, {"author": "Ann Ward"}), "Keep your bandage").speaker == "nurses"
+    # an object that is no words spoken is no speech: "declared a strike"
+    text = 'The workers declared a strike. "Bread and peace" was painted on the wall.'
+    assert by_text(rules(text, {"author": "Ann Ward"}), "Bread and peace").speaker is None
+
+
+def test_who_heard_the_words_before_a_colon_did_not_say_them():
+    text = ('No one in the city wanted war. Everywhere I heard the same story: "We cannot get things straight '
+            'while we have to fight all the time." They would not admit it, I am sure.\n'
+            'The chairman cut him off: "Sit down!"')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "We cannot get things").speaker != "Ann Ward"
+    # the clause before a colon still speaks when its verb gives the words
+    assert by_text(records, "Sit down").speaker == "chairman"
+
+
+def test_a_conjunction_that_opens_a_sentence_is_no_part_of_the_name_after_it():
+    # "whereas" is never written in lower case in this text, so its capital alone cannot tell it
+    text = ('Philip had read the book, and all of it was dull. Whereas Philip could never read it again, '
+            'Lilia loved it.\n"I cannot read it," said Philip.\n"Then I shall read it to you," said Lilia.')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "I cannot read it").speaker == "Philip"

@@ -13,13 +13,13 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
 
 from .. import cues
 from ..discourse import Found, Who
-from ..entities import is_person_noun
 from ..records import Span
 from ..spans import QuotedSpan
 from .addressees import recipient_of
-from .context import Ctx, is_turn, outside, span_of
-from .cue_rules import cues_in, elided_subject, subject_of
+from .context import Ctx, is_turn, span_of
+from .cue_rules import cues_in, subject_of
 from .documents import document_before
+from .parse_units import RUNS_ON
 from .terms import SHORT_WORDS
 from .who import cue_speaker, description, who_of
 
@@ -75,8 +75,8 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
         found = sorted(found, key=lambda c: -c.i)
     for cue in found:
         if cue.lower_ not in cues.OBJECT_ADDRESSEE_VERBS and any(
-                c.dep_ == "dobj" and c.tag_.startswith("NN") for c in cue.children):
-            continue  # "he declared a hunger strike", "recalling his experience": not speech
+                c.dep_ == "dobj" and c.tag_.startswith("NN") and not cues.speech_noun(c.text) for c in cue.children):
+            continue  # "he declared a hunger strike", "recalling his experience": not speech ("called a warning" is)
         subj = subject_of(ctx, cue, off)
         who = cue_speaker(who_of(ctx, subj, off), subj, cue) if subj is not None else None
         if who and subj is not None and who.kind == "person" and not isinstance(subj, Span) and subj.tag_ in ("NNP", "NNPS") \
@@ -164,84 +164,10 @@ def _introduces(ctx: Ctx, sent: "Sent", off: int) -> bool:
     body = _last_words(ctx, sent, off)
     if body is None:
         return False
-    if body.endswith(_INTRODUCING) or not ctx.outer:
+    if body.endswith(RUNS_ON) or not ctx.outer:
         return True
     k = bisect_left(ctx.spans, p + 1, key=lambda sp: sp.paragraph)
     return k < len(ctx.spans) and ctx.spans[k].paragraph == p + 1 and ctx.spans[k].block
-
-
-_INTRODUCING = (":", ",", "-", "\u2013", "\u2014")  # a paragraph ending so runs on into what follows
-
-
-def introduction(ctx: Ctx, sent: "Sent", off: int, p: int) -> None:
-    """A paragraph that ends in a colon, comma or dash without a reporting verb introduces the
-    quotation opening the next one ("Emma continued:", "John Knightley began with--",
-    "Harriet's was--"): the subject of its last clause speaks it (`introduction-subject`)."""
-    lo, hi = ctx.source.paragraphs[p]
-    body = ctx.text[lo:hi].rstrip()
-    if not body.endswith(_INTRODUCING) or off + sent.end_char < lo + len(body) \
-            or (ctx.d.introduction is not None and ctx.d.introduction is ctx.d.running
-                and ctx.d.running_sentence == ctx.d.sentence_no):
-        return  # not the paragraph's last words, or a reporting verb there already spoke
-    last_quote = max((sp.end for sp in ctx.outer), default=lo)  # ctx.outer: this paragraph's
-    toks = [t for t in sent if off + t.idx >= last_quote and outside(ctx, t, off)]
-    verbs = [t for t in toks if t.tag_.startswith("VB") or t.tag_ == "MD"]
-    v = verbs[-1] if verbs else None
-    for _ in range(6):  # "found an opportunity of saying": up to the clause that has a subject
-        if v is None or any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children) or v.head.i == v.i:
-            break
-        v = v.head
-    subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
-    if v is not None and subj is None and v.i == v.sent.start and v.lower_ in cues.REPORTING_VERBS:
-        # "Said one of the leaders:": the verb first, its subject after it (the parser's object)
-        subj = next((c for c in v.rights if c.dep_ in ("dobj", "attr", "npadvmod", "dep") and outside(ctx, c, off)), None)
-    if v is not None and subj is None and v.head.i == v.i:
-        subj = elided_subject(ctx, v, off)
-    if v is None and _again(ctx, p):
-        return
-    if v is None or subj is None:
-        return
-    poss = next((c for c in subj.children if c.dep_ == "poss" and (
-        c.tag_ in ("NNP", "NNPS") or (c.tag_ == "PRP$" and c.lower_ in cues.PERSON_PRONOUNS))), None)
-    if poss is not None and not is_person_noun(subj.lower_):
-        subj = poss  # "Emma's remark was--", "His next letter was in another tone:": theirs
-    who = who_of(ctx, subj, off)
-    if who is None or who.kind not in ("person", "group", "document", "publication"):
-        return
-    ctx.d.running = Found("quotation", "introduction-subject", who, "introduction-subject", span_of(ctx, off, [v]))
-    ctx.d.running_sentence = ctx.d.sentence_no
-    ctx.d.introduction = ctx.d.running
-
-
-# a paragraph of its own that only says the same speaker goes on: "Again:", "And later:--"
-_AGAIN = re.compile(r"\s*(?:and\s+)?(?:again|further|furthermore|elsewhere|later|once\s+more|also|moreover)\s*"
-                    r"[:\-\u2013\u2014]+\s*", re.IGNORECASE)
-AGAIN_PARAGRAPHS = 3  # the speaker it carries on spoke at most this many paragraphs before
-
-
-def _again(ctx: Ctx, p: int) -> bool:
-    """"Lenin says: ... / Again: '...'": a paragraph that is only "Again:" carries on the last one
-    quoted or introduced (`introduction-again`); returns whether the paragraph is one."""
-    lo, hi = ctx.source.paragraphs[p]
-    if not _AGAIN.fullmatch(ctx.text, lo, hi):
-        return False
-    last, _, par = ctx.d.last_turn
-    intro = ctx.d.introduction
-    intro_at = intro.cue.start if intro is not None and intro.cue is not None else -1
-    turn_at = ctx.source.paragraphs[par][0] if last is not None and par >= 0 else -1
-    said = intro if intro_at >= turn_at else last
-    if said is not None and said.speaker is not None and max(intro_at, turn_at) >= ctx.source.paragraphs[
-            max(0, p - AGAIN_PARAGRAPHS)][0]:
-        who: Who | None = said.speaker.inferred()
-    else:  # introduced in a paragraph only skimmed ("Lenin says, we must have in view:--"): the one last met
-        who = ctx.d.resolve("person", lo)
-        who = who.inferred() if who is not None and who.kind in ("person", "group") else None
-    if who is None:
-        return True
-    ctx.d.running = Found("quotation", "introduction-again", who, "introduction-again", Span(lo, hi, ctx.text[lo:hi]))
-    ctx.d.running_sentence = ctx.d.sentence_no
-    ctx.d.introduction = ctx.d.running
-    return True
 
 
 def quote_names_addressee(ctx: Ctx, f: Found, sp: QuotedSpan, qtext: str, qtoks: list["Token"], scope: list["Sent"],

@@ -27,6 +27,15 @@ from .windows import LONG_QUOTE, UNIT_MAX, bounded
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)
 MEMORY_SENTENCES = 3  # sentences of the paragraph parsed before it only to remember who is named
 _PERSON_PRONOUN = re.compile(r"\b(?:" + "|".join(sorted(cues.PERSON_PRONOUNS)) + r")\b", re.IGNORECASE)
+# '"Tell us what you want," it says': a document quoted, named sentences before
+_IT_AFTER_MARK = re.compile(r"[\"'\u201d\u2019],?\s+it\s+([a-z]+)")
+
+
+def _thing_says(band: str) -> bool:
+    """Whether an "it" after a closing mark reports the words (an "it" that needs a document)."""
+    return any(m.group(1) in cues.REPORTING_VERBS for m in _IT_AFTER_MARK.finditer(band))
+
+
 _ASSEMBLY_AT = re.compile(r"\bat\s+the\s+((?:[A-Z][\w'\u2019-]*\s+)*(?:" + "|".join(
     a.capitalize() for a in sorted(cues.ASSEMBLY_NOUNS)) + r")\w?)\b")
 
@@ -67,9 +76,9 @@ def plan_units(source: Source, spans: list[QuotedSpan], by_par: dict[int, list[i
             # the sentences before the cue band matter only when a pronoun there may need
             # a person they name (and parsing costs: most quotations are introduced by name)
             band = source.text[sents(p)[lo][0]:sents(p)[m0][1]]
-            back = MEMORY_SENTENCES if _PERSON_PRONOUN.search(band) else CONTEXT_SENTENCES
+            back = MEMORY_SENTENCES if _PERSON_PRONOUN.search(band) or _thing_says(band) else CONTEXT_SENTENCES
             want.setdefault(p, set()).update(range(max(0, k - back), lo), span_sents)
-        if p > 0 and is_block(source, spans[idxs[0]]) and source.is_body(p - 1):
+        if p > 0 and source.is_body(p - 1) and (is_block(source, spans[idxs[0]]) or introduces_next(source, p - 1)):
             want.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
             cue_band.setdefault(p - 1, set()).add(len(sents(p - 1)) - 1)
     # sentences parsed only so that the people they name are remembered: a reporting verb
@@ -89,6 +98,17 @@ def plan_units(source: Source, spans: list[QuotedSpan], by_par: dict[int, list[i
             if nxt is not None:
                 run = [nxt]
     return out, memory_only
+
+
+RUNS_ON = (":", ",", "-", "\u2013", "\u2014")  # a paragraph ending so runs on into the next
+
+
+def introduces_next(source: Source, p: int) -> bool:
+    """Paragraph p ends in a colon, comma or dash ("when Mr. Knightley startled her, by saying,"):
+    its last sentence says who speaks the quotation opening the next paragraph, so it is parsed
+    (`introductions.introduction` reads it), not skimmed."""
+    lo, hi = source.paragraphs[p]
+    return source.text[lo:hi].rstrip().endswith(RUNS_ON)
 
 
 def skim(ctx: Ctx, lo: int, hi: int) -> None:
@@ -315,8 +335,8 @@ def remember(ctx: Ctx, sent: "Sent", off: int) -> None:
         elif t.dep_ == "dobj" and t.head.dep_ == "ROOT" and is_person_noun(t.lower_):
             rank = 1  # "I met an old workman with a grey beard.": the person brought on, whom a "he" next means
         elif (t.tag_ in ("NNP", "NNPS") and t.dep_ != "compound") or (
-                t.dep_ in ("dobj", "pobj") and is_person_noun(t.lower_)):
-            rank = 2
+                t.dep_ in ("dobj", "pobj") and (is_person_noun(t.lower_) or t.lower_ in cues.COMMUNICATION_NOUNS)):
+            rank = 2  # a person, or a document a later "it says" may quote ("As for Chicherin's Note, ...")
         else:
             continue
         if t.tag_ in ("PRP", "PRP$") and t.lower_ not in cues.PERSON_PRONOUNS | cues.THING_PRONOUNS and not (

@@ -35,7 +35,8 @@ from ..spans import QuotedSpan
 from ..syntax import parse
 from .context import Ctx, clean
 from .cue_rules import speech_tag
-from .dialogue import cue_without_quote, introduction
+from .dialogue import cue_without_quote
+from .introductions import introduction
 from .narrator import cited_documents, narrator_of, outermost
 from .parse_units import assemblies_in, is_block, only_remembered, plan_units, remember, skim
 from .speaker import attribute_one

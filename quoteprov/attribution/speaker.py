@@ -217,6 +217,8 @@ def colon_clause_subject(ctx: Ctx, f: Found, sp: QuotedSpan, scope: list["Sent"]
         return
     while v is not None and not v.tag_.startswith("VB") and v.head.i != v.i:
         v = v.head
+    if v is not None and v.lower_ in cues.HEARING_VERBS:
+        return  # "Everywhere I heard the same story:": the one who heard it did not say it
     subj = next((c for c in v.children if c.dep_ == "nsubj" and outside(ctx, c, off)), None) if v is not None else None
     if subj is None and v is not None and v.dep_ == "conj":
         subj = _conj_subject(ctx, v, off)  # "delegates were arriving ... and put the question:"
