@@ -631,3 +631,29 @@ def test_a_title_alone_is_the_one_person_the_text_names_under_it():
     titled = titled_names(keys, Counter({"Mademoiselle": 42, "General": 200, "Mr": 2}))
     assert titled["Mademoiselle"] == "Mademoiselle Reisz"
     assert "General" not in titled and "Mr" not in titled and "Mr." not in titled
+
+
+def test_the_ranker_reads_who_the_rules_make_speak():
+    from dataclasses import replace
+
+    from quoteprov.attribution.scene import explicit_turns, spoken_features
+
+    text = ('"Shall we walk?" said Lucy.\n'
+            '"If you like," said Mr. Beebe.\n'
+            'The melody of Mozart came from the house. Mr. Beebe came to the rescue.\n'
+            '"We shall all walk," he said.\n'
+            '"Yes," said Lucy. "Let us go."\n')
+    idx, quotes = _index(text)
+    # the rules' explicit speakers, as the index holds them ("said Lucy"; a resolved "he" is not one)
+    said = {0: "Lucy", 1: "Mr. Beebe", 3: "Lucy"}
+    idx.quotes[:] = [replace(q, speaker=said[k], speaker_basis="explicit") if k in said else q
+                     for k, q in enumerate(idx.quotes)]
+    assert explicit_turns(idx, "Lucy") == [0, 3]
+    assert explicit_turns(idx, "Beebe") == [1]
+    assert explicit_turns(idx, "Mozart") == []  # named, never made to speak
+    # in the scene: the other quotations the rules give the candidate, not this one's own
+    row: dict[str, float] = {}
+    spoken_features(row, idx, 3, "Lucy")
+    assert row["spoke_near"] == 1.0 and row["spoke_explicit"] > 0
+    spoken_features(row, idx, 2, "Mozart")
+    assert row == {"spoke_explicit": 0.0, "spoke_near": 0.0}

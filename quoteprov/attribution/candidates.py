@@ -30,6 +30,7 @@ from ..entities import (
     is_event,
     kind_of,
     names_people,
+    object_of,
     person_noun,
     proper_words,
     title_gender,
@@ -115,6 +116,21 @@ class TextIndex:
 
 
 T = TypeVar("T")
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    """The same entity: equal, or one is the other's last words (`Knightley`, `Mr. Knightley`),
+    but never two different titles of one family name (`Mr. Weston`, `Mrs. Weston`)."""
+    if a is None or b is None:
+        return False
+    x, y = a.lower().split(), b.lower().split()
+    if x == y:
+        return True
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    if not short or long_[-len(short):] != short or object_of(" ".join(long_), " ".join(short)):
+        return False
+    hon = {h.lower() for h in HONORIFICS} | {h.lower() + "." for h in HONORIFICS}
+    return short[0] not in hon
 
 
 def memo(idx: TextIndex, key: tuple, make: Callable[[], T]) -> T:

@@ -28,7 +28,7 @@ INPUTS = ("logit_share", "logit_p", "log_margin", "nobody_share", "log_cands", "
 ROW_INPUTS = ("rule_pick", "rule_explicit", "rule_resolved", "rule_inferred", "rule_cue", "rule_running", "in_par",
               "verb_next_to", "verb_between_before", "verb_between_after", "prev1", "prev2", "kind_person",
               "q_par_start", "q_first_in_par", "q_rule_none", "q_text_outside", "t_dialogue", "t_rule_rate",
-              "voc_in_quote", "salience", "n_pronoun")
+              "voc_in_quote", "salience", "n_pronoun", "spoke_explicit", "spoke_near")
 _EPS = 1e-6
 
 

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import partial
 
-from ..entities import kind_of, object_of
+from ..entities import kind_of
 from .candidates import (
     HONORIFICS,
     Mention,
@@ -24,10 +24,12 @@ from .candidates import (
     gender_of,
     memo,
     quoted_names,
+    same_name,
     window_mentions,
 )
 from .descriptions import described, description_features
 from .reporting import REPORTING_RE, reporting_between
+from .scene import opens_sentence, spoken_features
 from .turns import next_quotes, prev_quotes, recent_cast
 
 NOBODY = "\u2205"  # the candidate "no one the text names"
@@ -35,8 +37,6 @@ FAR = 2000.0
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019]?\s+[A-Z]")
 # what may stand before a mention that opens its sentence ("Kamenev laughed. \"You need not...\"":
 # the one doing something in the sentence before a quotation is often its speaker)
-_OPENS_AFTER = re.compile(r"[.!?:;][\"'\u201d\u2019)\]]*\s+(?:(?:[Tt]he|[Aa]n?|And|But|Then|So)\s+)?$")
-_OPENS_PARAGRAPH = re.compile(r"\s*[\"'\u201c\u2018]?(?:(?:[Tt]he|[Aa]n?|And|But|Then|So)\s+)?$")
 _HE_SHE = re.compile(r"\b(?:(he)|(she))\b", re.IGNORECASE)
 PRONOUN_REACH = 30  # characters after (or before) a quotation in which "he said" / "she said" stands
 _ADDRESS_BEFORE = re.compile(r"\b(?:to|told|tell|tells|asked|ask|asks|answered|assured|informed|addressing|"
@@ -61,6 +61,7 @@ SPEAKER_FEATURES = (
     "description", "addressed_prev_par",
     "next1", "next2", "next1_new_par", "next_rule_explicit", "prev1_to",
     "desc_agree", "desc_role", "opens_sentence_before", "desc_company",
+    "spoke_explicit", "spoke_near",
 )
 RECIPIENT_FEATURES = SPEAKER_FEATURES + ("is_speaker", "speaker_prev1", "rule_rec_pick",
                                          "rule_rec_explicit", "rule_rec_inferred")
@@ -83,21 +84,6 @@ def is_rules(c: Candidate, value: str | None) -> bool:
     rules' proposal: `said Ben` lost its weight against turn-taking (measured: 1,556 of PDNC's
     rules' speakers)."""
     return same_name(c.name, value) or (c.said is not None and same_name(c.said, value))
-
-
-def same_name(a: str | None, b: str | None) -> bool:
-    """The same entity: equal, or one is the other's last words (`Knightley`, `Mr. Knightley`),
-    but never two different titles of one family name (`Mr. Weston`, `Mrs. Weston`)."""
-    if a is None or b is None:
-        return False
-    x, y = a.lower().split(), b.lower().split()
-    if x == y:
-        return True
-    short, long_ = (x, y) if len(x) < len(y) else (y, x)
-    if not short or long_[-len(short):] != short or object_of(" ".join(long_), " ".join(short)):
-        return False
-    hon = {h.lower() for h in HONORIFICS} | {h.lower() + "." for h in HONORIFICS}
-    return short[0] not in hon
 
 
 def family(method: str | None) -> str:
@@ -262,9 +248,7 @@ def _mention_features(f: dict[str, float], idx: TextIndex, q: Quote, ms: list[Me
         f["quote_between_before"] = float(bisect_left(idx.starts, q.start) > bisect_left(idx.starts, m.end))
         f["sentence_between_before"] = float(bool(_SENTENCE_END.search(gap)))
         f["addressed_before"] = float(bool(_ADDRESS_BEFORE.search(text[max(0, m.start - 30):m.start])))
-        head = text[max(lo, m.start - 40):m.start]
-        f["opens_sentence_before"] = float(bool(_OPENS_AFTER.search(head) or (
-            m.start - lo <= 40 and _OPENS_PARAGRAPH.fullmatch(head))))
+        f["opens_sentence_before"] = float(opens_sentence(text, lo, m.start))
     if after:
         m = min(after, key=lambda m: m.start)
         gap = text[q.end:m.start]
@@ -343,6 +327,7 @@ def speaker_features(idx: TextIndex, i: int, cands: list[Candidate], by: dict[st
             f["rule_inferred"] = float(q.speaker_basis == "inferred")
         _mention_features(f, idx, q, by.get(c.name, []))
         _turn_features(f, c.name, last, prev_to, ahead)
+        spoken_features(f, idx, i, c.name)
         f["voc_in_quote"], f["voc_in_prev"] = memo(idx, ("named", i, c.name),
                                                    partial(_vocatives, c.name, qtext, prev_text, idx.given))
         k = kind_of(c.name)
