@@ -269,6 +269,10 @@ _REFLEXIVE = re.compile(r"\b(?:(himself|his own)|(herself|her own))\b", re.IGNOR
 _NEAR_PRONOUN = re.compile(r"\b(?:(he|his)|(she|her))\b", re.IGNORECASE)
 _CLAUSE_STOP = re.compile(r"[.!?;\"\u201c\u201d]")
 NEAR = 60  # characters after the name in which a he/his or she/her is taken for it
+# "Hamidullah Begum was a distant aunt of Aziz": a noun of one sex the text says the name is
+# decides, over the pronouns near it (the name may be a title after a given name, the aunt's)
+_PREDICATE = re.compile(r"[^\S\n]+(?:was|is)[^\S\n]+(?:a|an|the|his|her|their|my|our|your)[^\S\n]+"
+                        r"((?:[a-z]+[^\S\n]+){0,2}[a-z]+)")
 
 
 def title_gender(name: str) -> int:
@@ -280,9 +284,11 @@ def title_gender(name: str) -> int:
 def gender_votes(text: str, occurrences: list[tuple[str, int]]) -> dict[str, int]:
     """Each name and its last word to +1 (the text calls it "he") or -1 ("she"), from its untitled
     mentions (`occurrences`: name, end offset): by the reflexives of the clause after them,
-    else by the nearest he/his or she/her there, by a clear majority."""
+    else by the nearest he/his or she/her there, by a clear majority; a noun of one sex the text
+    says a full name is ("was a distant aunt") decides for that name."""
     refl: dict[str, list[int]] = {}
     near: dict[str, list[int]] = {}
+    pred: dict[str, list[int]] = {}  # by the full name only: a family shares the surname, not the noun
     for name, end in occurrences:
         if not name.split() or title_gender(name):
             continue
@@ -297,8 +303,14 @@ def gender_votes(text: str, occurrences: list[tuple[str, int]]) -> dict[str, int
                 for key in keys:
                     v = votes.setdefault(key, [0, 0])
                     v[0 if hit.group(1) else 1] += 1
+        said = _PREDICATE.match(text, end)
+        noun = next((g for g in map(cues.noun_gender, said.group(1).split()) if g), 0) if said else 0
+        if noun:
+            v = pred.setdefault(name, [0, 0])
+            v[0 if noun > 0 else 1] += 1
     out = _majority(near)
     out.update({k: v for k, v in _majority(refl).items() if v or k not in out})  # a reflexive decides
+    out.update({k: 1 if he else -1 for k, (he, she) in pred.items() if bool(he) != bool(she)})  # so does a noun
     out.update(given_name_genders(text, [name for name, _ in occurrences], out))
     return out
 
@@ -425,7 +437,9 @@ class NameIndex:
             # with it ("Bill Gorton"), when there is one and it names a person; not when the
             # text also writes another name starting with it ("John Andrew", "John Beaver")
             ahead = _by_first_word(frozenset(known), self.fuller_forms).get(mention, ())
-            persons = {n for n in ahead if n in self.persons and kind_of(n) == "person"}
+            # not the one full name of the other sex ("Hamidullah Begum was a distant aunt": his aunt)
+            persons = {n for n in ahead if n in self.persons and kind_of(n) == "person"
+                       and self.gender(n) * self.gender(mention) >= 0}
             if len(persons) == 1 and len(set(ahead)) == 1:
                 fuller = persons
         if len(fuller) == 1:

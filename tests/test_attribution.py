@@ -1491,3 +1491,17 @@ def test_a_conjunction_that_opens_a_sentence_is_no_part_of_the_name_after_it():
             'Lilia loved it.\n"I cannot read it," said Philip.\n"Then I shall read it to you," said Lilia.')
     records = rules(text, {"author": "Ann Ward"})
     assert by_text(records, "I cannot read it").speaker == "Philip"
+
+
+def test_a_given_name_is_not_the_full_name_the_text_says_is_of_the_other_sex():
+    # "Hamidullah Begum was a distant aunt": a title after the given name, his aunt, not he
+    text = ('Hamidullah came in, and he sat down by his friend. Hamidullah smiled, and he lit his pipe.\n'
+            '"Then I will come," said Hamidullah, and he went behind the purdah with his friend. '
+            'Hamidullah Begum was a distant aunt of Aziz, and she had much to say to him.\n'
+            '"You are late," said Hamidullah. He laughed at his friend.\n'
+            # a full name the text says nothing against is still the given name's
+            '"Bill Gorton is here," I said. Bill Gorton was a good friend.\n'
+            '"Hello," said Bill. He smiled.')
+    records = rules(text, {"author": "Jake Barnes"})
+    assert [by_text(records, w).speaker for w in ("Then I will come", "You are late")] == ["Hamidullah"] * 2
+    assert by_text(records, "Hello").speaker == "Bill Gorton"

@@ -45,18 +45,36 @@ def design(decisions: list[dict[str, Any]], field: str) -> tuple[np.ndarray, np.
         np.asarray([float(d["ok"]) for d in ds]), ds
 
 
-def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, Any]:
-    """Logistic regression over standardised inputs, then isotonic from its probability to the
-    rate right, both on (X, y): the stored form `confidence.calibrator` reads."""
-    from sklearn.isotonic import IsotonicRegression
+def _logistic(Z: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
     from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=5000).fit(Z, y, sample_weight=w)
+
+
+def _score(lr: Any, Z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(Z @ lr.coef_[0] + lr.intercept_[0], -30, 30)))
+
+
+def fit(X: np.ndarray, y: np.ndarray, w: np.ndarray, fold: np.ndarray | None = None) -> dict[str, Any]:
+    """Logistic regression over standardised inputs, then isotonic from its probability to the
+    rate right: the stored form `confidence.calibrator` reads. With `fold` (each decision's
+    held-out fold) the isotonic step reads each decision's score by a regression fitted without
+    its fold: read on the regression's own training decisions, the curve trusted a high score
+    more than a text it had not seen bears out (model 30's novels at 0.85-0.9: 0.876 said, 0.814
+    right)."""
+    from sklearn.isotonic import IsotonicRegression
 
     mean = X.mean(axis=0)
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
     Z = (X - mean) / scale
-    lr = LogisticRegression(C=C, max_iter=5000).fit(Z, y, sample_weight=w)
-    score = 1.0 / (1.0 + np.exp(-np.clip(Z @ lr.coef_[0] + lr.intercept_[0], -30, 30)))
+    lr = _logistic(Z, y, w)
+    score = _score(lr, Z)
+    if fold is not None and len(set(fold.tolist())) > 1:
+        score = np.zeros(len(y))
+        for f in sorted(set(fold.tolist())):
+            out = fold == f
+            score[out] = _score(_logistic(Z[~out], y[~out], w[~out]), Z[out])
     iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(score, y, sample_weight=w)
     return {"inputs": list(INPUTS + ROW_INPUTS), "mean": [float(v) for v in mean], "scale": [float(v) for v in scale],
             "coef": [float(v) for v in lr.coef_[0]], "intercept": float(lr.intercept_[0]),
@@ -90,7 +108,7 @@ def crossfit(decisions: list[dict[str, Any]], field: str, genre_weight: float) -
     conf = np.zeros(len(ds))
     for f in sorted(set(fold.tolist())):
         out = fold == f
-        cal = calibrator(fit(X[~out], y[~out], w[~out]))
+        cal = calibrator(fit(X[~out], y[~out], w[~out], fold[~out]))
         assert cal is not None
         conf[out] = [cal(dict(zip(cal.names, x))) for x in X[out]]
     return conf, y, ds
@@ -117,7 +135,7 @@ def confidence_models(decisions: list[dict[str, Any]], genre_weight: float
     models, rel = {}, {}
     for field in ("speaker", "recipient"):
         X, y, ds = design(decisions, field)
-        models[field] = fit(X, y, weights(ds, genre_weight))
+        models[field] = fit(X, y, weights(ds, genre_weight), np.asarray([d["fold"] for d in ds]))
         rel[field] = reliability(*crossfit(decisions, field, genre_weight))
     return models, rel
 

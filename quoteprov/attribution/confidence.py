@@ -7,8 +7,8 @@ fitted by `training/train_ranker.py` on decisions of texts held out from the ran
 reads the share together with the margin over the runner-up, the probability of `nobody`, the
 number of candidates, whether the rules' proposal stood or was overridden, the basis and origin of
 the value and a few of the chosen candidate's features (`INPUTS` plus `ROW_INPUTS`); a logistic
-regression scores them and an isotonic curve (fitted on the same held-out decisions) turns the
-score into the rate at which such choices were right. Stored in `ranker.json` as numbers
+regression scores them and an isotonic curve (fitted on the same held-out decisions, each scored by
+a regression fitted without its fold) turns the score into the rate at which such choices were right. Stored in `ranker.json` as numbers
 (`confidence` of each ranker: inputs, their mean and scale, coefficients, intercept, curve) and
 evaluated here with numpy: nothing is unpickled and no learning library is imported.
 """
