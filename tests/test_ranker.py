@@ -446,6 +446,30 @@ def test_cross_fitted_confidence_of_a_fold_does_not_depend_on_its_own_outcomes()
     assert not np.array_equal(conf[~fold0], conf2[~fold0])
 
 
+def test_the_confidence_curve_does_not_trust_what_its_regression_learned_by_heart():
+    # outcomes that are pure chance and every input noise: a regression fitted on 120 decisions
+    # scores its own training decisions apart, and a curve read on those scores would promise
+    # some of them far better than even; read on scores of regressions that did not see them
+    # (each fold's by a regression fitted without it), the curve stays near the rate right
+    pytest.importorskip("sklearn")
+    from quoteprov.attribution.confidence import INPUTS, ROW_INPUTS, calibrator
+    from training.confidence_fit import fit
+
+    rng = np.random.default_rng(3)
+    n = len(INPUTS + ROW_INPUTS)
+    X, y, w = rng.normal(size=(120, n)), (rng.random(120) < 0.5).astype(float), np.ones(120)
+    fold = np.arange(120) % 4
+    fresh = rng.normal(size=(400, n))
+    spread = {}
+    for name, folds in (("own", None), ("held out", fold)):
+        model = fit(X, y, w, folds)
+        cal = calibrator(model)
+        assert cal is not None
+        values = [cal(dict(zip(cal.names, x))) for x in fresh]
+        spread[name] = max(values) - min(values)
+    assert spread["held out"] < spread["own"] / 2
+
+
 def test_the_training_cache_holds_the_rules_records_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the ranker learns to correct the rules: trained on records an installed model had decided,
     # the next model depended on which model file was installed

@@ -28,9 +28,17 @@ def explicit_turns(idx: TextIndex, name: str) -> list[int]:
     """The quotations (by index) the rules give explicitly to `name` ("said Mary"): a character
     the text makes speak; a name never made to speak (a composer, a town, a word capitalised at
     a sentence's start) is seldom the one a "she said" stands for."""
-    said = memo(idx, ("explicit_speakers",), lambda: [(j, q.speaker) for j, q in enumerate(idx.quotes)
-                                                       if not q.nested and q.speaker and q.speaker_basis == "explicit"])
-    return [j for j, n in said if same_name(name, n)]
+    said = memo(idx, ("explicit_speakers",), lambda: _explicit_by_name(idx))
+    # by the names the rules wrote (a few dozen), not by their hundreds of quotations
+    return sorted(j for n, js in said.items() if same_name(name, n) for j in js)
+
+
+def _explicit_by_name(idx: TextIndex) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for j, q in enumerate(idx.quotes):
+        if not q.nested and q.speaker and q.speaker_basis == "explicit":
+            out.setdefault(q.speaker, []).append(j)
+    return out
 
 
 def spoken_features(f: dict[str, float], idx: TextIndex, i: int, name: str) -> None:
