@@ -104,9 +104,11 @@ RUNS_ON = (":", ",", "-", "\u2013", "\u2014")  # a paragraph ending so runs on i
 
 
 def introduces_next(source: Source, p: int) -> bool:
-    """Paragraph p ends in a colon, comma or dash ("when Mr. Knightley startled her, by saying,"):
-    its last sentence says who speaks the quotation opening the next paragraph, so it is parsed
-    (`introductions.introduction` reads it), not skimmed."""
+    """Paragraph p ends in a colon, comma or dash: its last sentence runs on into the next
+    paragraph, so it is parsed, not skimmed, even where the next paragraph's first quotation does
+    not open it (a paragraph a quotation opens has the last sentence before it parsed already, for
+    `introductions.introduction`): whom it names is remembered as the parser reads it (three of
+    Winnie-the-Pooh's quotations went to "Forest" when it was skimmed)."""
     lo, hi = source.paragraphs[p]
     return source.text[lo:hi].rstrip().endswith(RUNS_ON)
 
