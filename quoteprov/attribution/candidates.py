@@ -129,8 +129,11 @@ def same_name(a: str | None, b: str | None) -> bool:
     short, long_ = (x, y) if len(x) < len(y) else (y, x)
     if not short or long_[-len(short):] != short or object_of(" ".join(long_), " ".join(short)):
         return False
-    hon = {h.lower() for h in HONORIFICS} | {h.lower() + "." for h in HONORIFICS}
-    return short[0] not in hon
+    return short[0] not in _HONORIFICS_LOWER
+
+
+# the titles as `same_name` reads them, built once (it is asked over a million times a novel)
+_HONORIFICS_LOWER = frozenset(h.lower() + dot for h in HONORIFICS for dot in ("", "."))
 
 
 def memo(idx: TextIndex, key: tuple, make: Callable[[], T]) -> T:

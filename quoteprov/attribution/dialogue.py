@@ -94,9 +94,9 @@ def cue_without_quote(ctx: Ctx, sent: "Sent", off: int) -> None:
             return
 
 
-_BEGIN = frozenset("began begins begun".split())
+BEGAN = frozenset("began begins begun".split())  # "Mrs. Hurst began again."
 _GO_ON = frozenset("ran went runs goes".split())
-_STARTING = _BEGIN | cues.GESTURE_VERBS
+_STARTING = BEGAN | cues.GESTURE_VERBS
 
 
 def _begins_speaking(ctx: Ctx, sent: "Sent", off: int) -> list["Token"]:

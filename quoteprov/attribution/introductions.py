@@ -12,6 +12,7 @@ from ..entities import is_person_noun
 from ..records import Span
 from .context import Ctx, outside, span_of
 from .cue_rules import elided_subject
+from .dialogue import BEGAN
 from .parse_units import RUNS_ON
 from .who import who_of
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 # verbs that introduce words to come: the reporting verbs, and "began (with)", "went on"
-INTRODUCING_VERBS = cues.REPORTING_VERBS | cues.CONTINUING_VERBS | frozenset("begin begins began begun beginning".split())
+INTRODUCING_VERBS = cues.REPORTING_VERBS | cues.CONTINUING_VERBS | BEGAN | {"begin", "beginning"}
 
 
 def _introducing_verb(ctx: Ctx, sent: "Sent", off: int, after: int) -> "Token | None":
