@@ -158,11 +158,12 @@ def names_people(word: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _by_first_word(known: frozenset[str], fuller_forms: frozenset[str]) -> dict[str, tuple[str, ...]]:
-    """The names of two words, by their first word (as `_by_last_word`, for given names)."""
+    """The names of two words (or three capitalised: "Reggie St Cloud"), by their first word (as
+    `_by_last_word`, for given names)."""
     out: dict[str, set[str]] = {}
     for n in known | fuller_forms:
         words = n.split()
-        if len(words) == 2:
+        if len(words) == 2 or len(words) == 3 and all(w[:1].isupper() for w in words):
             out.setdefault(words[0], set()).add(n)
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
@@ -233,6 +234,8 @@ HONORIFICS = ("Mr", "Mrs", "Ms", "Miss", "Mme", "Mlle", "Dr", "Sir", "Lady", "Lo
               "Mademoiselle", "Captain", "Colonel", "General", "Major", "Professor", "Comrade", "Father",
               "Uncle", "Aunt", "Count", "Countess", "Prince", "Princess", "Citizen", "Madam", "Dame", "Herr",
               "Frau", "Signor", "Signora", "Don", "Baron", "Baroness", "Rev", "Reverend", "Inspector", "Sergeant")
+# the titles of kin, written before a given name ("Uncle Reggie", "Aunt Juley"), not a surname
+KIN_TITLES = frozenset(("Uncle", "Aunt"))
 BARE_TITLE_RATIO = 3  # a bare title stands for a named person used at least a third as often by name
 _BARE_TITLE = re.compile(r"\b(" + "|".join(HONORIFICS) + r")\b\.?(?!\s+[A-Z])")
 
@@ -423,6 +426,12 @@ class NameIndex:
         reg = self.registry.get(mention.lower())
         if reg:
             return reg
+        words = mention.split()
+        if len(words) == 2 and words[0] in KIN_TITLES:
+            # "Uncle Reggie" is the full name his given name alone stands for ("Reggie St Cloud")
+            full = self.canonical_proper(words[1], known)
+            if full.split()[0] == words[1] and len(full.split()) > 1:
+                return full
         last = mention.split()[-1] if mention.split() else mention
         pool = _by_last_word(frozenset(known), self.fuller_forms).get(last, ())
         # not a name the parser read with the word that opened its sentence ("Old Mike said")
@@ -432,7 +441,11 @@ class NameIndex:
                   and not inner_title(n) and not object_of(n, mention)}
         if fuller and fuller <= self.apart:
             fuller = set()  # "Cassandra" only in "Katharine Cassandra": a given name, no surname
-        if not fuller and len(mention.split()) == 1 and mention[:1].isupper():
+        # a title of kin with the given name ("Uncle Reggie") is no fuller than the full name the
+        # text also writes ("Reggie St Cloud"): the given name is read as alone (not "Miss
+        # Elizabeth" for "Elizabeth Bennet": the sisters' surname would make one of the family)
+        kin = all(n.split()[0] in KIN_TITLES for n in fuller)
+        if kin and len(mention.split()) == 1 and mention[:1].isupper():
             # a given name alone ("Bill said") is the one full name the parser knows starting
             # with it ("Bill Gorton"), when there is one and it names a person; not when the
             # text also writes another name starting with it ("John Andrew", "John Beaver")

@@ -1505,3 +1505,67 @@ def test_a_given_name_is_not_the_full_name_the_text_says_is_of_the_other_sex():
     records = rules(text, {"author": "Jake Barnes"})
     assert [by_text(records, w).speaker for w in ("Then I will come", "You are late")] == ["Hamidullah"] * 2
     assert by_text(records, "Hello").speaker == "Bill Gorton"
+
+
+def test_a_name_the_parser_hangs_elsewhere_is_still_the_subject_of_the_verb_of_speaking():
+    text = ('Dorian came into the drawing room at eight.\n'
+            # "till" read as a preposition: the name its object, the verb of speaking without subject
+            'He was rather sorry he had come, till Lady Narborough, looking at the great clock that sprawled '
+            'on the mantelshelf, exclaimed: "How horrid of Henry to be so late!"\n'
+            # the subject of a complement clause of another verb ("have her go") is not the sentence's
+            'Henry, overjoyed to have her go, bowed and watched her off, and without losing another moment, '
+            'turned instantly to Fanny, and, taking out some letters, said, with a most animated look, '
+            '"I must acknowledge myself obliged to you."\n'
+            # a name joined to the first verb as its conjunct is the subject of the verbs after it
+            'Mrs. Bennet and her daughters begged her ladyship to take some refreshment; but Lady Catherine '
+            'very resolutely, and not very politely, declined eating anything; and then rising up, said to '
+            'Elizabeth, "Miss Bennet, there seemed to be a prettyish kind of a little wilderness."')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "How horrid of Henry").speaker == "Lady Narborough"
+    assert by_text(records, "I must acknowledge").speaker == "Henry"
+    assert by_text(records, "Miss Bennet, there").speaker == "Lady Catherine"
+    # guards: a name after a real preposition, and a subject of the sentence's own, still stand
+    text = ('Dorian came in.\nHe sat with Lady Narborough, and, looking at the clock, exclaimed: "How late!"\n'
+            'Mrs. Bennet begged her daughters to sit; and then rising up, said to Elizabeth, "Come."')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "How late").speaker == "Dorian"
+    assert by_text(records, "Come.").speaker == "Mrs. Bennet"
+
+
+def test_a_word_capitalised_only_because_it_opens_its_sentence_is_no_one():
+    # "Belief" opens a sentence once and is written "belief" elsewhere: no one a he or she stands for
+    text = ('Aziz sat alone in the mosque, and he was happy, for his belief was strong. Belief in ghosts ran '
+            'in his blood, but he sat firm.\n"Madam, this is a mosque," he said.\n"I know it," she said.')
+    assert all(r.speaker != "Belief" for r in rules(text, {"author": "Ann Ward"}))
+    # guard: a name that is also a word ("the sun rose") is a name where the text writes it so inside a sentence
+    text = ('The sun rose early over the hills.\nRose smiled at her brother, and she sat down.\n'
+            '"I am glad you came," said Rose.\nRose laughed.\n"So am I," she said.')
+    assert by_text(rules(text, {"author": "Ann Ward"}), "So am I").speaker == "Rose"
+
+
+def test_the_speaker_the_parser_hid_in_another_clause_of_the_sentence_is_found():
+    text = ('Catherine and Eleanor sat in the room.\n'
+            # a thing cannot speak: the cue joined to "her heart was bounding" is the clause of time's
+            'Her heart was still bounding with joy when Henry, about an hour afterwards, came into the room '
+            'where she and Eleanor were sitting, and said, "I am come, young ladies."\n'
+            # "until at last Lilia": the name the object of "at", in a clause of time
+            'Nothing would rouse him up, until at last Lilia, getting more and more angry, said, "And I have '
+            'got the money."\n'
+            # a name with its relative clause, taken for the apposition of the room before it
+            'She was happy; for in following her aunts out of the room, Edmund, who was holding open the door, '
+            'said, as she passed him, "You must dance with me, Fanny."\n'
+            # the gerund joined to a gerund with an owner
+            'But never did she go without Mr. Woodhouse\'s giving a gentle sigh, and saying, "Ah, poor Miss '
+            'Taylor!"\n'
+            # a she joined to a clause whose subject is a woman's name
+            'Brenda felt a little sick when she read this letter but she showed it to Marjorie, saying, "I '
+            'cannot complain."')
+    records = rules(text, {"author": "Ann Ward"})
+    assert by_text(records, "I am come").speaker == "Henry"
+    assert by_text(records, "And I have got").speaker == "Lilia"
+    assert by_text(records, "You must dance").speaker == "Edmund"
+    assert by_text(records, "Ah, poor Miss").speaker == "Mr. Woodhouse"
+    assert by_text(records, "I cannot complain").speaker == "Brenda"
+    # guard: a she joined to a clause whose subject is a man is not his
+    text = 'Anne and Tom sat down. Tom felt tired, and she looked at him, saying, "You should sleep."'
+    assert by_text(rules(text, {"author": "Ann Ward"}), "You should sleep").speaker != "Tom"

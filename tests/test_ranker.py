@@ -681,3 +681,54 @@ def test_the_ranker_reads_who_the_rules_make_speak():
     assert row["spoke_near"] == 1.0 and row["spoke_explicit"] > 0
     spoken_features(row, idx, 2, "Mozart")
     assert row == {"spoke_explicit": 0.0, "spoke_near": 0.0}
+
+
+def test_the_name_an_epithet_keeps_company_with_is_a_candidate_however_far_back_it_was_written():
+    # "said the girl" pages after Nancy was last named: the text names no one near the words,
+    # yet the epithet's company says whom it stands for
+    from dataclasses import replace
+
+    from quoteprov.attribution.features import candidates
+
+    scenes = []
+    for k in range(6):
+        scenes += [f'On day {k} young Oliver walked to the market.', 'Then Nancy came down the lane with a basket.',
+                   '"Good morning," said the girl, and smiled at him.', 'The stalls were full of apples.',
+                   'The rain began to fall.', 'At noon Mr. Brownlow passed by the shop, and Oliver bowed.',
+                   'The evening was cold.', 'At night the lamps were lit, and Oliver slept.']
+    scenes += ['The wind blew over the roofs of the town.'] * 30 + ['"Good night," said the girl.']
+    text = "\n".join(scenes) + "\n"
+    idx, quotes = _index(text)
+    last = len(quotes) - 1
+    idx.quotes[last] = replace(idx.quotes[last], speaker="girl", speaker_basis="explicit")
+    cands = {c.name: c for c in candidates(idx, last, [])[0] if c.name}
+    assert "Nancy" in cands and "Brownlow" not in " ".join(cands)
+    ev = cands["Nancy"].evidence
+    assert ev is not None and text[ev[0]:ev[1]] == "Nancy" and ev[1] < quotes[last].start
+    # without the epithet (a quotation the rules give no one) no such candidate
+    idx.quotes[last] = replace(idx.quotes[last], speaker=None, speaker_basis=None)
+    idx.memos.clear()
+    assert "Nancy" not in {c.name for c in candidates(idx, last, [])[0]}
+
+
+def test_a_title_of_kin_with_a_given_name_is_the_full_name_the_text_writes():
+    # "Uncle Reggie" and "Reggie" are Reggie St Cloud, his fullest name, in the rules and among candidates
+    from collections import Counter
+
+    from quoteprov.attribution.fuller import given_names
+
+    given = given_names(Counter({"Reggie St Cloud": 3, "Uncle Reggie": 2, "Lady Catherine": 4, "Catherine Bennet": 3}))
+    assert given["Uncle Reggie"] == given["Reggie"] == "Reggie St Cloud"
+    assert "Lady Catherine" not in given  # a title of rank is no kin: her ladyship is not Kitty
+    text = ('Tony met Reggie St Cloud at the club. Uncle Reggie laughed.\n"It is late," said Reggie St Cloud.\n'
+            '"I know," said Tony.\n"Go home," said Reggie.\n"Go home," said Uncle Reggie.\n')
+    speakers = [r.speaker for r in extract(make_source(text, "t"), use_model=False)]
+    assert speakers == ["Reggie St Cloud", "Tony", "Reggie St Cloud", "Reggie St Cloud"]
+
+
+def test_a_title_with_a_given_name_spoken_to_names_the_one_with_that_full_name():
+    from quoteprov.attribution.features import _named_in
+
+    assert _named_in("Sir Harry Otway", '"Sir Harry!" she exclaimed', {})
+    assert _named_in("Sir Harry Otway", "Good day, Otway", {})
+    assert not _named_in("Sir Harry Otway", "Harry the dog barked", {})

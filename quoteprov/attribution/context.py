@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # spaCy's own types (it ships them); imported for the checker
     from spacy.tokens import Token
 
 from ..discourse import Discourse, Found
-from ..entities import NameIndex, strip_leading_stop
+from ..entities import NameIndex, opens_sentence, strip_leading_stop
 from ..records import Span
 from ..source import Source
 from ..spans import QuotedSpan
@@ -102,3 +102,13 @@ def alone_in_paragraph(ctx: Ctx, sp: QuotedSpan) -> bool:
     set as its own paragraph, the printer's way with dialogue, not a word quoted in prose."""
     return is_turn(ctx, sp) and blank(ctx.text, sp.end, ctx.source.paragraphs[sp.paragraph][1],
                                       " \"'\u201d\u2019_.,;:!?-\u2014\n")
+
+
+def opener_only(ctx: Ctx, tok: "Token", off: int) -> bool:
+    """'Belief in ghosts ran in his blood': a word alone, capitalised only because it opens the
+    sentence (the text writes it in lower case, and not with a capital inside a sentence), is
+    no one's name, whatever the tagger made of it."""
+    doc = tok.doc
+    alone = not any(doc[k].tag_ in ("NNP", "NNPS") and doc[k].text[:1].isupper()
+                    for k in (tok.i - 1, tok.i + 1) if 0 <= k < len(doc))
+    return alone and tok.text in ctx.names.openers and opens_sentence(ctx.text, off + tok.idx)

@@ -14,6 +14,7 @@ from .. import cues
 from ..entities import is_person_noun, person_noun
 from .context import Ctx, outside
 from .hidden import (
+    OF_TIME,
     PARTICLES,
     PHRASAL,
     a_person,
@@ -330,24 +331,35 @@ def _adverb_as_noun(t: "Token") -> bool:
             and placed and any(c.dep_ == "compound" and c.i == t.i - 1 and c.text[:1].isupper() for c in t.children))
 
 
-# words that open a clause of time: what such a clause's verb is joined to by "and" is still in it
-_OF_TIME = frozenset("when whenever while until till as before after".split())
 
 
 def _joined_to_nearer(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     """'this persuasion did not incline her to a reply, when John Thorpe came up to her and said,
-    "..."': a cue that "and", with no comma before it, joins to the clause of time right before
-    it shares that clause's subject, though the parser joined it to the sentence's main verb."""
+    "..."': a cue that "and", with no comma before it (`_speaks`), joins to the clause of time
+    right before it shares that clause's subject, though the parser joined it to the sentence's
+    main verb."""
     doc = cue.doc
-    if cue.dep_ != "conj" or cue.i < 2 or doc[cue.i - 1].lower_ != "and" or doc[cue.i - 2].text == ",":
+    if cue.dep_ != "conj" or cue.i < 2 or doc[cue.i - 1].lower_ != "and":
+        return None
+    if doc[cue.i - 2].text == "," and _speaks(cue.head):
+        # after a comma the cue is the main verb's, unless no one could speak it ('her heart was
+        # still bounding with joy when Henry ... came into the room ..., and said')
         return None
     verbs = [t for t in doc[cue.head.i + 1:cue.i - 1] if t.tag_ in ("VBD", "VBZ", "VBP")
              and any(c.dep_ == "nsubj" for c in t.children)]
-    if not verbs or not any(c.lower_ in _OF_TIME and c.i < verbs[-1].i for c in verbs[-1].children):
+    if not verbs or not any(c.lower_ in OF_TIME and c.i < verbs[-1].i for c in verbs[-1].children):
         return None
     subj = next(c for c in verbs[-1].children if c.dep_ == "nsubj")
     person = subj.tag_ in ("NNP", "NNPS") or subj.lower_ in cues.PERSON_PRONOUNS or is_person_noun(subj.lower_)
     return subj if person and outside(ctx, subj, off) else None
+
+
+def _speaks(v: "Token") -> bool:
+    """Whether the subject of verb v could say words: anything but a thing named by a common
+    noun ("her heart", "nothing")."""
+    subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return subj is None or not (subj.tag_ in ("NN", "NNS") and not is_person_noun(subj.lower_)
+                                and not cues.is_document_noun(subj.lower_))
 
 
 def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
@@ -357,8 +369,14 @@ def elided_subject(ctx: Ctx, v: "Token", off: int) -> "Token | None":
     the table where she sat ..., and ... said": his, not hers)."""
     before = [t for t in v.sent if t.i < v.i and t.dep_ == "nsubj" and outside(ctx, t, off)
               and (t.tag_ in ("NNP", "NNPS") or t.lower_ in cues.PERSON_PRONOUNS)
-              and not any(a.dep_ == "relcl" for a in _ancestors_below(t, v))]
+              and not any(a.dep_ == "relcl" or _complement_below(a, v) for a in _ancestors_below(t, v))]
     return before[-1] if before else None
+
+
+def _complement_below(a: "Token", v: "Token") -> bool:
+    """A clause that completes a verb other than v ('Henry, overjoyed to have her go, ... said':
+    "her" is the subject of what he had done, not of a clause of the sentence's own)."""
+    return a.dep_ in ("ccomp", "xcomp") and a.head.i != v.i
 
 
 def _ancestors_below(t: "Token", top: "Token") -> list["Token"]:

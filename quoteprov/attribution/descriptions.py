@@ -13,7 +13,7 @@ from bisect import bisect_left
 from .. import cues
 from ..discourse import head_noun
 from ..entities import is_person_noun
-from .candidates import HONORIFICS, NAME, Quote, TextIndex, memo
+from .candidates import HONORIFICS, NAME, Mention, Quote, TextIndex, memo, names_in_paragraph
 
 _DETERMINER = r"(?:the|a|an|his|her|their|our|my)"
 _ADJECTIVES = r"(?:[a-z]+\s+){0,2}"
@@ -153,3 +153,23 @@ def description_features(f: dict[str, float], name: str, g: int, desc: Described
 
 def _last_word(name: str | None) -> str | None:
     return re.sub(r"(?:'s|\u2019s)$", "", name.split()[-1]) if name and name.split() else None
+
+
+COMPANY_CANDIDATES = 2  # the names an epithet keeps most company with that become candidates
+COMPANY_REACH = 300  # paragraphs searched (back, then ahead) for such a name's mention nearest the quotation
+
+
+def companions(idx: TextIndex, q: Quote) -> list[Mention]:
+    """The names the rules' description of the speaker keeps most company with (`company`: "the
+    old gentleman" and Mr. Brownlow), each by its mention nearest before the quotation (else
+    after it): candidates though the text names them nowhere near the words."""
+    keeps = described(idx, q)[3]
+    words = [w for w, s in sorted(keeps.items(), key=lambda kv: (-kv[1], kv[0])) if s > 0][:COMPANY_CANDIDATES]
+    out = []
+    order = [*range(q.paragraph, max(-1, q.paragraph - COMPANY_REACH), -1),
+             *range(q.paragraph + 1, min(len(idx.paragraphs), q.paragraph + COMPANY_REACH))]
+    for w in words:
+        m = next((m for p in order for m in reversed(names_in_paragraph(idx, p)) if m.key.split()[-1] == w), None)
+        if m is not None:
+            out.append(Mention(m.start, m.end, m.key, "company"))
+    return out

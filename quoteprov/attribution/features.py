@@ -27,7 +27,7 @@ from .candidates import (
     same_name,
     window_mentions,
 )
-from .descriptions import described, description_features
+from .descriptions import companions, described, description_features
 from .reporting import REPORTING_RE, reporting_between
 from .scene import opens_sentence, spoken_features
 from .turns import next_quotes, prev_quotes, recent_cast
@@ -117,10 +117,14 @@ def _vocatives(name: str, quote: str, before: str, given: dict[str, str]) -> tup
 
 
 def _named_in(name: str, text: str, given: dict[str, str]) -> bool:
-    """Whether `text` names the candidate: by its last word, or by the given name the text uses
-    for it alone (`given_names`: "Bill" for Bill Gorton, the way friends speak to him)."""
+    """Whether `text` names the candidate: by its last word, by the given name the text uses
+    for it alone (`given_names`: "Bill" for Bill Gorton, the way friends speak to him), or by
+    its title and given name."""
     parts = [w for w in name.split() if w.rstrip(".") not in HONORIFICS]
     words = {parts[-1], *(parts[:1] if parts and given.get(parts[0]) == name else [])} if parts else set()
+    full = name.split()
+    if len(full) >= 3 and full[0].rstrip(".") in HONORIFICS:
+        words.add(f"{full[0]} {full[1]}")  # "Sir Harry!" to Sir Harry Otway: his title and given name
     return any(re.search(r"\b" + re.escape(w) + r"\b", text) for w in words)
 
 
@@ -138,9 +142,11 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
     g_after, g_before = memo(idx, ("genders", i), lambda: adjacent_genders(idx, q))
     cast = memo(idx, ("cast", i), lambda: recent_cast(idx, q, g_after or g_before))
     ahead = [x for x in memo(idx, ("next", i), lambda: next_quotes(idx, i)) if x.speaker]
+    # "said the old gentleman": the names the epithet keeps company with, however far back named
+    company = memo(idx, ("companions", i), lambda: companions(idx, q))
     names = [m.key for m in mentions] + [n for n in [*prev[-3:], prev_to] if n] + ([q.speaker] if q.speaker else []) \
         + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast] \
-        + [x.speaker for x in ahead if x.speaker is not None]
+        + [x.speaker for x in ahead if x.speaker is not None] + [m.key for m in company]
     # "Bill" is "Bill Gorton" where the text writes that name and no other "Bill X"
     rep = {n: idx.given.get(r, r) for n, r in group_names(names).items()}
     for v in (q.speaker, q.recipient):  # the rules' "Mike said" as Mike Campbell: one candidate
@@ -171,7 +177,7 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
     if prev_to and rep[prev_to] not in seen:  # after the rules' recipient: their evidence, not a turn
         seen.add(rep[prev_to])
         out.append(Candidate(rep[prev_to], None, "turn", "inferred"))
-    for m, how in [(m, "vocative") for m in spoken] + [(m, "cast") for m in cast]:
+    for m, how in [(m, "vocative") for m in spoken] + [(m, "cast") for m in cast] + [(m, "company") for m in company]:
         if rep[m.key] not in seen:
             seen.add(rep[m.key])
             out.append(Candidate(rep[m.key], (m.start, m.end), "mention", how))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from ..entities import BARE_TITLE_RATIO, HONORIFICS, inner_title
+from ..entities import BARE_TITLE_RATIO, HONORIFICS, KIN_TITLES, inner_title
 
 DOMINANT = 4  # times more often than any other full name of the same given name, to stand for it
 
@@ -39,6 +39,10 @@ def given_names(keys: Counter[str], gender: dict[str, int] | None = None) -> dic
             if gender.get(first, 0) * gender.get(top, 0) < 0:
                 continue
             out[first] = top
+    for k in keys:  # "Uncle Reggie": the title of kin with the given name is that full name too
+        w = k.split()
+        if len(w) == 2 and w[0] in KIN_TITLES and w[1] in out:
+            out[k] = out[w[1]]
     return out
 
 

@@ -17,6 +17,8 @@ from .context import Ctx, hyphen_run, outside, span_of
 from .token_shapes import voice_owner
 
 PARTICLES = frozenset({"in", "out", "up", "forth", "back", "on"})
+# words that open a clause of time (the parser may read one as a preposition: "till Lady N., ...")
+OF_TIME = frozenset("when whenever while until till as before after".split())
 
 
 # verbs whose particle makes a speech tag ('"...," put in Freddy', 'broke in Adela', 'chimed in'):
@@ -53,7 +55,22 @@ def named_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     if cue.dep_ == "conj":
         names = [t for t in h.children if t.dep_ == "conj" and t.tag_ in ("NNP", "NNPS") and t.i < cue.i
                  and outside(ctx, t, off)]
-        return names[-1] if names else None
+        if names:
+            return names[-1]
+        # up the chain of joined verbs ('Mrs. Bennet begged ...; but Lady Catherine ... declined
+        # ...; and then rising up, said': the name hung on the first verb is the subject of the
+        # second, and the cue, joined to the second, has no subject of its own): the name after
+        # a verb of the chain and before the next one
+        below = h
+        while below.dep_ == "conj" and below.head.i < below.i and below.head.tag_.startswith("VB") \
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in below.children):
+            top = below.head
+            names = [t for t in top.children if t.dep_ == "conj" and t.tag_ in ("NNP", "NNPS")
+                     and top.i < t.i < below.i and outside(ctx, t, off)]
+            if names:
+                return names[-1]
+            below = top
+        return None
     if cue.dep_ == "advcl" and h.dep_ == "ROOT" and h.tag_ in ("NNP", "NNPS") and h.i < cue.i and outside(ctx, h, off):
         return h
     return None
@@ -105,10 +122,15 @@ def object_before(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
 
 
 def gerund_owner(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
-    """'electrified by Mrs Croft's suddenly saying, "..."': the owner of a speaking gerund speaks,
-    however the parser hung the possessive."""
+    """'electrified by Mrs Croft's suddenly saying, "..."': the owner of a speaking gerund (or of
+    the gerund it is joined to) speaks, however the parser hung the possessive."""
     if cue.tag_ != "VBG":
         return None
+    if cue.dep_ == "conj":  # "Mr. Woodhouse's giving a gentle sigh, and saying": the first gerund's owner
+        k = cue.i - 1
+        while k > cue.sent.start and cue.doc[k].lower_ in (",", "and"):
+            k -= 1
+        cue = next((t for t in cue.doc[cue.sent.start:k + 1] if t.tag_ == "VBG" and t.right_edge.i == k), cue)
     at = cue.i - 1
     while at > 0 and cue.doc[at].tag_ == "RB":
         at -= 1
@@ -179,22 +201,47 @@ def subject_beside(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | No
     return None
 
 
-def named_before_clause(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
+def named_before_clause(ctx: Ctx, cue: "Token", off: int) -> "Token | RecordSpan | None":
     """'One day, Bucharin, hearing that I meant to leave, said rather mysteriously, "..."': a name
     set off by a comma before a participle's clause that ends at the cue (commas and the cue's
     adverbs between) is the cue's subject, wherever the parser hung the name (here in apposition
-    to the date before it) and the clause (on the cue, or on the word it took for the subject)."""
+    to the date before it) and the clause (on the cue, or on the word it took for the subject);
+    so is a name whose relative clause ends there ('Edmund, who was holding open the door,
+    said', the name taken for the apposition of the room before it)."""
     doc = cue.doc
     for c in doc[cue.sent.start:cue.i]:  # hung on the cue, or on what the parser took for its subject
         left, right = c.left_edge.i, c.right_edge.i
-        if c.dep_ != "advcl" or c.tag_ not in ("VBG", "VBN") or left < 2 or doc[left - 1].text != ",":
+        participle = c.dep_ == "advcl" and c.tag_ in ("VBG", "VBN")
+        relative = c.dep_ == "relcl" and c.head.i == left - 2 and doc[left].tag_ in ("WP", "WDT")
+        if not (participle or relative) or left < 2 or doc[left - 1].text != ",":
             continue
         if any(t.text != "," and not (t.tag_ == "RB" and t.head.i == cue.i) for t in doc[right + 1:cue.i]):
             continue  # the clause must end at the cue: "Bucharin, hearing this, said"
         name = doc[left - 2]
-        if name.tag_ in ("NNP", "NNPS") and name.dep_ not in ("pobj", "nsubj", "dobj") and outside(ctx, name, off):
+        if name.tag_ not in ("NNP", "NNPS") or not outside(ctx, name, off):
+            continue
+        if name.dep_ not in ("pobj", "nsubj", "dobj"):
             return name
+        if _of_time(name):  # a Span: the token, an object of "at", would read as a place
+            k = name.i
+            while k > left - 4 and doc[k - 1].tag_ in ("NNP", "NNPS"):
+                k -= 1
+            return span_of(ctx, off, list(doc[k:name.i + 1]))
     return None
+
+
+def _of_time(name: "Token") -> bool:
+    """The object of a "till", "until", ... the parser took for a preposition, which opens a
+    clause of time of which it is the subject ('till Lady Narborough, looking at the clock,
+    exclaimed'; 'until at last Lilia, getting angry, said')."""
+    h = name
+    for _ in range(3):  # up from the object through its prepositions ("until at last": "at", "until")
+        if h.dep_ not in ("pobj", "prep") or h.head.i > h.i:
+            return False
+        h = h.head
+        if h.lower_ in OF_TIME:
+            return True
+    return False
 
 
 def in_brackets(tok: "Token") -> bool:

@@ -20,8 +20,8 @@ from ..source import Source
 from ..spans import QuotedSpan
 from .context import Ctx, outside, span_of
 from .titles import GENERIC_PERSON
-from .token_shapes import QUANTITY, one_or_other
-from .who import existential, existential_description, who_of
+from .token_shapes import QUANTITY, existential, one_or_other
+from .who import existential_description, who_of
 from .windows import LONG_QUOTE, UNIT_MAX, bounded
 
 CONTEXT_SENTENCES = 1  # sentences parsed before each quotation (for cues and pronouns)

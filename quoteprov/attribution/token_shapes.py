@@ -155,3 +155,10 @@ def relative_antecedent(rel: "Token") -> "Token | None":
             if t.lower_ == rel.lower_ and t.head.dep_ == "relcl":
                 return t.head.head
     return None
+
+
+def existential(t: "Token") -> bool:
+    """t is who a sentence opening "There was a ..." brings on ("There was a Japanese girl in the
+    regiment"); not "there was no cousin returned" or "There is the devil to pay"."""
+    return t.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children) and any(
+        c.dep_ == "expl" and c.i == t.sent.start for c in t.head.children)

@@ -21,13 +21,14 @@ from ..entities import (
     opens_sentence,
 )
 from ..records import Span
-from .context import Ctx, clean, hyphen_run, outside, span_of
+from .context import Ctx, clean, hyphen_run, opener_only, outside, span_of
 from .narrator import narrators_we
 from .titles import GENERIC_PERSON, lower_title, one_of_them, parent_or_spouse, same_person
 from .token_shapes import (
     capitalised_subject,
     counted_rights,
     dangling_modifiers,
+    existential,
     glued_hyphen,
     honorific,
     identifying_clause,
@@ -92,7 +93,7 @@ def _who_of(ctx: Ctx, tok: "Token | Span", off: int) -> Who | None:
         w = who_of(ctx, noun, off) if noun is not None else None
         return Who(w.name, mention, "resolved", w.kind) if w else None
     if tok.tag_ in ("NNP", "NNPS") and not plural_noun(tok) or capitalised_subject(tok):
-        return proper(ctx, tok, off)
+        return None if opener_only(ctx, tok, off) else proper(ctx, tok, off)
     if one_of_people(tok):
         return description(ctx, tok, off)  # "Said one of the leaders of the left group:"
     if one_or_other(tok):
@@ -143,7 +144,7 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
             # only across a quotation: in "Miasnikov, he added, maintains that", Miasnikov is
             # what the speaker reports on, not the speaker
             return proper(ctx, t, off) if named else description(ctx, t, off)
-    asked = _asked_before(ctx, pron, off) or _brought_on(ctx, pron, off)
+    asked = _asked_before(ctx, pron, off) or _brought_on(ctx, pron, off) or _coordinated_subject(ctx, pron, off)
     if asked is not None:
         return asked
     verb = pron.head
@@ -169,6 +170,17 @@ def clause_antecedent(ctx: Ctx, pron: "Token", off: int) -> Who | None:
         else:
             break
     return None
+
+
+def _coordinated_subject(ctx: Ctx, pron: "Token", off: int) -> Who | None:
+    """'Brenda felt sick when she read it but she showed it to Marjorie': the named subject of the
+    clause a he or she's is joined to, of its gender (memory meets a sentence once it is read)."""
+    v, g = pron.head, cues.pronoun_gender(pron.lower_)
+    subj = next((c for c in v.head.children if c.dep_ == "nsubj"), None) if v.dep_ == "conj" and v.head.i < v.i else None
+    if pron.dep_ != "nsubj" or subj is None or subj.tag_ not in ("NNP", "NNPS") or not outside(ctx, subj, off):
+        return None
+    w = proper(ctx, subj, off)
+    return w if w.kind == "person" and g != 0 and _gender(ctx, w.name) == g else None
 
 
 def _gender(ctx: Ctx, name: str) -> int:
@@ -212,13 +224,6 @@ def _brought_on(ctx: Ctx, pron: "Token", off: int) -> Who | None:
             w = existential_description(ctx, t, off)
             return w if _agrees(ctx, pron, w) else None
     return None
-
-
-def existential(t: "Token") -> bool:
-    """t is who a sentence opening "There was a ..." brings on ("There was a Japanese girl in the
-    regiment"); not "there was no cousin returned" or "There is the devil to pay"."""
-    return t.dep_ == "attr" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children) and any(
-        c.dep_ == "expl" and c.i == t.sent.start for c in t.head.children)
 
 
 def existential_description(ctx: Ctx, t: "Token", off: int) -> Who:
