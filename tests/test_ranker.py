@@ -614,17 +614,22 @@ def test_a_he_after_a_description_may_stand_for_it_and_for_the_last_name():
         assert _pronoun_keys(idx, q, idx.paragraphs[q.paragraph][0], q.start) == keys
 
 
-def test_an_epithet_keeps_company_with_the_name_it_stands_for():
-    # "the girl" is met scene after scene near Nancy, and no more often near the hero than anywhere
-    from quoteprov.attribution.descriptions import company
-
+def _girl_scenes() -> list[str]:
+    """Six days of a story in which "the girl" is met beside Nancy, and Oliver everywhere."""
     scenes = []
     for k in range(6):
         scenes += [f'On day {k} young Oliver walked to the market.', 'Then Nancy came down the lane with a basket.',
                    '"Good morning," said the girl, and smiled at him.', 'The stalls were full of apples.',
                    'The rain began to fall.', 'At noon Mr. Brownlow passed by the shop, and Oliver bowed.',
                    'The evening was cold.', 'At night the lamps were lit, and Oliver slept.']
-    idx, _ = _index("\n".join(scenes) + "\n")
+    return scenes
+
+
+def test_an_epithet_keeps_company_with_the_name_it_stands_for():
+    # "the girl" is met scene after scene near Nancy, and no more often near the hero than anywhere
+    from quoteprov.attribution.descriptions import company
+
+    idx, _ = _index("\n".join(_girl_scenes()) + "\n")
     keeps = company(idx, "girl")
     assert keeps["Nancy"] > keeps.get("Brownlow", -9.0) and keeps["Nancy"] > keeps["Oliver"]
 
@@ -690,13 +695,7 @@ def test_the_name_an_epithet_keeps_company_with_is_a_candidate_however_far_back_
 
     from quoteprov.attribution.features import candidates
 
-    scenes = []
-    for k in range(6):
-        scenes += [f'On day {k} young Oliver walked to the market.', 'Then Nancy came down the lane with a basket.',
-                   '"Good morning," said the girl, and smiled at him.', 'The stalls were full of apples.',
-                   'The rain began to fall.', 'At noon Mr. Brownlow passed by the shop, and Oliver bowed.',
-                   'The evening was cold.', 'At night the lamps were lit, and Oliver slept.']
-    scenes += ['The wind blew over the roofs of the town.'] * 30 + ['"Good night," said the girl.']
+    scenes = _girl_scenes() + ['The wind blew over the roofs of the town.'] * 30 + ['"Good night," said the girl.']
     text = "\n".join(scenes) + "\n"
     idx, quotes = _index(text)
     last = len(quotes) - 1
