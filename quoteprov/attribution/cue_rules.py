@@ -331,13 +331,11 @@ def _adverb_as_noun(t: "Token") -> bool:
             and placed and any(c.dep_ == "compound" and c.i == t.i - 1 and c.text[:1].isupper() for c in t.children))
 
 
-
-
 def _joined_to_nearer(ctx: Ctx, cue: "Token", off: int) -> "Token | None":
     """'this persuasion did not incline her to a reply, when John Thorpe came up to her and said,
-    "..."': a cue that "and", with no comma before it (`_speaks`), joins to the clause of time
-    right before it shares that clause's subject, though the parser joined it to the sentence's
-    main verb."""
+    "..."': a cue that "and" joins to the clause of time right before it shares that clause's
+    subject, though the parser joined it to the sentence's main verb; after a comma, only where
+    the main verb's subject could not speak (`_speaks`)."""
     doc = cue.doc
     if cue.dep_ != "conj" or cue.i < 2 or doc[cue.i - 1].lower_ != "and":
         return None
