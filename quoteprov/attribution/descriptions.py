@@ -159,12 +159,13 @@ COMPANY_CANDIDATES = 2  # the names an epithet keeps most company with that beco
 COMPANY_REACH = 300  # paragraphs searched (back, then ahead) for such a name's mention nearest the quotation
 
 
-def companions(idx: TextIndex, q: Quote) -> list[Mention]:
-    """The names the rules' description of the speaker keeps most company with (`company`: "the
-    old gentleman" and Mr. Brownlow), each by its mention nearest before the quotation (else
-    after it): candidates though the text names them nowhere near the words."""
-    keeps = described(idx, q)[3]
+def companions(idx: TextIndex, q: Quote, keeps: dict[str, float]) -> list[Mention]:
+    """The names the rules' description of the speaker keeps most company with (`keeps`, from
+    `described`: "the old gentleman" and Mr. Brownlow), each by its mention nearest before the
+    quotation (else after it): candidates though the text names them nowhere near the words."""
     words = [w for w, s in sorted(keeps.items(), key=lambda kv: (-kv[1], kv[0])) if s > 0][:COMPANY_CANDIDATES]
+    if not words:  # most quotations: no description, or one that keeps no company
+        return []
     out = []
     order = [*range(q.paragraph, max(-1, q.paragraph - COMPANY_REACH), -1),
              *range(q.paragraph + 1, min(len(idx.paragraphs), q.paragraph + COMPANY_REACH))]

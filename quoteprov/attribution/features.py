@@ -143,7 +143,8 @@ def candidates(idx: TextIndex, i: int, prev: list[str | None],
     cast = memo(idx, ("cast", i), lambda: recent_cast(idx, q, g_after or g_before))
     ahead = [x for x in memo(idx, ("next", i), lambda: next_quotes(idx, i)) if x.speaker]
     # "said the old gentleman": the names the epithet keeps company with, however far back named
-    company = memo(idx, ("companions", i), lambda: companions(idx, q))
+    desc = memo(idx, ("described", i), lambda: described(idx, q))  # read again by speaker_features
+    company = memo(idx, ("companions", i), lambda: companions(idx, q, desc[3]))
     names = [m.key for m in mentions] + [n for n in [*prev[-3:], prev_to] if n] + ([q.speaker] if q.speaker else []) \
         + ([q.recipient] if q.recipient else []) + [m.key for m in spoken] + [m.key for m in cast] \
         + [x.speaker for x in ahead if x.speaker is not None] + [m.key for m in company]
